@@ -1,0 +1,8 @@
+//! Kernel facts the compiler needs, taken from their sources rather than
+//! written by hand: syscall numbers (the `syscalls` crate), parameter names
+//! and types (the kernel's declarations), groups (systemd and firejail) and
+//! errno names (the kernel's uapi headers).
+
+pub mod arch_private;
+pub mod errno;
+pub mod syscalls;

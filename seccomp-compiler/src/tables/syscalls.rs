@@ -1,0 +1,108 @@
+//! Syscall names and numbers per architecture, from the `syscalls` crate
+//! (which generates them from the kernel's syscall tables), plus the
+//! architecture-private syscalls that crate leaves out (see
+//! [`super::arch_private`]).
+
+use crate::arch::Arch;
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+/// One architecture's syscall table, sorted by number.
+pub struct SyscallTable {
+    by_number: Vec<(u32, &'static str)>,
+    by_name: Vec<(&'static str, u32)>,
+}
+
+impl SyscallTable {
+    fn new(mut entries: Vec<(u32, &'static str)>) -> SyscallTable {
+        entries.sort_unstable();
+        entries.dedup();
+        let mut by_name: Vec<_> = entries.iter().map(|&(nr, name)| (name, nr)).collect();
+        by_name.sort_unstable();
+        SyscallTable { by_number: entries, by_name }
+    }
+
+    /// The number of `name`, if this architecture has it.
+    pub fn number(&self, name: &str) -> Option<u32> {
+        let i = self.by_name.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
+        Some(self.by_name[i].1)
+    }
+
+    /// The name of syscall `nr`, if this architecture has one.
+    pub fn name(&self, nr: u32) -> Option<&'static str> {
+        let i = self.by_number.binary_search_by(|(n, _)| n.cmp(&nr)).ok()?;
+        Some(self.by_number[i].1)
+    }
+
+    /// Every `(number, name)`, by number.
+    pub fn entries(&self) -> &[(u32, &'static str)] {
+        &self.by_number
+    }
+
+    /// Whether `nr` is a syscall this table knows.
+    pub fn knows(&self, nr: u32) -> bool {
+        self.name(nr).is_some()
+    }
+
+    /// The highest number in the table.
+    pub fn max_number(&self) -> u32 {
+        self.by_number.last().map_or(0, |&(nr, _)| nr)
+    }
+}
+
+macro_rules! table_from_crate {
+    ($module:ident) => {{
+        syscalls::$module::Sysno::iter()
+            // Syscall numbers in the crate are non-negative `i32`s.
+            .map(|s| (s.id() as u32, s.name()))
+            .collect::<Vec<_>>()
+    }};
+}
+
+fn build(arch: Arch) -> SyscallTable {
+    let mut entries = match arch {
+        Arch::X86_64 => table_from_crate!(x86_64),
+        Arch::X86 => table_from_crate!(x86),
+        Arch::Aarch64 => table_from_crate!(aarch64),
+        Arch::Arm => table_from_crate!(arm),
+        Arch::Riscv64 => table_from_crate!(riscv64),
+        Arch::S390x => table_from_crate!(s390x),
+        Arch::Powerpc64le => table_from_crate!(powerpc64),
+        Arch::Loongarch64 => table_from_crate!(loongarch64),
+    };
+    entries.extend(super::arch_private::syscalls(arch).iter().copied());
+    SyscallTable::new(entries)
+}
+
+/// The syscall table of `arch`.
+pub fn table(arch: Arch) -> &'static SyscallTable {
+    static TABLES: [OnceLock<SyscallTable>; 8] = [const { OnceLock::new() }; 8];
+    let i = Arch::ALL.iter().position(|&a| a == arch).expect("Arch::ALL lists every variant");
+    TABLES[i].get_or_init(|| build(arch))
+}
+
+/// Every name some supported architecture knows.
+pub fn all_names() -> &'static BTreeSet<&'static str> {
+    static NAMES: OnceLock<BTreeSet<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        Arch::ALL.iter().flat_map(|&a| table(a).entries().iter().map(|&(_, n)| n)).collect()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn well_known_numbers() {
+        // From the kernel's arch/x86/entry/syscalls/syscall_64.tbl,
+        // syscall_32.tbl and include/uapi/asm-generic/unistd.h.
+        assert_eq!(table(Arch::X86_64).number("read"), Some(0));
+        assert_eq!(table(Arch::X86_64).number("ptrace"), Some(101));
+        assert_eq!(table(Arch::X86).number("socketcall"), Some(102));
+        assert_eq!(table(Arch::Aarch64).number("openat"), Some(56));
+        assert_eq!(table(Arch::Aarch64).number("open"), None);
+        assert_eq!(table(Arch::X86_64).name(60), Some("exit"));
+        assert!(all_names().contains("open"));
+    }
+}
