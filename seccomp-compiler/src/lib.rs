@@ -6,6 +6,11 @@
 
 pub mod action;
 pub mod arch;
+pub mod ast;
 pub mod bpf;
+pub mod diag;
 pub mod emu;
+pub mod lex;
+pub mod parse;
+pub mod span;
 pub mod tables;

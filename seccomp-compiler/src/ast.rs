@@ -1,0 +1,219 @@
+//! The policy as written: the syntax tree `parse.rs` builds. Every node
+//! keeps its span. The grammar each type stands for is in its doc comment.
+
+use crate::span::Span;
+use proc_macro2::TokenStream;
+
+/// `policy = { statement } ;`
+#[derive(Clone, Debug, Default)]
+pub struct Policy {
+    pub statements: Vec<Statement>,
+}
+
+/// One statement, ending in `;`.
+#[derive(Clone, Debug)]
+pub struct Statement {
+    pub kind: StatementKind,
+    /// The leading keyword.
+    pub keyword: Span,
+    /// The whole statement.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum StatementKind {
+    /// `"deny" action ";"`: how refused syscalls are refused.
+    Deny(ActionSpec),
+    /// `"unknown" action ";"`: what numbers no table knows get.
+    Unknown(ActionSpec),
+    /// `"default" ( "allow" | action ) ";"`: what unnamed syscalls get.
+    Default(ActionSpec),
+    /// `"base" items ";"`: allow these.
+    Base(Vec<Item>),
+    /// `"keep" items ";"`: allow these, conditionally if a condition is given.
+    Keep(Vec<Item>),
+    /// `"drop" items [ "=>" action ] ";"`: refuse these.
+    Drop(Vec<Item>, Option<ActionSpec>),
+    /// `"arch" arch { "," arch } ";"`: restrict the architectures compiled.
+    Arch(Vec<Name>),
+    /// `"acknowledge" lint { "," lint } ";"`: accept a risk a lint reports.
+    Acknowledge(Vec<Name>),
+}
+
+impl StatementKind {
+    /// The keyword, for messages.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            StatementKind::Deny(_) => "deny",
+            StatementKind::Unknown(_) => "unknown",
+            StatementKind::Default(_) => "default",
+            StatementKind::Base(_) => "base",
+            StatementKind::Keep(_) => "keep",
+            StatementKind::Drop(..) => "drop",
+            StatementKind::Arch(_) => "arch",
+            StatementKind::Acknowledge(_) => "acknowledge",
+        }
+    }
+}
+
+/// An identifier as written.
+#[derive(Clone, Debug)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// `action = "allow" | "log" | "kill_process" | "kill_thread" | "trap"
+///         | "errno" "(" (int | ERRNO_NAME) ")" | "trace" "(" int ")" | "user_notif" ;`
+#[derive(Clone, Debug)]
+pub struct ActionSpec {
+    pub kind: ActionKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ActionKind {
+    Allow,
+    Log,
+    KillProcess,
+    KillThread,
+    Trap,
+    Errno(ErrnoSpec),
+    /// `trace(N)`, N checked to fit 16 bits.
+    Trace(u16),
+    UserNotif,
+}
+
+/// The argument of `errno(...)`.
+#[derive(Clone, Debug)]
+pub enum ErrnoSpec {
+    /// A number, checked to be at most `MAX_ERRNO`.
+    Number(u16),
+    /// A name such as `EPERM`, resolved per architecture.
+    Name(Name),
+}
+
+/// `item = syscall [ "(" cond ")" ] | "@" group | "!" syscall | "!" "@" group ;`
+#[derive(Clone, Debug)]
+pub struct Item {
+    pub kind: ItemKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ItemKind {
+    Syscall { name: Name, cond: Option<Cond> },
+    /// The group name includes its `@`, e.g. `@system-service`.
+    Group(Name),
+    /// `!name`: exempt the syscall from this statement.
+    ExceptSyscall(Name),
+    /// `!@group`: exempt the group from this statement.
+    ExceptGroup(Name),
+}
+
+/// `cond = conj { "||" conj } ; conj = atom { "&&" atom } ;
+///  atom = "(" cond ")" | comparison ;`
+#[derive(Clone, Debug)]
+pub enum Cond {
+    Or(Vec<Cond>),
+    And(Vec<Cond>),
+    Cmp(Comparison),
+}
+
+impl Cond {
+    pub fn span(&self) -> Span {
+        match self {
+            Cond::Or(v) | Cond::And(v) => {
+                let first = v.first().map_or(Span::none(), Cond::span);
+                v.iter().skip(1).fold(first, |s, c| s.join(c.span()))
+            }
+            Cond::Cmp(c) => c.span,
+        }
+    }
+
+    /// Every comparison in the condition.
+    pub fn comparisons(&self) -> Vec<&Comparison> {
+        match self {
+            Cond::Or(v) | Cond::And(v) => v.iter().flat_map(Cond::comparisons).collect(),
+            Cond::Cmp(c) => vec![c],
+        }
+    }
+}
+
+/// `comparison = arg [ "&" value ] op values ;`
+#[derive(Clone, Debug)]
+pub struct Comparison {
+    pub arg: ArgRef,
+    pub mask: Option<Value>,
+    pub op: CmpOp,
+    pub op_span: Span,
+    /// `values = value { "|" value } ;`: a set, only with `==` and `!=`.
+    pub values: Vec<Value>,
+    pub span: Span,
+}
+
+/// `arg = ( PARAM_NAME | "arg0" | ... | "arg5" ) [ ":" ( "u32" | "u64" ) ] ;`
+#[derive(Clone, Debug)]
+pub struct ArgRef {
+    pub name: Name,
+    /// An explicit width, overriding the parameter's declared one.
+    pub width: Option<(Width, Span)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Width {
+    U32,
+    U64,
+}
+
+/// Comparison operators. `<`..`>=` are unsigned, as in BPF.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "==",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+
+    pub fn is_ordering(self) -> bool {
+        !matches!(self, CmpOp::Eq | CmpOp::Ne)
+    }
+}
+
+/// `value = int | "-" int | rust_path | "{" rust_expr "}" ;`
+#[derive(Clone, Debug)]
+pub struct Value {
+    pub kind: ValueKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ValueKind {
+    /// A literal, negated if written with `-`. Range: -2^64 < v < 2^64.
+    Int(i128),
+    /// A Rust path or `{ expr }`, evaluated by rustc (macro only).
+    Symbolic(Symbolic),
+}
+
+/// A value rustc evaluates for the real target.
+#[derive(Clone, Debug)]
+pub struct Symbolic {
+    /// The expression as written (`libc::AF_UNIX`, `FOO | BAR`).
+    pub text: String,
+    /// The original tokens, when the policy came as macro tokens.
+    pub tokens: Option<TokenStream>,
+}

@@ -1,0 +1,200 @@
+//! Diagnostics: errors that name the offending token, say what was expected
+//! and suggest the nearest valid name. Passes collect them rather than stop
+//! at the first, and the pipeline checks after each pass.
+
+use crate::arch::Arch;
+use crate::span::{Source, Span};
+use std::fmt::Write as _;
+
+/// One problem with a policy.
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub span: Span,
+    pub message: String,
+    /// Extra lines, e.g. "did you mean `write`?".
+    pub help: Vec<String>,
+    /// A second place that matters, e.g. where a duplicate was first given.
+    pub related: Option<(Span, String)>,
+    /// Set when the problem concerns one architecture only: the policy is
+    /// still good for the others.
+    pub arch: Option<Arch>,
+}
+
+impl Diagnostic {
+    pub fn error(span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { span, message: message.into(), help: Vec::new(), related: None, arch: None }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help.push(help.into());
+        self
+    }
+
+    pub fn with_suggestion(self, suggestion: Option<&str>) -> Diagnostic {
+        match suggestion {
+            Some(s) => self.with_help(format!("did you mean `{s}`?")),
+            None => self,
+        }
+    }
+
+    pub fn with_related(mut self, span: Span, note: impl Into<String>) -> Diagnostic {
+        self.related = Some((span, note.into()));
+        self
+    }
+
+    pub fn for_arch(mut self, arch: Arch) -> Diagnostic {
+        self.arch = Some(arch);
+        self
+    }
+
+    /// The message with its help lines, for places that show one string
+    /// (the macro's `compile_error!`).
+    pub fn full_message(&self) -> String {
+        let mut s = match self.arch {
+            Some(arch) => format!("{} (on {arch})", self.message),
+            None => self.message.clone(),
+        };
+        if let Some((_, note)) = &self.related {
+            let _ = write!(s, "\nnote: {note}");
+        }
+        for h in &self.help {
+            let _ = write!(s, "\nhelp: {h}");
+        }
+        s
+    }
+
+    /// Renders the diagnostic against a text source the way rustc does:
+    /// `error: ...`, ` --> file:line:col`, the line, a caret underline.
+    pub fn render(&self, source: &Source) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "error: {}", self.message);
+        render_location(&mut out, source, self.span, "");
+        if let Some((span, note)) = &self.related {
+            render_location(&mut out, source, *span, note);
+        }
+        if let Some(arch) = self.arch {
+            let _ = writeln!(out, "  = note: only on {arch}; the policy compiles for the other architectures");
+        }
+        for h in &self.help {
+            let _ = writeln!(out, "  = help: {h}");
+        }
+        out
+    }
+}
+
+fn render_location(out: &mut String, source: &Source, span: Span, label: &str) {
+    let start = source.line_col(span.lo as usize);
+    let end = source.line_col((span.hi as usize).max(span.lo as usize));
+    let gutter = start.line.to_string().len();
+    let pad = " ".repeat(gutter);
+    let _ = writeln!(out, "{pad}--> {}:{}:{}", source.name, start.line, start.col);
+    let line = source.line_text(start.line);
+    let width = if end.line == start.line { end.col.saturating_sub(start.col).max(1) } else { 1 };
+    let _ = writeln!(out, "{pad} |");
+    let _ = writeln!(out, "{} | {line}", start.line);
+    let marker = format!("{}{}", " ".repeat(start.col - 1), "^".repeat(width));
+    let _ = writeln!(out, "{pad} | {marker} {label}");
+}
+
+/// Diagnostics collected by one pass.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    list: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Diagnostics {
+        Diagnostics::default()
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.list.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.list.extend(other);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// `Err` with everything collected if anything was, so a pass ends with
+    /// `diags.check()?`.
+    pub fn check(self) -> Result<(), Vec<Diagnostic>> {
+        if self.list.is_empty() { Ok(()) } else { Err(self.list) }
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.list
+    }
+}
+
+/// Renders several diagnostics against one source.
+pub fn render_all(diags: &[Diagnostic], source: &Source) -> String {
+    diags.iter().map(|d| d.render(source)).collect::<Vec<_>>().join("\n")
+}
+
+/// The candidate nearest to `word` by edit distance, if one is near enough
+/// to be a plausible typo.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|&(d, c)| d <= limit && c != word)
+        .min_by_key(|&(d, c)| (d, c.len()))
+        .map(|(_, c)| c)
+}
+
+/// Damerau-Levenshtein distance (optimal string alignment), so swapped
+/// letters (`wirte`) count as one edit.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev2 = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cur[j] = cur[j].min(prev2[j - 2] + 1);
+            }
+        }
+        prev2 = std::mem::replace(&mut prev, cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances() {
+        assert_eq!(edit_distance("write", "write"), 0);
+        assert_eq!(edit_distance("wirte", "write"), 1);
+        assert_eq!(edit_distance("wrte", "write"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn nearest_prefers_close_names() {
+        let names = ["write", "writev", "read", "openat"];
+        assert_eq!(nearest("wirte", names), Some("write"));
+        assert_eq!(nearest("opnat", names), Some("openat"));
+        assert_eq!(nearest("zzzzzz", names), None);
+    }
+
+    #[test]
+    fn renders_like_rustc() {
+        let src = Source::new("p.policy", "keep wirte;\n");
+        let d = Diagnostic::error(Span::text(5, 10), "unknown syscall `wirte`").with_suggestion(Some("write"));
+        assert_eq!(
+            d.render(&src),
+            "error: unknown syscall `wirte`\n --> p.policy:1:6\n  |\n1 | keep wirte;\n  |      ^^^^^ \n  = help: did you mean `write`?\n"
+        );
+    }
+}

@@ -1,0 +1,381 @@
+//! Tokens of the policy language: Rust's tokens.
+//!
+//! Macro input arrives as a `proc_macro2::TokenStream` and is converted
+//! token by token; policy text (files, standard input) goes through
+//! [`lex_text`], a small lexer for the same tokens that records byte
+//! positions so errors inside a file report `file:line:col` even when the
+//! file was read by the macro. Both feed the one parser in `parse.rs`.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::span::Span;
+use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+
+/// One token, with groups nested.
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum TokenKind {
+    Ident(String),
+    /// One punctuation character; `joint` when the next character is
+    /// punctuation too with nothing between (so `=` `=` spells `==`).
+    Punct { ch: char, joint: bool },
+    /// An integer literal as written, suffix included (`0x1f`, `12u32`).
+    Int(String),
+    /// A string literal's value.
+    Str(String),
+    /// Any other literal (float, char, byte string).
+    OtherLit(String),
+    Group(Group),
+}
+
+#[derive(Clone, Debug)]
+pub struct Group {
+    pub delim: Delim,
+    pub tokens: Vec<Token>,
+    /// Span of the whole group, delimiters included.
+    pub span: Span,
+    /// The original tokens inside the delimiters, kept for `{ rust_expr }`
+    /// values the macro hands back to rustc. `None` for text input.
+    pub stream: Option<TokenStream>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delim {
+    Paren,
+    Brace,
+    Bracket,
+}
+
+impl Delim {
+    pub fn open(self) -> char {
+        match self {
+            Delim::Paren => '(',
+            Delim::Brace => '{',
+            Delim::Bracket => '[',
+        }
+    }
+}
+
+impl Token {
+    pub fn is_punct(&self, c: char) -> bool {
+        matches!(self.kind, TokenKind::Punct { ch, .. } if ch == c)
+    }
+
+    pub fn is_joint_punct(&self, c: char) -> bool {
+        matches!(self.kind, TokenKind::Punct { ch, joint: true } if ch == c)
+    }
+
+    pub fn ident(&self) -> Option<&str> {
+        match &self.kind {
+            TokenKind::Ident(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// How the token reads in a message: `write`, `;`, `(...)`.
+    pub fn describe(&self) -> String {
+        match &self.kind {
+            TokenKind::Ident(s) | TokenKind::Int(s) | TokenKind::OtherLit(s) => format!("`{s}`"),
+            TokenKind::Punct { ch, .. } => format!("`{ch}`"),
+            TokenKind::Str(s) => format!("{s:?}"),
+            TokenKind::Group(g) => format!("`{}...`", g.delim.open()),
+        }
+    }
+}
+
+/// Converts macro input.
+pub fn from_token_stream(stream: TokenStream) -> Vec<Token> {
+    let mut out = Vec::new();
+    for tt in stream {
+        convert_tree(tt, &mut out);
+    }
+    out
+}
+
+fn convert_tree(tt: TokenTree, out: &mut Vec<Token>) {
+    let span = Span::tokens(tt.span());
+    let kind = match tt {
+        TokenTree::Ident(i) => {
+            let s = i.to_string();
+            TokenKind::Ident(s.strip_prefix("r#").map(str::to_owned).unwrap_or(s))
+        }
+        TokenTree::Punct(p) => TokenKind::Punct { ch: p.as_char(), joint: p.spacing() == Spacing::Joint },
+        TokenTree::Literal(l) => classify_literal(&l.to_string()),
+        TokenTree::Group(g) => {
+            let delim = match g.delimiter() {
+                Delimiter::Parenthesis => Delim::Paren,
+                Delimiter::Brace => Delim::Brace,
+                Delimiter::Bracket => Delim::Bracket,
+                // Invisible groups come from macro_rules substitutions:
+                // their contents are ordinary tokens here.
+                Delimiter::None => {
+                    for inner in g.stream() {
+                        convert_tree(inner, out);
+                    }
+                    return;
+                }
+            };
+            let tokens = from_token_stream(g.stream());
+            TokenKind::Group(Group { delim, tokens, span, stream: Some(g.stream()) })
+        }
+    };
+    out.push(Token { kind, span });
+}
+
+fn classify_literal(text: &str) -> TokenKind {
+    let first = text.chars().next().unwrap_or(' ');
+    if first.is_ascii_digit() && !text.contains(['.', 'e', 'E']) || text.starts_with("0x") {
+        TokenKind::Int(text.to_owned())
+    } else if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        TokenKind::Str(unescape(inner))
+    } else {
+        TokenKind::OtherLit(text.to_owned())
+    }
+}
+
+/// Undoes the escapes a string literal for a file path may contain.
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('0') => out.push('\0'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+/// Lexes policy text. Errors (an unexpected character, an unterminated
+/// comment or string, unbalanced delimiters) are all collected.
+pub fn lex_text(text: &str) -> Result<Vec<Token>, Vec<Diagnostic>> {
+    if text.len() > u32::MAX as usize {
+        return Err(vec![Diagnostic::error(Span::none(), "policy text larger than 4 GiB")]);
+    }
+    let mut lexer = Lexer { text, pos: 0, diags: Diagnostics::new() };
+    let flat = lexer.tokens();
+    let tokens = nest(flat, &mut lexer.diags);
+    lexer.diags.check()?;
+    Ok(tokens)
+}
+
+struct Lexer<'a> {
+    text: &'a str,
+    pos: usize,
+    diags: Diagnostics,
+}
+
+/// A flat token before delimiters are matched: delimiters stay puncts.
+impl Lexer<'_> {
+    fn peek(&self) -> Option<char> {
+        self.text[self.pos..].chars().next()
+    }
+
+    fn peek2(&self) -> Option<char> {
+        self.text[self.pos..].chars().nth(1)
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
+        Some(c)
+    }
+
+    fn tokens(&mut self) -> Vec<Token> {
+        let mut out = Vec::new();
+        loop {
+            self.skip_trivia();
+            let start = self.pos;
+            let Some(c) = self.peek() else { break };
+            let kind = if c == 'r' && self.peek2() == Some('#') {
+                self.pos += 2;
+                TokenKind::Ident(self.take_while(is_ident_continue).to_owned())
+            } else if is_ident_start(c) {
+                TokenKind::Ident(self.take_while(is_ident_continue).to_owned())
+            } else if c.is_ascii_digit() {
+                TokenKind::Int(self.take_while(|c| c.is_ascii_alphanumeric() || c == '_').to_owned())
+            } else if c == '"' {
+                match self.string() {
+                    Some(s) => TokenKind::Str(s),
+                    None => continue,
+                }
+            } else if is_punct(c) {
+                self.bump();
+                TokenKind::Punct { ch: c, joint: self.peek().is_some_and(is_punct) }
+            } else {
+                self.bump();
+                let span = Span::text(start, self.pos);
+                self.diags.push(Diagnostic::error(span, format!("unexpected character `{c}`")));
+                continue;
+            };
+            out.push(Token { kind, span: Span::text(start, self.pos) });
+        }
+        out
+    }
+
+    fn take_while(&mut self, f: impl Fn(char) -> bool) -> &str {
+        let start = self.pos;
+        while self.peek().is_some_and(&f) {
+            self.bump();
+        }
+        &self.text[start..self.pos]
+    }
+
+    fn skip_trivia(&mut self) {
+        loop {
+            self.take_while(char::is_whitespace);
+            let rest = &self.text[self.pos..];
+            if rest.starts_with("//") {
+                self.take_while(|c| c != '\n');
+            } else if rest.starts_with("/*") {
+                self.block_comment();
+            } else {
+                return;
+            }
+        }
+    }
+
+    /// Skips a (nestable, as in Rust) block comment.
+    fn block_comment(&mut self) {
+        let start = self.pos;
+        let mut depth = 0usize;
+        while self.pos < self.text.len() {
+            let rest = &self.text[self.pos..];
+            if rest.starts_with("/*") {
+                depth += 1;
+                self.pos += 2;
+            } else if rest.starts_with("*/") {
+                depth -= 1;
+                self.pos += 2;
+                if depth == 0 {
+                    return;
+                }
+            } else {
+                self.bump();
+            }
+        }
+        self.diags.push(Diagnostic::error(Span::text(start, start + 2), "unterminated block comment"));
+    }
+
+    fn string(&mut self) -> Option<String> {
+        let start = self.pos;
+        self.bump();
+        let mut raw = String::new();
+        while let Some(c) = self.bump() {
+            match c {
+                '"' => return Some(unescape(&raw)),
+                '\\' => {
+                    raw.push(c);
+                    if let Some(n) = self.bump() {
+                        raw.push(n);
+                    }
+                }
+                _ => raw.push(c),
+            }
+        }
+        self.diags.push(Diagnostic::error(Span::text(start, start + 1), "unterminated string literal"));
+        None
+    }
+}
+
+fn is_ident_start(c: char) -> bool {
+    c.is_ascii_alphabetic() || c == '_'
+}
+
+fn is_ident_continue(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+fn is_punct(c: char) -> bool {
+    "(){}[];,:@!=<>&|-+*/%^~?#.$".contains(c)
+}
+
+/// Matches delimiters into groups.
+fn nest(flat: Vec<Token>, diags: &mut Diagnostics) -> Vec<Token> {
+    // Each open frame: the delimiter, its opening span, tokens so far.
+    let mut stack: Vec<(Delim, Span, Vec<Token>)> = Vec::new();
+    let mut top: Vec<Token> = Vec::new();
+    for tok in flat {
+        if let Some(delim) = opening(&tok) {
+            stack.push((delim, tok.span, std::mem::take(&mut top)));
+        } else if let Some(delim) = closing(&tok) {
+            match stack.pop() {
+                Some((open, open_span, outer)) if open == delim => {
+                    let inner = std::mem::replace(&mut top, outer);
+                    let span = open_span.join(tok.span);
+                    let group = Group { delim, tokens: inner, span, stream: None };
+                    top.push(Token { kind: TokenKind::Group(group), span });
+                }
+                Some((open, open_span, outer)) => {
+                    diags.push(
+                        Diagnostic::error(tok.span, format!("mismatched closing delimiter {}", tok.describe()))
+                            .with_related(open_span, format!("unclosed `{}` opened here", open.open())),
+                    );
+                    top = outer;
+                }
+                None => diags.push(Diagnostic::error(tok.span, format!("unexpected closing delimiter {}", tok.describe()))),
+            }
+        } else {
+            top.push(tok);
+        }
+    }
+    for (open, open_span, _) in stack {
+        diags.push(Diagnostic::error(open_span, format!("unclosed delimiter `{}`", open.open())));
+    }
+    top
+}
+
+fn opening(t: &Token) -> Option<Delim> {
+    [('(', Delim::Paren), ('{', Delim::Brace), ('[', Delim::Bracket)].into_iter().find(|(c, _)| t.is_punct(*c)).map(|(_, d)| d)
+}
+
+fn closing(t: &Token) -> Option<Delim> {
+    [(')', Delim::Paren), ('}', Delim::Brace), (']', Delim::Bracket)].into_iter().find(|(c, _)| t.is_punct(*c)).map(|(_, d)| d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<String> {
+        lex_text(text).unwrap().iter().map(|t| t.describe()).collect()
+    }
+
+    #[test]
+    fn lexes_statements_and_groups() {
+        assert_eq!(kinds("keep write(fd == 1 | 2); // stdout"), ["`keep`", "`write`", "`(...`", "`;`"]);
+        let toks = lex_text("a==-1").unwrap();
+        assert!(toks[1].is_joint_punct('='));
+        assert!(toks[2].is_joint_punct('='));
+        assert!(toks[3].is_punct('-'));
+    }
+
+    #[test]
+    fn reports_unbalanced_delimiters_with_positions() {
+        let errs = lex_text("keep write(fd == 1;\n").unwrap_err();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].message, "unclosed delimiter `(`");
+        assert_eq!(errs[0].span.byte_range(), 10..11);
+        let errs = lex_text("keep write);").unwrap_err();
+        assert_eq!(errs[0].message, "unexpected closing delimiter `)`");
+    }
+
+    #[test]
+    fn comments_and_strings() {
+        assert_eq!(kinds("/* a /* nested */ b */ file = \"x\\\"y\""), ["`file`", "`=`", "\"x\\\"y\""]);
+        assert!(lex_text("/* open").is_err());
+        assert!(lex_text("\"open").is_err());
+        assert_eq!(lex_text("keep é;").unwrap_err()[0].message, "unexpected character `é`");
+    }
+}

@@ -1,0 +1,599 @@
+//! Tokens -> syntax tree. One function per grammar rule (the rule is in the
+//! doc comment of the matching type in `ast.rs`). A statement that fails to
+//! parse is reported and skipped up to its `;`, so one run reports every
+//! broken statement.
+
+use crate::ast::*;
+use crate::diag::{Diagnostic, Diagnostics, nearest};
+use crate::lex::{self, Delim, Token, TokenKind};
+use crate::span::Span;
+use proc_macro2::TokenStream;
+
+/// The statement keywords, for "expected ..." messages and suggestions.
+pub const STATEMENT_KEYWORDS: [&str; 8] = ["base", "keep", "drop", "deny", "default", "unknown", "arch", "acknowledge"];
+
+/// Parses policy text (a file or standard input).
+pub fn parse_str(text: &str) -> Result<Policy, Vec<Diagnostic>> {
+    let tokens = lex::lex_text(text)?;
+    parse_tokens(&tokens, Span::text(text.len(), text.len()))
+}
+
+/// Parses macro input.
+pub fn parse_stream(stream: TokenStream) -> Result<Policy, Vec<Diagnostic>> {
+    let end = Span::tokens(proc_macro2::Span::call_site());
+    parse_tokens(&lex::from_token_stream(stream), end)
+}
+
+/// Parses a token list; `end` is where "found end of input" points.
+pub fn parse_tokens(tokens: &[Token], end: Span) -> Result<Policy, Vec<Diagnostic>> {
+    let mut p = Parser::new(tokens, end);
+    let mut policy = Policy::default();
+    let mut diags = Diagnostics::new();
+    while !p.at_end() {
+        match p.statement() {
+            Ok(s) => policy.statements.push(s),
+            Err(d) => {
+                diags.push(d);
+                p.skip_past_semicolon();
+            }
+        }
+    }
+    diags.check()?;
+    Ok(policy)
+}
+
+type PResult<T> = Result<T, Diagnostic>;
+
+/// A cursor over one level of tokens (a group's contents are parsed by a
+/// parser of their own).
+struct Parser<'a> {
+    toks: &'a [Token],
+    pos: usize,
+    /// Where "end of input" is, for errors past the last token.
+    end: Span,
+}
+
+impl<'a> Parser<'a> {
+    fn new(toks: &'a [Token], end: Span) -> Parser<'a> {
+        Parser { toks, pos: 0, end }
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.toks.len()
+    }
+
+    fn peek(&self) -> Option<&'a Token> {
+        self.toks.get(self.pos)
+    }
+
+    fn peek_at(&self, n: usize) -> Option<&'a Token> {
+        self.toks.get(self.pos + n)
+    }
+
+    fn next(&mut self) -> Option<&'a Token> {
+        let t = self.toks.get(self.pos);
+        self.pos += usize::from(t.is_some());
+        t
+    }
+
+    /// The span of the next token, or of the end of input.
+    fn here(&self) -> Span {
+        self.peek().map_or(self.end, |t| t.span)
+    }
+
+    fn found(&self) -> String {
+        self.peek().map_or_else(|| "end of input".to_owned(), Token::describe)
+    }
+
+    fn expected(&self, what: &str) -> Diagnostic {
+        Diagnostic::error(self.here(), format!("expected {what}, found {}", self.found()))
+    }
+
+    fn is_punct(&self, c: char) -> bool {
+        self.peek().is_some_and(|t| t.is_punct(c))
+    }
+
+    /// Whether the next tokens spell the two-character operator `a b`.
+    fn is_op2(&self, a: char, b: char) -> bool {
+        self.peek().is_some_and(|t| t.is_joint_punct(a)) && self.peek_at(1).is_some_and(|t| t.is_punct(b))
+    }
+
+    fn eat_punct(&mut self, c: char) -> Option<Span> {
+        if self.is_punct(c) { self.next().map(|t| t.span) } else { None }
+    }
+
+    fn eat_op2(&mut self, a: char, b: char) -> Option<Span> {
+        if !self.is_op2(a, b) {
+            return None;
+        }
+        let first = self.next()?.span;
+        Some(first.join(self.next()?.span))
+    }
+
+    fn expect_punct(&mut self, c: char, what: &str) -> PResult<Span> {
+        self.eat_punct(c).ok_or_else(|| self.expected(what))
+    }
+
+    fn ident(&mut self, what: &str) -> PResult<Name> {
+        match self.peek() {
+            Some(Token { kind: TokenKind::Ident(s), span }) => {
+                self.pos += 1;
+                Ok(Name { text: s.clone(), span: *span })
+            }
+            _ => Err(self.expected(what)),
+        }
+    }
+
+    fn group(&mut self, delim: Delim, what: &str) -> PResult<&'a lex::Group> {
+        match self.peek() {
+            Some(Token { kind: TokenKind::Group(g), .. }) if g.delim == delim => {
+                self.pos += 1;
+                Ok(g)
+            }
+            _ => Err(self.expected(what)),
+        }
+    }
+
+    fn skip_past_semicolon(&mut self) {
+        while let Some(t) = self.next() {
+            if t.is_punct(';') {
+                return;
+            }
+        }
+    }
+
+    fn end_statement(&mut self, keyword: &str) -> PResult<Span> {
+        self.eat_punct(';').ok_or_else(|| {
+            Diagnostic::error(self.here(), format!("expected `;` after the `{keyword}` statement, found {}", self.found()))
+        })
+    }
+
+    /// `statement`: see [`StatementKind`].
+    fn statement(&mut self) -> PResult<Statement> {
+        let keyword = self.statement_keyword()?;
+        let kind = match keyword.text.as_str() {
+            "deny" => StatementKind::Deny(self.action()?),
+            "unknown" => StatementKind::Unknown(self.action()?),
+            "default" => StatementKind::Default(self.action()?),
+            "base" => StatementKind::Base(self.allow_items("base")?),
+            "keep" => StatementKind::Keep(self.allow_items("keep")?),
+            "drop" => self.drop_statement()?,
+            "arch" => StatementKind::Arch(self.name_list("an architecture name")?),
+            "acknowledge" => StatementKind::Acknowledge(self.name_list("a lint name")?),
+            _ => unreachable!("statement_keyword returns only statement keywords"),
+        };
+        let semi = self.end_statement(&keyword.text)?;
+        Ok(Statement { kind, keyword: keyword.span, span: keyword.span.join(semi) })
+    }
+
+    fn statement_keyword(&mut self) -> PResult<Name> {
+        let expected = "a statement (`base`, `keep`, `drop`, `deny`, `default`, `unknown`, `arch` or `acknowledge`)";
+        let name = self.ident(expected)?;
+        if STATEMENT_KEYWORDS.contains(&name.text.as_str()) {
+            return Ok(name);
+        }
+        let d = Diagnostic::error(name.span, format!("unknown statement `{}`", name.text));
+        Err(match name.text.as_str() {
+            "allow" => d.with_help("to allow syscalls write `keep NAME, ...;` (or `base` for the starting set)"),
+            "block" | "deny_syscalls" | "kill" | "refuse" => d.with_help("to refuse syscalls write `drop NAME, ...;`"),
+            _ => d.with_suggestion(nearest(&name.text, STATEMENT_KEYWORDS)).with_help(format!("expected {expected}")),
+        })
+    }
+
+    /// `"drop" items [ "=>" action ]`.
+    fn drop_statement(&mut self) -> PResult<StatementKind> {
+        let items = self.items()?;
+        let action = if self.eat_op2('=', '>').is_some() { Some(self.action()?) } else { None };
+        Ok(StatementKind::Drop(items, action))
+    }
+
+    fn name_list(&mut self, what: &str) -> PResult<Vec<Name>> {
+        let mut names = vec![self.ident(what)?];
+        while self.eat_punct(',').is_some() {
+            names.push(self.ident(what)?);
+        }
+        Ok(names)
+    }
+
+    /// `items = item { "," item }`.
+    fn items(&mut self) -> PResult<Vec<Item>> {
+        let mut items = vec![self.item()?];
+        while self.eat_punct(',').is_some() {
+            items.push(self.item()?);
+        }
+        Ok(items)
+    }
+
+    /// The items of `base` / `keep`, which allow and so take no `=> ACTION`.
+    fn allow_items(&mut self, keyword: &str) -> PResult<Vec<Item>> {
+        let items = self.items()?;
+        if self.is_op2('=', '>') {
+            return Err(Diagnostic::error(self.here(), format!("`=> ACTION` is only allowed on `drop`, not on `{keyword}`"))
+                .with_help(format!("`{keyword}` allows; use `drop NAME => ACTION;` to refuse with a specific action")));
+        }
+        Ok(items)
+    }
+
+    /// `item = syscall [ "(" cond ")" ] | "@" group | "!" syscall | "!" "@" group`.
+    fn item(&mut self) -> PResult<Item> {
+        let start = self.here();
+        if self.eat_punct('!').is_some() {
+            let kind = if self.is_punct('@') {
+                ItemKind::ExceptGroup(self.group_name()?)
+            } else {
+                ItemKind::ExceptSyscall(self.ident("a syscall or `@group` to exempt after `!`")?)
+            };
+            return Ok(Item { span: start.join(self.prev_span()), kind });
+        }
+        if self.is_punct('@') {
+            let name = self.group_name()?;
+            if let Some(Token { kind: TokenKind::Group(g), .. }) = self.peek() {
+                if g.delim == Delim::Paren {
+                    return Err(Diagnostic::error(g.span, format!("a condition cannot apply to a group (`{}`)", name.text))
+                        .with_help("conditions test one syscall's parameters; name the syscall instead"));
+                }
+            }
+            return Ok(Item { span: name.span, kind: ItemKind::Group(name) });
+        }
+        let name = self.ident("a syscall name or `@group`")?;
+        let cond = match self.peek() {
+            Some(Token { kind: TokenKind::Group(g), .. }) if g.delim == Delim::Paren => {
+                self.pos += 1;
+                Some(parse_condition(g)?)
+            }
+            _ => None,
+        };
+        Ok(Item { span: start.join(self.prev_span()), kind: ItemKind::Syscall { name, cond } })
+    }
+
+    fn prev_span(&self) -> Span {
+        self.toks.get(self.pos.wrapping_sub(1)).map_or(self.end, |t| t.span)
+    }
+
+    /// `"@" ident { "-" ident }`: group names are spelled with hyphens.
+    fn group_name(&mut self) -> PResult<Name> {
+        let at = self.expect_punct('@', "`@`")?;
+        let first = self.ident("a group name after `@`")?;
+        let mut text = format!("@{}", first.text);
+        let mut span = at.join(first.span);
+        while self.is_punct('-') && matches!(self.peek_at(1).map(|t| &t.kind), Some(TokenKind::Ident(_))) {
+            self.pos += 1;
+            let part = self.ident("a group name")?;
+            text.push('-');
+            text.push_str(&part.text);
+            span = span.join(part.span);
+        }
+        Ok(Name { text, span })
+    }
+
+    /// `action`: see [`ActionKind`].
+    fn action(&mut self) -> PResult<ActionSpec> {
+        let name = self.ident("an action (`allow`, `log`, `kill_process`, `kill_thread`, `trap`, `errno(N)`, `trace(N)`, `user_notif`)")?;
+        let simple = match name.text.as_str() {
+            "allow" => Some(ActionKind::Allow),
+            "log" => Some(ActionKind::Log),
+            "kill_process" => Some(ActionKind::KillProcess),
+            "kill_thread" => Some(ActionKind::KillThread),
+            "trap" => Some(ActionKind::Trap),
+            "user_notif" => Some(ActionKind::UserNotif),
+            _ => None,
+        };
+        if let Some(kind) = simple {
+            return Ok(ActionSpec { kind, span: name.span });
+        }
+        match name.text.as_str() {
+            "errno" => self.errno_action(name.span),
+            "trace" => self.trace_action(name.span),
+            "kill" => Err(Diagnostic::error(name.span, "unknown action `kill`")
+                .with_help("say which: `kill_process` (the whole process) or `kill_thread` (only the calling thread)")),
+            other => Err(Diagnostic::error(name.span, format!("unknown action `{other}`"))
+                .with_suggestion(nearest(other, crate::action::Action::KEYWORDS))),
+        }
+    }
+
+    fn errno_action(&mut self, kw: Span) -> PResult<ActionSpec> {
+        let g = self.group(Delim::Paren, "`(` after `errno`, as in `errno(EPERM)`")?;
+        let mut inner = Parser::new(&g.tokens, g.span);
+        let spec = match inner.peek() {
+            Some(Token { kind: TokenKind::Ident(_), .. }) => ErrnoSpec::Name(inner.ident("an errno name")?),
+            Some(Token { kind: TokenKind::Int(_), .. }) => {
+                let (value, span) = inner.int()?;
+                ErrnoSpec::Number(checked_data(value, span, crate::bpf::MAX_ERRNO, "errno values go up to 4095 (MAX_ERRNO)")?)
+            }
+            _ => return Err(inner.expected("an errno number or name, as in `errno(EPERM)`")),
+        };
+        inner.expect_done("`)`")?;
+        Ok(ActionSpec { kind: ActionKind::Errno(spec), span: kw.join(g.span) })
+    }
+
+    fn trace_action(&mut self, kw: Span) -> PResult<ActionSpec> {
+        let g = self.group(Delim::Paren, "`(` after `trace`, as in `trace(1)`")?;
+        let mut inner = Parser::new(&g.tokens, g.span);
+        let (value, span) = inner.int()?;
+        let data = checked_data(value, span, 0xffff, "trace data is 16 bits (0..=65535)")?;
+        inner.expect_done("`)`")?;
+        Ok(ActionSpec { kind: ActionKind::Trace(data), span: kw.join(g.span) })
+    }
+
+    fn expect_done(&self, what: &str) -> PResult<()> {
+        if self.at_end() { Ok(()) } else { Err(self.expected(what)) }
+    }
+
+    /// An unsigned integer literal.
+    fn int(&mut self) -> PResult<(u64, Span)> {
+        match self.peek() {
+            Some(Token { kind: TokenKind::Int(text), span }) => {
+                self.pos += 1;
+                Ok((parse_int(text, *span)?, *span))
+            }
+            _ => Err(self.expected("an integer")),
+        }
+    }
+
+    /// `cond = conj { "||" conj }`.
+    fn cond(&mut self) -> PResult<Cond> {
+        let mut alts = vec![self.conj()?];
+        while self.eat_op2('|', '|').is_some() {
+            alts.push(self.conj()?);
+        }
+        Ok(if alts.len() == 1 { alts.remove(0) } else { Cond::Or(alts) })
+    }
+
+    /// `conj = atom { "&&" atom }`.
+    fn conj(&mut self) -> PResult<Cond> {
+        let mut all = vec![self.atom()?];
+        while self.eat_op2('&', '&').is_some() {
+            all.push(self.atom()?);
+        }
+        Ok(if all.len() == 1 { all.remove(0) } else { Cond::And(all) })
+    }
+
+    /// `atom = "(" cond ")" | arg [ "&" value ] op values`.
+    fn atom(&mut self) -> PResult<Cond> {
+        if let Some(Token { kind: TokenKind::Group(g), .. }) = self.peek() {
+            if g.delim == Delim::Paren {
+                self.pos += 1;
+                return parse_condition(g);
+            }
+        }
+        if self.is_punct('!') {
+            return Err(Diagnostic::error(self.here(), "`!` cannot negate a condition")
+                .with_help("invert the comparison instead (`==` <-> `!=`, `<` <-> `>=`)"));
+        }
+        Ok(Cond::Cmp(self.comparison()?))
+    }
+
+    fn comparison(&mut self) -> PResult<Comparison> {
+        let arg = self.arg_ref()?;
+        let mask = if self.is_punct('&') && !self.is_op2('&', '&') {
+            self.pos += 1;
+            Some(self.value()?)
+        } else {
+            None
+        };
+        let (op, op_span) = self.cmp_op()?;
+        let mut values = vec![self.value()?];
+        while self.is_punct('|') && !self.is_op2('|', '|') {
+            self.pos += 1;
+            values.push(self.value()?);
+        }
+        let span = arg.name.span.join(self.prev_span());
+        let cmp = Comparison { arg, mask, op, op_span, values, span };
+        check_comparison_shape(&cmp)?;
+        Ok(cmp)
+    }
+
+    /// `arg = ( PARAM_NAME | "arg0" | ... | "arg5" ) [ ":" ( "u32" | "u64" ) ]`.
+    fn arg_ref(&mut self) -> PResult<ArgRef> {
+        let name = self.ident("a parameter name or `arg0`..`arg5`")?;
+        if !(self.is_punct(':') && !self.is_op2(':', ':')) {
+            return Ok(ArgRef { name, width: None });
+        }
+        self.pos += 1;
+        let w = self.ident("`u32` or `u64` after `:`")?;
+        let width = match w.text.as_str() {
+            "u32" => Width::U32,
+            "u64" => Width::U64,
+            other => {
+                return Err(Diagnostic::error(w.span, format!("unknown width `{other}`"))
+                    .with_help("a width override is `:u32` (low 32 bits) or `:u64` (all 64 bits)"));
+            }
+        };
+        Ok(ArgRef { name, width: Some((width, w.span)) })
+    }
+
+    fn cmp_op(&mut self) -> PResult<(CmpOp, Span)> {
+        for (a, b, op) in [('=', '=', CmpOp::Eq), ('!', '=', CmpOp::Ne), ('<', '=', CmpOp::Le), ('>', '=', CmpOp::Ge)] {
+            if let Some(span) = self.eat_op2(a, b) {
+                return Ok((op, span));
+            }
+        }
+        if let Some(span) = self.eat_punct('<') {
+            return Ok((CmpOp::Lt, span));
+        }
+        if let Some(span) = self.eat_punct('>') {
+            return Ok((CmpOp::Gt, span));
+        }
+        let d = self.expected("a comparison operator (`==`, `!=`, `<`, `<=`, `>`, `>=`)");
+        Err(if self.is_punct('=') { d.with_help("equality is `==`") } else { d })
+    }
+
+    /// `value = int | "-" int | rust_path | "{" rust_expr "}"`.
+    fn value(&mut self) -> PResult<Value> {
+        let start = self.here();
+        if self.eat_punct('-').is_some() {
+            let (v, span) = self.int().map_err(|_| self.expected("an integer after `-`"))?;
+            return Ok(Value { kind: ValueKind::Int(-i128::from(v)), span: start.join(span) });
+        }
+        match self.peek() {
+            Some(Token { kind: TokenKind::Int(_), .. }) => {
+                let (v, span) = self.int()?;
+                Ok(Value { kind: ValueKind::Int(i128::from(v)), span })
+            }
+            Some(Token { kind: TokenKind::Group(g), .. }) if g.delim == Delim::Brace => {
+                self.pos += 1;
+                let text = tokens_text(&g.tokens);
+                Ok(Value { kind: ValueKind::Symbolic(Symbolic { text, tokens: g.stream.clone() }), span: g.span })
+            }
+            Some(Token { kind: TokenKind::Ident(_), .. }) => self.rust_path(),
+            Some(_) if self.is_op2(':', ':') => self.rust_path(),
+            _ => Err(self.expected("a value (an integer, a Rust path such as `libc::AF_UNIX`, or `{ expr }`)")),
+        }
+    }
+
+    /// `rust_path = [ "::" ] ident { "::" ident }`.
+    fn rust_path(&mut self) -> PResult<Value> {
+        let start = self.here();
+        let mut text = String::new();
+        let mut stream = TokenStream::new();
+        let mut macro_tokens = true;
+        loop {
+            if let Some(span) = self.eat_op2(':', ':') {
+                text.push_str("::");
+                macro_tokens &= push_colons(&mut stream, span);
+            }
+            let seg = self.ident("a path segment")?;
+            text.push_str(&seg.text);
+            macro_tokens &= push_ident(&mut stream, &seg);
+            if !self.is_op2(':', ':') {
+                break;
+            }
+        }
+        let tokens = macro_tokens.then_some(stream);
+        Ok(Value { kind: ValueKind::Symbolic(Symbolic { text, tokens }), span: start.join(self.prev_span()) })
+    }
+}
+
+/// Rebuilds a path's tokens for the macro, keeping their spans. Returns
+/// false for text input, whose spans are not token spans.
+fn push_colons(stream: &mut TokenStream, span: Span) -> bool {
+    let Some(s) = span.proc_macro_span() else { return false };
+    let mut a = proc_macro2::Punct::new(':', proc_macro2::Spacing::Joint);
+    a.set_span(s);
+    let mut b = proc_macro2::Punct::new(':', proc_macro2::Spacing::Alone);
+    b.set_span(s);
+    stream.extend([proc_macro2::TokenTree::Punct(a), proc_macro2::TokenTree::Punct(b)]);
+    true
+}
+
+fn push_ident(stream: &mut TokenStream, name: &Name) -> bool {
+    let Some(s) = name.span.proc_macro_span() else { return false };
+    stream.extend([proc_macro2::TokenTree::Ident(proc_macro2::Ident::new(&name.text, s))]);
+    true
+}
+
+/// Parses the contents of `( ... )` as a condition.
+fn parse_condition(g: &lex::Group) -> PResult<Cond> {
+    let mut p = Parser::new(&g.tokens, g.span);
+    if p.at_end() {
+        return Err(Diagnostic::error(g.span, "empty condition `()`")
+            .with_help("write a comparison such as `(fd == 1)`, or drop the parentheses"));
+    }
+    let c = p.cond()?;
+    if !p.at_end() {
+        return Err(p.expected("`&&`, `||` or the end of the condition"));
+    }
+    Ok(c)
+}
+
+/// Value sets and ordering operators: what the grammar allows but means
+/// nothing useful.
+fn check_comparison_shape(c: &Comparison) -> PResult<()> {
+    if c.op.is_ordering() && c.values.len() > 1 {
+        let span = c.values[1].span;
+        return Err(Diagnostic::error(span, format!("a value set (`a | b`) cannot be used with `{}`", c.op.symbol()))
+            .with_help("value sets work with `==` (any of) and `!=` (none of)"));
+    }
+    for v in c.values.iter().chain(&c.mask) {
+        if let ValueKind::Int(i) = v.kind {
+            if i < 0 && (c.op.is_ordering() || c.mask.as_ref().is_some_and(|m| std::ptr::eq(m, v))) {
+                let what = if c.op.is_ordering() { format!("`{}` compares unsigned values", c.op.symbol()) } else { "a mask must be non-negative".to_owned() };
+                return Err(Diagnostic::error(v.span, format!("{what}, but `{i}` is negative"))
+                    .with_help("write the unsigned value, e.g. `0xffffffff` for -1 in a 32-bit parameter"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parses a Rust integer literal: decimal, `0x`, `0o`, `0b`, underscores,
+/// an optional integer-type suffix. A decimal with a leading zero (`0644`)
+/// is refused: in Rust it is decimal, which a C reader would not expect.
+pub fn parse_int(text: &str, span: Span) -> PResult<u64> {
+    let body = strip_int_suffix(text);
+    let (digits, radix) = match body.get(..2) {
+        Some("0x") | Some("0X") => (&body[2..], 16),
+        Some("0o") => (&body[2..], 8),
+        Some("0b") => (&body[2..], 2),
+        _ => (body, 10),
+    };
+    let digits: String = digits.chars().filter(|&c| c != '_').collect();
+    if radix == 10 && digits.len() > 1 && digits.starts_with('0') {
+        return Err(Diagnostic::error(span, format!("`{text}` has a leading zero"))
+            .with_help(format!("for octal write `0o{}`; for decimal drop the leading zeros", digits.trim_start_matches('0'))));
+    }
+    if digits.is_empty() {
+        return Err(Diagnostic::error(span, format!("`{text}` has no digits")));
+    }
+    u64::from_str_radix(&digits, radix).map_err(|e| {
+        let msg = match e.kind() {
+            std::num::IntErrorKind::PosOverflow => format!("integer `{text}` does not fit in 64 bits"),
+            _ => format!("`{text}` is not a valid integer"),
+        };
+        Diagnostic::error(span, msg)
+    })
+}
+
+fn strip_int_suffix(text: &str) -> &str {
+    const SUFFIXES: [&str; 12] = ["u128", "i128", "usize", "isize", "u64", "i64", "u32", "i32", "u16", "i16", "u8", "i8"];
+    let hex = text.starts_with("0x") || text.starts_with("0X");
+    SUFFIXES
+        .iter()
+        // `u` and `i` are not hex digits, so a suffix cannot swallow digits;
+        // only refuse to strip it down to a bare `0x`.
+        .find_map(|s| text.strip_suffix(s).filter(|rest| !rest.is_empty() && (!hex || rest.len() > 2)))
+        .unwrap_or(text)
+}
+
+fn checked_data(value: u64, span: Span, max: u32, what: &str) -> PResult<u16> {
+    if value > u64::from(max) {
+        return Err(Diagnostic::error(span, format!("{what}; `{value}` is out of range")));
+    }
+    // `max` is at most 0xffff, checked just above.
+    Ok(value as u16)
+}
+
+/// The text of a token list, for symbolic values from text input: tokens
+/// separated by single spaces, except after a joint punctuation mark.
+fn tokens_text(tokens: &[Token]) -> String {
+    let mut out = String::new();
+    let mut glue = true;
+    for t in tokens {
+        if !glue {
+            out.push(' ');
+        }
+        glue = false;
+        match &t.kind {
+            TokenKind::Ident(s) | TokenKind::Int(s) | TokenKind::OtherLit(s) => out.push_str(s),
+            TokenKind::Punct { ch, joint } => {
+                out.push(*ch);
+                glue = *joint;
+            }
+            TokenKind::Str(s) => out.push_str(&format!("{s:?}")),
+            TokenKind::Group(g) => {
+                let close = match g.delim {
+                    Delim::Paren => ')',
+                    Delim::Brace => '}',
+                    Delim::Bracket => ']',
+                };
+                out.push(g.delim.open());
+                out.push_str(&tokens_text(&g.tokens));
+                out.push(close);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

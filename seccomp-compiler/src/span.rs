@@ -1,0 +1,123 @@
+//! Where a piece of policy came from.
+//!
+//! Policy text reaches the compiler two ways: as tokens handed to the macro
+//! (their `proc_macro2::Span`s point into the user's Rust file) or as text
+//! (a policy file, standard input), where positions are byte offsets into
+//! that text. A [`Span`] keeps whichever applies, so a late error (a program
+//! past 4096 instructions) still points at the policy.
+
+use std::fmt;
+
+/// A region of policy source.
+#[derive(Clone, Copy)]
+pub struct Span {
+    /// Byte offsets into the source text, when the policy came as text.
+    pub(crate) lo: u32,
+    pub(crate) hi: u32,
+    /// The token span, when the policy came as macro tokens.
+    pub(crate) tokens: Option<proc_macro2::Span>,
+}
+
+impl Span {
+    /// A span over bytes `lo..hi` of a text source.
+    pub fn text(lo: usize, hi: usize) -> Span {
+        // Policy sources are far below 4 GiB; the lexer refuses larger ones.
+        Span { lo: lo as u32, hi: hi as u32, tokens: None }
+    }
+
+    /// A span of macro tokens.
+    pub fn tokens(span: proc_macro2::Span) -> Span {
+        Span { lo: 0, hi: 0, tokens: Some(span) }
+    }
+
+    /// A span for things that have no place in the source.
+    pub fn none() -> Span {
+        Span { lo: 0, hi: 0, tokens: None }
+    }
+
+    /// The smallest span covering `self` and `other`.
+    pub fn join(self, other: Span) -> Span {
+        let tokens = match (self.tokens, other.tokens) {
+            (Some(a), Some(b)) => Some(a.join(b).unwrap_or(a)),
+            (a, b) => a.or(b),
+        };
+        Span { lo: self.lo.min(other.lo), hi: self.hi.max(other.hi), tokens }
+    }
+
+    /// The token span, for emitting compile errors from the macro.
+    pub fn proc_macro_span(self) -> Option<proc_macro2::Span> {
+        self.tokens
+    }
+
+    /// Byte range in the text source.
+    pub fn byte_range(self) -> std::ops::Range<usize> {
+        self.lo as usize..self.hi as usize
+    }
+}
+
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.lo, self.hi)
+    }
+}
+
+/// A named policy text, for turning byte offsets into `file:line:col`.
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub name: String,
+    pub text: String,
+}
+
+/// A 1-based line and column (in characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineCol {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Source {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Source {
+        Source { name: name.into(), text: text.into() }
+    }
+
+    /// Line and column of byte offset `pos`.
+    pub fn line_col(&self, pos: usize) -> LineCol {
+        let pos = pos.min(self.text.len());
+        let before = &self.text[..self.floor_char_boundary(pos)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        LineCol { line, col: before[line_start..].chars().count() + 1 }
+    }
+
+    /// The text of 1-based line `line`, without its newline.
+    pub fn line_text(&self, line: usize) -> &str {
+        self.text.lines().nth(line.saturating_sub(1)).unwrap_or("")
+    }
+
+    /// Where a span starts, as `name:line:col`.
+    pub fn location(&self, span: Span) -> String {
+        let lc = self.line_col(span.lo as usize);
+        format!("{}:{}:{}", self.name, lc.line, lc.col)
+    }
+
+    fn floor_char_boundary(&self, mut pos: usize) -> usize {
+        while !self.text.is_char_boundary(pos) {
+            pos -= 1;
+        }
+        pos
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_are_one_based() {
+        let s = Source::new("p.policy", "base @default;\n  keep write;\n");
+        assert_eq!(s.line_col(0), LineCol { line: 1, col: 1 });
+        assert_eq!(s.line_col(17), LineCol { line: 2, col: 3 });
+        assert_eq!(s.location(Span::text(17, 21)), "p.policy:2:3");
+        assert_eq!(s.line_text(2), "  keep write;");
+    }
+}
