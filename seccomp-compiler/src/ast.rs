@@ -10,6 +10,53 @@ pub struct Policy {
     pub statements: Vec<Statement>,
 }
 
+impl Policy {
+    /// Numbers the symbolic values in source order, so every later pass and
+    /// every architecture refers to them the same way.
+    pub fn number_symbols(&mut self) {
+        let mut next = 0;
+        self.for_each_value_mut(&mut |v| {
+            if let ValueKind::Symbolic(s) = &mut v.kind {
+                s.id = next;
+                next += 1;
+            }
+        });
+    }
+
+    /// The symbolic values with their spans, indexed by id.
+    pub fn symbols(&self) -> Vec<(&Symbolic, Span)> {
+        let mut out = Vec::new();
+        for s in &self.statements {
+            for item in s.kind.items() {
+                if let ItemKind::Syscall { cond: Some(c), .. } = &item.kind {
+                    for cmp in c.comparisons() {
+                        for v in cmp.mask.iter().chain(&cmp.values) {
+                            if let ValueKind::Symbolic(sym) = &v.kind {
+                                out.push((sym, v.span));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn for_each_value_mut(&mut self, f: &mut impl FnMut(&mut Value)) {
+        for s in &mut self.statements {
+            let items = match &mut s.kind {
+                StatementKind::Base(items) | StatementKind::Keep(items) | StatementKind::Drop(items, _) => items,
+                _ => continue,
+            };
+            for item in items {
+                if let ItemKind::Syscall { cond: Some(c), .. } = &mut item.kind {
+                    c.for_each_value_mut(f);
+                }
+            }
+        }
+    }
+}
+
 /// One statement, ending in `;`.
 #[derive(Clone, Debug)]
 pub struct Statement {
@@ -41,6 +88,14 @@ pub enum StatementKind {
 }
 
 impl StatementKind {
+    /// The items of `base`, `keep` and `drop`; none for the others.
+    pub fn items(&self) -> &[Item] {
+        match self {
+            StatementKind::Base(items) | StatementKind::Keep(items) | StatementKind::Drop(items, _) => items,
+            _ => &[],
+        }
+    }
+
     /// The keyword, for messages.
     pub fn keyword(&self) -> &'static str {
         match self {
@@ -131,6 +186,13 @@ impl Cond {
         }
     }
 
+    fn for_each_value_mut(&mut self, f: &mut impl FnMut(&mut Value)) {
+        match self {
+            Cond::Or(v) | Cond::And(v) => v.iter_mut().for_each(|c| c.for_each_value_mut(f)),
+            Cond::Cmp(c) => c.mask.iter_mut().chain(&mut c.values).for_each(f),
+        }
+    }
+
     /// Every comparison in the condition.
     pub fn comparisons(&self) -> Vec<&Comparison> {
         match self {
@@ -212,6 +274,9 @@ pub enum ValueKind {
 /// A value rustc evaluates for the real target.
 #[derive(Clone, Debug)]
 pub struct Symbolic {
+    /// Position among the policy's symbolic values, in source order
+    /// (assigned by [`Policy::number_symbols`]).
+    pub id: usize,
     /// The expression as written (`libc::AF_UNIX`, `FOO | BAR`).
     pub text: String,
     /// The original tokens, when the policy came as macro tokens.

@@ -39,6 +39,7 @@ pub fn parse_tokens(tokens: &[Token], end: Span) -> Result<Policy, Vec<Diagnosti
         }
     }
     diags.check()?;
+    policy.number_symbols();
     Ok(policy)
 }
 
@@ -433,7 +434,7 @@ impl<'a> Parser<'a> {
             Some(Token { kind: TokenKind::Group(g), .. }) if g.delim == Delim::Brace => {
                 self.pos += 1;
                 let text = tokens_text(&g.tokens);
-                Ok(Value { kind: ValueKind::Symbolic(Symbolic { text, tokens: g.stream.clone() }), span: g.span })
+                Ok(Value { kind: ValueKind::Symbolic(Symbolic { id: 0, text, tokens: g.stream.clone() }), span: g.span })
             }
             Some(Token { kind: TokenKind::Ident(_), .. }) => self.rust_path(),
             Some(_) if self.is_op2(':', ':') => self.rust_path(),
@@ -460,7 +461,7 @@ impl<'a> Parser<'a> {
             }
         }
         let tokens = macro_tokens.then_some(stream);
-        Ok(Value { kind: ValueKind::Symbolic(Symbolic { text, tokens }), span: start.join(self.prev_span()) })
+        Ok(Value { kind: ValueKind::Symbolic(Symbolic { id: 0, text, tokens }), span: start.join(self.prev_span()) })
     }
 }
 

@@ -5,4 +5,7 @@
 
 pub mod arch_private;
 pub mod errno;
+mod generated;
+pub mod groups;
+pub mod params;
 pub mod syscalls;

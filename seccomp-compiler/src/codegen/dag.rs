@@ -1,0 +1,208 @@
+//! The program as a graph before layout: each node is one instruction and
+//! names its successors. Nodes are hash-consed, so identical code (a
+//! shared `ret`, the same argument check reached from two syscalls) exists
+//! once. Built bottom-up, so a node's successors always have smaller ids:
+//! the graph is acyclic, as BPF requires.
+
+use crate::program::K;
+use std::collections::HashMap;
+
+pub type NodeId = u32;
+
+/// Conditional jumps seccomp's cache analysis accepts (`BPF_JMP | op | BPF_K`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JumpOp {
+    /// `BPF_JEQ`
+    Eq,
+    /// `BPF_JGT`
+    Gt,
+    /// `BPF_JGE`
+    Ge,
+    /// `BPF_JSET`
+    Set,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Node {
+    /// `BPF_RET | BPF_K`
+    Ret(u32),
+    /// `BPF_LD | BPF_W | BPF_ABS`: A = the word at `offset` of seccomp_data.
+    Load { offset: u32, next: NodeId },
+    /// `BPF_ALU | BPF_AND | BPF_K`: A &= k.
+    And { k: K, next: NodeId },
+    /// `BPF_JMP | op | BPF_K`: to `t` if `A op k`, else to `f`.
+    Jump { op: JumpOp, k: K, t: NodeId, f: NodeId },
+}
+
+impl Node {
+    pub fn successors(&self) -> impl Iterator<Item = NodeId> {
+        let (a, b) = match *self {
+            Node::Ret(_) => (None, None),
+            Node::Load { next, .. } | Node::And { next, .. } => (Some(next), None),
+            Node::Jump { t, f, .. } => (Some(t), Some(f)),
+        };
+        a.into_iter().chain(b)
+    }
+}
+
+/// What the accumulator holds when a node starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Acc {
+    Unknown,
+    Word(u32),
+    Masked(u32, K),
+}
+
+#[derive(Default)]
+pub struct Dag {
+    nodes: Vec<Node>,
+    index: HashMap<Node, NodeId>,
+}
+
+impl Dag {
+    pub fn new() -> Dag {
+        Dag::default()
+    }
+
+    pub fn node(&self, id: NodeId) -> Node {
+        self.nodes[id as usize]
+    }
+
+    /// Adds a node, or finds the identical one. A jump whose two targets
+    /// are the same node tests nothing and is not added.
+    pub fn add(&mut self, node: Node) -> NodeId {
+        if let Node::Jump { t, f, .. } = node {
+            if t == f {
+                return t;
+            }
+        }
+        if let Some(&id) = self.index.get(&node) {
+            return id;
+        }
+        // Programs are capped far below 2^32 nodes (4096 instructions).
+        let id = self.nodes.len() as NodeId;
+        self.nodes.push(node);
+        self.index.insert(node, id);
+        id
+    }
+
+    pub fn ret(&mut self, value: u32) -> NodeId {
+        self.add(Node::Ret(value))
+    }
+
+    pub fn load(&mut self, offset: u32, next: NodeId) -> NodeId {
+        self.add(Node::Load { offset, next })
+    }
+
+    pub fn and(&mut self, k: K, next: NodeId) -> NodeId {
+        self.add(Node::And { k, next })
+    }
+
+    pub fn jump(&mut self, op: JumpOp, k: K, t: NodeId, f: NodeId) -> NodeId {
+        self.add(Node::Jump { op, k, t, f })
+    }
+
+    /// A copy of the graph reachable from `root` without loads (and masks)
+    /// that leave the accumulator as every path into them already has it.
+    /// Returns the new graph and its root.
+    pub fn without_redundant_loads(&self, root: NodeId) -> (Dag, NodeId) {
+        let entry = self.entry_states(root);
+        let mut out = Dag::new();
+        let mut map: HashMap<NodeId, NodeId> = HashMap::new();
+        // Ids grow from successors to predecessors, so ascending order
+        // maps every successor before its users.
+        for id in 0..=root {
+            let Some(&acc) = entry.get(&id) else { continue };
+            let node = self.node(id);
+            let mapped = match node {
+                Node::Load { offset, next } if acc == Acc::Word(offset) => map[&next],
+                Node::And { k, next } if matches!(acc, Acc::Masked(_, m) if m == k) => map[&next],
+                Node::Ret(v) => out.ret(v),
+                Node::Load { offset, next } => out.load(offset, map[&next]),
+                Node::And { k, next } => out.and(k, map[&next]),
+                Node::Jump { op, k, t, f } => out.jump(op, k, map[&t], map[&f]),
+            };
+            map.insert(id, mapped);
+        }
+        (out, map[&root])
+    }
+
+    /// The accumulator's content at the start of every node reachable from
+    /// `root`: what all paths into it agree on.
+    fn entry_states(&self, root: NodeId) -> HashMap<NodeId, Acc> {
+        let mut entry: HashMap<NodeId, Acc> = HashMap::from([(root, Acc::Unknown)]);
+        // Descending ids visit predecessors before successors.
+        for id in (0..=root).rev() {
+            let Some(&acc) = entry.get(&id) else { continue };
+            let node = self.node(id);
+            let exit = match node {
+                Node::Load { offset, .. } => Acc::Word(offset),
+                Node::And { k, .. } => match acc {
+                    Acc::Word(o) => Acc::Masked(o, k),
+                    Acc::Masked(o, m) if m == k => Acc::Masked(o, m),
+                    _ => Acc::Unknown,
+                },
+                Node::Jump { .. } | Node::Ret(_) => acc,
+            };
+            for s in node.successors() {
+                entry.entry(s).and_modify(|a| *a = if *a == exit { exit } else { Acc::Unknown }).or_insert(exit);
+            }
+        }
+        entry
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identical_nodes_are_shared_and_trivial_jumps_vanish() {
+        let mut d = Dag::new();
+        let a = d.ret(1);
+        let b = d.ret(1);
+        assert_eq!(a, b);
+        let j = d.jump(JumpOp::Eq, K::Const(3), a, b);
+        assert_eq!(j, a);
+    }
+
+    #[test]
+    fn a_reload_of_the_same_word_is_removed() {
+        let mut d = Dag::new();
+        let t = d.ret(1);
+        let f = d.ret(0);
+        let second = d.jump(JumpOp::Eq, K::Const(2), t, f);
+        let reload = d.load(16, second);
+        let first = d.jump(JumpOp::Eq, K::Const(1), t, reload);
+        let root = d.load(16, first);
+        let (o, r) = d.without_redundant_loads(root);
+        let Node::Load { next, .. } = o.node(r) else { panic!() };
+        let Node::Jump { f: after_first, .. } = o.node(next) else { panic!() };
+        assert!(matches!(o.node(after_first), Node::Jump { k: K::Const(2), .. }));
+    }
+
+    #[test]
+    fn a_load_reached_with_different_accumulators_stays() {
+        let mut d = Dag::new();
+        let t = d.ret(1);
+        let f = d.ret(0);
+        let check = d.jump(JumpOp::Eq, K::Const(2), t, f);
+        let shared = d.load(16, check);
+        let via_other = d.load(24, shared);
+        let via_same = d.load(16, shared);
+        let root = d.jump(JumpOp::Eq, K::Const(9), via_other, via_same);
+        let root = d.load(0, root);
+        let (o, r) = d.without_redundant_loads(root);
+        let mut count = 0;
+        let mut stack = vec![r];
+        let mut seen = std::collections::HashSet::new();
+        while let Some(n) = stack.pop() {
+            if seen.insert(n) {
+                count += usize::from(matches!(o.node(n), Node::Load { offset: 16, .. }));
+                stack.extend(o.node(n).successors());
+            }
+        }
+        // The shared load of offset 16 stays: one path arrives with 24.
+        assert_eq!(count, 2);
+    }
+}

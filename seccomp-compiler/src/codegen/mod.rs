@@ -1,0 +1,116 @@
+//! Code generation: a decision table -> a classic-BPF program.
+//!
+//! Shape of every program:
+//!
+//! ```text
+//!   ld  arch
+//!   jeq AUDIT_ARCH_<this>, dispatch, kill      ; another ABI: kill_process
+//! dispatch:
+//!   ld  nr
+//!   <search tree of jge over runs of numbers>   ; x32 numbers are one more run
+//!   <per-run code: a shared ret, or argument checks ending in rets>
+//! ```
+//!
+//! Every syscall whose action does not depend on its arguments reaches its
+//! `ret` reading only `arch` and `nr` through `jeq`/`jge`, which is what
+//! the kernel's constant-action cache (`seccomp_is_const_allow`) accepts.
+
+mod cond;
+mod dag;
+mod layout;
+mod tree;
+
+use crate::action::Action;
+use crate::arch::X32_SYSCALL_BIT;
+use crate::bpf::*;
+use crate::decide::{DecisionTable, Lookup};
+use crate::ir::Cond;
+use crate::program::{K, Program};
+use crate::tables::syscalls;
+use dag::{Dag, JumpOp, NodeId};
+use std::collections::HashMap;
+
+/// What a run of numbers does: arms checked in order, then a fallback.
+/// Two numbers with equal shapes can share code.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Shape {
+    arms: Vec<(Cond, Action)>,
+    otherwise: Action,
+}
+
+impl Shape {
+    fn constant(action: Action) -> Shape {
+        Shape { arms: Vec::new(), otherwise: action }
+    }
+}
+
+/// The program is longer than the kernel accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TooLong {
+    pub len: usize,
+}
+
+/// Compiles one architecture's decisions.
+pub fn generate(table: &DecisionTable) -> Result<Program, TooLong> {
+    let mut shapes = Shapes::default();
+    let arch = table.arch;
+    let known = syscalls::table(arch).entries().iter().map(|&(nr, _)| nr);
+    let unknown = shapes.id(Shape::constant(table.unknown.action));
+    let other_abi = arch.has_x32_abi().then(|| (X32_SYSCALL_BIT, shapes.id(Shape::constant(Action::KillProcess))));
+    let runs = tree::runs(known, |nr| shapes.id(shape_of(table, nr)), unknown, other_abi);
+
+    let mut dag = Dag::new();
+    let mut lowering = cond::Lowering { dag: &mut dag, big_endian: arch.is_big_endian() };
+    let leaf_code: Vec<NodeId> = shapes.list.iter().map(|s| lowering.decision(&s.arms, s.otherwise)).collect();
+    let horizon = (syscalls::table(arch).max_number() + 1).clamp(512, 4096);
+    let search = tree::optimal_tree(&tree::weights(&runs, horizon));
+    let dispatch = tree::emit(&search, &runs, &leaf_code, &mut dag);
+
+    let root = arch_check(&mut dag, arch.audit_arch(), dispatch);
+    let (dag, root) = dag.without_redundant_loads(root);
+    let insns = layout::layout(&dag, root);
+    if insns.len() > BPF_MAXINSNS {
+        return Err(TooLong { len: insns.len() });
+    }
+    Ok(Program { arch, insns, actions: table.actions() })
+}
+
+/// `ld arch; jeq AUDIT_ARCH, (ld nr; dispatch), kill_process`.
+fn arch_check(dag: &mut Dag, audit_arch: u32, dispatch: NodeId) -> NodeId {
+    let kill = dag.ret(SECCOMP_RET_KILL_PROCESS);
+    let with_nr = dag.load(SECCOMP_DATA_NR, dispatch);
+    let check = dag.jump(JumpOp::Eq, K::Const(audit_arch), with_nr, kill);
+    dag.load(SECCOMP_DATA_ARCH, check)
+}
+
+fn shape_of(table: &DecisionTable, nr: u32) -> Shape {
+    match table.lookup(nr) {
+        Lookup::OtherAbi => Shape::constant(Action::KillProcess),
+        Lookup::Unknown(o) | Lookup::Default(o) => Shape::constant(o.action),
+        Lookup::Named(d) => Shape {
+            arms: d.arms.iter().map(|a| (a.cond.clone(), a.action)).collect(),
+            otherwise: d.otherwise.action,
+        },
+    }
+}
+
+/// Distinct shapes, numbered in order of first use.
+#[derive(Default)]
+struct Shapes {
+    list: Vec<Shape>,
+    ids: HashMap<Shape, usize>,
+}
+
+impl Shapes {
+    fn id(&mut self, shape: Shape) -> usize {
+        if let Some(&id) = self.ids.get(&shape) {
+            return id;
+        }
+        self.list.push(shape.clone());
+        self.ids.insert(shape, self.list.len() - 1);
+        self.list.len() - 1
+    }
+}
+
+#[cfg(test)]
+mod tests;

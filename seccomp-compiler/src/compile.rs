@@ -1,0 +1,124 @@
+//! The whole compiler as one function: parse -> check structure -> check
+//! names -> per architecture (resolve -> decide -> lints -> codegen), with a
+//! gate after each step. Problems of one architecture do not stop the
+//! others; a problem every compiled architecture has is the policy's.
+
+use crate::arch::Arch;
+use crate::ast;
+use crate::codegen;
+use crate::decide::{self, DecisionTable};
+use crate::diag::Diagnostic;
+use crate::ir::ResolvedPolicy;
+use crate::program::Program;
+use crate::span::Span;
+use crate::{check, parse, resolve};
+use std::collections::BTreeMap;
+
+/// A policy compiled for each of its architectures.
+#[derive(Debug)]
+pub struct Compilation {
+    pub policy: ast::Policy,
+    pub arches: Vec<ArchCompilation>,
+}
+
+/// One architecture's result: a program, or what is wrong there.
+#[derive(Debug)]
+pub struct ArchCompilation {
+    pub arch: Arch,
+    pub outcome: Result<ArchOutput, Vec<Diagnostic>>,
+}
+
+/// Everything the passes produced for one architecture.
+#[derive(Debug)]
+pub struct ArchOutput {
+    pub resolved: ResolvedPolicy,
+    pub table: DecisionTable,
+    pub program: Program,
+}
+
+impl Compilation {
+    /// The output for `arch`, if it compiled.
+    pub fn get(&self, arch: Arch) -> Option<&ArchOutput> {
+        self.arches.iter().find(|a| a.arch == arch).and_then(|a| a.outcome.as_ref().ok())
+    }
+}
+
+/// Compiles policy text for every architecture it selects.
+pub fn compile_str(text: &str) -> Result<Compilation, Vec<Diagnostic>> {
+    let policy = parse::parse_str(text)?;
+    compile(policy, Span::text(0, text.len()), None)
+}
+
+/// Compiles a parsed policy. `whole` spans the policy (for problems with
+/// no better place); `only` limits the architectures further (the command
+/// line's `--arch`).
+pub fn compile(policy: ast::Policy, whole: Span, only: Option<&[Arch]>) -> Result<Compilation, Vec<Diagnostic>> {
+    check::structure(&policy, whole)?;
+    resolve::check_names(&policy)?;
+    let arches = architectures(&policy, only)?;
+    let mut results: Vec<ArchCompilation> =
+        arches.iter().map(|&arch| ArchCompilation { arch, outcome: compile_arch(&policy, arch) }).collect();
+    promote_common_problems(&mut results)?;
+    Ok(Compilation { policy, arches: results })
+}
+
+fn architectures(policy: &ast::Policy, only: Option<&[Arch]>) -> Result<Vec<Arch>, Vec<Diagnostic>> {
+    let selected = resolve::selected_arches(policy);
+    let Some(only) = only else { return Ok(selected) };
+    let missing: Vec<_> = only.iter().filter(|a| !selected.contains(a)).collect();
+    if let Some(a) = missing.first() {
+        let list = selected.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ");
+        return Err(vec![Diagnostic::error(Span::none(), format!("the policy is not for {a}: its `arch` statement selects {list}"))]);
+    }
+    Ok(only.to_vec())
+}
+
+fn compile_arch(policy: &ast::Policy, arch: Arch) -> Result<ArchOutput, Vec<Diagnostic>> {
+    let tag = |ds: Vec<Diagnostic>| ds.into_iter().map(|d| d.for_arch(arch)).collect::<Vec<_>>();
+    let resolved = resolve::resolve(policy, arch).map_err(tag)?;
+    let table = decide::decide(&resolved);
+    let lints = check::lints(policy, &table);
+    if !lints.is_empty() {
+        return Err(tag(lints));
+    }
+    let program = codegen::generate(&table).map_err(|e| vec![too_long(policy, &resolved, e).for_arch(arch)])?;
+    Ok(ArchOutput { resolved, table, program })
+}
+
+/// A program past the kernel's limit, pointed at the statement whose
+/// conditions contribute most.
+fn too_long(policy: &ast::Policy, resolved: &ResolvedPolicy, e: codegen::TooLong) -> Diagnostic {
+    let mut weight: BTreeMap<usize, usize> = BTreeMap::new();
+    for rule in &resolved.rules {
+        let n: usize = rule.entries.values().map(|e| e.cond.as_ref().map_or(1, |c| c.comparisons().len())).sum();
+        *weight.entry(rule.statement).or_default() += n;
+    }
+    let heaviest = weight.iter().max_by_key(|&(i, w)| (*w, std::cmp::Reverse(*i))).map(|(&i, _)| i);
+    let span = heaviest.and_then(|i| policy.statements.get(i)).map_or_else(Span::none, |s| s.span);
+    Diagnostic::error(
+        span,
+        format!("the program for {} needs {} instructions, more than the kernel's limit of 4096 (BPF_MAXINSNS)", resolved.arch, e.len),
+    )
+    .with_help("most of them check the conditions of this statement; split the policy or simplify its conditions")
+}
+
+/// A problem every compiled architecture reports the same way is reported
+/// once, as the policy's, and fails the compilation (with whatever else
+/// each architecture reported).
+fn promote_common_problems(results: &mut [ArchCompilation]) -> Result<(), Vec<Diagnostic>> {
+    let failed: Vec<&Vec<Diagnostic>> = results.iter().filter_map(|r| r.outcome.as_ref().err()).collect();
+    if failed.len() != results.len() || results.len() < 2 {
+        return Ok(());
+    }
+    let key = |d: &Diagnostic| (d.span.byte_range(), d.message.clone());
+    let is_common = |d: &Diagnostic| failed.iter().all(|other| other.iter().any(|o| key(o) == key(d)));
+    let common: Vec<Diagnostic> = failed[0].iter().filter(|d| is_common(d)).map(|d| Diagnostic { arch: None, ..d.clone() }).collect();
+    if common.is_empty() {
+        return Ok(());
+    }
+    let rest = failed.iter().flat_map(|ds| ds.iter()).filter(|d| !is_common(d)).cloned();
+    Err(common.into_iter().chain(rest).collect())
+}
+
+#[cfg(test)]
+mod tests;

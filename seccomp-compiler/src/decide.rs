@@ -1,0 +1,316 @@
+//! The semantic model: for one architecture, a [`Decision`] for every
+//! syscall number a statement names, plus the default and unknown actions.
+//!
+//! Also the reference evaluator [`eval`], which answers "what does this
+//! policy do with this `seccomp_data`" by walking the statements directly,
+//! as the language reference describes them. The tests hold every compiled
+//! program to it.
+
+use crate::action::Action;
+use crate::arch::{Arch, X32_SYSCALL_BIT};
+use crate::bpf::SeccompData;
+use crate::ir::{Cmp, CmpOp, Cond, Operand, ResolvedPolicy, RuleKind, width_mask};
+use crate::span::Span;
+use crate::tables::syscalls;
+use std::collections::BTreeMap;
+
+/// Why a syscall gets its action, for `seccompc explain`.
+#[derive(Clone, Copy, Debug)]
+pub enum Origin {
+    /// Statement number `index` (its keyword at `span`).
+    Statement { index: usize, span: Span },
+    /// The `default` setting (`span` if the policy set it).
+    Default(Option<Span>),
+    /// The `unknown` setting.
+    Unknown(Option<Span>),
+}
+
+/// An action and why.
+#[derive(Clone, Copy, Debug)]
+pub struct Outcome {
+    pub action: Action,
+    pub origin: Origin,
+}
+
+/// A conditional action: the first arm whose condition holds decides.
+#[derive(Clone, Debug)]
+pub struct Arm {
+    pub cond: Cond,
+    pub action: Action,
+    pub origin: Origin,
+}
+
+/// What a policy does with one syscall number.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    /// Checked in order; empty when the action does not depend on arguments.
+    pub arms: Vec<Arm>,
+    pub otherwise: Outcome,
+}
+
+impl Decision {
+    pub fn constant(outcome: Outcome) -> Decision {
+        Decision { arms: Vec::new(), otherwise: outcome }
+    }
+
+    /// `Some(action)` when arguments do not matter.
+    pub fn constant_action(&self) -> Option<Action> {
+        self.arms.is_empty().then_some(self.otherwise.action)
+    }
+
+    /// What the decision does with `args`.
+    pub fn action(&self, args: &[u64; 6], syms: &dyn Fn(usize) -> u64) -> Action {
+        self.arms.iter().find(|a| a.cond.holds(args, syms)).map_or(self.otherwise.action, |a| a.action)
+    }
+
+    /// Every action the decision can produce.
+    pub fn actions(&self) -> impl Iterator<Item = Action> + '_ {
+        self.arms.iter().map(|a| a.action).chain(std::iter::once(self.otherwise.action))
+    }
+}
+
+/// One architecture's decisions.
+#[derive(Clone, Debug)]
+pub struct DecisionTable {
+    pub arch: Arch,
+    /// Decisions for the numbers some statement names.
+    pub named: BTreeMap<u32, Decision>,
+    /// For the table's other numbers.
+    pub default: Outcome,
+    /// For numbers the architecture's table does not know.
+    pub unknown: Outcome,
+    /// The deny action (for messages).
+    pub deny: Action,
+}
+
+/// How the decision for a number is found.
+pub enum Lookup<'a> {
+    /// A syscall made through another ABI (x32 on x86_64): always killed.
+    OtherAbi,
+    Unknown(&'a Outcome),
+    Default(&'a Outcome),
+    Named(&'a Decision),
+}
+
+impl DecisionTable {
+    pub fn lookup(&self, nr: u32) -> Lookup<'_> {
+        if self.arch.has_x32_abi() && nr >= X32_SYSCALL_BIT {
+            Lookup::OtherAbi
+        } else if let Some(d) = self.named.get(&nr) {
+            Lookup::Named(d)
+        } else if syscalls::table(self.arch).knows(nr) {
+            Lookup::Default(&self.default)
+        } else {
+            Lookup::Unknown(&self.unknown)
+        }
+    }
+
+    /// The action for `data` according to the table.
+    pub fn action(&self, data: &SeccompData, syms: &dyn Fn(usize) -> u64) -> Action {
+        if data.arch != self.arch.audit_arch() {
+            return Action::KillProcess;
+        }
+        match self.lookup(data.nr) {
+            Lookup::OtherAbi => Action::KillProcess,
+            Lookup::Unknown(o) | Lookup::Default(o) => o.action,
+            Lookup::Named(d) => d.action(&data.args, syms),
+        }
+    }
+
+    /// Every action any input can produce, foreign-ABI kills included.
+    pub fn actions(&self) -> Vec<Action> {
+        let mut all: Vec<Action> = self.named.values().flat_map(Decision::actions).collect();
+        all.extend([self.default.action, self.unknown.action, Action::KillProcess]);
+        all.sort();
+        all.dedup();
+        all
+    }
+}
+
+/// Builds the decision table from the resolved statements.
+pub fn decide(rp: &ResolvedPolicy) -> DecisionTable {
+    let default = Outcome { action: rp.default.action, origin: Origin::Default(rp.default.span) };
+    let unknown = Outcome { action: rp.unknown.action, origin: Origin::Unknown(rp.unknown.span) };
+    let mut named: BTreeMap<u32, Decision> = BTreeMap::new();
+    for rule in &rp.rules {
+        let origin = Origin::Statement { index: rule.statement, span: rule.span };
+        for (&nr, entry) in &rule.entries {
+            let earlier = named.remove(&nr).unwrap_or_else(|| Decision::constant(default));
+            let next = match (rule.kind, &entry.cond) {
+                (RuleKind::Allow, None) => Decision::constant(Outcome { action: Action::Allow, origin }),
+                (RuleKind::Allow, Some(c)) => Decision {
+                    arms: vec![Arm { cond: c.clone(), action: Action::Allow, origin }],
+                    otherwise: Outcome { action: rp.deny.action, origin },
+                },
+                (RuleKind::Drop(a), None) => Decision::constant(Outcome { action: a, origin }),
+                (RuleKind::Drop(a), Some(c)) => {
+                    let mut layered = earlier;
+                    layered.arms.insert(0, Arm { cond: c.clone(), action: a, origin });
+                    layered
+                }
+            };
+            named.insert(nr, simplify_decision(next));
+        }
+    }
+    DecisionTable { arch: rp.arch, named, default, unknown, deny: rp.deny.action }
+}
+
+/// The reference evaluator: what the policy does with `data`, from the
+/// statements themselves. `syms` gives symbolic values.
+pub fn eval(rp: &ResolvedPolicy, data: &SeccompData, syms: &dyn Fn(usize) -> u64) -> Action {
+    if data.arch != rp.arch.audit_arch() {
+        return Action::KillProcess;
+    }
+    if rp.arch.has_x32_abi() && data.nr >= X32_SYSCALL_BIT {
+        return Action::KillProcess;
+    }
+    if !syscalls::table(rp.arch).knows(data.nr) {
+        return rp.unknown.action;
+    }
+    let mut verdict = None;
+    for rule in &rp.rules {
+        let Some(entry) = rule.entries.get(&data.nr) else { continue };
+        let holds = entry.cond.as_ref().is_none_or(|c| c.holds(&data.args, syms));
+        verdict = match rule.kind {
+            RuleKind::Allow if holds => Some(Action::Allow),
+            RuleKind::Allow => Some(rp.deny.action),
+            RuleKind::Drop(action) if holds => Some(action),
+            RuleKind::Drop(_) => verdict,
+        };
+    }
+    verdict.unwrap_or(rp.default.action)
+}
+
+/// Drops arms that can never decide and folds constant conditions, so a
+/// decision that does not really depend on arguments becomes constant
+/// (and the kernel's cache can serve it).
+fn simplify_decision(d: Decision) -> Decision {
+    let mut arms: Vec<Arm> = Vec::new();
+    let mut otherwise = d.otherwise;
+    for arm in d.arms {
+        match simplify(arm.cond) {
+            Folded::False => continue,
+            Folded::True => {
+                otherwise = Outcome { action: arm.action, origin: arm.origin };
+                break;
+            }
+            Folded::Cond(cond) => match arms.last_mut() {
+                // Adjacent arms with one action are one arm with `||`.
+                Some(last) if last.action == arm.action => {
+                    last.cond = or(std::mem::replace(&mut last.cond, Cond::Or(vec![])), cond);
+                }
+                _ => arms.push(Arm { cond, ..arm }),
+            },
+        }
+    }
+    while arms.last().is_some_and(|a| a.action == otherwise.action) {
+        arms.pop();
+    }
+    Decision { arms, otherwise }
+}
+
+fn or(a: Cond, b: Cond) -> Cond {
+    let mut v = match a {
+        Cond::Or(v) => v,
+        other => vec![other],
+    };
+    match b {
+        Cond::Or(w) => v.extend(w),
+        other => v.push(other),
+    }
+    Cond::Or(v)
+}
+
+/// A condition after constant folding.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Folded {
+    True,
+    False,
+    Cond(Cond),
+}
+
+/// Folds comparisons whose outcome does not depend on the argument
+/// (`x >= 0`, `x & 0 == 0`, a value outside the mask) and the `&&` / `||`
+/// around them.
+pub fn simplify(c: Cond) -> Folded {
+    match c {
+        Cond::Cmp(cmp) => simplify_cmp(cmp),
+        Cond::And(v) => fold_junction(v, true),
+        Cond::Or(v) => fold_junction(v, false),
+    }
+}
+
+/// `&&` (`is_and`) or `||` of conditions: the absorbing constant wins,
+/// the neutral one disappears, one operand stands alone.
+fn fold_junction(v: Vec<Cond>, is_and: bool) -> Folded {
+    let (absorbing, neutral) = if is_and { (Folded::False, Folded::True) } else { (Folded::True, Folded::False) };
+    let mut kept = Vec::new();
+    for c in v {
+        match simplify(c) {
+            f if f == absorbing => return absorbing,
+            f if f == neutral => {}
+            Folded::Cond(Cond::And(inner)) if is_and => kept.extend(inner),
+            Folded::Cond(Cond::Or(inner)) if !is_and => kept.extend(inner),
+            Folded::Cond(c) => kept.push(c),
+            _ => unreachable!("True and False are the absorbing and neutral elements"),
+        }
+    }
+    match kept.len() {
+        0 => neutral,
+        1 => Folded::Cond(kept.remove(0)),
+        _ => Folded::Cond(if is_and { Cond::And(kept) } else { Cond::Or(kept) }),
+    }
+}
+
+fn simplify_cmp(cmp: Cmp) -> Folded {
+    let consts: Option<Vec<u64>> = cmp
+        .values
+        .iter()
+        .map(|v| match v {
+            Operand::Const(c) => Some(*c),
+            Operand::Sym(_) => None,
+        })
+        .collect();
+    // Symbolic values keep their comparison: the program's shape must not
+    // depend on them.
+    let (Some(values), mask) = (consts, cmp.mask) else { return Folded::Cond(Cond::Cmp(cmp)) };
+    let reach = match mask {
+        None => width_mask(cmp.bits),
+        Some(Operand::Const(m)) => m & width_mask(cmp.bits),
+        Some(Operand::Sym(_)) => return Folded::Cond(Cond::Cmp(cmp)),
+    };
+    // Every possible left-hand side lies in 0..=reach, with no bits
+    // outside `reach`.
+    if matches!(cmp.op, CmpOp::Eq | CmpOp::Ne) {
+        let mut reachable: Vec<u64> = values.into_iter().filter(|v| v & !reach == 0).collect();
+        reachable.sort_unstable();
+        reachable.dedup();
+        let is_eq = cmp.op == CmpOp::Eq;
+        return match reachable.as_slice() {
+            [] => constant(!is_eq),
+            [0] if reach == 0 => constant(is_eq),
+            _ => Folded::Cond(Cond::Cmp(Cmp { values: reachable.into_iter().map(Operand::Const).collect(), ..cmp })),
+        };
+    }
+    let v = values[0];
+    let outcome = match cmp.op {
+        CmpOp::Ge if v == 0 => Some(true),
+        CmpOp::Lt if v == 0 => Some(false),
+        CmpOp::Le if v >= reach => Some(true),
+        CmpOp::Gt if v >= reach => Some(false),
+        CmpOp::Lt if v > reach => Some(true),
+        CmpOp::Ge if v > reach => Some(false),
+        _ => None,
+    };
+    match outcome {
+        Some(b) => constant(b),
+        None => Folded::Cond(Cond::Cmp(Cmp { values: vec![Operand::Const(v)], ..cmp })),
+    }
+}
+
+fn constant(b: bool) -> Folded {
+    if b { Folded::True } else { Folded::False }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,210 @@
+//! The policy after resolution, for one architecture: names are numbers,
+//! parameters are argument slots with widths, errno names are numbers.
+//! Declared once here; `resolve.rs` builds it, `decide.rs` and `eval`
+//! read it.
+
+use crate::action::Action;
+use crate::arch::Arch;
+pub use crate::ast::CmpOp;
+use crate::span::Span;
+use std::collections::BTreeMap;
+
+/// One architecture's view of a policy.
+#[derive(Clone, Debug)]
+pub struct ResolvedPolicy {
+    pub arch: Arch,
+    /// How refused syscalls are refused (`deny`).
+    pub deny: Setting,
+    /// What syscalls no statement names get (`default`).
+    pub default: Setting,
+    /// What numbers no table knows get (`unknown`).
+    pub unknown: Setting,
+    /// `base`, `keep` and `drop` statements in order.
+    pub rules: Vec<Rule>,
+    /// Width constraints on symbolic values for this architecture, checked
+    /// by rustc (see [`SymbolUse`]).
+    pub symbol_uses: Vec<SymbolUse>,
+}
+
+/// A policy-wide setting and where it was set (`None`: built-in default).
+#[derive(Clone, Copy, Debug)]
+pub struct Setting {
+    pub action: Action,
+    pub span: Option<Span>,
+}
+
+/// A `base`/`keep` (allow) or `drop` statement, resolved.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub kind: RuleKind,
+    /// Index of the statement in the policy.
+    pub statement: usize,
+    /// The statement's keyword.
+    pub span: Span,
+    /// The syscalls it names (after groups and `!` exemptions), each with
+    /// its condition: `None` when some entry names it unconditionally.
+    pub entries: BTreeMap<u32, Entry>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleKind {
+    /// `base` / `keep`: allowed when the condition holds, otherwise refused
+    /// with the deny action.
+    Allow,
+    /// `drop`: refused with this action; with a condition, only when it
+    /// holds (the earlier rule stands otherwise).
+    Drop(Action),
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub cond: Option<Cond>,
+    /// The item that named the syscall (first one, if several did).
+    pub span: Span,
+}
+
+/// A condition over `seccomp_data.args`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Cond {
+    Or(Vec<Cond>),
+    And(Vec<Cond>),
+    Cmp(Cmp),
+}
+
+/// `(args[arg] & width_mask [& mask]) op value`, for one value or a set.
+#[derive(Clone, Debug)]
+pub struct Cmp {
+    pub arg: u8,
+    /// How many low bits of the argument the kernel uses: 8, 16, 32 or 64.
+    pub bits: u8,
+    pub mask: Option<Operand>,
+    pub op: CmpOp,
+    /// One value, or a set for `==` (any) and `!=` (none).
+    pub values: Vec<Operand>,
+    pub span: Span,
+}
+
+impl PartialEq for Cmp {
+    fn eq(&self, o: &Cmp) -> bool {
+        (self.arg, self.bits, &self.mask, self.op, &self.values) == (o.arg, o.bits, &o.mask, o.op, &o.values)
+    }
+}
+
+impl Eq for Cmp {}
+
+impl std::hash::Hash for Cmp {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (self.arg, self.bits, &self.mask, self.op, &self.values).hash(h);
+    }
+}
+
+/// A comparison operand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Operand {
+    /// A literal, already reduced to the comparison's width.
+    Const(u64),
+    /// A symbolic value (a Rust path or `{ expr }`), by id; rustc
+    /// computes it, reduced to the width, for the target.
+    Sym(usize),
+}
+
+/// A symbolic value used at some width on this architecture: rustc must
+/// check `value` fits (`-(2^(bits-1)) <= value < 2^bits`, or
+/// `0 <= value < 2^bits` when `unsigned_only`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SymbolUse {
+    pub sym: usize,
+    pub bits: u8,
+    pub unsigned_only: bool,
+}
+
+/// `2^bits - 1`.
+pub const fn width_mask(bits: u8) -> u64 {
+    if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 }
+}
+
+/// Whether the literal `v` can be written in a `bits`-wide parameter:
+/// as unsigned, or as a negative value sign-extended.
+pub fn fits(v: i128, bits: u8) -> bool {
+    let bits = u32::from(bits);
+    v >= -(1i128 << (bits - 1)) && v < (1i128 << bits)
+}
+
+/// `v` as the kernel sees it in a `bits`-wide parameter (two's complement).
+pub fn reduce(v: i128, bits: u8) -> u64 {
+    // Truncation to the low 64 bits is the point: two's complement.
+    (v as u64) & width_mask(bits)
+}
+
+impl Cmp {
+    /// Whether the comparison holds for `args`, with symbolic values given
+    /// by `syms`. Written for clarity: it is the definition the generated
+    /// code is tested against.
+    pub fn holds(&self, args: &[u64; 6], syms: &dyn Fn(usize) -> u64) -> bool {
+        let value_of = |o: &Operand| match *o {
+            Operand::Const(c) => c,
+            Operand::Sym(s) => syms(s) & width_mask(self.bits),
+        };
+        let mut x = args[usize::from(self.arg)] & width_mask(self.bits);
+        if let Some(m) = &self.mask {
+            x &= value_of(m);
+        }
+        let mut values = self.values.iter().map(value_of);
+        match self.op {
+            CmpOp::Eq => values.any(|v| x == v),
+            CmpOp::Ne => values.all(|v| x != v),
+            CmpOp::Lt => values.all(|v| x < v),
+            CmpOp::Le => values.all(|v| x <= v),
+            CmpOp::Gt => values.all(|v| x > v),
+            CmpOp::Ge => values.all(|v| x >= v),
+        }
+    }
+}
+
+impl Cond {
+    pub fn holds(&self, args: &[u64; 6], syms: &dyn Fn(usize) -> u64) -> bool {
+        match self {
+            Cond::Or(v) => v.iter().any(|c| c.holds(args, syms)),
+            Cond::And(v) => v.iter().all(|c| c.holds(args, syms)),
+            Cond::Cmp(c) => c.holds(args, syms),
+        }
+    }
+
+    /// Every comparison in the condition.
+    pub fn comparisons(&self) -> Vec<&Cmp> {
+        match self {
+            Cond::Or(v) | Cond::And(v) => v.iter().flat_map(Cond::comparisons).collect(),
+            Cond::Cmp(c) => vec![c],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_and_reduction() {
+        assert!(fits(-1, 32) && fits(0xffff_ffff, 32) && !fits(0x1_0000_0000, 32));
+        assert!(fits(-(1 << 31), 32) && !fits(-(1 << 31) - 1, 32));
+        assert!(fits(-1, 64) && fits(u64::MAX.into(), 64));
+        assert_eq!(reduce(-100, 32), 0xffff_ff9c);
+        assert_eq!(reduce(-1, 16), 0xffff);
+        assert_eq!(reduce(-1, 64), u64::MAX);
+    }
+
+    #[test]
+    fn a_32_bit_comparison_ignores_the_high_word() {
+        let c = Cmp {
+            arg: 0,
+            bits: 32,
+            mask: None,
+            op: CmpOp::Eq,
+            values: vec![Operand::Const(0xffff_ff9c)],
+            span: Span::none(),
+        };
+        let none = |_| 0;
+        assert!(c.holds(&[0xdead_beef_ffff_ff9c, 0, 0, 0, 0, 0], &none));
+        assert!(!c.holds(&[0xffff_ff9d, 0, 0, 0, 0, 0], &none));
+    }
+}

@@ -1,0 +1,384 @@
+//! Names -> numbers. Two steps:
+//!
+//! - [`check_names`], once per policy: every syscall, group, parameter,
+//!   errno, architecture and lint name must exist somewhere; mistakes are
+//!   reported once, with the nearest valid name.
+//! - [`resolve`], once per architecture: groups expanded, syscalls numbered,
+//!   parameters turned into argument slots with the width the kernel uses
+//!   there, values checked against that width. Problems found here concern
+//!   that architecture only and are tagged with it.
+
+use crate::action::{Action, ENOSYS};
+use crate::arch::Arch;
+use crate::ast::{self, ActionKind, ErrnoSpec, ItemKind, StatementKind, ValueKind};
+use crate::diag::{Diagnostic, Diagnostics, nearest};
+use crate::ir::{self, Entry, Operand, ResolvedPolicy, Rule, RuleKind, Setting, SymbolUse};
+use crate::span::Span;
+use crate::tables::params::{self, ParamSlot};
+use crate::tables::{errno, groups, syscalls};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Lints a policy can acknowledge (`acknowledge NAME;`), see `check.rs`.
+pub const LINTS: [&str; 4] = ["ptrace", "clone3", "socketcall", "ipc"];
+
+/// The architectures a policy compiles for: its `arch` statement's, or all.
+pub fn selected_arches(policy: &ast::Policy) -> Vec<Arch> {
+    let named: BTreeSet<Arch> = policy
+        .statements
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StatementKind::Arch(names) => Some(names),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|n| Arch::from_name(&n.text))
+        .collect();
+    if named.is_empty() { Arch::ALL.to_vec() } else { named.into_iter().collect() }
+}
+
+/// Checks every name in the policy. Problems here are the policy's on
+/// every architecture, so they are reported once.
+pub fn check_names(policy: &ast::Policy) -> Result<(), Vec<Diagnostic>> {
+    let arches = selected_arches(policy);
+    let mut diags = Diagnostics::new();
+    for s in &policy.statements {
+        match &s.kind {
+            StatementKind::Arch(names) => names.iter().for_each(|n| check_arch_name(n, &mut diags)),
+            StatementKind::Acknowledge(names) => names.iter().for_each(|n| check_lint_name(n, &mut diags)),
+            StatementKind::Deny(a) | StatementKind::Unknown(a) | StatementKind::Default(a) => check_action(a, &mut diags),
+            StatementKind::Drop(items, action) => {
+                action.iter().for_each(|a| check_action(a, &mut diags));
+                items.iter().for_each(|i| check_item(i, &arches, &mut diags));
+            }
+            StatementKind::Base(items) | StatementKind::Keep(items) => {
+                items.iter().for_each(|i| check_item(i, &arches, &mut diags));
+            }
+        }
+    }
+    diags.check()
+}
+
+fn check_arch_name(n: &ast::Name, diags: &mut Diagnostics) {
+    if Arch::from_name(&n.text).is_none() {
+        let supported = Arch::ALL.map(Arch::name).join(", ");
+        diags.push(
+            Diagnostic::error(n.span, format!("unknown architecture `{}`", n.text))
+                .with_suggestion(nearest(&n.text, Arch::all_names()))
+                .with_help(format!("supported architectures: {supported}")),
+        );
+    }
+}
+
+fn check_lint_name(n: &ast::Name, diags: &mut Diagnostics) {
+    if !LINTS.contains(&n.text.as_str()) {
+        diags.push(
+            Diagnostic::error(n.span, format!("unknown lint `{}`", n.text))
+                .with_suggestion(nearest(&n.text, LINTS))
+                .with_help(format!("lints that can be acknowledged: {}", LINTS.join(", "))),
+        );
+    }
+}
+
+fn check_action(a: &ast::ActionSpec, diags: &mut Diagnostics) {
+    if let ActionKind::Errno(ErrnoSpec::Name(n)) = &a.kind {
+        if Arch::ALL.iter().all(|&arch| errno::number(arch, &n.text).is_none()) {
+            diags.push(
+                Diagnostic::error(n.span, format!("unknown errno name `{}`", n.text))
+                    .with_suggestion(nearest(&n.text, errno::names())),
+            );
+        }
+    }
+}
+
+fn check_item(item: &ast::Item, arches: &[Arch], diags: &mut Diagnostics) {
+    match &item.kind {
+        ItemKind::Syscall { name, cond } => {
+            if check_syscall_name(name, arches, diags) {
+                if let Some(c) = cond {
+                    c.comparisons().into_iter().for_each(|cmp| check_param_name(name, cmp, arches, diags));
+                }
+            }
+        }
+        ItemKind::ExceptSyscall(name) => {
+            check_syscall_name(name, arches, diags);
+        }
+        ItemKind::Group(name) | ItemKind::ExceptGroup(name) => {
+            if groups::group(&name.text).is_none() {
+                diags.push(
+                    Diagnostic::error(name.span, format!("unknown group `{}`", name.text))
+                        .with_suggestion(nearest(&name.text, groups::GROUPS.iter().map(|g| g.name)))
+                        .with_help("`seccompc groups` lists every group"),
+                );
+            }
+        }
+    }
+}
+
+/// Whether `name` is a syscall of a selected architecture; reports it if not.
+fn check_syscall_name(name: &ast::Name, arches: &[Arch], diags: &mut Diagnostics) -> bool {
+    let known_on = |a: &Arch| syscalls::table(*a).number(&name.text).is_some();
+    if arches.iter().any(known_on) {
+        return true;
+    }
+    let d = if syscalls::all_names().contains(name.text.as_str()) {
+        let names = arches.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ");
+        let there: Vec<_> = Arch::ALL.iter().filter(|a| known_on(a)).map(|a| a.name()).collect();
+        Diagnostic::error(name.span, format!("syscall `{}` does not exist on {names}", name.text))
+            .with_help(format!("it exists on {}", there.join(", ")))
+    } else {
+        let candidates = arches.iter().flat_map(|&a| syscalls::table(a).entries().iter().map(|&(_, n)| n));
+        Diagnostic::error(name.span, format!("unknown syscall `{}`", name.text)).with_suggestion(nearest(&name.text, candidates))
+    };
+    diags.push(d);
+    false
+}
+
+/// `argN` must be in range; a parameter name must belong to the syscall on
+/// at least one selected architecture.
+fn check_param_name(syscall: &ast::Name, cmp: &ast::Comparison, arches: &[Arch], diags: &mut Diagnostics) {
+    let pname = &cmp.arg.name;
+    if let Some(index) = arg_index(&pname.text) {
+        if index > 5 {
+            diags.push(
+                Diagnostic::error(pname.span, format!("`{}` is out of range", pname.text))
+                    .with_help("seccomp sees six arguments, `arg0` to `arg5`"),
+            );
+        }
+        return;
+    }
+    let known: BTreeSet<&str> = arches
+        .iter()
+        .filter_map(|&a| params::params(a, &syscall.text))
+        .flat_map(|ps| ps.iter().map(|p| p.name))
+        .collect();
+    if known.contains(pname.text.as_str()) {
+        return;
+    }
+    let d = if known.is_empty() {
+        Diagnostic::error(pname.span, format!("no prototype is known for `{}`, so its parameters have no names", syscall.text))
+            .with_help("refer to its arguments as `arg0` to `arg5`")
+    } else {
+        let list = known.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+        Diagnostic::error(pname.span, format!("`{}` has no parameter `{}`", syscall.text, pname.text))
+            .with_suggestion(nearest(&pname.text, known.iter().copied()))
+            .with_help(format!("its parameters are {list}, or `arg0` to `arg5`"))
+    };
+    diags.push(d);
+}
+
+/// `Some(n)` for `argN`.
+fn arg_index(name: &str) -> Option<usize> {
+    let digits = name.strip_prefix("arg")?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// Resolves a policy whose names [`check_names`] accepted for `arch`.
+pub fn resolve(policy: &ast::Policy, arch: Arch) -> Result<ResolvedPolicy, Vec<Diagnostic>> {
+    let mut r = Resolver { arch, diags: Diagnostics::new(), symbol_uses: Vec::new() };
+    let deny = r.setting(policy, |k| matches!(k, StatementKind::Deny(_)), Action::KillProcess);
+    let default = r.setting(policy, |k| matches!(k, StatementKind::Default(_)), deny.action);
+    let unknown = r.setting(policy, |k| matches!(k, StatementKind::Unknown(_)), Action::Errno(ENOSYS));
+    let rules = policy
+        .statements
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| r.rule(i, s, deny.action))
+        .collect();
+    let symbol_uses = std::mem::take(&mut r.symbol_uses);
+    r.diags.check()?;
+    Ok(ResolvedPolicy { arch, deny, default, unknown, rules, symbol_uses })
+}
+
+struct Resolver {
+    arch: Arch,
+    diags: Diagnostics,
+    symbol_uses: Vec<SymbolUse>,
+}
+
+impl Resolver {
+    /// The last statement of a kind sets the setting (duplicates are
+    /// reported by `check.rs`).
+    fn setting(&mut self, policy: &ast::Policy, is: impl Fn(&StatementKind) -> bool, fallback: Action) -> Setting {
+        let found = policy.statements.iter().rev().find(|s| is(&s.kind));
+        match found.map(|s| &s.kind) {
+            Some(StatementKind::Deny(a) | StatementKind::Default(a) | StatementKind::Unknown(a)) => {
+                Setting { action: self.action(a), span: Some(a.span) }
+            }
+            _ => Setting { action: fallback, span: None },
+        }
+    }
+
+    fn action(&mut self, a: &ast::ActionSpec) -> Action {
+        match &a.kind {
+            ActionKind::Allow => Action::Allow,
+            ActionKind::Log => Action::Log,
+            ActionKind::KillProcess => Action::KillProcess,
+            ActionKind::KillThread => Action::KillThread,
+            ActionKind::Trap => Action::Trap,
+            ActionKind::UserNotif => Action::UserNotif,
+            ActionKind::Trace(d) => Action::Trace(*d),
+            ActionKind::Errno(ErrnoSpec::Number(n)) => Action::Errno(*n),
+            ActionKind::Errno(ErrnoSpec::Name(n)) => match errno::number(self.arch, &n.text) {
+                Some(e) => Action::Errno(e),
+                None => {
+                    let msg = format!("errno `{}` does not exist on {}", n.text, self.arch);
+                    self.diags.push(Diagnostic::error(n.span, msg).for_arch(self.arch));
+                    Action::KillProcess
+                }
+            },
+        }
+    }
+
+    fn rule(&mut self, index: usize, s: &ast::Statement, deny: Action) -> Option<Rule> {
+        let (kind, items) = match &s.kind {
+            StatementKind::Base(items) | StatementKind::Keep(items) => (RuleKind::Allow, items),
+            StatementKind::Drop(items, action) => {
+                (RuleKind::Drop(action.as_ref().map_or(deny, |a| self.action(a))), items)
+            }
+            _ => return None,
+        };
+        let entries = self.entries(items);
+        Some(Rule { kind, statement: index, span: s.keyword, entries })
+    }
+
+    /// The syscalls a statement names, with their combined conditions:
+    /// several entries for one syscall are alternatives, and an
+    /// unconditional one makes the whole unconditional.
+    fn entries(&mut self, items: &[ast::Item]) -> BTreeMap<u32, Entry> {
+        let table = syscalls::table(self.arch);
+        let mut named: BTreeMap<u32, (Vec<Option<ir::Cond>>, Span)> = BTreeMap::new();
+        let mut exempt = BTreeSet::new();
+        for item in items {
+            match &item.kind {
+                ItemKind::Syscall { name, cond } => {
+                    let Some(nr) = table.number(&name.text) else { continue };
+                    let cond = cond.as_ref().and_then(|c| self.cond(&name.text, c));
+                    named.entry(nr).or_insert_with(|| (Vec::new(), item.span)).0.push(cond);
+                }
+                ItemKind::Group(g) => {
+                    for nr in group_numbers(self.arch, &g.text) {
+                        named.entry(nr).or_insert_with(|| (Vec::new(), item.span)).0.push(None);
+                    }
+                }
+                ItemKind::ExceptSyscall(name) => exempt.extend(table.number(&name.text)),
+                ItemKind::ExceptGroup(g) => exempt.extend(group_numbers(self.arch, &g.text)),
+            }
+        }
+        named
+            .into_iter()
+            .filter(|(nr, _)| !exempt.contains(nr))
+            .map(|(nr, (conds, span))| (nr, Entry { cond: any_of(conds), span }))
+            .collect()
+    }
+
+    /// Resolves a condition; `None` after reporting a problem.
+    fn cond(&mut self, syscall: &str, c: &ast::Cond) -> Option<ir::Cond> {
+        match c {
+            ast::Cond::Or(v) => Some(ir::Cond::Or(self.conds(syscall, v)?)),
+            ast::Cond::And(v) => Some(ir::Cond::And(self.conds(syscall, v)?)),
+            ast::Cond::Cmp(cmp) => self.cmp(syscall, cmp).map(ir::Cond::Cmp),
+        }
+    }
+
+    fn conds(&mut self, syscall: &str, v: &[ast::Cond]) -> Option<Vec<ir::Cond>> {
+        // Resolve all before giving up, so every problem is reported.
+        let resolved: Vec<_> = v.iter().map(|c| self.cond(syscall, c)).collect();
+        resolved.into_iter().collect()
+    }
+
+    fn cmp(&mut self, syscall: &str, cmp: &ast::Comparison) -> Option<ir::Cmp> {
+        let (arg, declared_bits, what) = self.slot(syscall, &cmp.arg)?;
+        let bits = match cmp.arg.width {
+            Some((ast::Width::U32, _)) => 32,
+            Some((ast::Width::U64, _)) => 64,
+            None => declared_bits,
+        }
+        .min(self.arch.word_bits() as u8);
+        let what = format!("{what}, {bits} bits on {}", self.arch);
+        let mask = match &cmp.mask {
+            Some(m) => Some(self.operand(m, bits, true, &what)?),
+            None => None,
+        };
+        let values: Vec<_> = cmp.values.iter().map(|v| self.operand(v, bits, cmp.op.is_ordering(), &what)).collect();
+        let values = values.into_iter().collect::<Option<Vec<_>>>()?;
+        Some(ir::Cmp { arg, bits, mask, op: cmp.op, values, span: cmp.span })
+    }
+
+    /// The argument index and width of a parameter on this architecture,
+    /// and how to describe it in messages.
+    fn slot(&mut self, syscall: &str, arg: &ast::ArgRef) -> Option<(u8, u8, String)> {
+        let name = &arg.name.text;
+        if let Some(index) = arg_index(name) {
+            // check_names refused indices past 5.
+            let index = index as u8;
+            return Some((index, self.register_bits(syscall, index), format!("`{name}`")));
+        }
+        let param = params::params(self.arch, syscall).and_then(|ps| ps.iter().find(|p| p.name == name.as_str()));
+        let Some(param) = param else {
+            let msg = format!("`{syscall}` has no parameter `{name}` on {}", self.arch);
+            let help = params::origin(self.arch, syscall).map_or_else(
+                || "refer to its arguments as `arg0` to `arg5`".to_owned(),
+                |o| format!("there it is {o}"),
+            );
+            self.diags.push(Diagnostic::error(arg.name.span, msg).with_help(help).for_arch(self.arch));
+            return None;
+        };
+        match param.slot {
+            ParamSlot::Arg { index, bits } => Some((index, bits, format!("`{name}` (`{}`)", param.ctype))),
+            ParamSlot::Split => {
+                let msg = format!(
+                    "`{name}` of `{syscall}` has no single argument register on {}: the 32-bit ABI splits 64-bit values over two registers",
+                    self.arch
+                );
+                let help = "leave this architecture out with an `arch` statement, or compare the registers with `arg0`..`arg5`";
+                self.diags.push(Diagnostic::error(arg.name.span, msg).with_help(help).for_arch(self.arch));
+                None
+            }
+        }
+    }
+
+    /// The width of register `index` of `syscall`: its parameter's if the
+    /// prototype says, the register's otherwise.
+    fn register_bits(&self, syscall: &str, index: u8) -> u8 {
+        let word = self.arch.word_bits() as u8;
+        params::params(self.arch, syscall)
+            .and_then(|ps| {
+                ps.iter().find_map(|p| match p.slot {
+                    ParamSlot::Arg { index: i, bits } if i == index => Some(bits),
+                    _ => None,
+                })
+            })
+            .unwrap_or(word)
+    }
+
+    fn operand(&mut self, v: &ast::Value, bits: u8, unsigned_only: bool, what: &str) -> Option<Operand> {
+        match &v.kind {
+            ValueKind::Int(i) if ir::fits(*i, bits) => Some(Operand::Const(ir::reduce(*i, bits))),
+            ValueKind::Int(i) => {
+                let shown = if *i > 9 { format!("{i:#x}") } else { i.to_string() };
+                let msg = format!("`{shown}` does not fit in {what}");
+                self.diags.push(Diagnostic::error(v.span, msg).for_arch(self.arch));
+                None
+            }
+            ValueKind::Symbolic(s) => {
+                self.symbol_uses.push(SymbolUse { sym: s.id, bits, unsigned_only });
+                Some(Operand::Sym(s.id))
+            }
+        }
+    }
+}
+
+/// The numbers a group brings in on `arch` (names missing there skipped).
+pub fn group_numbers(arch: Arch, group: &str) -> Vec<u32> {
+    let table = syscalls::table(arch);
+    groups::expand(group).unwrap_or_default().iter().filter_map(|n| table.number(n)).collect()
+}
+
+/// ORs a statement's entries for one syscall: `None` (unconditional) wins.
+fn any_of(conds: Vec<Option<ir::Cond>>) -> Option<ir::Cond> {
+    let mut conds: Vec<ir::Cond> = conds.into_iter().collect::<Option<_>>()?;
+    if conds.len() == 1 { conds.pop() } else { Some(ir::Cond::Or(conds)) }
+}

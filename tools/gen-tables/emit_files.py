@@ -1,0 +1,247 @@
+"""The text of each generated Rust file."""
+
+import groups_gen
+from arches import ARCHES
+from rust_emit import comment, header, lit, param
+
+
+def module(sources):
+    return header("Data the hand-written accessors in tables/*.rs read.", sources) + (
+        "\npub(crate) mod arch_private;\npub(crate) mod errno;\npub(crate) mod groups;\n"
+        "pub(crate) mod params;\n"
+    )
+
+
+# --- params.rs -------------------------------------------------------------
+
+CONVENTIONS = [
+    "Widths: the SYSCALL_DEFINEn() wrapper casts each argument register to the declared type",
+    "(__SC_CAST, include/linux/syscalls.h), so `bits` is the size of that type on the",
+    "architecture (tools/gen-tables/ctypes_table.py cites each typedef): int, unsigned int,",
+    "u32, pid_t, uid_t, clockid_t, key_serial_t, ... 32; umode_t and 16-bit old_uid_t 16;",
+    "long, unsigned long, size_t, off_t and pointers the register width; loff_t, u64 64.",
+    "",
+    "Split: on x86 and arm a 64-bit value takes two registers (on arm EABI an even-aligned",
+    "pair), so it and every parameter after it have no single `args[i]` slot.",
+    "i386's arch/x86/kernel/sys_ia32.c wrappers (ia32_fallocate, ia32_pread64, ...) and",
+    "SC_ARG64/SYSCALL32_DEFINE variants take such values as lo/hi halves; the table names the",
+    "value as the generic prototype does (`offset`, not `offset_lo`) and marks it Split, so",
+    "one name means one thing on every architecture; arg2/arg3 still reach the halves.",
+    "",
+    "Which definition: the table's entry point (after arm's assembly trampolines in",
+    "arch/arm/kernel/entry-common.S), its SYSCALL_DEFINEn() under arch/<arch>/ before generic",
+    "code, and among #if variants the one whose condition holds for the architecture.",
+    "Not read: arch/um, arch/x86/um, mm/nommu.c, kernel/time/posix-stubs.c (other builds).",
+    "Parameter names are the SYSCALL_DEFINEn() ones; syscalls.h types were compared and",
+    "agree in width everywhere (names that differ are listed at the end).",
+]
+
+
+def params(sources, results, kconfig_values):
+    protos = sorted({(r.origin(), r.params) for res in results for r in res.protos.values()}, key=repr)
+    index = {p: i for i, p in enumerate(protos)}
+    out = [header("Syscall parameter names, C types and argument slots per architecture.", sources)]
+    out.append(comment([""] + CONVENTIONS + [""] + abi_lines(results)))
+    out.append(comment([""] + clone_lines(results, kconfig_values)))
+    out.append(comment([""] + count_lines(results)))
+    out.append(PARAMS_PRELUDE)
+    out.append(f"pub(crate) static PROTOS: [Proto; {len(protos)}] = [\n")
+    for origin, ps in protos:
+        out.append(f"Proto {{ origin: {lit(origin)}, params: &[{', '.join(param(p) for p in ps)}] }},\n")
+    out.append("];\n")
+    for res in results:
+        out.append(arch_table(res, index))
+    out.append(table_fn(results))
+    out.append(comment([""] + mismatch_lines(results)))
+    return "".join(out)
+
+
+PARAMS_PRELUDE = """
+use crate::arch::Arch;
+use crate::tables::params::{ParamInfo, ParamSlot};
+
+const fn a(name: &'static str, ctype: &'static str, index: u8, bits: u8) -> ParamInfo {
+    ParamInfo { name, ctype, slot: ParamSlot::Arg { index, bits } }
+}
+
+const fn s(name: &'static str, ctype: &'static str) -> ParamInfo {
+    ParamInfo { name, ctype, slot: ParamSlot::Split }
+}
+
+/// One entry point's prototype: where it is defined, and its parameters in register order.
+pub(crate) struct Proto {
+    pub(crate) origin: &'static str,
+    pub(crate) params: &'static [ParamInfo],
+}
+
+"""
+
+
+def arch_table(res, index):
+    entries = {name: index[(p.origin(), p.params)] for name, p in res.protos.items()}
+    for alias, target in res.aliases.items():
+        entries[alias] = entries[target]
+    rows = "".join(f"({lit(n)}, {i}), " for n, i in sorted(entries.items()))
+    doc = f"/// {res.arch.name}: (syscall name, index into PROTOS), sorted by name.\n"
+    return f"\n{doc}static {res.arch.rust.upper()}: &[(&str, u16)] = &[{rows}];\n"
+
+
+def table_fn(results):
+    arms = "".join(f"Arch::{r.arch.rust} => {r.arch.rust.upper()},\n" for r in results)
+    return (
+        "\n/// The (syscall name, prototype) table of `arch`, sorted by name.\n"
+        "pub(crate) fn table(arch: Arch) -> &'static [(&'static str, u16)] {\n"
+        f"match arch {{\n{arms}}}\n}}\n"
+    )
+
+
+def abi_lines(results):
+    lines = ["Syscall tables and the ABIs each architecture's build takes from them:"]
+    for res in results:
+        a = res.arch
+        lines.append(f"  {a.name}: {a.table}, abis {','.join(a.abis)}: {a.abi_source}")
+    return lines
+
+
+def clone_lines(results, kconfig_values):
+    lines = ["clone's argument order (kernel/fork.c, chosen by CONFIG_CLONE_BACKWARDS*):"]
+    for res in results:
+        proto = res.protos["clone"]
+        order = ", ".join(name for name, _, _ in proto.params)
+        cites = [c for c in kconfig_values[res.arch.name][1] if "CLONE_BACKWARDS" in c]
+        why = "; ".join(cites) or f"no CLONE_BACKWARDS* select applies in arch/{res.arch.kdir}/Kconfig"
+        lines.append(f"  {res.arch.name}: ({order}): {why}")
+    lines.append("Other definitions chosen by configuration:")
+    for res in results:
+        for name, d, why in res.choices:
+            if name != "clone":
+                lines.append(f"  {res.arch.name}: {name}: {d.path}:{d.line} ({why})")
+    lines.append("Kconfig selects read (arch/*/Kconfig, in the `config` entries on for the architecture):")
+    for res in results:
+        cites = kconfig_values[res.arch.name][1]
+        lines += [f"  {res.arch.name}: {c}" for c in cites if "CLONE_BACKWARDS" not in c]
+    return lines
+
+
+def count_lines(results):
+    lines = ["Names without a prototype (only arg0..arg5 work for them), per architecture:"]
+    for res in results:
+        missing = {n: r for n, r in res.missing.items() if n in res.all_names}
+        for name in res.all_names:
+            if name not in res.protos and name not in res.aliases and name not in res.missing:
+                missing[name] = no_table_entry_reason(res, name)
+        total = len(res.all_names)
+        aliases = ", ".join(f"{k} = {v}" for k, v in sorted(res.aliases.items())) or "none"
+        lines.append(
+            f"  {res.arch.name}: {total} names, {total - len(missing)} with a prototype"
+            f" ({len(res.aliases)} through a renamed table entry: {aliases})"
+        )
+        by_reason = {}
+        for name, reason in sorted(missing.items()):
+            by_reason.setdefault(reason, []).append(name)
+        for reason, names in sorted(by_reason.items()):
+            lines.append(f"    {len(names)} {reason}: {' '.join(names)}")
+    return lines
+
+
+def no_table_entry_reason(res, name):
+    if res.arch.name == "arm" and name in ARM_PRIVATE:
+        return "ARM private, dispatched by arch/arm/kernel/traps.c arm_syscall() without a prototype"
+    return "in the syscalls crate's table, not in Linux 6.12's for this architecture"
+
+
+ARM_PRIVATE = {"breakpoint", "cacheflush", "usr26", "usr32", "set_tls", "get_tls"}
+
+
+def mismatch_lines(results):
+    seen = {}
+    for res in results:
+        for d, note in res.mismatches:
+            seen.setdefault(f"{d.path} {d.name}: {note}", []).append(res.arch.name)
+    lines = ["Where include/linux/syscalls.h differs from the SYSCALL_DEFINEn() used above:"]
+    return lines + [f"  {k}" for k in sorted(seen)]
+
+
+# --- groups.rs -------------------------------------------------------------
+
+
+def groups(sources, groups, allowed_unknown):
+    out = [header("Syscall groups of systemd and firejail (DESIGN.md section 3).", sources)]
+    notes = [
+        "",
+        "systemd's groups keep their names; every firejail group is also `@firejail-<name>`,",
+        "and firejail groups whose name systemd does not use keep it too. References inside",
+        "firejail groups point at the firejail versions.",
+        "Members no table knows, kept on purpose (they resolve to nothing):",
+    ]
+    notes += [f"  {n}: {groups_gen.UNKNOWN_MEMBERS_ALLOWED[n]}" for n in allowed_unknown]
+    out.append(comment(notes))
+    out.append("\nuse crate::tables::groups::Group;\n\n")
+    out.append(f"pub(crate) static GROUPS: [Group; {len(groups)}] = [\n")
+    for g in groups:
+        members = ", ".join(lit(m) for m in g.members)
+        out.append(
+            f"Group {{ name: {lit(g.name)}, description: {lit(g.description)}, "
+            f"origin: {lit(g.origin)}, members: &[{members}] }},\n"
+        )
+    out.append("];\n")
+    return "".join(out)
+
+
+# --- errno.rs --------------------------------------------------------------
+
+
+def errno(sources, errnos, overrides):
+    out = [header("Errno names and numbers from the kernel's uapi headers.", sources)]
+    out.append(
+        comment(
+            [
+                "",
+                "include/uapi/asm-generic/errno-base.h and errno.h, in header order; an alias",
+                "(EWOULDBLOCK, EDEADLOCK) names the number of an earlier primary name.",
+            ]
+        )
+    )
+    out.append("\nuse crate::arch::Arch;\n\n")
+    out.append("/// (name, number, primary): `primary` is false for aliases.\n")
+    out.append(f"pub(crate) static GENERIC: [(&str, u16, bool); {len(errnos)}] = [\n")
+    out += [f"({lit(n)}, {v}, {str(alias is None).lower()}),\n" for n, v, alias in errnos]
+    out.append("];\n\n")
+    rows = []
+    for arch_name, items in overrides.items():
+        rust = next(a for a in ARCHES if a.name == arch_name).rust
+        rows += [f"(Arch::{rust}, {lit(n)}, {v}),\n" for n, v in items]
+    out.append("/// Architectures whose uapi <asm/errno.h> gives a name another number.\n")
+    out.append(f"pub(crate) static ARCH_OVERRIDES: [(Arch, &str, u16); {len(rows)}] = [\n")
+    out += rows
+    out.append("];\n")
+    return "".join(out)
+
+
+# --- arch_private.rs -------------------------------------------------------
+
+
+def number(nr):
+    """Table numbers in decimal, as the kernel's tables write them; ARM's
+    private range in hex, as its header does."""
+    return f"{nr:#x}" if nr >= 0x1000 else str(nr)
+
+
+def arch_private(sources, private):
+    out = [header("Syscalls of the kernel's tables that the syscalls crate lacks.", sources)]
+    lines = ["", "Per architecture, (number, name) and where the kernel defines it:"]
+    for arch in ARCHES:
+        for nr, name, why in private[arch.name]:
+            lines.append(f"  {arch.name} {number(nr)} {name}: {why}")
+    out.append(comment(lines))
+    out.append("\nuse crate::arch::Arch;\n")
+    arms = []
+    for arch in ARCHES:
+        entries = "".join(f"({number(nr)}, {lit(name)}), " for nr, name, _ in private[arch.name])
+        arms.append(f"Arch::{arch.rust} => &[{entries}],\n")
+    out.append(
+        "\n/// The syscalls of `arch` that the crate's table lacks, by number.\n"
+        "pub(crate) fn syscalls(arch: Arch) -> &'static [(u32, &'static str)] {\n"
+        f"match arch {{\n{''.join(arms)}}}\n}}\n"
+    )
+    return "".join(out)
