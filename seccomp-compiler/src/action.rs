@@ -24,8 +24,16 @@ pub const ENOSYS: u16 = 38;
 
 impl Action {
     /// The action keywords of the language, for suggestions.
-    pub const KEYWORDS: [&'static str; 8] =
-        ["allow", "log", "kill_process", "kill_thread", "trap", "errno", "trace", "user_notif"];
+    pub const KEYWORDS: [&'static str; 8] = [
+        "allow",
+        "log",
+        "kill_process",
+        "kill_thread",
+        "trap",
+        "errno",
+        "trace",
+        "user_notif",
+    ];
 
     /// The 32-bit value a `BPF_RET` returns for this action.
     pub const fn to_ret(self) -> u32 {
@@ -111,7 +119,10 @@ mod tests {
 
     #[test]
     fn kernel_normalises_odd_return_values() {
-        assert_eq!(Action::from_ret(SECCOMP_RET_ERRNO | 0xffff), Action::Errno(4095));
+        assert_eq!(
+            Action::from_ret(SECCOMP_RET_ERRNO | 0xffff),
+            Action::Errno(4095)
+        );
         assert_eq!(Action::from_ret(0x1234_0000), Action::KillProcess);
         assert_eq!(Action::from_ret(0x0000_0005), Action::KillThread);
     }

@@ -93,12 +93,16 @@ impl Arch {
 
     /// Looks an architecture up by name or alias.
     pub fn from_name(name: &str) -> Option<Arch> {
-        Arch::ALL.into_iter().find(|a| a.name() == name || a.aliases().contains(&name))
+        Arch::ALL
+            .into_iter()
+            .find(|a| a.name() == name || a.aliases().contains(&name))
     }
 
     /// All accepted names, for suggestions.
     pub fn all_names() -> impl Iterator<Item = &'static str> {
-        Arch::ALL.into_iter().flat_map(|a| std::iter::once(a.name()).chain(a.aliases().iter().copied()))
+        Arch::ALL
+            .into_iter()
+            .flat_map(|a| std::iter::once(a.name()).chain(a.aliases().iter().copied()))
     }
 
     /// The `AUDIT_ARCH_*` value the kernel puts in `seccomp_data.arch`.

@@ -45,7 +45,9 @@ impl Policy {
     fn for_each_value_mut(&mut self, f: &mut impl FnMut(&mut Value)) {
         for s in &mut self.statements {
             let items = match &mut s.kind {
-                StatementKind::Base(items) | StatementKind::Keep(items) | StatementKind::Drop(items, _) => items,
+                StatementKind::Base(items)
+                | StatementKind::Keep(items)
+                | StatementKind::Drop(items, _) => items,
                 _ => continue,
             };
             for item in items {
@@ -91,7 +93,9 @@ impl StatementKind {
     /// The items of `base`, `keep` and `drop`; none for the others.
     pub fn items(&self) -> &[Item] {
         match self {
-            StatementKind::Base(items) | StatementKind::Keep(items) | StatementKind::Drop(items, _) => items,
+            StatementKind::Base(items)
+            | StatementKind::Keep(items)
+            | StatementKind::Drop(items, _) => items,
             _ => &[],
         }
     }
@@ -157,7 +161,10 @@ pub struct Item {
 
 #[derive(Clone, Debug)]
 pub enum ItemKind {
-    Syscall { name: Name, cond: Option<Cond> },
+    Syscall {
+        name: Name,
+        cond: Option<Cond>,
+    },
     /// The group name includes its `@`, e.g. `@system-service`.
     Group(Name),
     /// `!name`: exempt the syscall from this statement.
@@ -172,7 +179,7 @@ pub enum ItemKind {
 pub enum Cond {
     Or(Vec<Cond>),
     And(Vec<Cond>),
-    Cmp(Comparison),
+    Cmp(Box<Comparison>),
 }
 
 impl Cond {

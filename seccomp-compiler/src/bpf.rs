@@ -33,16 +33,31 @@ impl SockFilter {
         let code = [b[0], b[1]];
         let k = [b[4], b[5], b[6], b[7]];
         if big_endian {
-            SockFilter { code: u16::from_be_bytes(code), jt: b[2], jf: b[3], k: u32::from_be_bytes(k) }
+            SockFilter {
+                code: u16::from_be_bytes(code),
+                jt: b[2],
+                jf: b[3],
+                k: u32::from_be_bytes(k),
+            }
         } else {
-            SockFilter { code: u16::from_le_bytes(code), jt: b[2], jf: b[3], k: u32::from_le_bytes(k) }
+            SockFilter {
+                code: u16::from_le_bytes(code),
+                jt: b[2],
+                jf: b[3],
+                k: u32::from_le_bytes(k),
+            }
         }
     }
 }
 
 /// `BPF_STMT(code, k)`.
 pub const fn bpf_stmt(code: u16, k: u32) -> SockFilter {
-    SockFilter { code, jt: 0, jf: 0, k }
+    SockFilter {
+        code,
+        jt: 0,
+        jf: 0,
+        k,
+    }
 }
 
 /// `BPF_JUMP(code, k, jt, jf)`.
@@ -176,7 +191,7 @@ impl SeccompData {
     /// 64-bit field sits at the lower offset depends on the architecture's
     /// endianness. `offset` must be 4-byte aligned and below 64.
     pub fn word_at(&self, offset: u32, big_endian: bool) -> Option<u32> {
-        if offset % 4 != 0 || offset >= SECCOMP_DATA_SIZE {
+        if !offset.is_multiple_of(4) || offset >= SECCOMP_DATA_SIZE {
             return None;
         }
         Some(match offset {
@@ -184,10 +199,18 @@ impl SeccompData {
             SECCOMP_DATA_ARCH => self.arch,
             _ => {
                 let field = (offset - SECCOMP_DATA_IP) / 8;
-                let value = if field == 0 { self.instruction_pointer } else { self.args[field as usize - 1] };
+                let value = if field == 0 {
+                    self.instruction_pointer
+                } else {
+                    self.args[field as usize - 1]
+                };
                 let upper_half_first = big_endian;
                 let second_word = offset % 8 == 4;
-                if second_word != upper_half_first { (value >> 32) as u32 } else { value as u32 }
+                if second_word != upper_half_first {
+                    (value >> 32) as u32
+                } else {
+                    value as u32
+                }
             }
         })
     }
@@ -205,11 +228,26 @@ mod tests {
 
     #[test]
     fn word_offsets_follow_endianness() {
-        let d = SeccompData { args: [0x1111_2222_3333_4444, 0, 0, 0, 0, 0], ..Default::default() };
-        assert_eq!(d.word_at(arg_word_offset(0, false, false), false), Some(0x3333_4444));
-        assert_eq!(d.word_at(arg_word_offset(0, true, false), false), Some(0x1111_2222));
-        assert_eq!(d.word_at(arg_word_offset(0, false, true), true), Some(0x3333_4444));
-        assert_eq!(d.word_at(arg_word_offset(0, true, true), true), Some(0x1111_2222));
+        let d = SeccompData {
+            args: [0x1111_2222_3333_4444, 0, 0, 0, 0, 0],
+            ..Default::default()
+        };
+        assert_eq!(
+            d.word_at(arg_word_offset(0, false, false), false),
+            Some(0x3333_4444)
+        );
+        assert_eq!(
+            d.word_at(arg_word_offset(0, true, false), false),
+            Some(0x1111_2222)
+        );
+        assert_eq!(
+            d.word_at(arg_word_offset(0, false, true), true),
+            Some(0x3333_4444)
+        );
+        assert_eq!(
+            d.word_at(arg_word_offset(0, true, true), true),
+            Some(0x1111_2222)
+        );
         assert_eq!(arg_word_offset(0, false, false), 16);
         assert_eq!(arg_word_offset(0, false, true), 20);
         assert_eq!(d.word_at(2, false), None);
@@ -219,7 +257,10 @@ mod tests {
     #[test]
     fn bytes_round_trip_in_both_orders() {
         let f = bpf_jump(BPF_JMP | BPF_JEQ | BPF_K, 0xc000_003e, 1, 2);
-        assert_eq!(f.to_bytes(false), [0x15, 0x00, 1, 2, 0x3e, 0x00, 0x00, 0xc0]);
+        assert_eq!(
+            f.to_bytes(false),
+            [0x15, 0x00, 1, 2, 0x3e, 0x00, 0x00, 0xc0]
+        );
         assert_eq!(f.to_bytes(true), [0x00, 0x15, 1, 2, 0xc0, 0x00, 0x00, 0x3e]);
         assert_eq!(SockFilter::from_bytes(f.to_bytes(true), true), f);
         assert_eq!(SockFilter::from_bytes(f.to_bytes(false), false), f);

@@ -25,8 +25,13 @@ pub fn structure(policy: &ast::Policy, whole: Span) -> Result<(), Vec<Diagnostic
     let mut diags = Diagnostics::new();
     if policy.statements.is_empty() {
         diags.push(
-            Diagnostic::error(whole, "empty policy: it would refuse every syscall, `exit_group` included")
-                .with_help("start from a group and add what the program needs, e.g. `base @system-service;`"),
+            Diagnostic::error(
+                whole,
+                "empty policy: it would refuse every syscall, `exit_group` included",
+            )
+            .with_help(
+                "start from a group and add what the program needs, e.g. `base @system-service;`",
+            ),
         );
     }
     let mut first: HashMap<&str, Span> = HashMap::new();
@@ -74,16 +79,29 @@ fn acknowledged(policy: &ast::Policy) -> Vec<&str> {
 pub fn lints(policy: &ast::Policy, table: &DecisionTable) -> Vec<Diagnostic> {
     let ack = acknowledged(policy);
     let mut out = Vec::new();
-    let lookup = |name: &str| syscalls::table(table.arch).number(name).map(|nr| decision(table, nr));
+    let lookup = |name: &str| {
+        syscalls::table(table.arch)
+            .number(name)
+            .map(|nr| decision(table, nr))
+    };
     if !ack.contains(&"ptrace") {
         out.extend(ptrace_lint(&lookup("ptrace")));
     }
     if !ack.contains(&"clone3") {
         out.extend(clone3_lint(&lookup("clone"), &lookup("clone3")));
     }
-    for (mux, members) in [("socketcall", SOCKETCALL_MEMBERS.as_slice()), ("ipc", IPC_MEMBERS.as_slice())] {
+    for (mux, members) in [
+        ("socketcall", SOCKETCALL_MEMBERS.as_slice()),
+        ("ipc", IPC_MEMBERS.as_slice()),
+    ] {
         if !ack.contains(&mux) {
-            out.extend(multiplexer_lint(table.arch, mux, members, &lookup(mux), &lookup));
+            out.extend(multiplexer_lint(
+                table.arch,
+                mux,
+                members,
+                &lookup(mux),
+                &lookup,
+            ));
         }
     }
     out
@@ -91,7 +109,11 @@ pub fn lints(policy: &ast::Policy, table: &DecisionTable) -> Vec<Diagnostic> {
 
 /// A syscall's decision, with unnamed ones as constant default decisions.
 fn decision(table: &DecisionTable, nr: u32) -> Decision {
-    table.named.get(&nr).cloned().unwrap_or_else(|| Decision::constant(table.default))
+    table
+        .named
+        .get(&nr)
+        .cloned()
+        .unwrap_or_else(|| Decision::constant(table.default))
 }
 
 fn lets_through(d: &Decision) -> bool {
@@ -100,7 +122,11 @@ fn lets_through(d: &Decision) -> bool {
 
 /// Where a decision that lets a syscall through came from.
 fn allowing_span(d: &Decision) -> Span {
-    let origin = d.arms.iter().find(|a| a.action.lets_through()).map_or(d.otherwise.origin, |a| a.origin);
+    let origin = d
+        .arms
+        .iter()
+        .find(|a| a.action.lets_through())
+        .map_or(d.otherwise.origin, |a| a.origin);
     match origin {
         Origin::Statement { span, .. } => span,
         Origin::Default(s) | Origin::Unknown(s) => s.unwrap_or_else(Span::none),
@@ -119,7 +145,11 @@ fn ptrace_lint(ptrace: &Option<Decision>) -> Option<Diagnostic> {
 fn clone3_lint(clone: &Option<Decision>, clone3: &Option<Decision>) -> Option<Diagnostic> {
     let conditioned = clone.as_ref().filter(|d| !d.arms.is_empty())?;
     clone3.as_ref().filter(|d| lets_through(d))?;
-    let span = conditioned.arms[0].cond.comparisons().first().map_or_else(Span::none, |c| c.span);
+    let span = conditioned.arms[0]
+        .cond
+        .comparisons()
+        .first()
+        .map_or_else(Span::none, |c| c.span);
     Some(
         Diagnostic::error(span, "conditions on `clone` can be bypassed with `clone3`, which this policy allows")
             .with_help("`clone3` passes its flags in memory, which BPF cannot read")
@@ -129,13 +159,42 @@ fn clone3_lint(clone: &Option<Decision>, clone3: &Option<Decision>) -> Option<Di
 
 /// Syscalls `socketcall(2)` multiplexes (include/uapi/linux/net.h SYS_*).
 const SOCKETCALL_MEMBERS: [&str; 20] = [
-    "socket", "bind", "connect", "listen", "accept", "getsockname", "getpeername", "socketpair", "send", "recv", "sendto",
-    "recvfrom", "shutdown", "setsockopt", "getsockopt", "sendmsg", "recvmsg", "accept4", "recvmmsg", "sendmmsg",
+    "socket",
+    "bind",
+    "connect",
+    "listen",
+    "accept",
+    "getsockname",
+    "getpeername",
+    "socketpair",
+    "send",
+    "recv",
+    "sendto",
+    "recvfrom",
+    "shutdown",
+    "setsockopt",
+    "getsockopt",
+    "sendmsg",
+    "recvmsg",
+    "accept4",
+    "recvmmsg",
+    "sendmmsg",
 ];
 
 /// Syscalls `ipc(2)` multiplexes (include/uapi/linux/ipc.h SEMOP, ...).
-const IPC_MEMBERS: [&str; 11] =
-    ["semop", "semget", "semctl", "semtimedop", "msgsnd", "msgrcv", "msgget", "msgctl", "shmat", "shmdt", "shmget"];
+const IPC_MEMBERS: [&str; 11] = [
+    "semop",
+    "semget",
+    "semctl",
+    "semtimedop",
+    "msgsnd",
+    "msgrcv",
+    "msgget",
+    "msgctl",
+    "shmat",
+    "shmdt",
+    "shmget",
+];
 
 fn multiplexer_lint(
     arch: Arch,
@@ -145,8 +204,14 @@ fn multiplexer_lint(
     lookup: &dyn Fn(&str) -> Option<Decision>,
 ) -> Option<Diagnostic> {
     mux_decision.as_ref().filter(|d| lets_through(d))?;
-    let (member, d) = members.iter().find_map(|m| lookup(m).filter(|d| !d.arms.is_empty()).map(|d| (*m, d)))?;
-    let span = d.arms[0].cond.comparisons().first().map_or_else(Span::none, |c| c.span);
+    let (member, d) = members
+        .iter()
+        .find_map(|m| lookup(m).filter(|d| !d.arms.is_empty()).map(|d| (*m, d)))?;
+    let span = d.arms[0]
+        .cond
+        .comparisons()
+        .first()
+        .map_or_else(Span::none, |c| c.span);
     Some(
         Diagnostic::error(span, format!("on {arch}, libc may call `{member}` through `{mux}`, which this policy allows, so this condition can be bypassed"))
             .with_help(format!("`{mux}` passes the real arguments in memory, which BPF cannot read"))

@@ -39,7 +39,10 @@ pub struct ArchOutput {
 impl Compilation {
     /// The output for `arch`, if it compiled.
     pub fn get(&self, arch: Arch) -> Option<&ArchOutput> {
-        self.arches.iter().find(|a| a.arch == arch).and_then(|a| a.outcome.as_ref().ok())
+        self.arches
+            .iter()
+            .find(|a| a.arch == arch)
+            .and_then(|a| a.outcome.as_ref().ok())
     }
 }
 
@@ -52,23 +55,47 @@ pub fn compile_str(text: &str) -> Result<Compilation, Vec<Diagnostic>> {
 /// Compiles a parsed policy. `whole` spans the policy (for problems with
 /// no better place); `only` limits the architectures further (the command
 /// line's `--arch`).
-pub fn compile(policy: ast::Policy, whole: Span, only: Option<&[Arch]>) -> Result<Compilation, Vec<Diagnostic>> {
+pub fn compile(
+    policy: ast::Policy,
+    whole: Span,
+    only: Option<&[Arch]>,
+) -> Result<Compilation, Vec<Diagnostic>> {
     check::structure(&policy, whole)?;
     resolve::check_names(&policy)?;
     let arches = architectures(&policy, only)?;
-    let mut results: Vec<ArchCompilation> =
-        arches.iter().map(|&arch| ArchCompilation { arch, outcome: compile_arch(&policy, arch) }).collect();
+    let mut results: Vec<ArchCompilation> = arches
+        .iter()
+        .map(|&arch| ArchCompilation {
+            arch,
+            outcome: compile_arch(&policy, arch),
+        })
+        .collect();
     promote_common_problems(&mut results)?;
-    Ok(Compilation { policy, arches: results })
+    Ok(Compilation {
+        policy,
+        arches: results,
+    })
 }
 
-fn architectures(policy: &ast::Policy, only: Option<&[Arch]>) -> Result<Vec<Arch>, Vec<Diagnostic>> {
+fn architectures(
+    policy: &ast::Policy,
+    only: Option<&[Arch]>,
+) -> Result<Vec<Arch>, Vec<Diagnostic>> {
     let selected = resolve::selected_arches(policy);
-    let Some(only) = only else { return Ok(selected) };
+    let Some(only) = only else {
+        return Ok(selected);
+    };
     let missing: Vec<_> = only.iter().filter(|a| !selected.contains(a)).collect();
     if let Some(a) = missing.first() {
-        let list = selected.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ");
-        return Err(vec![Diagnostic::error(Span::none(), format!("the policy is not for {a}: its `arch` statement selects {list}"))]);
+        let list = selected
+            .iter()
+            .map(|a| a.name())
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(vec![Diagnostic::error(
+            Span::none(),
+            format!("the policy is not for {a}: its `arch` statement selects {list}"),
+        )]);
     }
     Ok(only.to_vec())
 }
@@ -81,8 +108,13 @@ fn compile_arch(policy: &ast::Policy, arch: Arch) -> Result<ArchOutput, Vec<Diag
     if !lints.is_empty() {
         return Err(tag(lints));
     }
-    let program = codegen::generate(&table).map_err(|e| vec![too_long(policy, &resolved, e).for_arch(arch)])?;
-    Ok(ArchOutput { resolved, table, program })
+    let program = codegen::generate(&table)
+        .map_err(|e| vec![too_long(policy, &resolved, e).for_arch(arch)])?;
+    Ok(ArchOutput {
+        resolved,
+        table,
+        program,
+    })
 }
 
 /// A program past the kernel's limit, pointed at the statement whose
@@ -90,11 +122,26 @@ fn compile_arch(policy: &ast::Policy, arch: Arch) -> Result<ArchOutput, Vec<Diag
 fn too_long(policy: &ast::Policy, resolved: &ResolvedPolicy, e: codegen::TooLong) -> Diagnostic {
     let mut weight: BTreeMap<usize, usize> = BTreeMap::new();
     for rule in &resolved.rules {
-        let n: usize = rule.entries.values().map(|e| e.cond.as_ref().map_or(1, |c| c.comparisons().len())).sum();
+        let values = |c: &crate::ir::Cond| {
+            c.comparisons()
+                .iter()
+                .map(|c| c.values.len() + 1)
+                .sum::<usize>()
+        };
+        let n: usize = rule
+            .entries
+            .values()
+            .map(|e| e.cond.as_ref().map_or(1, values))
+            .sum();
         *weight.entry(rule.statement).or_default() += n;
     }
-    let heaviest = weight.iter().max_by_key(|&(i, w)| (*w, std::cmp::Reverse(*i))).map(|(&i, _)| i);
-    let span = heaviest.and_then(|i| policy.statements.get(i)).map_or_else(Span::none, |s| s.span);
+    let heaviest = weight
+        .iter()
+        .max_by_key(|&(i, w)| (*w, std::cmp::Reverse(*i)))
+        .map(|(&i, _)| i);
+    let span = heaviest
+        .and_then(|i| policy.statements.get(i))
+        .map_or_else(Span::none, |s| s.span);
     Diagnostic::error(
         span,
         format!("the program for {} needs {} instructions, more than the kernel's limit of 4096 (BPF_MAXINSNS)", resolved.arch, e.len),
@@ -102,22 +149,37 @@ fn too_long(policy: &ast::Policy, resolved: &ResolvedPolicy, e: codegen::TooLong
     .with_help("most of them check the conditions of this statement; split the policy or simplify its conditions")
 }
 
-/// A problem every compiled architecture reports the same way is reported
-/// once, as the policy's, and fails the compilation (with whatever else
-/// each architecture reported).
+/// When no architecture compiled, the compilation fails. A problem every
+/// architecture reports the same way is then reported once, as the
+/// policy's; the others keep their architecture.
 fn promote_common_problems(results: &mut [ArchCompilation]) -> Result<(), Vec<Diagnostic>> {
-    let failed: Vec<&Vec<Diagnostic>> = results.iter().filter_map(|r| r.outcome.as_ref().err()).collect();
-    if failed.len() != results.len() || results.len() < 2 {
+    let failed: Vec<&Vec<Diagnostic>> = results
+        .iter()
+        .filter_map(|r| r.outcome.as_ref().err())
+        .collect();
+    if failed.len() != results.len() {
         return Ok(());
     }
     let key = |d: &Diagnostic| (d.span.byte_range(), d.message.clone());
-    let is_common = |d: &Diagnostic| failed.iter().all(|other| other.iter().any(|o| key(o) == key(d)));
-    let common: Vec<Diagnostic> = failed[0].iter().filter(|d| is_common(d)).map(|d| Diagnostic { arch: None, ..d.clone() }).collect();
-    if common.is_empty() {
-        return Ok(());
-    }
-    let rest = failed.iter().flat_map(|ds| ds.iter()).filter(|d| !is_common(d)).cloned();
-    Err(common.into_iter().chain(rest).collect())
+    let is_common = |d: &Diagnostic| {
+        results.len() > 1
+            && failed
+                .iter()
+                .all(|other| other.iter().any(|o| key(o) == key(d)))
+    };
+    let common = failed[0]
+        .iter()
+        .filter(|d| is_common(d))
+        .map(|d| Diagnostic {
+            arch: None,
+            ..d.clone()
+        });
+    let rest = failed
+        .iter()
+        .flat_map(|ds| ds.iter())
+        .filter(|d| !is_common(d))
+        .cloned();
+    Err(common.chain(rest).collect())
 }
 
 #[cfg(test)]

@@ -50,7 +50,10 @@ pub struct Decision {
 
 impl Decision {
     pub fn constant(outcome: Outcome) -> Decision {
-        Decision { arms: Vec::new(), otherwise: outcome }
+        Decision {
+            arms: Vec::new(),
+            otherwise: outcome,
+        }
     }
 
     /// `Some(action)` when arguments do not matter.
@@ -60,12 +63,18 @@ impl Decision {
 
     /// What the decision does with `args`.
     pub fn action(&self, args: &[u64; 6], syms: &dyn Fn(usize) -> u64) -> Action {
-        self.arms.iter().find(|a| a.cond.holds(args, syms)).map_or(self.otherwise.action, |a| a.action)
+        self.arms
+            .iter()
+            .find(|a| a.cond.holds(args, syms))
+            .map_or(self.otherwise.action, |a| a.action)
     }
 
     /// Every action the decision can produce.
     pub fn actions(&self) -> impl Iterator<Item = Action> + '_ {
-        self.arms.iter().map(|a| a.action).chain(std::iter::once(self.otherwise.action))
+        self.arms
+            .iter()
+            .map(|a| a.action)
+            .chain(std::iter::once(self.otherwise.action))
     }
 }
 
@@ -120,7 +129,11 @@ impl DecisionTable {
     /// Every action any input can produce, foreign-ABI kills included.
     pub fn actions(&self) -> Vec<Action> {
         let mut all: Vec<Action> = self.named.values().flat_map(Decision::actions).collect();
-        all.extend([self.default.action, self.unknown.action, Action::KillProcess]);
+        all.extend([
+            self.default.action,
+            self.unknown.action,
+            Action::KillProcess,
+        ]);
         all.sort();
         all.dedup();
         all
@@ -129,30 +142,64 @@ impl DecisionTable {
 
 /// Builds the decision table from the resolved statements.
 pub fn decide(rp: &ResolvedPolicy) -> DecisionTable {
-    let default = Outcome { action: rp.default.action, origin: Origin::Default(rp.default.span) };
-    let unknown = Outcome { action: rp.unknown.action, origin: Origin::Unknown(rp.unknown.span) };
+    let default = Outcome {
+        action: rp.default.action,
+        origin: Origin::Default(rp.default.span),
+    };
+    let unknown = Outcome {
+        action: rp.unknown.action,
+        origin: Origin::Unknown(rp.unknown.span),
+    };
     let mut named: BTreeMap<u32, Decision> = BTreeMap::new();
     for rule in &rp.rules {
-        let origin = Origin::Statement { index: rule.statement, span: rule.span };
+        let origin = Origin::Statement {
+            index: rule.statement,
+            span: rule.span,
+        };
         for (&nr, entry) in &rule.entries {
-            let earlier = named.remove(&nr).unwrap_or_else(|| Decision::constant(default));
+            let earlier = named
+                .remove(&nr)
+                .unwrap_or_else(|| Decision::constant(default));
             let next = match (rule.kind, &entry.cond) {
-                (RuleKind::Allow, None) => Decision::constant(Outcome { action: Action::Allow, origin }),
+                (RuleKind::Allow, None) => Decision::constant(Outcome {
+                    action: Action::Allow,
+                    origin,
+                }),
                 (RuleKind::Allow, Some(c)) => Decision {
-                    arms: vec![Arm { cond: c.clone(), action: Action::Allow, origin }],
-                    otherwise: Outcome { action: rp.deny.action, origin },
+                    arms: vec![Arm {
+                        cond: c.clone(),
+                        action: Action::Allow,
+                        origin,
+                    }],
+                    otherwise: Outcome {
+                        action: rp.deny.action,
+                        origin,
+                    },
                 },
                 (RuleKind::Drop(a), None) => Decision::constant(Outcome { action: a, origin }),
                 (RuleKind::Drop(a), Some(c)) => {
                     let mut layered = earlier;
-                    layered.arms.insert(0, Arm { cond: c.clone(), action: a, origin });
+                    layered.arms.insert(
+                        0,
+                        Arm {
+                            cond: c.clone(),
+                            action: a,
+                            origin,
+                        },
+                    );
                     layered
                 }
             };
             named.insert(nr, simplify_decision(next));
         }
     }
-    DecisionTable { arch: rp.arch, named, default, unknown, deny: rp.deny.action }
+    DecisionTable {
+        arch: rp.arch,
+        named,
+        default,
+        unknown,
+        deny: rp.deny.action,
+    }
 }
 
 /// The reference evaluator: what the policy does with `data`, from the
@@ -169,8 +216,13 @@ pub fn eval(rp: &ResolvedPolicy, data: &SeccompData, syms: &dyn Fn(usize) -> u64
     }
     let mut verdict = None;
     for rule in &rp.rules {
-        let Some(entry) = rule.entries.get(&data.nr) else { continue };
-        let holds = entry.cond.as_ref().is_none_or(|c| c.holds(&data.args, syms));
+        let Some(entry) = rule.entries.get(&data.nr) else {
+            continue;
+        };
+        let holds = entry
+            .cond
+            .as_ref()
+            .is_none_or(|c| c.holds(&data.args, syms));
         verdict = match rule.kind {
             RuleKind::Allow if holds => Some(Action::Allow),
             RuleKind::Allow => Some(rp.deny.action),
@@ -191,7 +243,10 @@ fn simplify_decision(d: Decision) -> Decision {
         match simplify(arm.cond) {
             Folded::False => continue,
             Folded::True => {
-                otherwise = Outcome { action: arm.action, origin: arm.origin };
+                otherwise = Outcome {
+                    action: arm.action,
+                    origin: arm.origin,
+                };
                 break;
             }
             Folded::Cond(cond) => match arms.last_mut() {
@@ -243,7 +298,11 @@ pub fn simplify(c: Cond) -> Folded {
 /// `&&` (`is_and`) or `||` of conditions: the absorbing constant wins,
 /// the neutral one disappears, one operand stands alone.
 fn fold_junction(v: Vec<Cond>, is_and: bool) -> Folded {
-    let (absorbing, neutral) = if is_and { (Folded::False, Folded::True) } else { (Folded::True, Folded::False) };
+    let (absorbing, neutral) = if is_and {
+        (Folded::False, Folded::True)
+    } else {
+        (Folded::True, Folded::False)
+    };
     let mut kept = Vec::new();
     for c in v {
         match simplify(c) {
@@ -258,7 +317,11 @@ fn fold_junction(v: Vec<Cond>, is_and: bool) -> Folded {
     match kept.len() {
         0 => neutral,
         1 => Folded::Cond(kept.remove(0)),
-        _ => Folded::Cond(if is_and { Cond::And(kept) } else { Cond::Or(kept) }),
+        _ => Folded::Cond(if is_and {
+            Cond::And(kept)
+        } else {
+            Cond::Or(kept)
+        }),
     }
 }
 
@@ -273,7 +336,9 @@ fn simplify_cmp(cmp: Cmp) -> Folded {
         .collect();
     // Symbolic values keep their comparison: the program's shape must not
     // depend on them.
-    let (Some(values), mask) = (consts, cmp.mask) else { return Folded::Cond(Cond::Cmp(cmp)) };
+    let (Some(values), mask) = (consts, cmp.mask) else {
+        return Folded::Cond(Cond::Cmp(cmp));
+    };
     let reach = match mask {
         None => width_mask(cmp.bits),
         Some(Operand::Const(m)) => m & width_mask(cmp.bits),
@@ -289,7 +354,10 @@ fn simplify_cmp(cmp: Cmp) -> Folded {
         return match reachable.as_slice() {
             [] => constant(!is_eq),
             [0] if reach == 0 => constant(is_eq),
-            _ => Folded::Cond(Cond::Cmp(Cmp { values: reachable.into_iter().map(Operand::Const).collect(), ..cmp })),
+            _ => Folded::Cond(Cond::Cmp(Cmp {
+                values: reachable.into_iter().map(Operand::Const).collect(),
+                ..cmp
+            })),
         };
     }
     let v = values[0];
@@ -304,7 +372,10 @@ fn simplify_cmp(cmp: Cmp) -> Folded {
     };
     match outcome {
         Some(b) => constant(b),
-        None => Folded::Cond(Cond::Cmp(Cmp { values: vec![Operand::Const(v)], ..cmp })),
+        None => Folded::Cond(Cond::Cmp(Cmp {
+            values: vec![Operand::Const(v)],
+            ..cmp
+        })),
     }
 }
 

@@ -22,7 +22,13 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { span, message: message.into(), help: Vec::new(), related: None, arch: None }
+        Diagnostic {
+            span,
+            message: message.into(),
+            help: Vec::new(),
+            related: None,
+            arch: None,
+        }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
@@ -73,7 +79,10 @@ impl Diagnostic {
             render_location(&mut out, source, *span, note);
         }
         if let Some(arch) = self.arch {
-            let _ = writeln!(out, "  = note: only on {arch}; the policy compiles for the other architectures");
+            let _ = writeln!(
+                out,
+                "  = note: only on {arch}; the policy compiles for the other architectures"
+            );
         }
         for h in &self.help {
             let _ = writeln!(out, "  = help: {h}");
@@ -89,7 +98,11 @@ fn render_location(out: &mut String, source: &Source, span: Span, label: &str) {
     let pad = " ".repeat(gutter);
     let _ = writeln!(out, "{pad}--> {}:{}:{}", source.name, start.line, start.col);
     let line = source.line_text(start.line);
-    let width = if end.line == start.line { end.col.saturating_sub(start.col).max(1) } else { 1 };
+    let width = if end.line == start.line {
+        end.col.saturating_sub(start.col).max(1)
+    } else {
+        1
+    };
     let _ = writeln!(out, "{pad} |");
     let _ = writeln!(out, "{} | {line}", start.line);
     let marker = format!("{}{}", " ".repeat(start.col - 1), "^".repeat(width));
@@ -122,7 +135,11 @@ impl Diagnostics {
     /// `Err` with everything collected if anything was, so a pass ends with
     /// `diags.check()?`.
     pub fn check(self) -> Result<(), Vec<Diagnostic>> {
-        if self.list.is_empty() { Ok(()) } else { Err(self.list) }
+        if self.list.is_empty() {
+            Ok(())
+        } else {
+            Err(self.list)
+        }
     }
 
     pub fn into_vec(self) -> Vec<Diagnostic> {
@@ -132,7 +149,11 @@ impl Diagnostics {
 
 /// Renders several diagnostics against one source.
 pub fn render_all(diags: &[Diagnostic], source: &Source) -> String {
-    diags.iter().map(|d| d.render(source)).collect::<Vec<_>>().join("\n")
+    diags
+        .iter()
+        .map(|d| d.render(source))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The candidate nearest to `word` by edit distance, if one is near enough
@@ -191,7 +212,8 @@ mod tests {
     #[test]
     fn renders_like_rustc() {
         let src = Source::new("p.policy", "keep wirte;\n");
-        let d = Diagnostic::error(Span::text(5, 10), "unknown syscall `wirte`").with_suggestion(Some("write"));
+        let d = Diagnostic::error(Span::text(5, 10), "unknown syscall `wirte`")
+            .with_suggestion(Some("write"));
         assert_eq!(
             d.render(&src),
             "error: unknown syscall `wirte`\n --> p.policy:1:6\n  |\n1 | keep wirte;\n  |      ^^^^^ \n  = help: did you mean `write`?\n"

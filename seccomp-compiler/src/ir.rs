@@ -86,7 +86,8 @@ pub struct Cmp {
 
 impl PartialEq for Cmp {
     fn eq(&self, o: &Cmp) -> bool {
-        (self.arg, self.bits, &self.mask, self.op, &self.values) == (o.arg, o.bits, &o.mask, o.op, &o.values)
+        (self.arg, self.bits, &self.mask, self.op, &self.values)
+            == (o.arg, o.bits, &o.mask, o.op, &o.values)
     }
 }
 
@@ -120,7 +121,11 @@ pub struct SymbolUse {
 
 /// `2^bits - 1`.
 pub const fn width_mask(bits: u8) -> u64 {
-    if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 }
+    if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    }
 }
 
 /// Whether the literal `v` can be written in a `bits`-wide parameter:

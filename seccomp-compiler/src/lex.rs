@@ -22,7 +22,10 @@ pub enum TokenKind {
     Ident(String),
     /// One punctuation character; `joint` when the next character is
     /// punctuation too with nothing between (so `=` `=` spells `==`).
-    Punct { ch: char, joint: bool },
+    Punct {
+        ch: char,
+        joint: bool,
+    },
     /// An integer literal as written, suffix included (`0x1f`, `12u32`).
     Int(String),
     /// A string literal's value.
@@ -103,7 +106,10 @@ fn convert_tree(tt: TokenTree, out: &mut Vec<Token>) {
             let s = i.to_string();
             TokenKind::Ident(s.strip_prefix("r#").map(str::to_owned).unwrap_or(s))
         }
-        TokenTree::Punct(p) => TokenKind::Punct { ch: p.as_char(), joint: p.spacing() == Spacing::Joint },
+        TokenTree::Punct(p) => TokenKind::Punct {
+            ch: p.as_char(),
+            joint: p.spacing() == Spacing::Joint,
+        },
         TokenTree::Literal(l) => classify_literal(&l.to_string()),
         TokenTree::Group(g) => {
             let delim = match g.delimiter() {
@@ -120,7 +126,12 @@ fn convert_tree(tt: TokenTree, out: &mut Vec<Token>) {
                 }
             };
             let tokens = from_token_stream(g.stream());
-            TokenKind::Group(Group { delim, tokens, span, stream: Some(g.stream()) })
+            TokenKind::Group(Group {
+                delim,
+                tokens,
+                span,
+                stream: Some(g.stream()),
+            })
         }
     };
     out.push(Token { kind, span });
@@ -161,9 +172,16 @@ fn unescape(s: &str) -> String {
 /// comment or string, unbalanced delimiters) are all collected.
 pub fn lex_text(text: &str) -> Result<Vec<Token>, Vec<Diagnostic>> {
     if text.len() > u32::MAX as usize {
-        return Err(vec![Diagnostic::error(Span::none(), "policy text larger than 4 GiB")]);
+        return Err(vec![Diagnostic::error(
+            Span::none(),
+            "policy text larger than 4 GiB",
+        )]);
     }
-    let mut lexer = Lexer { text, pos: 0, diags: Diagnostics::new() };
+    let mut lexer = Lexer {
+        text,
+        pos: 0,
+        diags: Diagnostics::new(),
+    };
     let flat = lexer.tokens();
     let tokens = nest(flat, &mut lexer.diags);
     lexer.diags.check()?;
@@ -204,7 +222,10 @@ impl Lexer<'_> {
             } else if is_ident_start(c) {
                 TokenKind::Ident(self.take_while(is_ident_continue).to_owned())
             } else if c.is_ascii_digit() {
-                TokenKind::Int(self.take_while(|c| c.is_ascii_alphanumeric() || c == '_').to_owned())
+                TokenKind::Int(
+                    self.take_while(|c| c.is_ascii_alphanumeric() || c == '_')
+                        .to_owned(),
+                )
             } else if c == '"' {
                 match self.string() {
                     Some(s) => TokenKind::Str(s),
@@ -212,14 +233,23 @@ impl Lexer<'_> {
                 }
             } else if is_punct(c) {
                 self.bump();
-                TokenKind::Punct { ch: c, joint: self.peek().is_some_and(is_punct) }
+                TokenKind::Punct {
+                    ch: c,
+                    joint: self.peek().is_some_and(is_punct),
+                }
             } else {
                 self.bump();
                 let span = Span::text(start, self.pos);
-                self.diags.push(Diagnostic::error(span, format!("unexpected character `{c}`")));
+                self.diags.push(Diagnostic::error(
+                    span,
+                    format!("unexpected character `{c}`"),
+                ));
                 continue;
             };
-            out.push(Token { kind, span: Span::text(start, self.pos) });
+            out.push(Token {
+                kind,
+                span: Span::text(start, self.pos),
+            });
         }
         out
     }
@@ -265,7 +295,10 @@ impl Lexer<'_> {
                 self.bump();
             }
         }
-        self.diags.push(Diagnostic::error(Span::text(start, start + 2), "unterminated block comment"));
+        self.diags.push(Diagnostic::error(
+            Span::text(start, start + 2),
+            "unterminated block comment",
+        ));
     }
 
     fn string(&mut self) -> Option<String> {
@@ -284,7 +317,10 @@ impl Lexer<'_> {
                 _ => raw.push(c),
             }
         }
-        self.diags.push(Diagnostic::error(Span::text(start, start + 1), "unterminated string literal"));
+        self.diags.push(Diagnostic::error(
+            Span::text(start, start + 1),
+            "unterminated string literal",
+        ));
         None
     }
 }
@@ -314,34 +350,65 @@ fn nest(flat: Vec<Token>, diags: &mut Diagnostics) -> Vec<Token> {
                 Some((open, open_span, outer)) if open == delim => {
                     let inner = std::mem::replace(&mut top, outer);
                     let span = open_span.join(tok.span);
-                    let group = Group { delim, tokens: inner, span, stream: None };
-                    top.push(Token { kind: TokenKind::Group(group), span });
+                    let group = Group {
+                        delim,
+                        tokens: inner,
+                        span,
+                        stream: None,
+                    };
+                    top.push(Token {
+                        kind: TokenKind::Group(group),
+                        span,
+                    });
                 }
                 Some((open, open_span, outer)) => {
                     diags.push(
-                        Diagnostic::error(tok.span, format!("mismatched closing delimiter {}", tok.describe()))
-                            .with_related(open_span, format!("unclosed `{}` opened here", open.open())),
+                        Diagnostic::error(
+                            tok.span,
+                            format!("mismatched closing delimiter {}", tok.describe()),
+                        )
+                        .with_related(open_span, format!("unclosed `{}` opened here", open.open())),
                     );
                     top = outer;
                 }
-                None => diags.push(Diagnostic::error(tok.span, format!("unexpected closing delimiter {}", tok.describe()))),
+                None => diags.push(Diagnostic::error(
+                    tok.span,
+                    format!("unexpected closing delimiter {}", tok.describe()),
+                )),
             }
         } else {
             top.push(tok);
         }
     }
     for (open, open_span, _) in stack {
-        diags.push(Diagnostic::error(open_span, format!("unclosed delimiter `{}`", open.open())));
+        diags.push(Diagnostic::error(
+            open_span,
+            format!("unclosed delimiter `{}`", open.open()),
+        ));
     }
     top
 }
 
 fn opening(t: &Token) -> Option<Delim> {
-    [('(', Delim::Paren), ('{', Delim::Brace), ('[', Delim::Bracket)].into_iter().find(|(c, _)| t.is_punct(*c)).map(|(_, d)| d)
+    [
+        ('(', Delim::Paren),
+        ('{', Delim::Brace),
+        ('[', Delim::Bracket),
+    ]
+    .into_iter()
+    .find(|(c, _)| t.is_punct(*c))
+    .map(|(_, d)| d)
 }
 
 fn closing(t: &Token) -> Option<Delim> {
-    [(')', Delim::Paren), ('}', Delim::Brace), (']', Delim::Bracket)].into_iter().find(|(c, _)| t.is_punct(*c)).map(|(_, d)| d)
+    [
+        (')', Delim::Paren),
+        ('}', Delim::Brace),
+        (']', Delim::Bracket),
+    ]
+    .into_iter()
+    .find(|(c, _)| t.is_punct(*c))
+    .map(|(_, d)| d)
 }
 
 #[cfg(test)]
@@ -349,12 +416,19 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<String> {
-        lex_text(text).unwrap().iter().map(|t| t.describe()).collect()
+        lex_text(text)
+            .unwrap()
+            .iter()
+            .map(|t| t.describe())
+            .collect()
     }
 
     #[test]
     fn lexes_statements_and_groups() {
-        assert_eq!(kinds("keep write(fd == 1 | 2); // stdout"), ["`keep`", "`write`", "`(...`", "`;`"]);
+        assert_eq!(
+            kinds("keep write(fd == 1 | 2); // stdout"),
+            ["`keep`", "`write`", "`(...`", "`;`"]
+        );
         let toks = lex_text("a==-1").unwrap();
         assert!(toks[1].is_joint_punct('='));
         assert!(toks[2].is_joint_punct('='));
@@ -373,9 +447,15 @@ mod tests {
 
     #[test]
     fn comments_and_strings() {
-        assert_eq!(kinds("/* a /* nested */ b */ file = \"x\\\"y\""), ["`file`", "`=`", "\"x\\\"y\""]);
+        assert_eq!(
+            kinds("/* a /* nested */ b */ file = \"x\\\"y\""),
+            ["`file`", "`=`", "\"x\\\"y\""]
+        );
         assert!(lex_text("/* open").is_err());
         assert!(lex_text("\"open").is_err());
-        assert_eq!(lex_text("keep é;").unwrap_err()[0].message, "unexpected character `é`");
+        assert_eq!(
+            lex_text("keep é;").unwrap_err()[0].message,
+            "unexpected character `é`"
+        );
     }
 }

@@ -10,7 +10,16 @@ use crate::span::Span;
 use proc_macro2::TokenStream;
 
 /// The statement keywords, for "expected ..." messages and suggestions.
-pub const STATEMENT_KEYWORDS: [&str; 8] = ["base", "keep", "drop", "deny", "default", "unknown", "arch", "acknowledge"];
+pub const STATEMENT_KEYWORDS: [&str; 8] = [
+    "base",
+    "keep",
+    "drop",
+    "deny",
+    "default",
+    "unknown",
+    "arch",
+    "acknowledge",
+];
 
 /// Parses policy text (a file or standard input).
 pub fn parse_str(text: &str) -> Result<Policy, Vec<Diagnostic>> {
@@ -83,11 +92,15 @@ impl<'a> Parser<'a> {
     }
 
     fn found(&self) -> String {
-        self.peek().map_or_else(|| "end of input".to_owned(), Token::describe)
+        self.peek()
+            .map_or_else(|| "end of input".to_owned(), Token::describe)
     }
 
     fn expected(&self, what: &str) -> Diagnostic {
-        Diagnostic::error(self.here(), format!("expected {what}, found {}", self.found()))
+        Diagnostic::error(
+            self.here(),
+            format!("expected {what}, found {}", self.found()),
+        )
     }
 
     fn is_punct(&self, c: char) -> bool {
@@ -96,11 +109,16 @@ impl<'a> Parser<'a> {
 
     /// Whether the next tokens spell the two-character operator `a b`.
     fn is_op2(&self, a: char, b: char) -> bool {
-        self.peek().is_some_and(|t| t.is_joint_punct(a)) && self.peek_at(1).is_some_and(|t| t.is_punct(b))
+        self.peek().is_some_and(|t| t.is_joint_punct(a))
+            && self.peek_at(1).is_some_and(|t| t.is_punct(b))
     }
 
     fn eat_punct(&mut self, c: char) -> Option<Span> {
-        if self.is_punct(c) { self.next().map(|t| t.span) } else { None }
+        if self.is_punct(c) {
+            self.next().map(|t| t.span)
+        } else {
+            None
+        }
     }
 
     fn eat_op2(&mut self, a: char, b: char) -> Option<Span> {
@@ -117,9 +135,15 @@ impl<'a> Parser<'a> {
 
     fn ident(&mut self, what: &str) -> PResult<Name> {
         match self.peek() {
-            Some(Token { kind: TokenKind::Ident(s), span }) => {
+            Some(Token {
+                kind: TokenKind::Ident(s),
+                span,
+            }) => {
                 self.pos += 1;
-                Ok(Name { text: s.clone(), span: *span })
+                Ok(Name {
+                    text: s.clone(),
+                    span: *span,
+                })
             }
             _ => Err(self.expected(what)),
         }
@@ -127,7 +151,10 @@ impl<'a> Parser<'a> {
 
     fn group(&mut self, delim: Delim, what: &str) -> PResult<&'a lex::Group> {
         match self.peek() {
-            Some(Token { kind: TokenKind::Group(g), .. }) if g.delim == delim => {
+            Some(Token {
+                kind: TokenKind::Group(g),
+                ..
+            }) if g.delim == delim => {
                 self.pos += 1;
                 Ok(g)
             }
@@ -145,7 +172,13 @@ impl<'a> Parser<'a> {
 
     fn end_statement(&mut self, keyword: &str) -> PResult<Span> {
         self.eat_punct(';').ok_or_else(|| {
-            Diagnostic::error(self.here(), format!("expected `;` after the `{keyword}` statement, found {}", self.found()))
+            Diagnostic::error(
+                self.here(),
+                format!(
+                    "expected `;` after the `{keyword}` statement, found {}",
+                    self.found()
+                ),
+            )
         })
     }
 
@@ -164,7 +197,11 @@ impl<'a> Parser<'a> {
             _ => unreachable!("statement_keyword returns only statement keywords"),
         };
         let semi = self.end_statement(&keyword.text)?;
-        Ok(Statement { kind, keyword: keyword.span, span: keyword.span.join(semi) })
+        Ok(Statement {
+            kind,
+            keyword: keyword.span,
+            span: keyword.span.join(semi),
+        })
     }
 
     fn statement_keyword(&mut self) -> PResult<Name> {
@@ -175,16 +212,26 @@ impl<'a> Parser<'a> {
         }
         let d = Diagnostic::error(name.span, format!("unknown statement `{}`", name.text));
         Err(match name.text.as_str() {
-            "allow" => d.with_help("to allow syscalls write `keep NAME, ...;` (or `base` for the starting set)"),
-            "block" | "deny_syscalls" | "kill" | "refuse" => d.with_help("to refuse syscalls write `drop NAME, ...;`"),
-            _ => d.with_suggestion(nearest(&name.text, STATEMENT_KEYWORDS)).with_help(format!("expected {expected}")),
+            "allow" => d.with_help(
+                "to allow syscalls write `keep NAME, ...;` (or `base` for the starting set)",
+            ),
+            "block" | "deny_syscalls" | "kill" | "refuse" => {
+                d.with_help("to refuse syscalls write `drop NAME, ...;`")
+            }
+            _ => d
+                .with_suggestion(nearest(&name.text, STATEMENT_KEYWORDS))
+                .with_help(format!("expected {expected}")),
         })
     }
 
     /// `"drop" items [ "=>" action ]`.
     fn drop_statement(&mut self) -> PResult<StatementKind> {
         let items = self.items()?;
-        let action = if self.eat_op2('=', '>').is_some() { Some(self.action()?) } else { None };
+        let action = if self.eat_op2('=', '>').is_some() {
+            Some(self.action()?)
+        } else {
+            None
+        };
         Ok(StatementKind::Drop(items, action))
     }
 
@@ -209,8 +256,13 @@ impl<'a> Parser<'a> {
     fn allow_items(&mut self, keyword: &str) -> PResult<Vec<Item>> {
         let items = self.items()?;
         if self.is_op2('=', '>') {
-            return Err(Diagnostic::error(self.here(), format!("`=> ACTION` is only allowed on `drop`, not on `{keyword}`"))
-                .with_help(format!("`{keyword}` allows; use `drop NAME => ACTION;` to refuse with a specific action")));
+            return Err(Diagnostic::error(
+                self.here(),
+                format!("`=> ACTION` is only allowed on `drop`, not on `{keyword}`"),
+            )
+            .with_help(format!(
+                "`{keyword}` allows; use `drop NAME => ACTION;` to refuse with a specific action"
+            )));
         }
         Ok(items)
     }
@@ -224,31 +276,51 @@ impl<'a> Parser<'a> {
             } else {
                 ItemKind::ExceptSyscall(self.ident("a syscall or `@group` to exempt after `!`")?)
             };
-            return Ok(Item { span: start.join(self.prev_span()), kind });
+            return Ok(Item {
+                span: start.join(self.prev_span()),
+                kind,
+            });
         }
         if self.is_punct('@') {
             let name = self.group_name()?;
-            if let Some(Token { kind: TokenKind::Group(g), .. }) = self.peek() {
-                if g.delim == Delim::Paren {
-                    return Err(Diagnostic::error(g.span, format!("a condition cannot apply to a group (`{}`)", name.text))
-                        .with_help("conditions test one syscall's parameters; name the syscall instead"));
-                }
+            if let Some(Token {
+                kind: TokenKind::Group(g),
+                ..
+            }) = self.peek()
+                && g.delim == Delim::Paren
+            {
+                return Err(Diagnostic::error(
+                    g.span,
+                    format!("a condition cannot apply to a group (`{}`)", name.text),
+                )
+                .with_help("conditions test one syscall's parameters; name the syscall instead"));
             }
-            return Ok(Item { span: name.span, kind: ItemKind::Group(name) });
+            return Ok(Item {
+                span: name.span,
+                kind: ItemKind::Group(name),
+            });
         }
         let name = self.ident("a syscall name or `@group`")?;
         let cond = match self.peek() {
-            Some(Token { kind: TokenKind::Group(g), .. }) if g.delim == Delim::Paren => {
+            Some(Token {
+                kind: TokenKind::Group(g),
+                ..
+            }) if g.delim == Delim::Paren => {
                 self.pos += 1;
                 Some(parse_condition(g)?)
             }
             _ => None,
         };
-        Ok(Item { span: start.join(self.prev_span()), kind: ItemKind::Syscall { name, cond } })
+        Ok(Item {
+            span: start.join(self.prev_span()),
+            kind: ItemKind::Syscall { name, cond },
+        })
     }
 
     fn prev_span(&self) -> Span {
-        self.toks.get(self.pos.wrapping_sub(1)).map_or(self.end, |t| t.span)
+        self.toks
+            .get(self.pos.wrapping_sub(1))
+            .map_or(self.end, |t| t.span)
     }
 
     /// `"@" ident { "-" ident }`: group names are spelled with hyphens.
@@ -257,7 +329,9 @@ impl<'a> Parser<'a> {
         let first = self.ident("a group name after `@`")?;
         let mut text = format!("@{}", first.text);
         let mut span = at.join(first.span);
-        while self.is_punct('-') && matches!(self.peek_at(1).map(|t| &t.kind), Some(TokenKind::Ident(_))) {
+        while self.is_punct('-')
+            && matches!(self.peek_at(1).map(|t| &t.kind), Some(TokenKind::Ident(_)))
+        {
             self.pos += 1;
             let part = self.ident("a group name")?;
             text.push('-');
@@ -280,7 +354,10 @@ impl<'a> Parser<'a> {
             _ => None,
         };
         if let Some(kind) = simple {
-            return Ok(ActionSpec { kind, span: name.span });
+            return Ok(ActionSpec {
+                kind,
+                span: name.span,
+            });
         }
         match name.text.as_str() {
             "errno" => self.errno_action(name.span),
@@ -296,15 +373,29 @@ impl<'a> Parser<'a> {
         let g = self.group(Delim::Paren, "`(` after `errno`, as in `errno(EPERM)`")?;
         let mut inner = Parser::new(&g.tokens, g.span);
         let spec = match inner.peek() {
-            Some(Token { kind: TokenKind::Ident(_), .. }) => ErrnoSpec::Name(inner.ident("an errno name")?),
-            Some(Token { kind: TokenKind::Int(_), .. }) => {
+            Some(Token {
+                kind: TokenKind::Ident(_),
+                ..
+            }) => ErrnoSpec::Name(inner.ident("an errno name")?),
+            Some(Token {
+                kind: TokenKind::Int(_),
+                ..
+            }) => {
                 let (value, span) = inner.int()?;
-                ErrnoSpec::Number(checked_data(value, span, crate::bpf::MAX_ERRNO, "errno values go up to 4095 (MAX_ERRNO)")?)
+                ErrnoSpec::Number(checked_data(
+                    value,
+                    span,
+                    crate::bpf::MAX_ERRNO,
+                    "errno values go up to 4095 (MAX_ERRNO)",
+                )?)
             }
             _ => return Err(inner.expected("an errno number or name, as in `errno(EPERM)`")),
         };
         inner.expect_done("`)`")?;
-        Ok(ActionSpec { kind: ActionKind::Errno(spec), span: kw.join(g.span) })
+        Ok(ActionSpec {
+            kind: ActionKind::Errno(spec),
+            span: kw.join(g.span),
+        })
     }
 
     fn trace_action(&mut self, kw: Span) -> PResult<ActionSpec> {
@@ -313,17 +404,27 @@ impl<'a> Parser<'a> {
         let (value, span) = inner.int()?;
         let data = checked_data(value, span, 0xffff, "trace data is 16 bits (0..=65535)")?;
         inner.expect_done("`)`")?;
-        Ok(ActionSpec { kind: ActionKind::Trace(data), span: kw.join(g.span) })
+        Ok(ActionSpec {
+            kind: ActionKind::Trace(data),
+            span: kw.join(g.span),
+        })
     }
 
     fn expect_done(&self, what: &str) -> PResult<()> {
-        if self.at_end() { Ok(()) } else { Err(self.expected(what)) }
+        if self.at_end() {
+            Ok(())
+        } else {
+            Err(self.expected(what))
+        }
     }
 
     /// An unsigned integer literal.
     fn int(&mut self) -> PResult<(u64, Span)> {
         match self.peek() {
-            Some(Token { kind: TokenKind::Int(text), span }) => {
+            Some(Token {
+                kind: TokenKind::Int(text),
+                span,
+            }) => {
                 self.pos += 1;
                 Ok((parse_int(text, *span)?, *span))
             }
@@ -337,7 +438,11 @@ impl<'a> Parser<'a> {
         while self.eat_op2('|', '|').is_some() {
             alts.push(self.conj()?);
         }
-        Ok(if alts.len() == 1 { alts.remove(0) } else { Cond::Or(alts) })
+        Ok(if alts.len() == 1 {
+            alts.remove(0)
+        } else {
+            Cond::Or(alts)
+        })
     }
 
     /// `conj = atom { "&&" atom }`.
@@ -346,22 +451,31 @@ impl<'a> Parser<'a> {
         while self.eat_op2('&', '&').is_some() {
             all.push(self.atom()?);
         }
-        Ok(if all.len() == 1 { all.remove(0) } else { Cond::And(all) })
+        Ok(if all.len() == 1 {
+            all.remove(0)
+        } else {
+            Cond::And(all)
+        })
     }
 
     /// `atom = "(" cond ")" | arg [ "&" value ] op values`.
     fn atom(&mut self) -> PResult<Cond> {
-        if let Some(Token { kind: TokenKind::Group(g), .. }) = self.peek() {
-            if g.delim == Delim::Paren {
-                self.pos += 1;
-                return parse_condition(g);
-            }
+        if let Some(Token {
+            kind: TokenKind::Group(g),
+            ..
+        }) = self.peek()
+            && g.delim == Delim::Paren
+        {
+            self.pos += 1;
+            return parse_condition(g);
         }
         if self.is_punct('!') {
-            return Err(Diagnostic::error(self.here(), "`!` cannot negate a condition")
-                .with_help("invert the comparison instead (`==` <-> `!=`, `<` <-> `>=`)"));
+            return Err(
+                Diagnostic::error(self.here(), "`!` cannot negate a condition")
+                    .with_help("invert the comparison instead (`==` <-> `!=`, `<` <-> `>=`)"),
+            );
         }
-        Ok(Cond::Cmp(self.comparison()?))
+        Ok(Cond::Cmp(Box::new(self.comparison()?)))
     }
 
     fn comparison(&mut self) -> PResult<Comparison> {
@@ -379,7 +493,14 @@ impl<'a> Parser<'a> {
             values.push(self.value()?);
         }
         let span = arg.name.span.join(self.prev_span());
-        let cmp = Comparison { arg, mask, op, op_span, values, span };
+        let cmp = Comparison {
+            arg,
+            mask,
+            op,
+            op_span,
+            values,
+            span,
+        };
         check_comparison_shape(&cmp)?;
         Ok(cmp)
     }
@@ -387,7 +508,7 @@ impl<'a> Parser<'a> {
     /// `arg = ( PARAM_NAME | "arg0" | ... | "arg5" ) [ ":" ( "u32" | "u64" ) ]`.
     fn arg_ref(&mut self) -> PResult<ArgRef> {
         let name = self.ident("a parameter name or `arg0`..`arg5`")?;
-        if !(self.is_punct(':') && !self.is_op2(':', ':')) {
+        if !self.is_punct(':') || self.is_op2(':', ':') {
             return Ok(ArgRef { name, width: None });
         }
         self.pos += 1;
@@ -396,15 +517,26 @@ impl<'a> Parser<'a> {
             "u32" => Width::U32,
             "u64" => Width::U64,
             other => {
-                return Err(Diagnostic::error(w.span, format!("unknown width `{other}`"))
-                    .with_help("a width override is `:u32` (low 32 bits) or `:u64` (all 64 bits)"));
+                return Err(
+                    Diagnostic::error(w.span, format!("unknown width `{other}`")).with_help(
+                        "a width override is `:u32` (low 32 bits) or `:u64` (all 64 bits)",
+                    ),
+                );
             }
         };
-        Ok(ArgRef { name, width: Some((width, w.span)) })
+        Ok(ArgRef {
+            name,
+            width: Some((width, w.span)),
+        })
     }
 
     fn cmp_op(&mut self) -> PResult<(CmpOp, Span)> {
-        for (a, b, op) in [('=', '=', CmpOp::Eq), ('!', '=', CmpOp::Ne), ('<', '=', CmpOp::Le), ('>', '=', CmpOp::Ge)] {
+        for (a, b, op) in [
+            ('=', '=', CmpOp::Eq),
+            ('!', '=', CmpOp::Ne),
+            ('<', '=', CmpOp::Le),
+            ('>', '=', CmpOp::Ge),
+        ] {
             if let Some(span) = self.eat_op2(a, b) {
                 return Ok((op, span));
             }
@@ -416,29 +548,59 @@ impl<'a> Parser<'a> {
             return Ok((CmpOp::Gt, span));
         }
         let d = self.expected("a comparison operator (`==`, `!=`, `<`, `<=`, `>`, `>=`)");
-        Err(if self.is_punct('=') { d.with_help("equality is `==`") } else { d })
+        Err(if self.is_punct('=') {
+            d.with_help("equality is `==`")
+        } else {
+            d
+        })
     }
 
     /// `value = int | "-" int | rust_path | "{" rust_expr "}"`.
     fn value(&mut self) -> PResult<Value> {
         let start = self.here();
         if self.eat_punct('-').is_some() {
-            let (v, span) = self.int().map_err(|_| self.expected("an integer after `-`"))?;
-            return Ok(Value { kind: ValueKind::Int(-i128::from(v)), span: start.join(span) });
+            let (v, span) = self
+                .int()
+                .map_err(|_| self.expected("an integer after `-`"))?;
+            return Ok(Value {
+                kind: ValueKind::Int(-i128::from(v)),
+                span: start.join(span),
+            });
         }
         match self.peek() {
-            Some(Token { kind: TokenKind::Int(_), .. }) => {
+            Some(Token {
+                kind: TokenKind::Int(_),
+                ..
+            }) => {
                 let (v, span) = self.int()?;
-                Ok(Value { kind: ValueKind::Int(i128::from(v)), span })
+                Ok(Value {
+                    kind: ValueKind::Int(i128::from(v)),
+                    span,
+                })
             }
-            Some(Token { kind: TokenKind::Group(g), .. }) if g.delim == Delim::Brace => {
+            Some(Token {
+                kind: TokenKind::Group(g),
+                ..
+            }) if g.delim == Delim::Brace => {
                 self.pos += 1;
                 let text = tokens_text(&g.tokens);
-                Ok(Value { kind: ValueKind::Symbolic(Symbolic { id: 0, text, tokens: g.stream.clone() }), span: g.span })
+                Ok(Value {
+                    kind: ValueKind::Symbolic(Symbolic {
+                        id: 0,
+                        text,
+                        tokens: g.stream.clone(),
+                    }),
+                    span: g.span,
+                })
             }
-            Some(Token { kind: TokenKind::Ident(_), .. }) => self.rust_path(),
+            Some(Token {
+                kind: TokenKind::Ident(_),
+                ..
+            }) => self.rust_path(),
             Some(_) if self.is_op2(':', ':') => self.rust_path(),
-            _ => Err(self.expected("a value (an integer, a Rust path such as `libc::AF_UNIX`, or `{ expr }`)")),
+            _ => Err(self.expected(
+                "a value (an integer, a Rust path such as `libc::AF_UNIX`, or `{ expr }`)",
+            )),
         }
     }
 
@@ -461,25 +623,41 @@ impl<'a> Parser<'a> {
             }
         }
         let tokens = macro_tokens.then_some(stream);
-        Ok(Value { kind: ValueKind::Symbolic(Symbolic { id: 0, text, tokens }), span: start.join(self.prev_span()) })
+        Ok(Value {
+            kind: ValueKind::Symbolic(Symbolic {
+                id: 0,
+                text,
+                tokens,
+            }),
+            span: start.join(self.prev_span()),
+        })
     }
 }
 
 /// Rebuilds a path's tokens for the macro, keeping their spans. Returns
 /// false for text input, whose spans are not token spans.
 fn push_colons(stream: &mut TokenStream, span: Span) -> bool {
-    let Some(s) = span.proc_macro_span() else { return false };
+    let Some(s) = span.proc_macro_span() else {
+        return false;
+    };
     let mut a = proc_macro2::Punct::new(':', proc_macro2::Spacing::Joint);
     a.set_span(s);
     let mut b = proc_macro2::Punct::new(':', proc_macro2::Spacing::Alone);
     b.set_span(s);
-    stream.extend([proc_macro2::TokenTree::Punct(a), proc_macro2::TokenTree::Punct(b)]);
+    stream.extend([
+        proc_macro2::TokenTree::Punct(a),
+        proc_macro2::TokenTree::Punct(b),
+    ]);
     true
 }
 
 fn push_ident(stream: &mut TokenStream, name: &Name) -> bool {
-    let Some(s) = name.span.proc_macro_span() else { return false };
-    stream.extend([proc_macro2::TokenTree::Ident(proc_macro2::Ident::new(&name.text, s))]);
+    let Some(s) = name.span.proc_macro_span() else {
+        return false;
+    };
+    stream.extend([proc_macro2::TokenTree::Ident(proc_macro2::Ident::new(
+        &name.text, s,
+    ))]);
     true
 }
 
@@ -502,16 +680,31 @@ fn parse_condition(g: &lex::Group) -> PResult<Cond> {
 fn check_comparison_shape(c: &Comparison) -> PResult<()> {
     if c.op.is_ordering() && c.values.len() > 1 {
         let span = c.values[1].span;
-        return Err(Diagnostic::error(span, format!("a value set (`a | b`) cannot be used with `{}`", c.op.symbol()))
-            .with_help("value sets work with `==` (any of) and `!=` (none of)"));
+        return Err(Diagnostic::error(
+            span,
+            format!(
+                "a value set (`a | b`) cannot be used with `{}`",
+                c.op.symbol()
+            ),
+        )
+        .with_help("value sets work with `==` (any of) and `!=` (none of)"));
     }
     for v in c.values.iter().chain(&c.mask) {
-        if let ValueKind::Int(i) = v.kind {
-            if i < 0 && (c.op.is_ordering() || c.mask.as_ref().is_some_and(|m| std::ptr::eq(m, v))) {
-                let what = if c.op.is_ordering() { format!("`{}` compares unsigned values", c.op.symbol()) } else { "a mask must be non-negative".to_owned() };
-                return Err(Diagnostic::error(v.span, format!("{what}, but `{i}` is negative"))
-                    .with_help("write the unsigned value, e.g. `0xffffffff` for -1 in a 32-bit parameter"));
-            }
+        let is_mask = c.mask.as_ref().is_some_and(|m| std::ptr::eq(m, v));
+        if let ValueKind::Int(i) = v.kind
+            && i < 0
+            && (c.op.is_ordering() || is_mask)
+        {
+            let what = if c.op.is_ordering() {
+                format!("`{}` compares unsigned values", c.op.symbol())
+            } else {
+                "a mask must be non-negative".to_owned()
+            };
+            return Err(
+                Diagnostic::error(v.span, format!("{what}, but `{i}` is negative")).with_help(
+                    "write the unsigned value, e.g. `0xffffffff` for -1 in a 32-bit parameter",
+                ),
+            );
         }
     }
     Ok(())
@@ -530,15 +723,21 @@ pub fn parse_int(text: &str, span: Span) -> PResult<u64> {
     };
     let digits: String = digits.chars().filter(|&c| c != '_').collect();
     if radix == 10 && digits.len() > 1 && digits.starts_with('0') {
-        return Err(Diagnostic::error(span, format!("`{text}` has a leading zero"))
-            .with_help(format!("for octal write `0o{}`; for decimal drop the leading zeros", digits.trim_start_matches('0'))));
+        return Err(
+            Diagnostic::error(span, format!("`{text}` has a leading zero")).with_help(format!(
+                "for octal write `0o{}`; for decimal drop the leading zeros",
+                digits.trim_start_matches('0')
+            )),
+        );
     }
     if digits.is_empty() {
         return Err(Diagnostic::error(span, format!("`{text}` has no digits")));
     }
     u64::from_str_radix(&digits, radix).map_err(|e| {
         let msg = match e.kind() {
-            std::num::IntErrorKind::PosOverflow => format!("integer `{text}` does not fit in 64 bits"),
+            std::num::IntErrorKind::PosOverflow => {
+                format!("integer `{text}` does not fit in 64 bits")
+            }
             _ => format!("`{text}` is not a valid integer"),
         };
         Diagnostic::error(span, msg)
@@ -546,19 +745,27 @@ pub fn parse_int(text: &str, span: Span) -> PResult<u64> {
 }
 
 fn strip_int_suffix(text: &str) -> &str {
-    const SUFFIXES: [&str; 12] = ["u128", "i128", "usize", "isize", "u64", "i64", "u32", "i32", "u16", "i16", "u8", "i8"];
+    const SUFFIXES: [&str; 12] = [
+        "u128", "i128", "usize", "isize", "u64", "i64", "u32", "i32", "u16", "i16", "u8", "i8",
+    ];
     let hex = text.starts_with("0x") || text.starts_with("0X");
     SUFFIXES
         .iter()
         // `u` and `i` are not hex digits, so a suffix cannot swallow digits;
         // only refuse to strip it down to a bare `0x`.
-        .find_map(|s| text.strip_suffix(s).filter(|rest| !rest.is_empty() && (!hex || rest.len() > 2)))
+        .find_map(|s| {
+            text.strip_suffix(s)
+                .filter(|rest| !rest.is_empty() && (!hex || rest.len() > 2))
+        })
         .unwrap_or(text)
 }
 
 fn checked_data(value: u64, span: Span, max: u32, what: &str) -> PResult<u16> {
     if value > u64::from(max) {
-        return Err(Diagnostic::error(span, format!("{what}; `{value}` is out of range")));
+        return Err(Diagnostic::error(
+            span,
+            format!("{what}; `{value}` is out of range"),
+        ));
     }
     // `max` is at most 0xffff, checked just above.
     Ok(value as u16)

@@ -12,7 +12,10 @@ use std::fmt;
 pub enum K {
     Const(u32),
     /// A 32-bit word of symbolic value `sym`.
-    Sym { sym: usize, part: SymPart },
+    Sym {
+        sym: usize,
+        part: SymPart,
+    },
 }
 
 /// Which word of a symbolic value, as `(value as u64)` in two's complement.
@@ -65,7 +68,11 @@ pub struct SymbolicProgram {
 
 impl fmt::Display for SymbolicProgram {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the program depends on {} symbolic value(s) that only the macro can evaluate", self.symbols.len())
+        write!(
+            f,
+            "the program depends on {} symbolic value(s) that only the macro can evaluate",
+            self.symbols.len()
+        )
     }
 }
 
@@ -93,7 +100,12 @@ impl Program {
                     K::Const(k) => k,
                     K::Sym { sym, part } => part.of(syms(sym)),
                 };
-                SockFilter { code: i.code, jt: i.jt, jf: i.jf, k }
+                SockFilter {
+                    code: i.code,
+                    jt: i.jt,
+                    jf: i.jf,
+                    k,
+                }
             })
             .collect()
     }
@@ -119,6 +131,10 @@ impl Program {
     /// The kernel's 8-byte records in the architecture's byte order.
     pub fn to_bytes(&self) -> Result<Vec<u8>, SymbolicProgram> {
         let big = self.arch.is_big_endian();
-        Ok(self.filters()?.iter().flat_map(|f| f.to_bytes(big)).collect())
+        Ok(self
+            .filters()?
+            .iter()
+            .flat_map(|f| f.to_bytes(big))
+            .collect())
     }
 }

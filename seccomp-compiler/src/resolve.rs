@@ -33,7 +33,11 @@ pub fn selected_arches(policy: &ast::Policy) -> Vec<Arch> {
         .flatten()
         .filter_map(|n| Arch::from_name(&n.text))
         .collect();
-    if named.is_empty() { Arch::ALL.to_vec() } else { named.into_iter().collect() }
+    if named.is_empty() {
+        Arch::ALL.to_vec()
+    } else {
+        named.into_iter().collect()
+    }
 }
 
 /// Checks every name in the policy. Problems here are the policy's on
@@ -44,14 +48,22 @@ pub fn check_names(policy: &ast::Policy) -> Result<(), Vec<Diagnostic>> {
     for s in &policy.statements {
         match &s.kind {
             StatementKind::Arch(names) => names.iter().for_each(|n| check_arch_name(n, &mut diags)),
-            StatementKind::Acknowledge(names) => names.iter().for_each(|n| check_lint_name(n, &mut diags)),
-            StatementKind::Deny(a) | StatementKind::Unknown(a) | StatementKind::Default(a) => check_action(a, &mut diags),
+            StatementKind::Acknowledge(names) => {
+                names.iter().for_each(|n| check_lint_name(n, &mut diags))
+            }
+            StatementKind::Deny(a) | StatementKind::Unknown(a) | StatementKind::Default(a) => {
+                check_action(a, &mut diags)
+            }
             StatementKind::Drop(items, action) => {
                 action.iter().for_each(|a| check_action(a, &mut diags));
-                items.iter().for_each(|i| check_item(i, &arches, &mut diags));
+                items
+                    .iter()
+                    .for_each(|i| check_item(i, &arches, &mut diags));
             }
             StatementKind::Base(items) | StatementKind::Keep(items) => {
-                items.iter().for_each(|i| check_item(i, &arches, &mut diags));
+                items
+                    .iter()
+                    .for_each(|i| check_item(i, &arches, &mut diags));
             }
         }
     }
@@ -74,29 +86,36 @@ fn check_lint_name(n: &ast::Name, diags: &mut Diagnostics) {
         diags.push(
             Diagnostic::error(n.span, format!("unknown lint `{}`", n.text))
                 .with_suggestion(nearest(&n.text, LINTS))
-                .with_help(format!("lints that can be acknowledged: {}", LINTS.join(", "))),
+                .with_help(format!(
+                    "lints that can be acknowledged: {}",
+                    LINTS.join(", ")
+                )),
         );
     }
 }
 
 fn check_action(a: &ast::ActionSpec, diags: &mut Diagnostics) {
-    if let ActionKind::Errno(ErrnoSpec::Name(n)) = &a.kind {
-        if Arch::ALL.iter().all(|&arch| errno::number(arch, &n.text).is_none()) {
-            diags.push(
-                Diagnostic::error(n.span, format!("unknown errno name `{}`", n.text))
-                    .with_suggestion(nearest(&n.text, errno::names())),
-            );
-        }
+    if let ActionKind::Errno(ErrnoSpec::Name(n)) = &a.kind
+        && Arch::ALL
+            .iter()
+            .all(|&arch| errno::number(arch, &n.text).is_none())
+    {
+        diags.push(
+            Diagnostic::error(n.span, format!("unknown errno name `{}`", n.text))
+                .with_suggestion(nearest(&n.text, errno::names())),
+        );
     }
 }
 
 fn check_item(item: &ast::Item, arches: &[Arch], diags: &mut Diagnostics) {
     match &item.kind {
         ItemKind::Syscall { name, cond } => {
-            if check_syscall_name(name, arches, diags) {
-                if let Some(c) = cond {
-                    c.comparisons().into_iter().for_each(|cmp| check_param_name(name, cmp, arches, diags));
-                }
+            if check_syscall_name(name, arches, diags)
+                && let Some(c) = cond
+            {
+                c.comparisons()
+                    .into_iter()
+                    .for_each(|cmp| check_param_name(name, cmp, arches, diags));
             }
         }
         ItemKind::ExceptSyscall(name) => {
@@ -121,13 +140,27 @@ fn check_syscall_name(name: &ast::Name, arches: &[Arch], diags: &mut Diagnostics
         return true;
     }
     let d = if syscalls::all_names().contains(name.text.as_str()) {
-        let names = arches.iter().map(|a| a.name()).collect::<Vec<_>>().join(", ");
-        let there: Vec<_> = Arch::ALL.iter().filter(|a| known_on(a)).map(|a| a.name()).collect();
-        Diagnostic::error(name.span, format!("syscall `{}` does not exist on {names}", name.text))
-            .with_help(format!("it exists on {}", there.join(", ")))
+        let names = arches
+            .iter()
+            .map(|a| a.name())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let there: Vec<_> = Arch::ALL
+            .iter()
+            .filter(|a| known_on(a))
+            .map(|a| a.name())
+            .collect();
+        Diagnostic::error(
+            name.span,
+            format!("syscall `{}` does not exist on {names}", name.text),
+        )
+        .with_help(format!("it exists on {}", there.join(", ")))
     } else {
-        let candidates = arches.iter().flat_map(|&a| syscalls::table(a).entries().iter().map(|&(_, n)| n));
-        Diagnostic::error(name.span, format!("unknown syscall `{}`", name.text)).with_suggestion(nearest(&name.text, candidates))
+        let candidates = arches
+            .iter()
+            .flat_map(|&a| syscalls::table(a).entries().iter().map(|&(_, n)| n));
+        Diagnostic::error(name.span, format!("unknown syscall `{}`", name.text))
+            .with_suggestion(nearest(&name.text, candidates))
     };
     diags.push(d);
     false
@@ -135,7 +168,12 @@ fn check_syscall_name(name: &ast::Name, arches: &[Arch], diags: &mut Diagnostics
 
 /// `argN` must be in range; a parameter name must belong to the syscall on
 /// at least one selected architecture.
-fn check_param_name(syscall: &ast::Name, cmp: &ast::Comparison, arches: &[Arch], diags: &mut Diagnostics) {
+fn check_param_name(
+    syscall: &ast::Name,
+    cmp: &ast::Comparison,
+    arches: &[Arch],
+    diags: &mut Diagnostics,
+) {
     let pname = &cmp.arg.name;
     if let Some(index) = arg_index(&pname.text) {
         if index > 5 {
@@ -155,13 +193,26 @@ fn check_param_name(syscall: &ast::Name, cmp: &ast::Comparison, arches: &[Arch],
         return;
     }
     let d = if known.is_empty() {
-        Diagnostic::error(pname.span, format!("no prototype is known for `{}`, so its parameters have no names", syscall.text))
-            .with_help("refer to its arguments as `arg0` to `arg5`")
+        Diagnostic::error(
+            pname.span,
+            format!(
+                "no prototype is known for `{}`, so its parameters have no names",
+                syscall.text
+            ),
+        )
+        .with_help("refer to its arguments as `arg0` to `arg5`")
     } else {
-        let list = known.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
-        Diagnostic::error(pname.span, format!("`{}` has no parameter `{}`", syscall.text, pname.text))
-            .with_suggestion(nearest(&pname.text, known.iter().copied()))
-            .with_help(format!("its parameters are {list}, or `arg0` to `arg5`"))
+        let list = known
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Diagnostic::error(
+            pname.span,
+            format!("`{}` has no parameter `{}`", syscall.text, pname.text),
+        )
+        .with_suggestion(nearest(&pname.text, known.iter().copied()))
+        .with_help(format!("its parameters are {list}, or `arg0` to `arg5`"))
     };
     diags.push(d);
 }
@@ -177,10 +228,26 @@ fn arg_index(name: &str) -> Option<usize> {
 
 /// Resolves a policy whose names [`check_names`] accepted for `arch`.
 pub fn resolve(policy: &ast::Policy, arch: Arch) -> Result<ResolvedPolicy, Vec<Diagnostic>> {
-    let mut r = Resolver { arch, diags: Diagnostics::new(), symbol_uses: Vec::new() };
-    let deny = r.setting(policy, |k| matches!(k, StatementKind::Deny(_)), Action::KillProcess);
-    let default = r.setting(policy, |k| matches!(k, StatementKind::Default(_)), deny.action);
-    let unknown = r.setting(policy, |k| matches!(k, StatementKind::Unknown(_)), Action::Errno(ENOSYS));
+    let mut r = Resolver {
+        arch,
+        diags: Diagnostics::new(),
+        symbol_uses: Vec::new(),
+    };
+    let deny = r.setting(
+        policy,
+        |k| matches!(k, StatementKind::Deny(_)),
+        Action::KillProcess,
+    );
+    let default = r.setting(
+        policy,
+        |k| matches!(k, StatementKind::Default(_)),
+        deny.action,
+    );
+    let unknown = r.setting(
+        policy,
+        |k| matches!(k, StatementKind::Unknown(_)),
+        Action::Errno(ENOSYS),
+    );
     let rules = policy
         .statements
         .iter()
@@ -189,7 +256,14 @@ pub fn resolve(policy: &ast::Policy, arch: Arch) -> Result<ResolvedPolicy, Vec<D
         .collect();
     let symbol_uses = std::mem::take(&mut r.symbol_uses);
     r.diags.check()?;
-    Ok(ResolvedPolicy { arch, deny, default, unknown, rules, symbol_uses })
+    Ok(ResolvedPolicy {
+        arch,
+        deny,
+        default,
+        unknown,
+        rules,
+        symbol_uses,
+    })
 }
 
 struct Resolver {
@@ -201,13 +275,24 @@ struct Resolver {
 impl Resolver {
     /// The last statement of a kind sets the setting (duplicates are
     /// reported by `check.rs`).
-    fn setting(&mut self, policy: &ast::Policy, is: impl Fn(&StatementKind) -> bool, fallback: Action) -> Setting {
+    fn setting(
+        &mut self,
+        policy: &ast::Policy,
+        is: impl Fn(&StatementKind) -> bool,
+        fallback: Action,
+    ) -> Setting {
         let found = policy.statements.iter().rev().find(|s| is(&s.kind));
         match found.map(|s| &s.kind) {
-            Some(StatementKind::Deny(a) | StatementKind::Default(a) | StatementKind::Unknown(a)) => {
-                Setting { action: self.action(a), span: Some(a.span) }
-            }
-            _ => Setting { action: fallback, span: None },
+            Some(
+                StatementKind::Deny(a) | StatementKind::Default(a) | StatementKind::Unknown(a),
+            ) => Setting {
+                action: self.action(a),
+                span: Some(a.span),
+            },
+            _ => Setting {
+                action: fallback,
+                span: None,
+            },
         }
     }
 
@@ -225,7 +310,8 @@ impl Resolver {
                 Some(e) => Action::Errno(e),
                 None => {
                     let msg = format!("errno `{}` does not exist on {}", n.text, self.arch);
-                    self.diags.push(Diagnostic::error(n.span, msg).for_arch(self.arch));
+                    self.diags
+                        .push(Diagnostic::error(n.span, msg).for_arch(self.arch));
                     Action::KillProcess
                 }
             },
@@ -235,13 +321,19 @@ impl Resolver {
     fn rule(&mut self, index: usize, s: &ast::Statement, deny: Action) -> Option<Rule> {
         let (kind, items) = match &s.kind {
             StatementKind::Base(items) | StatementKind::Keep(items) => (RuleKind::Allow, items),
-            StatementKind::Drop(items, action) => {
-                (RuleKind::Drop(action.as_ref().map_or(deny, |a| self.action(a))), items)
-            }
+            StatementKind::Drop(items, action) => (
+                RuleKind::Drop(action.as_ref().map_or(deny, |a| self.action(a))),
+                items,
+            ),
             _ => return None,
         };
         let entries = self.entries(items);
-        Some(Rule { kind, statement: index, span: s.keyword, entries })
+        Some(Rule {
+            kind,
+            statement: index,
+            span: s.keyword,
+            entries,
+        })
     }
 
     /// The syscalls a statement names, with their combined conditions:
@@ -254,13 +346,23 @@ impl Resolver {
         for item in items {
             match &item.kind {
                 ItemKind::Syscall { name, cond } => {
-                    let Some(nr) = table.number(&name.text) else { continue };
+                    let Some(nr) = table.number(&name.text) else {
+                        continue;
+                    };
                     let cond = cond.as_ref().and_then(|c| self.cond(&name.text, c));
-                    named.entry(nr).or_insert_with(|| (Vec::new(), item.span)).0.push(cond);
+                    named
+                        .entry(nr)
+                        .or_insert_with(|| (Vec::new(), item.span))
+                        .0
+                        .push(cond);
                 }
                 ItemKind::Group(g) => {
                     for nr in group_numbers(self.arch, &g.text) {
-                        named.entry(nr).or_insert_with(|| (Vec::new(), item.span)).0.push(None);
+                        named
+                            .entry(nr)
+                            .or_insert_with(|| (Vec::new(), item.span))
+                            .0
+                            .push(None);
                     }
                 }
                 ItemKind::ExceptSyscall(name) => exempt.extend(table.number(&name.text)),
@@ -270,7 +372,15 @@ impl Resolver {
         named
             .into_iter()
             .filter(|(nr, _)| !exempt.contains(nr))
-            .map(|(nr, (conds, span))| (nr, Entry { cond: any_of(conds), span }))
+            .map(|(nr, (conds, span))| {
+                (
+                    nr,
+                    Entry {
+                        cond: any_of(conds),
+                        span,
+                    },
+                )
+            })
             .collect()
     }
 
@@ -302,9 +412,20 @@ impl Resolver {
             Some(m) => Some(self.operand(m, bits, true, &what)?),
             None => None,
         };
-        let values: Vec<_> = cmp.values.iter().map(|v| self.operand(v, bits, cmp.op.is_ordering(), &what)).collect();
+        let values: Vec<_> = cmp
+            .values
+            .iter()
+            .map(|v| self.operand(v, bits, cmp.op.is_ordering(), &what))
+            .collect();
         let values = values.into_iter().collect::<Option<Vec<_>>>()?;
-        Some(ir::Cmp { arg, bits, mask, op: cmp.op, values, span: cmp.span })
+        Some(ir::Cmp {
+            arg,
+            bits,
+            mask,
+            op: cmp.op,
+            values,
+            span: cmp.span,
+        })
     }
 
     /// The argument index and width of a parameter on this architecture,
@@ -314,27 +435,42 @@ impl Resolver {
         if let Some(index) = arg_index(name) {
             // check_names refused indices past 5.
             let index = index as u8;
-            return Some((index, self.register_bits(syscall, index), format!("`{name}`")));
+            return Some((
+                index,
+                self.register_bits(syscall, index),
+                format!("`{name}`"),
+            ));
         }
-        let param = params::params(self.arch, syscall).and_then(|ps| ps.iter().find(|p| p.name == name.as_str()));
+        let param = params::params(self.arch, syscall)
+            .and_then(|ps| ps.iter().find(|p| p.name == name.as_str()));
         let Some(param) = param else {
             let msg = format!("`{syscall}` has no parameter `{name}` on {}", self.arch);
             let help = params::origin(self.arch, syscall).map_or_else(
                 || "refer to its arguments as `arg0` to `arg5`".to_owned(),
                 |o| format!("there it is {o}"),
             );
-            self.diags.push(Diagnostic::error(arg.name.span, msg).with_help(help).for_arch(self.arch));
+            self.diags.push(
+                Diagnostic::error(arg.name.span, msg)
+                    .with_help(help)
+                    .for_arch(self.arch),
+            );
             return None;
         };
         match param.slot {
-            ParamSlot::Arg { index, bits } => Some((index, bits, format!("`{name}` (`{}`)", param.ctype))),
+            ParamSlot::Arg { index, bits } => {
+                Some((index, bits, format!("`{name}` (`{}`)", param.ctype)))
+            }
             ParamSlot::Split => {
                 let msg = format!(
                     "`{name}` of `{syscall}` has no single argument register on {}: the 32-bit ABI splits 64-bit values over two registers",
                     self.arch
                 );
                 let help = "leave this architecture out with an `arch` statement, or compare the registers with `arg0`..`arg5`";
-                self.diags.push(Diagnostic::error(arg.name.span, msg).with_help(help).for_arch(self.arch));
+                self.diags.push(
+                    Diagnostic::error(arg.name.span, msg)
+                        .with_help(help)
+                        .for_arch(self.arch),
+                );
                 None
             }
         }
@@ -354,17 +490,32 @@ impl Resolver {
             .unwrap_or(word)
     }
 
-    fn operand(&mut self, v: &ast::Value, bits: u8, unsigned_only: bool, what: &str) -> Option<Operand> {
+    fn operand(
+        &mut self,
+        v: &ast::Value,
+        bits: u8,
+        unsigned_only: bool,
+        what: &str,
+    ) -> Option<Operand> {
         match &v.kind {
             ValueKind::Int(i) if ir::fits(*i, bits) => Some(Operand::Const(ir::reduce(*i, bits))),
             ValueKind::Int(i) => {
-                let shown = if *i > 9 { format!("{i:#x}") } else { i.to_string() };
+                let shown = if *i > 9 {
+                    format!("{i:#x}")
+                } else {
+                    i.to_string()
+                };
                 let msg = format!("`{shown}` does not fit in {what}");
-                self.diags.push(Diagnostic::error(v.span, msg).for_arch(self.arch));
+                self.diags
+                    .push(Diagnostic::error(v.span, msg).for_arch(self.arch));
                 None
             }
             ValueKind::Symbolic(s) => {
-                self.symbol_uses.push(SymbolUse { sym: s.id, bits, unsigned_only });
+                self.symbol_uses.push(SymbolUse {
+                    sym: s.id,
+                    bits,
+                    unsigned_only,
+                });
                 Some(Operand::Sym(s.id))
             }
         }
@@ -374,11 +525,19 @@ impl Resolver {
 /// The numbers a group brings in on `arch` (names missing there skipped).
 pub fn group_numbers(arch: Arch, group: &str) -> Vec<u32> {
     let table = syscalls::table(arch);
-    groups::expand(group).unwrap_or_default().iter().filter_map(|n| table.number(n)).collect()
+    groups::expand(group)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|n| table.number(n))
+        .collect()
 }
 
 /// ORs a statement's entries for one syscall: `None` (unconditional) wins.
 fn any_of(conds: Vec<Option<ir::Cond>>) -> Option<ir::Cond> {
     let mut conds: Vec<ir::Cond> = conds.into_iter().collect::<Option<_>>()?;
-    if conds.len() == 1 { conds.pop() } else { Some(ir::Cond::Or(conds)) }
+    if conds.len() == 1 {
+        conds.pop()
+    } else {
+        Some(ir::Cond::Or(conds))
+    }
 }

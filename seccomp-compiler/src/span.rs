@@ -22,17 +22,29 @@ impl Span {
     /// A span over bytes `lo..hi` of a text source.
     pub fn text(lo: usize, hi: usize) -> Span {
         // Policy sources are far below 4 GiB; the lexer refuses larger ones.
-        Span { lo: lo as u32, hi: hi as u32, tokens: None }
+        Span {
+            lo: lo as u32,
+            hi: hi as u32,
+            tokens: None,
+        }
     }
 
     /// A span of macro tokens.
     pub fn tokens(span: proc_macro2::Span) -> Span {
-        Span { lo: 0, hi: 0, tokens: Some(span) }
+        Span {
+            lo: 0,
+            hi: 0,
+            tokens: Some(span),
+        }
     }
 
     /// A span for things that have no place in the source.
     pub fn none() -> Span {
-        Span { lo: 0, hi: 0, tokens: None }
+        Span {
+            lo: 0,
+            hi: 0,
+            tokens: None,
+        }
     }
 
     /// The smallest span covering `self` and `other`.
@@ -41,7 +53,11 @@ impl Span {
             (Some(a), Some(b)) => Some(a.join(b).unwrap_or(a)),
             (a, b) => a.or(b),
         };
-        Span { lo: self.lo.min(other.lo), hi: self.hi.max(other.hi), tokens }
+        Span {
+            lo: self.lo.min(other.lo),
+            hi: self.hi.max(other.hi),
+            tokens,
+        }
     }
 
     /// The token span, for emitting compile errors from the macro.
@@ -77,7 +93,10 @@ pub struct LineCol {
 
 impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Source {
-        Source { name: name.into(), text: text.into() }
+        Source {
+            name: name.into(),
+            text: text.into(),
+        }
     }
 
     /// Line and column of byte offset `pos`.
@@ -86,7 +105,10 @@ impl Source {
         let before = &self.text[..self.floor_char_boundary(pos)];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        LineCol { line, col: before[line_start..].chars().count() + 1 }
+        LineCol {
+            line,
+            col: before[line_start..].chars().count() + 1,
+        }
     }
 
     /// The text of 1-based line `line`, without its newline.

@@ -56,19 +56,67 @@ const SYSCALLS: [(&str, &[&str]); 14] = [
     ("madvise", &["start", "len_in", "behavior"]),
 ];
 
-const PLAIN: [&str; 12] =
-    ["exit_group", "getpid", "brk", "open", "clone", "clone3", "ptrace", "fstat", "rt_sigreturn", "socketcall", "ipc", "personality"];
+const PLAIN: [&str; 12] = [
+    "exit_group",
+    "getpid",
+    "brk",
+    "open",
+    "clone",
+    "clone3",
+    "ptrace",
+    "fstat",
+    "rt_sigreturn",
+    "socketcall",
+    "ipc",
+    "personality",
+];
 
-const GROUPS: [&str; 8] = ["@basic-io", "@file-system", "@network-io", "@process", "@signal", "@default", "@ipc", "@timer"];
+const GROUPS: [&str; 8] = [
+    "@basic-io",
+    "@file-system",
+    "@network-io",
+    "@process",
+    "@signal",
+    "@default",
+    "@ipc",
+    "@timer",
+];
 
-const ACTIONS: [&str; 9] =
-    ["allow", "log", "kill_process", "kill_thread", "trap", "errno(EPERM)", "errno(1234)", "trace(7)", "user_notif"];
+const ACTIONS: [&str; 9] = [
+    "allow",
+    "log",
+    "kill_process",
+    "kill_thread",
+    "trap",
+    "errno(EPERM)",
+    "errno(1234)",
+    "trace(7)",
+    "user_notif",
+];
 
 /// Values comparisons use: small, negative, 32-bit edges, 64-bit ones.
 const VALUES: [&str; 14] = [
-    "0", "1", "2", "3", "-1", "-100", "0x7fffffff", "0xffffffff", "0x80000000", "0x1f", "0o644", "255", "0x100", "65535",
+    "0",
+    "1",
+    "2",
+    "3",
+    "-1",
+    "-100",
+    "0x7fffffff",
+    "0xffffffff",
+    "0x80000000",
+    "0x1f",
+    "0o644",
+    "255",
+    "0x100",
+    "65535",
 ];
-const WIDE_VALUES: [&str; 4] = ["0x100000000", "0xffffffffffffffff", "0x1234567800000001", "0x8000000000000000"];
+const WIDE_VALUES: [&str; 4] = [
+    "0x100000000",
+    "0xffffffffffffffff",
+    "0x1234567800000001",
+    "0x8000000000000000",
+];
 
 /// A random policy that compiles on every architecture where its syscalls
 /// exist (lints acknowledged, values within their parameters' widths).
@@ -111,7 +159,11 @@ fn item(rng: &mut Rng, conditions: bool) -> String {
         2 | 3 => rng.pick(&PLAIN).to_string(),
         _ => {
             let (name, params) = *rng.pick(&SYSCALLS);
-            if conditions && rng.chance(70) { format!("{name}({})", cond(rng, params, 2)) } else { name.to_owned() }
+            if conditions && rng.chance(70) {
+                format!("{name}({})", cond(rng, params, 2))
+            } else {
+                name.to_owned()
+            }
         }
     }
 }
@@ -129,15 +181,27 @@ fn cond(rng: &mut Rng, params: &[&str], depth: usize) -> String {
 fn comparison(rng: &mut Rng, params: &[&str]) -> String {
     // A named parameter or a raw register; `:u64` lets wide values in.
     let wide = rng.chance(25);
-    let arg = if rng.chance(70) { rng.pick(params).to_string() } else { format!("arg{}", rng.below(6)) };
+    let arg = if rng.chance(70) {
+        rng.pick(params).to_string()
+    } else {
+        format!("arg{}", rng.below(6))
+    };
     let arg = if wide { format!("{arg}:u64") } else { arg };
     let value = |rng: &mut Rng, unsigned: bool| loop {
-        let v = if wide && rng.chance(40) { *rng.pick(&WIDE_VALUES) } else { *rng.pick(&VALUES) };
+        let v = if wide && rng.chance(40) {
+            *rng.pick(&WIDE_VALUES)
+        } else {
+            *rng.pick(&VALUES)
+        };
         if !(unsigned && v.starts_with('-')) {
             return v;
         }
     };
-    let mask = if rng.chance(20) { format!(" & {}", value(rng, true)) } else { String::new() };
+    let mask = if rng.chance(20) {
+        format!(" & {}", value(rng, true))
+    } else {
+        String::new()
+    };
     let op = *rng.pick(&["==", "!=", "<", "<=", ">", ">="]);
     let ordering = !matches!(op, "==" | "!=");
     let mut values = vec![value(rng, ordering)];
@@ -160,19 +224,39 @@ pub fn inputs(rp: &ResolvedPolicy, rng: &mut Rng, per_number: usize) -> Vec<Secc
     let mut out = Vec::new();
     for nr in numbers {
         for _ in 0..per_number {
-            out.push(SeccompData { nr, arch, instruction_pointer: rng.next_u64(), args: args(rng, &constants) });
+            out.push(SeccompData {
+                nr,
+                arch,
+                instruction_pointer: rng.next_u64(),
+                args: args(rng, &constants),
+            });
         }
     }
-    let foreign = Arch::ALL.iter().find(|a| a.audit_arch() != arch).map_or(0, |a| a.audit_arch());
-    out.push(SeccompData { nr: 1, arch: foreign, ..Default::default() });
-    out.push(SeccompData { nr: 0, arch: 0, ..Default::default() });
+    let foreign = Arch::ALL
+        .iter()
+        .find(|a| a.audit_arch() != arch)
+        .map_or(0, |a| a.audit_arch());
+    out.push(SeccompData {
+        nr: 1,
+        arch: foreign,
+        ..Default::default()
+    });
+    out.push(SeccompData {
+        nr: 0,
+        arch: 0,
+        ..Default::default()
+    });
     out
 }
 
 fn args(rng: &mut Rng, constants: &[u64]) -> [u64; 6] {
     let mut a = [0u64; 6];
     for slot in &mut a {
-        let base = if constants.is_empty() || rng.chance(20) { rng.next_u64() } else { *rng.pick(constants) };
+        let base = if constants.is_empty() || rng.chance(20) {
+            rng.next_u64()
+        } else {
+            *rng.pick(constants)
+        };
         *slot = match rng.below(6) {
             0 => base.wrapping_add(1),
             1 => base.wrapping_sub(1),

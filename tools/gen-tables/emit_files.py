@@ -32,8 +32,8 @@ CONVENTIONS = [
     "arch/arm/kernel/entry-common.S), its SYSCALL_DEFINEn() under arch/<arch>/ before generic",
     "code, and among #if variants the one whose condition holds for the architecture.",
     "Not read: arch/um, arch/x86/um, mm/nommu.c, kernel/time/posix-stubs.c (other builds).",
-    "Parameter names are the SYSCALL_DEFINEn() ones; syscalls.h types were compared and",
-    "agree in width everywhere (names that differ are listed at the end).",
+    "Parameter names are the SYSCALL_DEFINEn() ones; include/linux/syscalls.h was compared",
+    "with them (differences are listed at the end of this file).",
 ]
 
 
@@ -158,7 +158,11 @@ def mismatch_lines(results):
     for res in results:
         for d, note in res.mismatches:
             seen.setdefault(f"{d.path} {d.name}: {note}", []).append(res.arch.name)
-    lines = ["Where include/linux/syscalls.h differs from the SYSCALL_DEFINEn() used above:"]
+    widths = [k for k in seen if "bits" in k or "parameters in" in k]
+    lines = [
+        "Where include/linux/syscalls.h differs from the SYSCALL_DEFINEn() used above:",
+        f"{len(widths)} differences in parameter count or width, {len(seen) - len(widths)} in names.",
+    ]
     return lines + [f"  {k}" for k in sorted(seen)]
 
 

@@ -131,11 +131,17 @@ def main():
     crate = crate_dir(args.crate_dir)
     commits = corpus_commits(args.corpus)
     source_pkg = f"linux-source-{KERNEL_SERIES}"
-    sources = (
-        f"Linux {version} from Debian {source_pkg} {deb_version(source_pkg)}"
-        f" and {os.path.basename(hdrs)} {deb_version(os.path.basename(hdrs))}"
-        f"; syscalls crate {crate_tables.crate_version(crate)}"
-    )
+    linux = f"Linux {version} from Debian {source_pkg} {deb_version(source_pkg)}"
+    headers = f"{os.path.basename(hdrs)} {deb_version(os.path.basename(hdrs))}"
+    crate_v = f"syscalls crate {crate_tables.crate_version(crate)}"
+    corpus = f"systemd {commits['systemd']}, firejail {commits['firejail']} (../shared/corpus)"
+    sources = {
+        "params": f"{linux} and {headers}; {crate_v}",
+        "groups": f"{corpus}; names checked against {linux} and the {crate_v}",
+        "errno": linux,
+        "arch_private": f"{linux}; {crate_v}",
+    }
+    sources["mod"] = f"{linux} and {headers}; {crate_v}; {corpus}"
     ctypes_table.check_citations(src)
 
     private, crate_maps, rows = {}, {}, {}
@@ -174,11 +180,11 @@ def main():
 
     os.makedirs(args.out, exist_ok=True)
     files = {
-        "mod.rs": emit_files.module(sources),
-        "params.rs": emit_files.params(sources, results, kc),
-        "groups.rs": emit_files.groups(sources, groups, allowed_unknown),
-        "errno.rs": emit_files.errno(sources, errnos, overrides),
-        "arch_private.rs": emit_files.arch_private(sources, private),
+        "mod.rs": emit_files.module(sources["mod"]),
+        "params.rs": emit_files.params(sources["params"], results, kc),
+        "groups.rs": emit_files.groups(sources["groups"], groups, allowed_unknown),
+        "errno.rs": emit_files.errno(sources["errno"], errnos, overrides),
+        "arch_private.rs": emit_files.arch_private(sources["arch_private"], private),
     }
     paths = []
     for name, text in files.items():

@@ -96,9 +96,23 @@ impl Lowering<'_> {
             // need them): the low word decides.
             return self.word_set(c, Word::Lo, &c.values, t, f);
         }
-        let consts: Option<Vec<u64>> = c.values.iter().map(|v| if let Operand::Const(x) = v { Some(*x) } else { None }).collect();
+        let consts: Option<Vec<u64>> = c
+            .values
+            .iter()
+            .map(|v| {
+                if let Operand::Const(x) = v {
+                    Some(*x)
+                } else {
+                    None
+                }
+            })
+            .collect();
         let Some(consts) = consts.filter(|_| !matches!(c.mask, Some(Operand::Sym(_)))) else {
-            return c.values.iter().rev().fold(f, |rest, v| self.wide_eq(c, *v, t, rest));
+            return c
+                .values
+                .iter()
+                .rev()
+                .fold(f, |rest, v| self.wide_eq(c, *v, t, rest));
         };
         let mut groups: Vec<(u32, Vec<Operand>)> = Vec::new();
         for v in consts {
@@ -154,9 +168,18 @@ impl Lowering<'_> {
             // Values are reduced to the parameter's width already.
             (Operand::Const(x), Word::Lo) => K::Const(x as u32),
             (Operand::Const(x), Word::Hi) => K::Const((x >> 32) as u32),
-            (Operand::Sym(sym), Word::Lo) if c.bits < 32 => K::Sym { sym, part: SymPart::Low(c.bits) },
-            (Operand::Sym(sym), Word::Lo) => K::Sym { sym, part: SymPart::Lo },
-            (Operand::Sym(sym), Word::Hi) => K::Sym { sym, part: SymPart::Hi },
+            (Operand::Sym(sym), Word::Lo) if c.bits < 32 => K::Sym {
+                sym,
+                part: SymPart::Low(c.bits),
+            },
+            (Operand::Sym(sym), Word::Lo) => K::Sym {
+                sym,
+                part: SymPart::Lo,
+            },
+            (Operand::Sym(sym), Word::Hi) => K::Sym {
+                sym,
+                part: SymPart::Hi,
+            },
         }
     }
 

@@ -31,7 +31,12 @@ pub enum Node {
     /// `BPF_ALU | BPF_AND | BPF_K`: A &= k.
     And { k: K, next: NodeId },
     /// `BPF_JMP | op | BPF_K`: to `t` if `A op k`, else to `f`.
-    Jump { op: JumpOp, k: K, t: NodeId, f: NodeId },
+    Jump {
+        op: JumpOp,
+        k: K,
+        t: NodeId,
+        f: NodeId,
+    },
 }
 
 impl Node {
@@ -71,10 +76,10 @@ impl Dag {
     /// Adds a node, or finds the identical one. A jump whose two targets
     /// are the same node tests nothing and is not added.
     pub fn add(&mut self, node: Node) -> NodeId {
-        if let Node::Jump { t, f, .. } = node {
-            if t == f {
-                return t;
-            }
+        if let Node::Jump { t, f, .. } = node
+            && t == f
+        {
+            return t;
         }
         if let Some(&id) = self.index.get(&node) {
             return id;
@@ -145,7 +150,10 @@ impl Dag {
                 Node::Jump { .. } | Node::Ret(_) => acc,
             };
             for s in node.successors() {
-                entry.entry(s).and_modify(|a| *a = if *a == exit { exit } else { Acc::Unknown }).or_insert(exit);
+                entry
+                    .entry(s)
+                    .and_modify(|a| *a = if *a == exit { exit } else { Acc::Unknown })
+                    .or_insert(exit);
             }
         }
         entry
@@ -176,9 +184,16 @@ mod tests {
         let first = d.jump(JumpOp::Eq, K::Const(1), t, reload);
         let root = d.load(16, first);
         let (o, r) = d.without_redundant_loads(root);
-        let Node::Load { next, .. } = o.node(r) else { panic!() };
-        let Node::Jump { f: after_first, .. } = o.node(next) else { panic!() };
-        assert!(matches!(o.node(after_first), Node::Jump { k: K::Const(2), .. }));
+        let Node::Load { next, .. } = o.node(r) else {
+            panic!()
+        };
+        let Node::Jump { f: after_first, .. } = o.node(next) else {
+            panic!()
+        };
+        assert!(matches!(
+            o.node(after_first),
+            Node::Jump { k: K::Const(2), .. }
+        ));
     }
 
     #[test]

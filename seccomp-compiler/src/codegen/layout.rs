@@ -81,9 +81,15 @@ fn place(dag: &Dag, order: &[NodeId]) -> Vec<Slot> {
             Node::And { k, next } => (Op::And(k), Some(next)),
             Node::Jump { op, k, t, f } => (Op::Jump(op, k, t as Label, f as Label), None),
         };
-        slots.push(Slot { op, label: id as Label });
+        slots.push(Slot {
+            op,
+            label: id as Label,
+        });
         if let Some(next) = falls_to.filter(|&n| order.get(i + 1) != Some(&n)) {
-            slots.push(Slot { op: Op::Ja(next as Label), label: next_label });
+            slots.push(Slot {
+                op: Op::Ja(next as Label),
+                label: next_label,
+            });
             next_label += 1;
         }
     }
@@ -112,7 +118,9 @@ fn fix_far_jumps(slots: &mut Vec<Slot>) {
     let mut i = slots.len();
     while i > 0 {
         i -= 1;
-        let Op::Jump(op, k, t, f) = slots[i].op else { continue };
+        let Op::Jump(op, k, t, f) = slots[i].op else {
+            continue;
+        };
         let far = |target: Label| pos[target] - i - 1 > MAX_JUMP;
         let (which_t, target) = if far(t) {
             (true, t)
@@ -128,13 +136,23 @@ fn fix_far_jumps(slots: &mut Vec<Slot>) {
                     Op::Ret(v) => Op::Ret(v),
                     _ => Op::Ja(target),
                 };
-                slots.insert(i + 1, Slot { op, label: next_label });
+                slots.insert(
+                    i + 1,
+                    Slot {
+                        op,
+                        label: next_label,
+                    },
+                );
                 next_label += 1;
                 pos = positions(slots);
                 next_label - 1
             }
         };
-        slots[i].op = if which_t { Op::Jump(op, k, stand_in, f) } else { Op::Jump(op, k, t, stand_in) };
+        slots[i].op = if which_t {
+            Op::Jump(op, k, stand_in, f)
+        } else {
+            Op::Jump(op, k, t, stand_in)
+        };
         // Check this jump again: its other target may be far too.
         i += 1;
     }
@@ -233,8 +251,14 @@ mod tests {
         let (dag, root) = far_program(300);
         let insns = layout(&dag, root);
         check_offsets(&insns);
-        let allows = insns.iter().filter(|i| i.code == BPF_RET | BPF_K && i.k == K::Const(SECCOMP_RET_ALLOW)).count();
+        let allows = insns
+            .iter()
+            .filter(|i| i.code == BPF_RET | BPF_K && i.k == K::Const(SECCOMP_RET_ALLOW))
+            .count();
         assert!(allows > 1, "the shared ret should have been copied");
-        assert!(!insns.iter().any(|i| i.code == BPF_JMP | BPF_JA), "ret targets need no trampolines");
+        assert!(
+            !insns.iter().any(|i| i.code == BPF_JMP | BPF_JA),
+            "ret targets need no trampolines"
+        );
     }
 }

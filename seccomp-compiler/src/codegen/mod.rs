@@ -40,7 +40,10 @@ struct Shape {
 
 impl Shape {
     fn constant(action: Action) -> Shape {
-        Shape { arms: Vec::new(), otherwise: action }
+        Shape {
+            arms: Vec::new(),
+            otherwise: action,
+        }
     }
 }
 
@@ -56,12 +59,29 @@ pub fn generate(table: &DecisionTable) -> Result<Program, TooLong> {
     let arch = table.arch;
     let known = syscalls::table(arch).entries().iter().map(|&(nr, _)| nr);
     let unknown = shapes.id(Shape::constant(table.unknown.action));
-    let other_abi = arch.has_x32_abi().then(|| (X32_SYSCALL_BIT, shapes.id(Shape::constant(Action::KillProcess))));
-    let runs = tree::runs(known, |nr| shapes.id(shape_of(table, nr)), unknown, other_abi);
+    let other_abi = arch.has_x32_abi().then(|| {
+        (
+            X32_SYSCALL_BIT,
+            shapes.id(Shape::constant(Action::KillProcess)),
+        )
+    });
+    let runs = tree::runs(
+        known,
+        |nr| shapes.id(shape_of(table, nr)),
+        unknown,
+        other_abi,
+    );
 
     let mut dag = Dag::new();
-    let mut lowering = cond::Lowering { dag: &mut dag, big_endian: arch.is_big_endian() };
-    let leaf_code: Vec<NodeId> = shapes.list.iter().map(|s| lowering.decision(&s.arms, s.otherwise)).collect();
+    let mut lowering = cond::Lowering {
+        dag: &mut dag,
+        big_endian: arch.is_big_endian(),
+    };
+    let leaf_code: Vec<NodeId> = shapes
+        .list
+        .iter()
+        .map(|s| lowering.decision(&s.arms, s.otherwise))
+        .collect();
     let horizon = (syscalls::table(arch).max_number() + 1).clamp(512, 4096);
     let search = tree::optimal_tree(&tree::weights(&runs, horizon));
     let dispatch = tree::emit(&search, &runs, &leaf_code, &mut dag);
@@ -72,7 +92,11 @@ pub fn generate(table: &DecisionTable) -> Result<Program, TooLong> {
     if insns.len() > BPF_MAXINSNS {
         return Err(TooLong { len: insns.len() });
     }
-    Ok(Program { arch, insns, actions: table.actions() })
+    Ok(Program {
+        arch,
+        insns,
+        actions: table.actions(),
+    })
 }
 
 /// `ld arch; jeq AUDIT_ARCH, (ld nr; dispatch), kill_process`.

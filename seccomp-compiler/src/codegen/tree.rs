@@ -19,7 +19,12 @@ pub struct Run {
 /// Cuts 0..=u32::MAX into runs. `leaf_of(nr)` is consulted for every
 /// number in `known` (sorted ascending); numbers between them get
 /// `gap_leaf`, and numbers from `top` on (if any) `top_leaf`.
-pub fn runs(known: impl IntoIterator<Item = u32>, mut leaf_of: impl FnMut(u32) -> usize, gap_leaf: usize, top: Option<(u32, usize)>) -> Vec<Run> {
+pub fn runs(
+    known: impl IntoIterator<Item = u32>,
+    mut leaf_of: impl FnMut(u32) -> usize,
+    gap_leaf: usize,
+    top: Option<(u32, usize)>,
+) -> Vec<Run> {
     let mut out: Vec<Run> = Vec::new();
     let mut push = |lo: u32, hi: u32, leaf: usize| match out.last_mut() {
         Some(last) if last.leaf == leaf && last.hi.checked_add(1) == Some(lo) => last.hi = hi,
@@ -59,12 +64,21 @@ pub fn runs(known: impl IntoIterator<Item = u32>, mut leaf_of: impl FnMut(u32) -
 pub fn weights(runs: &[Run], horizon: u32) -> Vec<u64> {
     let counts: Vec<u64> = runs
         .iter()
-        .map(|r| if r.lo >= horizon { 0 } else { u64::from(r.hi.min(horizon - 1) - r.lo) + 1 })
+        .map(|r| {
+            if r.lo >= horizon {
+                0
+            } else {
+                u64::from(r.hi.min(horizon - 1) - r.lo) + 1
+            }
+        })
         .collect();
     let total: u64 = counts.iter().sum();
     // Scaled by the number of runs so the floor (total / runs) is exact.
     let runs = counts.len() as u64;
-    counts.iter().map(|&c| (c * runs).max(total).max(1)).collect()
+    counts
+        .iter()
+        .map(|&c| (c * runs).max(total).max(1))
+        .collect()
 }
 
 /// A search tree over runs `i..j`.
@@ -72,17 +86,26 @@ pub fn weights(runs: &[Run], horizon: u32) -> Vec<u64> {
 pub enum Tree {
     Leaf(usize),
     /// Runs before `at` go left, runs from `at` on go right.
-    Split { at: usize, left: Box<Tree>, right: Box<Tree> },
+    Split {
+        at: usize,
+        left: Box<Tree>,
+        right: Box<Tree>,
+    },
 }
 
 /// The tree minimising sum(weight * depth) over leaves kept in order.
 pub fn optimal_tree(weights: &[u64]) -> Tree {
     let n = weights.len();
-    assert!(n > 0, "the runs cover every number, so there is at least one");
-    let prefix: Vec<u64> = std::iter::once(0).chain(weights.iter().scan(0, |s, w| {
-        *s += w;
-        Some(*s)
-    })).collect();
+    assert!(
+        n > 0,
+        "the runs cover every number, so there is at least one"
+    );
+    let prefix: Vec<u64> = std::iter::once(0)
+        .chain(weights.iter().scan(0, |s, w| {
+            *s += w;
+            Some(*s)
+        }))
+        .collect();
     let width = n + 1;
     let mut cost = vec![0u64; width * width];
     let mut root = vec![0usize; width * width];
@@ -95,7 +118,10 @@ pub fn optimal_tree(weights: &[u64]) -> Tree {
             // Knuth: the best split moves monotonically with the interval.
             let lo = root[i * width + j - 1].max(i + 1);
             let hi = root[(i + 1) * width + j].min(j - 1);
-            let (best, k) = (lo..=hi).map(|k| (cost[i * width + k] + cost[k * width + j], k)).min().expect("lo <= hi");
+            let (best, k) = (lo..=hi)
+                .map(|k| (cost[i * width + k] + cost[k * width + j], k))
+                .min()
+                .expect("lo <= hi");
             cost[i * width + j] = best + prefix[j] - prefix[i];
             root[i * width + j] = k;
         }
@@ -108,7 +134,11 @@ fn build(root: &[usize], width: usize, i: usize, j: usize) -> Tree {
         return Tree::Leaf(i);
     }
     let at = root[i * width + j];
-    Tree::Split { at, left: Box::new(build(root, width, i, at)), right: Box::new(build(root, width, at, j)) }
+    Tree::Split {
+        at,
+        left: Box::new(build(root, width, i, at)),
+        right: Box::new(build(root, width, at, j)),
+    }
 }
 
 /// Emits the tree; `leaf_code[run.leaf]` is the code for each leaf.
@@ -134,17 +164,52 @@ mod tests {
         assert_eq!(
             r,
             vec![
-                Run { lo: 0, hi: 2, leaf: 0 },
-                Run { lo: 3, hi: 3, leaf: 1 },
-                Run { lo: 4, hi: 4, leaf: 0 },
-                Run { lo: 5, hi: 9, leaf: 9 },
-                Run { lo: 10, hi: 10, leaf: 0 },
-                Run { lo: 11, hi: 0x3fff_ffff, leaf: 9 },
-                Run { lo: 0x4000_0000, hi: u32::MAX, leaf: 7 },
+                Run {
+                    lo: 0,
+                    hi: 2,
+                    leaf: 0
+                },
+                Run {
+                    lo: 3,
+                    hi: 3,
+                    leaf: 1
+                },
+                Run {
+                    lo: 4,
+                    hi: 4,
+                    leaf: 0
+                },
+                Run {
+                    lo: 5,
+                    hi: 9,
+                    leaf: 9
+                },
+                Run {
+                    lo: 10,
+                    hi: 10,
+                    leaf: 0
+                },
+                Run {
+                    lo: 11,
+                    hi: 0x3fff_ffff,
+                    leaf: 9
+                },
+                Run {
+                    lo: 0x4000_0000,
+                    hi: u32::MAX,
+                    leaf: 7
+                },
             ]
         );
         let all = runs([0, u32::MAX], |_| 0, 0, None);
-        assert_eq!(all, vec![Run { lo: 0, hi: u32::MAX, leaf: 0 }]);
+        assert_eq!(
+            all,
+            vec![Run {
+                lo: 0,
+                hi: u32::MAX,
+                leaf: 0
+            }]
+        );
     }
 
     fn depths(t: &Tree, d: u64, out: &mut Vec<(usize, u64)>) {
@@ -163,18 +228,31 @@ mod tests {
             return 0;
         }
         let total: u64 = w.iter().sum();
-        (1..w.len()).map(|k| brute(&w[..k]) + brute(&w[k..])).min().unwrap() + total
+        (1..w.len())
+            .map(|k| brute(&w[..k]) + brute(&w[k..]))
+            .min()
+            .unwrap()
+            + total
     }
 
     #[test]
     fn the_tree_is_optimal() {
-        let cases: [&[u64]; 5] = [&[1], &[1, 1], &[5, 1, 1, 1, 1], &[1, 2, 3, 4, 5, 6, 7], &[9, 1, 1, 9, 1, 30, 2, 2]];
+        let cases: [&[u64]; 5] = [
+            &[1],
+            &[1, 1],
+            &[5, 1, 1, 1, 1],
+            &[1, 2, 3, 4, 5, 6, 7],
+            &[9, 1, 1, 9, 1, 30, 2, 2],
+        ];
         for w in cases {
             let mut d = Vec::new();
             depths(&optimal_tree(w), 0, &mut d);
             let cost: u64 = d.iter().map(|&(i, depth)| w[i] * depth).sum();
             assert_eq!(cost, brute(w), "{w:?}");
-            assert_eq!(d.iter().map(|&(i, _)| i).collect::<Vec<_>>(), (0..w.len()).collect::<Vec<_>>());
+            assert_eq!(
+                d.iter().map(|&(i, _)| i).collect::<Vec<_>>(),
+                (0..w.len()).collect::<Vec<_>>()
+            );
         }
     }
 

@@ -3,12 +3,19 @@ use super::*;
 fn parse_ok(text: &str) -> Policy {
     match parse_str(text) {
         Ok(p) => p,
-        Err(e) => panic!("{text:?} failed: {:?}", e.iter().map(|d| &d.message).collect::<Vec<_>>()),
+        Err(e) => panic!(
+            "{text:?} failed: {:?}",
+            e.iter().map(|d| &d.message).collect::<Vec<_>>()
+        ),
     }
 }
 
 fn errors(text: &str) -> Vec<String> {
-    parse_str(text).expect_err("should fail").into_iter().map(|d| d.full_message()).collect()
+    parse_str(text)
+        .expect_err("should fail")
+        .into_iter()
+        .map(|d| d.full_message())
+        .collect()
 }
 
 #[test]
@@ -21,34 +28,71 @@ fn parses_every_statement_kind() {
     let kinds: Vec<_> = p.statements.iter().map(|s| s.kind.keyword()).collect();
     assert_eq!(
         kinds,
-        ["deny", "unknown", "default", "base", "keep", "drop", "drop", "arch", "acknowledge", "deny", "deny", "deny", "deny", "deny"]
+        [
+            "deny",
+            "unknown",
+            "default",
+            "base",
+            "keep",
+            "drop",
+            "drop",
+            "arch",
+            "acknowledge",
+            "deny",
+            "deny",
+            "deny",
+            "deny",
+            "deny"
+        ]
     );
-    let StatementKind::Base(items) = &p.statements[3].kind else { panic!() };
+    let StatementKind::Base(items) = &p.statements[3].kind else {
+        panic!()
+    };
     assert!(matches!(&items[0].kind, ItemKind::Group(n) if n.text == "@system-service"));
     assert!(matches!(&items[1].kind, ItemKind::ExceptSyscall(n) if n.text == "ioctl"));
-    let StatementKind::Drop(_, Some(a)) = &p.statements[5].kind else { panic!() };
+    let StatementKind::Drop(_, Some(a)) = &p.statements[5].kind else {
+        panic!()
+    };
     assert!(matches!(a.kind, ActionKind::KillProcess));
-    assert!(matches!(p.statements[9].kind, StatementKind::Deny(ActionSpec { kind: ActionKind::Trace(7), .. })));
+    assert!(matches!(
+        p.statements[9].kind,
+        StatementKind::Deny(ActionSpec {
+            kind: ActionKind::Trace(7),
+            ..
+        })
+    ));
 }
 
 fn only_cond(p: &Policy) -> &Cond {
-    let StatementKind::Keep(items) = &p.statements[0].kind else { panic!("not keep") };
-    let ItemKind::Syscall { cond: Some(c), .. } = &items[0].kind else { panic!("no cond") };
+    let StatementKind::Keep(items) = &p.statements[0].kind else {
+        panic!("not keep")
+    };
+    let ItemKind::Syscall { cond: Some(c), .. } = &items[0].kind else {
+        panic!("no cond")
+    };
     c
 }
 
 #[test]
 fn conditions_bind_and_tighter_than_or() {
-    let p = parse_ok("keep openat(dfd == -100 && flags & 0x3 == 0 || (mode:u64 >= 0o644 && arg3 < 0b101));");
-    let Cond::Or(alts) = only_cond(&p) else { panic!("expected ||") };
+    let p = parse_ok(
+        "keep openat(dfd == -100 && flags & 0x3 == 0 || (mode:u64 >= 0o644 && arg3 < 0b101));",
+    );
+    let Cond::Or(alts) = only_cond(&p) else {
+        panic!("expected ||")
+    };
     assert_eq!(alts.len(), 2);
-    let Cond::And(first) = &alts[0] else { panic!("expected &&") };
+    let Cond::And(first) = &alts[0] else {
+        panic!("expected &&")
+    };
     let Cond::Cmp(c) = &first[0] else { panic!() };
     assert_eq!(c.arg.name.text, "dfd");
     assert!(matches!(c.values[0].kind, ValueKind::Int(-100)));
     let Cond::Cmp(m) = &first[1] else { panic!() };
     assert!(matches!(m.mask.as_ref().unwrap().kind, ValueKind::Int(3)));
-    let Cond::And(second) = &alts[1] else { panic!("parenthesised && expected") };
+    let Cond::And(second) = &alts[1] else {
+        panic!("parenthesised && expected")
+    };
     let Cond::Cmp(w) = &second[0] else { panic!() };
     assert_eq!(w.arg.width.map(|(w, _)| w), Some(Width::U64));
     assert!(matches!(w.values[0].kind, ValueKind::Int(0o644)));
@@ -57,8 +101,11 @@ fn conditions_bind_and_tighter_than_or() {
 
 #[test]
 fn symbolic_values_keep_their_text() {
-    let p = parse_ok("keep socket(family == libc::AF_UNIX | { FOO | BAR }), connect(arg0 != ::x::Y);");
-    let Cond::Cmp(c) = only_cond(&p) else { panic!() };
+    let p =
+        parse_ok("keep socket(family == libc::AF_UNIX | { FOO | BAR }), connect(arg0 != ::x::Y);");
+    let Cond::Cmp(c) = only_cond(&p) else {
+        panic!()
+    };
     let texts: Vec<_> = c
         .values
         .iter()
@@ -79,7 +126,12 @@ fn integer_literals() {
     assert_eq!(parse_int("0b1010", s).unwrap(), 10);
     assert_eq!(parse_int("0", s).unwrap(), 0);
     assert_eq!(parse_int("0xffffffffffffffff", s).unwrap(), u64::MAX);
-    assert!(parse_int("0x1_0000_0000_0000_0000", s).unwrap_err().message.contains("does not fit in 64 bits"));
+    assert!(
+        parse_int("0x1_0000_0000_0000_0000", s)
+            .unwrap_err()
+            .message
+            .contains("does not fit in 64 bits")
+    );
     assert!(parse_int("0644", s).unwrap_err().help[0].contains("0o644"));
     assert!(parse_int("12ab", s).is_err());
 }
@@ -88,7 +140,11 @@ fn integer_literals() {
 fn collects_every_broken_statement() {
     let errs = errors("keep write(fd = 1); allow read; drop x => explode; keep ok;");
     assert_eq!(errs.len(), 3, "{errs:#?}");
-    assert!(errs[0].starts_with("expected a comparison operator"), "{}", errs[0]);
+    assert!(
+        errs[0].starts_with("expected a comparison operator"),
+        "{}",
+        errs[0]
+    );
     assert!(errs[0].contains("help: equality is `==`"));
     assert!(errs[1].starts_with("unknown statement `allow`"));
     assert!(errs[2].starts_with("unknown action `explode`"));
@@ -97,26 +153,63 @@ fn collects_every_broken_statement() {
 #[test]
 fn mistakes_get_specific_messages() {
     let cases = [
-        ("keep write", "expected `;` after the `keep` statement, found end of input"),
-        ("kep write;", "unknown statement `kep`\nhelp: did you mean `keep`?"),
-        ("keep write => errno(1);", "`=> ACTION` is only allowed on `drop`, not on `keep`"),
-        ("keep @basic-io(fd == 1);", "a condition cannot apply to a group (`@basic-io`)"),
-        ("deny errno(5000);", "errno values go up to 4095 (MAX_ERRNO); `5000` is out of range"),
-        ("deny trace(70000);", "trace data is 16 bits (0..=65535); `70000` is out of range"),
+        (
+            "keep write",
+            "expected `;` after the `keep` statement, found end of input",
+        ),
+        (
+            "kep write;",
+            "unknown statement `kep`\nhelp: did you mean `keep`?",
+        ),
+        (
+            "keep write => errno(1);",
+            "`=> ACTION` is only allowed on `drop`, not on `keep`",
+        ),
+        (
+            "keep @basic-io(fd == 1);",
+            "a condition cannot apply to a group (`@basic-io`)",
+        ),
+        (
+            "deny errno(5000);",
+            "errno values go up to 4095 (MAX_ERRNO); `5000` is out of range",
+        ),
+        (
+            "deny trace(70000);",
+            "trace data is 16 bits (0..=65535); `70000` is out of range",
+        ),
         ("deny kill;", "unknown action `kill`"),
-        ("deny kil_process;", "unknown action `kil_process`\nhelp: did you mean `kill_process`?"),
-        ("keep read(fd < 1 | 2);", "a value set (`a | b`) cannot be used with `<`"),
-        ("keep read(fd < -1);", "`<` compares unsigned values, but `-1` is negative"),
+        (
+            "deny kil_process;",
+            "unknown action `kil_process`\nhelp: did you mean `kill_process`?",
+        ),
+        (
+            "keep read(fd < 1 | 2);",
+            "a value set (`a | b`) cannot be used with `<`",
+        ),
+        (
+            "keep read(fd < -1);",
+            "`<` compares unsigned values, but `-1` is negative",
+        ),
         ("keep read();", "empty condition `()`"),
-        ("keep read(fd == 1 fd);", "expected `&&`, `||` or the end of the condition, found `fd`"),
+        (
+            "keep read(fd == 1 fd);",
+            "expected `&&`, `||` or the end of the condition, found `fd`",
+        ),
         ("keep read(fd:u16 == 1);", "unknown width `u16`"),
         ("keep read(!(fd == 1));", "`!` cannot negate a condition"),
         ("keep read(fd == );", "expected a value"),
-        ("drop read => errno(EPERM) errno;", "expected `;` after the `drop` statement, found `errno`"),
+        (
+            "drop read => errno(EPERM) errno;",
+            "expected `;` after the `drop` statement, found `errno`",
+        ),
     ];
     for (text, want) in cases {
         let errs = errors(text);
-        assert!(errs[0].starts_with(want), "{text:?}: got {:?}, want prefix {want:?}", errs[0]);
+        assert!(
+            errs[0].starts_with(want),
+            "{text:?}: got {:?}, want prefix {want:?}",
+            errs[0]
+        );
     }
 }
 
@@ -129,7 +222,9 @@ fn error_spans_point_at_the_token() {
 
 #[test]
 fn macro_tokens_parse_the_same() {
-    let stream: TokenStream = "base @system-service; drop ptrace; keep write(fd == 1 | 2);".parse().unwrap();
+    let stream: TokenStream = "base @system-service; drop ptrace; keep write(fd == 1 | 2);"
+        .parse()
+        .unwrap();
     let p = parse_stream(stream).unwrap();
     assert_eq!(p.statements.len(), 3);
     assert!(p.statements[0].keyword.proc_macro_span().is_some());

@@ -241,6 +241,13 @@ mod tests {
     }
 
     #[test]
+    fn tables_are_sorted_for_binary_search() {
+        for arch in Arch::ALL {
+            assert!(table(arch).windows(2).all(|w| w[0].0 < w[1].0), "{arch}");
+        }
+    }
+
+    #[test]
     fn every_slot_is_in_range() {
         for arch in Arch::ALL {
             for &(name, _) in table(arch) {

@@ -9,22 +9,44 @@ use std::sync::OnceLock;
 
 /// One architecture's syscall table, sorted by number.
 pub struct SyscallTable {
+    /// One name per number: the kernel's spelling where the crate's differs.
     by_number: Vec<(u32, &'static str)>,
+    /// Every name, aliases included.
     by_name: Vec<(&'static str, u32)>,
 }
 
 impl SyscallTable {
-    fn new(mut entries: Vec<(u32, &'static str)>) -> SyscallTable {
-        entries.sort_unstable();
-        entries.dedup();
-        let mut by_name: Vec<_> = entries.iter().map(|&(nr, name)| (name, nr)).collect();
+    /// `crate_entries` from the `syscalls` crate, `kernel_entries` from the
+    /// kernel's tables where the crate lacks or misspells them; for a number
+    /// both name, the kernel's name is the one shown.
+    fn new(
+        crate_entries: Vec<(u32, &'static str)>,
+        kernel_entries: &[(u32, &'static str)],
+    ) -> SyscallTable {
+        let mut by_name: Vec<_> = crate_entries
+            .iter()
+            .chain(kernel_entries)
+            .map(|&(nr, name)| (name, nr))
+            .collect();
         by_name.sort_unstable();
-        SyscallTable { by_number: entries, by_name }
+        by_name.dedup();
+        let mut by_number: Vec<_> = kernel_entries.to_vec();
+        by_number.extend(
+            crate_entries
+                .into_iter()
+                .filter(|(nr, _)| !kernel_entries.iter().any(|(k, _)| k == nr)),
+        );
+        by_number.sort_unstable();
+        by_number.dedup_by_key(|&mut (nr, _)| nr);
+        SyscallTable { by_number, by_name }
     }
 
     /// The number of `name`, if this architecture has it.
     pub fn number(&self, name: &str) -> Option<u32> {
-        let i = self.by_name.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
+        let i = self
+            .by_name
+            .binary_search_by(|(n, _)| (*n).cmp(name))
+            .ok()?;
         Some(self.by_name[i].1)
     }
 
@@ -34,7 +56,7 @@ impl SyscallTable {
         Some(self.by_number[i].1)
     }
 
-    /// Every `(number, name)`, by number.
+    /// Every `(number, name)`, by number, one name per number.
     pub fn entries(&self) -> &[(u32, &'static str)] {
         &self.by_number
     }
@@ -50,17 +72,22 @@ impl SyscallTable {
     }
 }
 
+// Every number from the first to the last, not `Sysno::iter()`: in
+// syscalls 0.8.1 `Sysno::next()` never returns the last syscall, so
+// `iter()` leaves out the newest one (`file_setattr`, 469).
 macro_rules! table_from_crate {
     ($module:ident) => {{
-        syscalls::$module::Sysno::iter()
-            // Syscall numbers in the crate are non-negative `i32`s.
+        use syscalls::$module::Sysno;
+        // Syscall numbers in the crate are non-negative `i32`s.
+        (Sysno::first().id()..=Sysno::last().id())
+            .filter_map(|id| Sysno::new(id as usize))
             .map(|s| (s.id() as u32, s.name()))
             .collect::<Vec<_>>()
     }};
 }
 
 fn build(arch: Arch) -> SyscallTable {
-    let mut entries = match arch {
+    let entries = match arch {
         Arch::X86_64 => table_from_crate!(x86_64),
         Arch::X86 => table_from_crate!(x86),
         Arch::Aarch64 => table_from_crate!(aarch64),
@@ -70,14 +97,16 @@ fn build(arch: Arch) -> SyscallTable {
         Arch::Powerpc64le => table_from_crate!(powerpc64),
         Arch::Loongarch64 => table_from_crate!(loongarch64),
     };
-    entries.extend(super::arch_private::syscalls(arch).iter().copied());
-    SyscallTable::new(entries)
+    SyscallTable::new(entries, super::arch_private::syscalls(arch))
 }
 
 /// The syscall table of `arch`.
 pub fn table(arch: Arch) -> &'static SyscallTable {
     static TABLES: [OnceLock<SyscallTable>; 8] = [const { OnceLock::new() }; 8];
-    let i = Arch::ALL.iter().position(|&a| a == arch).expect("Arch::ALL lists every variant");
+    let i = Arch::ALL
+        .iter()
+        .position(|&a| a == arch)
+        .expect("Arch::ALL lists every variant");
     TABLES[i].get_or_init(|| build(arch))
 }
 
@@ -85,7 +114,10 @@ pub fn table(arch: Arch) -> &'static SyscallTable {
 pub fn all_names() -> &'static BTreeSet<&'static str> {
     static NAMES: OnceLock<BTreeSet<&'static str>> = OnceLock::new();
     NAMES.get_or_init(|| {
-        Arch::ALL.iter().flat_map(|&a| table(a).entries().iter().map(|&(_, n)| n)).collect()
+        Arch::ALL
+            .iter()
+            .flat_map(|&a| table(a).entries().iter().map(|&(_, n)| n))
+            .collect()
     })
 }
 
@@ -104,5 +136,11 @@ mod tests {
         assert_eq!(table(Arch::Aarch64).number("open"), None);
         assert_eq!(table(Arch::X86_64).name(60), Some("exit"));
         assert!(all_names().contains("open"));
+        // The crate's last entry, which its iterator skips.
+        assert_eq!(table(Arch::X86_64).number("file_setattr"), Some(469));
+        assert_eq!(table(Arch::Aarch64).number("file_setattr"), Some(469));
+        // The crate calls 79 `fstatat`; the kernel (and our output) `newfstatat`.
+        assert_eq!(table(Arch::Aarch64).name(79), Some("newfstatat"));
+        assert_eq!(table(Arch::Aarch64).number("fstatat"), Some(79));
     }
 }
