@@ -80,7 +80,7 @@ impl Arch {
     /// Other spellings accepted for the same architecture.
     pub const fn aliases(self) -> &'static [&'static str] {
         match self {
-            Arch::X86_64 => &["amd64", "x86-64"],
+            Arch::X86_64 => &["amd64"],
             Arch::X86 => &["i386", "i686", "x86_32"],
             Arch::Aarch64 => &["arm64"],
             Arch::Arm => &["armhf", "armel", "arm32"],

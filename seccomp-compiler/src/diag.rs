@@ -157,15 +157,26 @@ pub fn render_all(diags: &[Diagnostic], source: &Source) -> String {
 }
 
 /// The candidate nearest to `word` by edit distance, if one is near enough
-/// to be a plausible typo.
+/// to be a plausible typo; failing that, the one candidate that has `word`
+/// as a `_`-separated part (`flags` -> `clone_flags`).
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&str> = candidates.into_iter().filter(|&c| c != word).collect();
     let limit = (word.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|&(d, c)| d <= limit && c != word)
+    let close = candidates
+        .iter()
+        .map(|&c| (edit_distance(word, c), c))
+        .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, c)| (d, c.len()))
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    close.or_else(|| {
+        let mut parts = candidates
+            .iter()
+            .filter(|c| c.split('_').any(|p| p == word));
+        match (parts.next(), parts.next()) {
+            (Some(only), None) => Some(*only),
+            _ => None,
+        }
+    })
 }
 
 /// Damerau-Levenshtein distance (optimal string alignment), so swapped
@@ -207,6 +218,11 @@ mod tests {
         assert_eq!(nearest("wirte", names), Some("write"));
         assert_eq!(nearest("opnat", names), Some("openat"));
         assert_eq!(nearest("zzzzzz", names), None);
+        assert_eq!(
+            nearest("flags", ["clone_flags", "newsp", "tls"]),
+            Some("clone_flags")
+        );
+        assert_eq!(nearest("fd", ["in_fd", "out_fd"]), None);
     }
 
     #[test]
