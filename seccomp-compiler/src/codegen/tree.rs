@@ -54,14 +54,15 @@ pub fn runs(
 }
 
 /// Each run's weight: how many of its numbers lie below `horizon` (the
-/// numbers real syscalls use), but at least the average run's weight.
+/// numbers real syscalls use), but at least the average run's weight, times
+/// `boost(leaf)`.
 ///
 /// Optimising for the count alone sinks rarely hit runs (the x32 range,
 /// numbers past the table) deep into the tree; with the floor no run is
 /// deeper than about 1.44 log2(runs) + 2, for a mean barely higher
 /// (x86_64 `@system-service`: mean 8.90 and worst 11 instructions, against
 /// 8.75 and 13 without the floor).
-pub fn weights(runs: &[Run], horizon: u32) -> Vec<u64> {
+pub fn weights(runs: &[Run], horizon: u32, boost: &dyn Fn(usize) -> u64) -> Vec<u64> {
     let counts: Vec<u64> = runs
         .iter()
         .map(|r| {
@@ -74,10 +75,11 @@ pub fn weights(runs: &[Run], horizon: u32) -> Vec<u64> {
         .collect();
     let total: u64 = counts.iter().sum();
     // Scaled by the number of runs so the floor (total / runs) is exact.
-    let runs = counts.len() as u64;
+    let n = counts.len() as u64;
     counts
         .iter()
-        .map(|&c| (c * runs).max(total).max(1))
+        .zip(runs)
+        .map(|(&c, r)| (c * n).max(total).max(1) * boost(r.leaf))
         .collect()
 }
 
