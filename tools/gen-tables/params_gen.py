@@ -112,7 +112,7 @@ class Resolver:
             result.missing[row.name] = f"no C definition of {row.entry} for {arch.name}"
             return
         params = user_params(d)
-        result.protos[row.name] = Proto(d, via, slots(params, arch))
+        result.protos[row.name] = Proto(d, via, slots(params, arch, d.name))
         hdr = header_for(self.header.get(name), self.known_symbols(arch))
         check_header(hdr, d, arch, result)
 
@@ -140,7 +140,18 @@ def user_params(d):
     return d.params
 
 
-def slots(params, arch):
+# Parameters declared wider than the kernel uses them: the entry point
+# narrows them later, so a condition comparing the declared width could be
+# dodged by setting high bits (a `drop mmap(fd == 3)` with fd 0x1_00000003).
+# Keyed by (definition name, parameter name): (bits, where the kernel does it).
+NARROWED_AFTER_ENTRY = {
+    ("mmap", "fd"): (32, "mm/mmap.c ksys_mmap_pgoff(): file = fget(fd), fget() takes unsigned int"),
+    ("mmap_pgoff", "fd"): (32, "mm/mmap.c ksys_mmap_pgoff(): file = fget(fd), fget() takes unsigned int"),
+    ("clone", "clone_flags"): (32, "kernel/fork.c SYSCALL_DEFINE5(clone): .flags = lower_32_bits(clone_flags) & ~CSIGNAL"),
+}
+
+
+def slots(params, arch, definition):
     """(name, ctype, slot): slot is (index, bits), or None once a 64-bit
     value has been split over two registers by a 32-bit ABI (it and all
     that follow it: on arm EABI the pair is even-aligned, so later
@@ -148,6 +159,9 @@ def slots(params, arch):
     out, split = [], False
     for i, p in enumerate(params):
         bits = ctypes_table.bits(p.ctype, arch.name, arch.word_bits)
+        narrowed = NARROWED_AFTER_ENTRY.get((definition, p.name))
+        if narrowed:
+            bits = min(bits, narrowed[0])
         if arch.word_bits == 32 and bits == 64:
             split = True
         out.append((p.name, p.ctype, None if split else (i, bits)))

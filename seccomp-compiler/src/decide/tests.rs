@@ -216,3 +216,22 @@ fn simplify_folds_junctions() {
     assert_eq!(simplify(cmp(CmpOp::Gt, 0xffff_ffff)), Folded::False);
     assert_eq!(simplify(cmp(CmpOp::Le, 0xffff_ffff)), Folded::True);
 }
+
+#[test]
+fn parameters_the_kernel_narrows_after_entry_cannot_be_dodged() {
+    // mmap's fd is declared `unsigned long`, but fget() takes an unsigned
+    // int: setting high bits must not escape a drop.
+    let p = "default allow; drop ptrace; drop mmap(fd == 3) => errno(EBADF);";
+    assert_eq!(act(p, "mmap", [0, 4096, 1, 1, 3, 0]), Action::Errno(9));
+    assert_eq!(
+        act(p, "mmap", [0, 4096, 1, 1, 0x1_0000_0003, 0]),
+        Action::Errno(9)
+    );
+    assert_eq!(act(p, "mmap", [0, 4096, 1, 1, 4, 0]), Action::Allow);
+    // clone uses lower_32_bits(clone_flags).
+    let p = "default allow; drop ptrace; drop clone(clone_flags == 0x11) => errno(EPERM); drop clone3 => errno(ENOSYS);";
+    assert_eq!(
+        act(p, "clone", [0xffff_0000_0000_0011, 0, 0, 0, 0, 0]),
+        Action::Errno(1)
+    );
+}

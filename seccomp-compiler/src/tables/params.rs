@@ -110,8 +110,9 @@ mod tests {
     fn clone_argument_order_follows_clone_backwards() {
         // kernel/fork.c: default (flags, newsp, parent_tidptr, child_tidptr, tls);
         // CLONE_BACKWARDS (x86 32-bit, arm, arm64, riscv, powerpc) puts tls 4th;
-        // CLONE_BACKWARDS2 (s390) swaps the first two.
-        assert_eq!(slot(Arch::X86_64, "clone", "clone_flags"), arg(0, 64));
+        // CLONE_BACKWARDS2 (s390) swaps the first two. clone_flags is
+        // `unsigned long` but the kernel reads lower_32_bits(clone_flags).
+        assert_eq!(slot(Arch::X86_64, "clone", "clone_flags"), arg(0, 32));
         assert_eq!(slot(Arch::X86_64, "clone", "tls"), arg(4, 64));
         assert_eq!(slot(Arch::Loongarch64, "clone", "tls"), arg(4, 64));
         assert_eq!(slot(Arch::X86, "clone", "tls"), arg(3, 32));
@@ -121,7 +122,7 @@ mod tests {
         assert_eq!(slot(Arch::Powerpc64le, "clone", "tls"), arg(3, 64));
         assert_eq!(slot(Arch::Arm, "clone", "tls"), arg(3, 32));
         assert_eq!(slot(Arch::S390x, "clone", "newsp"), arg(0, 64));
-        assert_eq!(slot(Arch::S390x, "clone", "clone_flags"), arg(1, 64));
+        assert_eq!(slot(Arch::S390x, "clone", "clone_flags"), arg(1, 32));
         assert_eq!(slot(Arch::S390x, "clone", "tls"), arg(4, 64));
     }
 

@@ -6,6 +6,9 @@
 // architecture (tools/gen-tables/ctypes_table.py cites each typedef): int, unsigned int,
 // u32, pid_t, uid_t, clockid_t, key_serial_t, ... 32; umode_t and 16-bit old_uid_t 16;
 // long, unsigned long, size_t, off_t and pointers the register width; loff_t, u64 64.
+// A few parameters are narrowed after entry and get the narrower width (see
+// NARROWED_AFTER_ENTRY in tools/gen-tables/params_gen.py): mmap's fd (fget takes an
+// unsigned int) and clone's clone_flags (lower_32_bits).
 //
 // Split: on x86 and arm a 64-bit value takes two registers (on arm EABI an even-aligned
 // pair), so it and every parameter after it have no single `args[i]` slot.
@@ -189,7 +192,7 @@ pub(crate) static PROTOS: [Proto; 780] = [
             a("len", "unsigned long", 1, 64),
             a("prot", "unsigned long", 2, 64),
             a("flags", "unsigned long", 3, 64),
-            a("fd", "unsigned long", 4, 64),
+            a("fd", "unsigned long", 4, 32),
             a("off", "unsigned long", 5, 64),
         ],
     },
@@ -204,7 +207,7 @@ pub(crate) static PROTOS: [Proto; 780] = [
             a("len", "unsigned long", 1, 64),
             a("prot", "unsigned long", 2, 64),
             a("flags", "unsigned long", 3, 64),
-            a("fd", "unsigned long", 4, 64),
+            a("fd", "unsigned long", 4, 32),
             a("offset", "unsigned long", 5, 64),
         ],
     },
@@ -247,7 +250,7 @@ pub(crate) static PROTOS: [Proto; 780] = [
             a("len", "size_t", 1, 64),
             a("prot", "unsigned long", 2, 64),
             a("flags", "unsigned long", 3, 64),
-            a("fd", "unsigned long", 4, 64),
+            a("fd", "unsigned long", 4, 32),
             a("offset", "off_t", 5, 64),
         ],
     },
@@ -305,7 +308,7 @@ pub(crate) static PROTOS: [Proto; 780] = [
             a("len", "unsigned long", 1, 64),
             a("prot", "unsigned long", 2, 64),
             a("flags", "unsigned long", 3, 64),
-            a("fd", "unsigned long", 4, 64),
+            a("fd", "unsigned long", 4, 32),
             a("offset", "unsigned long", 5, 64),
         ],
     },
@@ -446,7 +449,7 @@ pub(crate) static PROTOS: [Proto; 780] = [
             a("len", "unsigned long", 1, 64),
             a("prot", "unsigned long", 2, 64),
             a("flags", "unsigned long", 3, 64),
-            a("fd", "unsigned long", 4, 64),
+            a("fd", "unsigned long", 4, 32),
             a("off", "unsigned long", 5, 64),
         ],
     },
@@ -3542,7 +3545,7 @@ pub(crate) static PROTOS: [Proto; 780] = [
     Proto {
         origin: "kernel/fork.c: SYSCALL_DEFINE5(clone, ...)",
         params: &[
-            a("clone_flags", "unsigned long", 0, 64),
+            a("clone_flags", "unsigned long", 0, 32),
             a("newsp", "unsigned long", 1, 64),
             a("parent_tidptr", "int __user *", 2, 64),
             a("child_tidptr", "int __user *", 3, 64),
@@ -3552,7 +3555,7 @@ pub(crate) static PROTOS: [Proto; 780] = [
     Proto {
         origin: "kernel/fork.c: SYSCALL_DEFINE5(clone, ...)",
         params: &[
-            a("clone_flags", "unsigned long", 0, 64),
+            a("clone_flags", "unsigned long", 0, 32),
             a("newsp", "unsigned long", 1, 64),
             a("parent_tidptr", "int __user *", 2, 64),
             a("tls", "unsigned long", 3, 64),
@@ -3563,7 +3566,7 @@ pub(crate) static PROTOS: [Proto; 780] = [
         origin: "kernel/fork.c: SYSCALL_DEFINE5(clone, ...)",
         params: &[
             a("newsp", "unsigned long", 0, 64),
-            a("clone_flags", "unsigned long", 1, 64),
+            a("clone_flags", "unsigned long", 1, 32),
             a("parent_tidptr", "int __user *", 2, 64),
             a("child_tidptr", "int __user *", 3, 64),
             a("tls", "unsigned long", 4, 64),
