@@ -357,7 +357,7 @@ impl Resolver {
                         .push(cond);
                 }
                 ItemKind::Group(g) => {
-                    for nr in group_numbers(self.arch, &g.text) {
+                    for &nr in group_numbers(self.arch, &g.text) {
                         named
                             .entry(nr)
                             .or_insert_with(|| (Vec::new(), item.span))
@@ -366,7 +366,9 @@ impl Resolver {
                     }
                 }
                 ItemKind::ExceptSyscall(name) => exempt.extend(table.number(&name.text)),
-                ItemKind::ExceptGroup(g) => exempt.extend(group_numbers(self.arch, &g.text)),
+                ItemKind::ExceptGroup(g) => {
+                    exempt.extend(group_numbers(self.arch, &g.text).iter().copied())
+                }
             }
         }
         named
@@ -522,14 +524,32 @@ impl Resolver {
     }
 }
 
-/// The numbers a group brings in on `arch` (names missing there skipped).
-pub fn group_numbers(arch: Arch, group: &str) -> Vec<u32> {
-    let table = syscalls::table(arch);
-    groups::expand(group)
-        .unwrap_or_default()
+/// The numbers a group brings in on `arch` (names missing there skipped),
+/// worked out once per architecture for every group.
+pub fn group_numbers(arch: Arch, group: &str) -> &'static [u32] {
+    type ByGroup = Vec<(&'static str, Vec<u32>)>;
+    static TABLES: [std::sync::OnceLock<ByGroup>; 8] = [const { std::sync::OnceLock::new() }; 8];
+    let i = Arch::ALL
         .iter()
-        .filter_map(|n| table.number(n))
-        .collect()
+        .position(|&a| a == arch)
+        .expect("Arch::ALL lists every variant");
+    let by_group = TABLES[i].get_or_init(|| {
+        let table = syscalls::table(arch);
+        groups::GROUPS
+            .iter()
+            .map(|g| {
+                let names = groups::expanded(g.name).unwrap_or_default();
+                (
+                    g.name,
+                    names.iter().filter_map(|n| table.number(n)).collect(),
+                )
+            })
+            .collect()
+    });
+    by_group
+        .iter()
+        .find(|(n, _)| *n == group)
+        .map_or(&[], |(_, v)| v.as_slice())
 }
 
 /// ORs a statement's entries for one syscall: `None` (unconditional) wins.

@@ -6,6 +6,7 @@
 
 use crate::program::K;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 pub type NodeId = u32;
 
@@ -61,7 +62,45 @@ enum Acc {
 #[derive(Default)]
 pub struct Dag {
     nodes: Vec<Node>,
-    index: HashMap<Node, NodeId>,
+    index: HashMap<Node, NodeId, BuildHasherDefault<NodeHasher>>,
+}
+
+/// FxHash's multiply-rotate: nodes are small integers chosen by us, not by
+/// an attacker, so SipHash's protection buys nothing and costs time in
+/// unoptimised proc-macro builds.
+#[derive(Default)]
+pub struct NodeHasher(u64);
+
+impl Hasher for NodeHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl Dag {
@@ -113,32 +152,40 @@ impl Dag {
     pub fn without_redundant_loads(&self, root: NodeId) -> (Dag, NodeId) {
         let entry = self.entry_states(root);
         let mut out = Dag::new();
-        let mut map: HashMap<NodeId, NodeId> = HashMap::new();
+        // Ids are dense, so maps keyed by id are vectors.
+        let mut map: Vec<NodeId> = vec![0; root as usize + 1];
+        let m = |map: &[NodeId], id: NodeId| map[id as usize];
         // Ids grow from successors to predecessors, so ascending order
         // maps every successor before its users.
         for id in 0..=root {
-            let Some(&acc) = entry.get(&id) else { continue };
-            let node = self.node(id);
-            let mapped = match node {
-                Node::Load { offset, next } if acc == Acc::Word(offset) => map[&next],
-                Node::And { k, next } if matches!(acc, Acc::Masked(_, m) if m == k) => map[&next],
-                Node::Ret(v) => out.ret(v),
-                Node::Load { offset, next } => out.load(offset, map[&next]),
-                Node::And { k, next } => out.and(k, map[&next]),
-                Node::Jump { op, k, t, f } => out.jump(op, k, map[&t], map[&f]),
+            let Some(acc) = entry[id as usize] else {
+                continue;
             };
-            map.insert(id, mapped);
+            let mapped = match self.node(id) {
+                Node::Load { offset, next } if acc == Acc::Word(offset) => m(&map, next),
+                Node::And { k, next } if matches!(acc, Acc::Masked(_, mk) if mk == k) => {
+                    m(&map, next)
+                }
+                Node::Ret(v) => out.ret(v),
+                Node::Load { offset, next } => out.load(offset, m(&map, next)),
+                Node::And { k, next } => out.and(k, m(&map, next)),
+                Node::Jump { op, k, t, f } => out.jump(op, k, m(&map, t), m(&map, f)),
+            };
+            map[id as usize] = mapped;
         }
-        (out, map[&root])
+        (out, m(&map, root))
     }
 
     /// The accumulator's content at the start of every node reachable from
-    /// `root`: what all paths into it agree on.
-    fn entry_states(&self, root: NodeId) -> HashMap<NodeId, Acc> {
-        let mut entry: HashMap<NodeId, Acc> = HashMap::from([(root, Acc::Unknown)]);
+    /// `root` (`None` for the others): what all paths into it agree on.
+    fn entry_states(&self, root: NodeId) -> Vec<Option<Acc>> {
+        let mut entry: Vec<Option<Acc>> = vec![None; root as usize + 1];
+        entry[root as usize] = Some(Acc::Unknown);
         // Descending ids visit predecessors before successors.
         for id in (0..=root).rev() {
-            let Some(&acc) = entry.get(&id) else { continue };
+            let Some(acc) = entry[id as usize] else {
+                continue;
+            };
             let node = self.node(id);
             let exit = match node {
                 Node::Load { offset, .. } => Acc::Word(offset),
@@ -150,10 +197,11 @@ impl Dag {
                 Node::Jump { .. } | Node::Ret(_) => acc,
             };
             for s in node.successors() {
-                entry
-                    .entry(s)
-                    .and_modify(|a| *a = if *a == exit { exit } else { Acc::Unknown })
-                    .or_insert(exit);
+                let slot = &mut entry[s as usize];
+                *slot = match *slot {
+                    Some(a) if a != exit => Some(Acc::Unknown),
+                    _ => Some(exit),
+                };
             }
         }
         entry

@@ -120,10 +120,14 @@ pub fn optimal_tree(weights: &[u64]) -> Tree {
             // Knuth: the best split moves monotonically with the interval.
             let lo = root[i * width + j - 1].max(i + 1);
             let hi = root[(i + 1) * width + j].min(j - 1);
-            let (best, k) = (lo..=hi)
-                .map(|k| (cost[i * width + k] + cost[k * width + j], k))
-                .min()
-                .expect("lo <= hi");
+            // A plain loop: this runs in unoptimised proc-macro builds.
+            let (mut best, mut k) = (u64::MAX, lo);
+            for split in lo..=hi {
+                let c = cost[i * width + split] + cost[split * width + j];
+                if c < best {
+                    (best, k) = (c, split);
+                }
+            }
             cost[i * width + j] = best + prefix[j] - prefix[i];
             root[i * width + j] = k;
         }

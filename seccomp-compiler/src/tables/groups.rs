@@ -30,11 +30,29 @@ pub fn group(name: &str) -> Option<&'static Group> {
 /// Every syscall name the group brings in, nested groups expanded, sorted
 /// and deduplicated.
 pub fn expand(name: &str) -> Option<Vec<&'static str>> {
-    let mut out = Vec::new();
-    collect(group(name)?, &mut out);
-    out.sort_unstable();
-    out.dedup();
-    Some(out)
+    expanded(name).map(<[_]>::to_vec)
+}
+
+/// Like [`expand`], borrowed from a table built once: the compiler expands
+/// the same groups for every architecture.
+pub fn expanded(name: &str) -> Option<&'static [&'static str]> {
+    static ALL: std::sync::OnceLock<Vec<(&'static str, Vec<&'static str>)>> =
+        std::sync::OnceLock::new();
+    let all = ALL.get_or_init(|| {
+        GROUPS
+            .iter()
+            .map(|g| {
+                let mut out = Vec::new();
+                collect(g, &mut out);
+                out.sort_unstable();
+                out.dedup();
+                (g.name, out)
+            })
+            .collect()
+    });
+    all.iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.as_slice())
 }
 
 fn collect(g: &'static Group, out: &mut Vec<&'static str>) {
