@@ -149,8 +149,8 @@ pub use report::report_violations;
 pub use sandbox::__enter_sandbox;
 pub use sandbox::OnError;
 
-// The macros arrive with `seccomp-macros`; until that crate exports them,
-// the re-export stays disabled so the default feature still builds:
-//
-// #[cfg(feature = "macros")]
-// pub use seccomp_macros::{sandbox, seccomp_policy};
+// The policy compilers, from `seccomp-macros` (feature `macros`, on by
+// default): `seccomp_policy! { ... }` compiles a policy to a `Policy` at
+// build time, `#[sandbox(...)]` installs one before a function's body.
+#[cfg(feature = "macros")]
+pub use seccomp_macros::{sandbox, seccomp_policy};

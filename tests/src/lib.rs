@@ -1,1 +1,3 @@
-
+#[cfg(all(target_os = "linux", target_arch = "x86_64"))]
+pub mod kernel;
+pub mod libseccomp;

@@ -1,0 +1,354 @@
+//! `seccompc record`: run a command, trace the syscalls it makes, and
+//! write a policy that allows exactly those: the seed workflow of building
+//! an allow-list from `strace -c`, done for the user.
+
+mod ptrace;
+
+use crate::args::{CliError, Result, Spec};
+use crate::compile::write_output;
+use crate::format::comment_safe;
+use crate::input;
+use crate::run::{c_string, c_strings, find_executable};
+use ptrace::{Ending, Recording};
+use seccomp_compiler::Arch;
+use seccomp_compiler::tables::{groups, syscalls};
+use std::ffi::OsString;
+use std::fmt::Write as _;
+
+pub const HELP: &str = "\
+seccompc record: trace a command and write a policy allowing what it used
+
+Usage: seccompc record [-o POLICY] [--] CMD [ARGS...]
+
+Runs CMD (searched in PATH) under ptrace, follows every process and thread
+it starts, and collects the syscalls they make through the running
+architecture's native ABI, until all of them have exited (a daemon that
+stays in the background keeps the recording open). Then prints a policy
+that allows exactly those, with no conditions: an `arch` statement for
+this architecture, and one `keep` listing the syscalls by topic (under the
+first systemd group that has them: @default, @basic-io, @file-system,
+@process, ...; names sorted), with comments saying how many calls were
+seen and which group would cover them all as a broader `base`.
+
+What a trace cannot see, and the policy will therefore lack:
+  - code paths this run did not take (errors, signals, other input or
+    options): record the ways the program is used and merge the lists;
+  - calls the vDSO answers in user space (clock_gettime, gettimeofday,
+    time, getcpu) never reach the kernel on most machines; seccomp does not
+    see them either, but on some clock sources they fall back to real
+    syscalls: add them if the program reads the clock;
+  - syscalls made before tracing starts: tracing begins with CMD's execve
+    (included), so anything a launcher does after installing the filter
+    (bwrap, a service manager) must be added by hand; `seccompc run` needs
+    only execve;
+  - calls through another ABI (i386 int 0x80, x32) are counted and listed
+    in a comment but not allowed: the policy always kills them.
+
+The tracer uses ptrace's PTRACE_GET_SYSCALL_INFO (Linux 5.3+), so it needs
+permission to trace its own children (usually granted; not inside some
+sandboxes). Traced setuid programs run without their privileges.
+
+Options:
+  -o, --output POLICY   write the policy to POLICY instead of standard
+                        output (use it when CMD writes to standard output)
+  -h, --help            this help
+
+Exit status: 0 when a policy was written (whatever CMD's status, which is
+reported on standard error), 127 if CMD is not found, 1 if it could not be
+traced or executed, 2 for a mistake on the command line.
+";
+
+const SPEC: Spec = Spec {
+    command: "record",
+    options: &[&["-o", "--output"]],
+    flags: &[],
+    command_after: Some(0),
+};
+
+/// The groups a recorded syscall is filed under, first match wins: what
+/// every process needs, then by topic, privileged ones last.
+const TOPICS: [&str; 28] = [
+    "@default",
+    "@basic-io",
+    "@file-system",
+    "@process",
+    "@signal",
+    "@io-event",
+    "@ipc",
+    "@network-io",
+    "@timer",
+    "@clock",
+    "@aio",
+    "@sync",
+    "@memlock",
+    "@resources",
+    "@setuid",
+    "@chown",
+    "@keyring",
+    "@pkey",
+    "@sandbox",
+    "@debug",
+    "@mount",
+    "@module",
+    "@reboot",
+    "@swap",
+    "@raw-io",
+    "@cpu-emulation",
+    "@obsolete",
+    "@privileged",
+];
+
+/// Groups suggested as a broader start, smallest first.
+const BASES: [&str; 2] = ["@default", "@system-service"];
+
+pub fn main(args: Vec<OsString>) -> Result<()> {
+    let parsed = SPEC.parse(args)?;
+    if parsed.help {
+        print!("{HELP}");
+        return Ok(());
+    }
+    let Some(program) = parsed.command.first() else {
+        return Err(SPEC.usage("expected the command to record"));
+    };
+    let arch = input::require_native_arch()?;
+    let path = c_string(find_executable(program)?.as_os_str())?;
+    let argv = c_strings(&parsed.command)?;
+    let recording = ptrace::record(&path, &argv, arch)?;
+    let shown = parsed
+        .command
+        .iter()
+        .map(|a| shell_quote(&a.to_string_lossy()))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !recording.executed {
+        return Err(not_executed(&shown, recording.status));
+    }
+    let policy = policy(arch, &shown, &recording);
+    write_output(parsed.option("-o"), policy.as_bytes())?;
+    eprintln!("seccompc record: {}", summary(&shown, &recording));
+    Ok(())
+}
+
+/// The error for a command whose execve failed (the child exits with 127
+/// when the file does not exist, 126 otherwise, as shells do).
+fn not_executed(shown: &str, status: Option<Ending>) -> CliError {
+    let (why, code) = match status {
+        Some(Ending::Exited(127)) => ("no such file", 127),
+        Some(Ending::Exited(126)) => ("not executable, or permission denied", 126),
+        _ => ("it did not start", 1),
+    };
+    eprintln!("seccompc: cannot execute `{shown}`: {why}");
+    CliError::Exit(code)
+}
+
+/// `arg` as a POSIX shell word, quoted only where needed.
+fn shell_quote(arg: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c);
+    if !arg.is_empty() && arg.chars().all(plain) {
+        arg.to_owned()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
+}
+
+fn ending(r: &Recording) -> String {
+    match r.status {
+        Some(Ending::Exited(code)) => format!("exited with status {code}"),
+        Some(Ending::Signalled(sig)) => format!("was killed by signal {sig}"),
+        None => "ended".to_owned(),
+    }
+}
+
+/// `N distinct syscalls in M calls by K processes/threads`.
+fn counts(r: &Recording) -> String {
+    let tasks = match r.tasks.len() {
+        1 => "1 process".to_owned(),
+        n => format!("{n} processes and threads"),
+    };
+    format!(
+        "{} distinct syscalls in {} calls by {tasks}",
+        r.syscalls.len(),
+        r.syscalls.values().sum::<u64>()
+    )
+}
+
+fn summary(shown: &str, r: &Recording) -> String {
+    format!("`{shown}` {}; {}", ending(r), counts(r))
+}
+
+/// The policy text.
+pub fn policy(arch: Arch, shown: &str, r: &Recording) -> String {
+    let table = syscalls::table(arch);
+    let mut names: Vec<&str> = Vec::new();
+    let mut unnamed: Vec<u32> = Vec::new();
+    for &nr in r.syscalls.keys() {
+        match table.name(nr) {
+            Some(name) => names.push(name),
+            None => unnamed.push(nr),
+        }
+    }
+    names.sort_unstable();
+    let mut out = header(arch, shown, r, &names);
+    if !unnamed.is_empty() {
+        let list: Vec<String> = unnamed.iter().map(u32::to_string).collect();
+        let _ = writeln!(
+            out,
+            "// Numbers no {arch} table of ours knows (newer syscalls), which `unknown`\n// decides (errno(ENOSYS) unless set): {}",
+            list.join(", ")
+        );
+    }
+    if !r.other_abi.is_empty() {
+        let list: Vec<String> = r
+            .other_abi
+            .keys()
+            .map(|&(audit, nr)| format!("{nr} (arch {audit:#010x})"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "// Calls through another ABI, which every policy kills: {}",
+            list.join(", ")
+        );
+    }
+    let _ = writeln!(out, "\narch {arch};");
+    if names.contains(&"ptrace") {
+        out.push_str(
+            "// The command used ptrace: a tracer can rewrite a tracee's syscalls after\n// the filter passed them. Drop it unless the program really needs it.\nacknowledge ptrace;\n",
+        );
+    }
+    out.push_str(&keep(&names));
+    out
+}
+
+fn header(arch: Arch, shown: &str, r: &Recording, names: &[&str]) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = write!(
+        out,
+        "// Recorded by `seccompc record -- {shown}` on {arch}:\n\
+         // {}; the command {}.\n\
+         //\n\
+         // Allows exactly the syscalls seen, without conditions, and kills the\n\
+         // process on any other (the default deny action). One run shows only\n\
+         // the paths it took: errors, signals and other input may need more.\n\
+         // Calls the vDSO answers (clock_gettime, gettimeofday, time, getcpu)\n\
+         // are not seen; add them if the program reads the clock.\n",
+        counts(r),
+        ending(r),
+        shown = comment_safe(shown),
+    );
+    out.push_str(&base_suggestion(names));
+    out
+}
+
+/// Comment lines naming the smallest group that covers what was seen (a
+/// broader `base` that also covers paths this run missed).
+fn base_suggestion(names: &[&str]) -> String {
+    let mut out = String::from("//\n");
+    for group in BASES {
+        let members = groups::expand(group).unwrap_or_default();
+        let missing: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| !members.contains(n))
+            .collect();
+        if missing.is_empty() {
+            let _ = writeln!(
+                out,
+                "// A broader start that covers every syscall seen:\n// base {group};"
+            );
+            return out;
+        }
+        if group == "@system-service" {
+            let _ = writeln!(
+                out,
+                "// A broader start: `base {group};` covers {} of the {} syscalls seen;\n// the others would still need `keep`: {}",
+                names.len() - missing.len(),
+                names.len(),
+                missing.join(", ")
+            );
+        }
+    }
+    out
+}
+
+/// One `keep` statement, a commented line per topic group.
+fn keep(names: &[&str]) -> String {
+    let mut rest: Vec<&str> = names.to_vec();
+    let mut sections: Vec<(String, Vec<&str>)> = Vec::new();
+    for topic in TOPICS {
+        let (Some(group), Some(members)) = (groups::group(topic), groups::expand(topic)) else {
+            continue;
+        };
+        let (here, others): (Vec<&str>, Vec<&str>) = rest.iter().partition(|n| members.contains(n));
+        rest = others;
+        if !here.is_empty() {
+            sections.push((format!("{topic}: {}", group.description), here));
+        }
+    }
+    if !rest.is_empty() {
+        sections.push(("in none of the groups above".to_owned(), rest));
+    }
+    let mut out = String::from("keep\n");
+    let last = sections.len().saturating_sub(1);
+    for (i, (title, members)) in sections.iter().enumerate() {
+        let _ = writeln!(out, "    // {title}");
+        let end = if i == last { ";" } else { "," };
+        wrap(members, end, &mut out);
+    }
+    out
+}
+
+/// `    a, b, c` lines of at most 80 columns, the last ending in `end`.
+fn wrap(names: &[&str], end: &str, out: &mut String) {
+    let mut line = String::from("    ");
+    for (i, name) in names.iter().enumerate() {
+        let sep = if i + 1 == names.len() { end } else { "," };
+        if line.len() > 4 && line.len() + 1 + name.len() + sep.len() > 80 {
+            let _ = writeln!(out, "{}", line.trim_end());
+            line = String::from("    ");
+        }
+        if line.len() > 4 {
+            line.push(' ');
+        }
+        line.push_str(name);
+        line.push_str(sep);
+    }
+    let _ = writeln!(out, "{line}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn words_are_quoted_for_the_shell() {
+        assert_eq!(shell_quote("/bin/ls"), "/bin/ls");
+        assert_eq!(shell_quote("ls /tmp; echo"), "'ls /tmp; echo'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote(""), "''");
+    }
+
+    #[test]
+    fn a_recording_becomes_a_policy_that_compiles() {
+        let table = syscalls::table(Arch::X86_64);
+        let seen = ["read", "write", "exit_group", "openat", "mount", "brk"];
+        let recording = Recording {
+            syscalls: seen
+                .iter()
+                .map(|n| (table.number(n).unwrap(), 2))
+                .collect::<BTreeMap<_, _>>(),
+            tasks: [1].into(),
+            executed: true,
+            status: Some(Ending::Exited(0)),
+            ..Recording::default()
+        };
+        let text = policy(Arch::X86_64, "prog", &recording);
+        assert!(text.contains("\narch x86_64;\nkeep\n    // @default: System calls that are always permitted\n    brk, exit_group,\n"), "{text}");
+        assert!(text.contains("base @system-service;` covers 5 of the 6 syscalls seen;\n// the others would still need `keep`: mount\n"), "{text}");
+        assert!(text.ends_with("    mount;\n"), "{text}");
+        let c = seccomp_compiler::compile_str(&text).unwrap();
+        let allowed = &c.get(Arch::X86_64).unwrap().table.named;
+        assert_eq!(allowed.len(), seen.len());
+    }
+}

@@ -1,0 +1,286 @@
+//! `seccompc simulate`: one syscall through a program in the emulator,
+//! and for a policy through the reference evaluator too.
+
+use crate::args::{CliError, Result, Spec};
+use crate::input::{self, Compiled, Input};
+use crate::pretty::{Locator, Printer};
+use crate::syscalls::syscall_number;
+use seccomp_compiler::arch::X32_SYSCALL_BIT;
+use seccomp_compiler::bpf::{SeccompData, SockFilter};
+use seccomp_compiler::decide::{self, Lookup};
+use seccomp_compiler::tables::syscalls;
+use seccomp_compiler::{Action, Arch, emu};
+use std::ffi::OsString;
+use std::fmt::Write as _;
+
+pub const HELP: &str = "\
+seccompc simulate: what a program does with one syscall
+
+Usage: seccompc simulate FILE --arch ARCH SYSCALL [ARG...]
+
+Runs the program in seccompc's emulator (the kernel's classic-BPF semantics
+for seccomp_data) on SYSCALL with up to six arguments, as a process of ARCH
+would make it, and prints the action, the instructions executed and whether
+the kernel's constant-action cache would answer without running the filter.
+For a policy it also asks the reference evaluator, which reads the policy's
+statements directly, and shows the statement that decided; the two must
+agree (exit status 1 if they ever do not).
+
+Arguments:
+  FILE        a policy (compiled for ARCH first) or raw BPF; `-` reads
+              standard input
+  SYSCALL     a name (`openat`) or a number (`257`, `0x101`; x32 numbers
+              and unknown ones are allowed)
+  ARG         decimal, hex (0x), octal (0o) or binary (0b), negative values
+              as two's complement (`-100` is AT_FDCWD); missing ones are 0.
+              On 32-bit architectures (x86, arm) arguments are 32 bits.
+
+Options:
+  --arch ARCH      the architecture of the calling process
+  -h, --help       this help
+
+Example:
+  seccompc simulate service.policy --arch x86_64 openat -100 0 0
+";
+
+const SPEC: Spec = Spec {
+    command: "simulate",
+    options: &[&["--arch"]],
+    flags: &[],
+    command_after: None,
+};
+
+pub fn main(args: Vec<OsString>) -> Result<()> {
+    let parsed = SPEC.parse(args)?;
+    if parsed.help {
+        print!("{HELP}");
+        return Ok(());
+    }
+    let [path, syscall, call_args @ ..] = parsed.positionals.as_slice() else {
+        return Err(SPEC.usage("expected FILE and SYSCALL"));
+    };
+    let arch = input::required_arch(SPEC.command, parsed.option("--arch"))?;
+    if call_args.len() > 6 {
+        return Err(SPEC.usage(format!(
+            "a syscall has at most 6 arguments, {} given",
+            call_args.len()
+        )));
+    }
+    let nr = syscall_number(SPEC.command, arch, syscall)?;
+    let mut data = SeccompData {
+        nr,
+        arch: arch.audit_arch(),
+        ..SeccompData::default()
+    };
+    for (slot, text) in data.args.iter_mut().zip(call_args) {
+        *slot = parse_arg(arch, text)?;
+    }
+    let (prog, compiled) = match input::read_policy_or_bpf(path)? {
+        Input::Bpf { name, bytes } => (input::decode_bpf(&name, &bytes, arch)?, None),
+        Input::Policy(source) => {
+            let c = input::compile_for(source, arch)?;
+            (c.filters()?, Some(c))
+        }
+    };
+    let (report, action) = run(&prog, arch, &data, call_args.len())?;
+    print!("{report}");
+    match compiled {
+        Some(c) => compare(&c, &data, action),
+        None => Ok(()),
+    }
+}
+
+/// An argument as the kernel puts it in `seccomp_data.args`.
+fn parse_arg(arch: Arch, text: &str) -> Result<u64> {
+    let bits = arch.word_bits();
+    let value = parse_signed(text).ok_or_else(|| {
+        SPEC.usage(format!(
+            "argument `{text}` is not a number (decimal, 0x, 0o, 0b, optionally negative)"
+        ))
+    })?;
+    let min = -(1i128 << (bits - 1));
+    let max = (1i128 << bits) - 1;
+    if !(min..=max).contains(&value) {
+        return Err(SPEC.usage(format!(
+            "argument `{text}` does not fit a {bits}-bit register of {arch}"
+        )));
+    }
+    let mask = if bits == 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    };
+    // Two's complement, reduced to the register width: the cast keeps the
+    // low 64 bits on purpose.
+    Ok((value as u64) & mask)
+}
+
+/// `-0x10`, `255`, `0b101`, `0o17` (underscores allowed).
+pub fn parse_signed(text: &str) -> Option<i128> {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let digits = digits.replace('_', "");
+    let (radix, body) = match digits.get(..2) {
+        Some("0x" | "0X") => (16, &digits[2..]),
+        Some("0o" | "0O") => (8, &digits[2..]),
+        Some("0b" | "0B") => (2, &digits[2..]),
+        _ => (10, digits.as_str()),
+    };
+    if body.is_empty() || body.starts_with(['+', '-']) {
+        return None;
+    }
+    let magnitude = u64::from_str_radix(body, radix).ok()?;
+    let value = i128::from(magnitude);
+    Some(if negative { -value } else { value })
+}
+
+/// Runs the program and describes the run.
+fn run(
+    prog: &[SockFilter],
+    arch: Arch,
+    data: &SeccompData,
+    shown_args: usize,
+) -> Result<(String, Action)> {
+    let (exec, path) = emu::trace(prog, data, arch.is_big_endian())
+        .map_err(|e| CliError::failed(format!("the program cannot run: {e}")))?;
+    let action = Action::from_ret(exec.ret);
+    let name = match syscalls::table(arch).name(data.nr) {
+        Some(name) => name.to_owned(),
+        None if arch.has_x32_abi() && data.nr & X32_SYSCALL_BIT != 0 => {
+            format!("x32 syscall {}", data.nr & !X32_SYSCALL_BIT)
+        }
+        None => format!("syscall {}", data.nr),
+    };
+    let args: Vec<String> = data.args[..shown_args]
+        .iter()
+        .map(|&a| {
+            if a < 0x1000 {
+                a.to_string()
+            } else {
+                format!("{a:#x}")
+            }
+        })
+        .collect();
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = writeln!(
+        out,
+        "{name}({}) on {arch}: nr {}, arch {:#010x}",
+        args.join(", "),
+        data.nr,
+        data.arch
+    );
+    let _ = writeln!(out, "action: {action} ({:#010x})", exec.ret);
+    let listing = emu::disasm_for(prog, arch.is_big_endian());
+    let lines: Vec<&str> = listing.lines().skip(2).collect();
+    let _ = writeln!(out, "{} instructions executed:", exec.steps);
+    for pc in path {
+        let _ = writeln!(out, "{}", lines.get(pc).copied().unwrap_or("?"));
+    }
+    let cache = emu::cache_coverage(prog, arch, [data.nr]);
+    let _ = writeln!(
+        out,
+        "kernel cache: {}",
+        if cache.is_complete() {
+            "answers this call (always allowed) without running the filter (Linux 5.11+)"
+        } else {
+            "the filter runs (the kernel's cache answers only syscalls that are always allowed)"
+        }
+    );
+    Ok((out, action))
+}
+
+/// The reference evaluator's verdict and where it comes from; an error if
+/// it differs from the program's.
+fn compare(c: &Compiled, data: &SeccompData, emulated: Action) -> Result<()> {
+    let syms = |_| 0;
+    let reference = decide::eval(&c.output.resolved, data, &syms);
+    let locator = Locator {
+        source: &c.source,
+        policy: &c.policy,
+    };
+    println!(
+        "reference evaluator: {reference}, {}",
+        decided_by(c, &locator, data)
+    );
+    if reference == emulated {
+        println!("the program and the policy agree");
+        Ok(())
+    } else {
+        Err(CliError::failed(format!(
+            "the program returns {emulated} but the policy says {reference}: this is a compiler bug, please report it with the policy"
+        )))
+    }
+}
+
+/// Which statement or setting decides `data`.
+fn decided_by(c: &Compiled, locator: &Locator, data: &SeccompData) -> String {
+    let table = &c.output.table;
+    let symbol = |id: usize| c.symbol_text(id);
+    if data.arch != c.arch.audit_arch() {
+        return "another architecture's call: always killed".to_owned();
+    }
+    match table.lookup(data.nr) {
+        Lookup::OtherAbi => "a call through another ABI (x32): always killed".to_owned(),
+        Lookup::Unknown(o) => format!(
+            "a number {}'s table does not know, decided by {}",
+            c.arch,
+            locator.origin(o.origin)
+        ),
+        Lookup::Default(o) => format!(
+            "no statement names it, decided by {}",
+            locator.origin(o.origin)
+        ),
+        Lookup::Named(d) => {
+            let origin = d
+                .arms
+                .iter()
+                .find(|a| a.cond.holds(&data.args, &|_| 0))
+                .map_or(d.otherwise.origin, |a| a.origin);
+            let name = syscalls::table(c.arch).name(data.nr).unwrap_or("?");
+            let printer = Printer {
+                arch: c.arch,
+                syscall: name,
+                symbol: &symbol,
+            };
+            format!(
+                "decided by {}: {name} gets {}",
+                locator.origin(origin),
+                printer.decision(d)
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_every_base() {
+        assert_eq!(parse_signed("255"), Some(255));
+        assert_eq!(parse_signed("-100"), Some(-100));
+        assert_eq!(parse_signed("0x1_00"), Some(256));
+        assert_eq!(parse_signed("0o17"), Some(15));
+        assert_eq!(parse_signed("-0b11"), Some(-3));
+        assert_eq!(parse_signed("--1"), None);
+        assert_eq!(parse_signed("0x"), None);
+        assert_eq!(parse_signed("x"), None);
+    }
+
+    #[test]
+    fn arguments_take_the_register_width() {
+        assert_eq!(
+            parse_arg(Arch::X86_64, "-100").unwrap(),
+            0xffff_ffff_ffff_ff9c
+        );
+        assert_eq!(parse_arg(Arch::X86, "-100").unwrap(), 0xffff_ff9c);
+        assert!(parse_arg(Arch::X86, "0x1_0000_0000").is_err());
+        assert_eq!(
+            parse_arg(Arch::X86_64, "0xffffffffffffffff").unwrap(),
+            u64::MAX
+        );
+    }
+}

@@ -1,0 +1,208 @@
+//! `seccompc syscalls`: the kernel's syscall tables, like
+//! `firejail --debug-syscalls`, and one syscall's parameters.
+
+use crate::args::{CliError, Result, Spec};
+use crate::input;
+use crate::simulate::parse_signed;
+use seccomp_compiler::Arch;
+use seccomp_compiler::diag::nearest;
+use seccomp_compiler::tables::params::{self, ParamSlot};
+use seccomp_compiler::tables::{groups, syscalls};
+use std::ffi::OsString;
+use std::fmt::Write as _;
+
+pub const HELP: &str = "\
+seccompc syscalls: syscall names, numbers and parameters
+
+Usage: seccompc syscalls [--arch ARCH] [NAME_OR_NUMBER]
+
+Without NAME_OR_NUMBER: with --arch, that architecture's table, number and
+name per line (like `firejail --debug-syscalls`); without, every name with
+its number on each architecture (`-` where it does not exist).
+
+With a NAME: its number on every architecture, its parameters on ARCH
+(default: the running architecture) as the kernel declares them (name,
+C type, argument slot and the width a condition compares: 32-bit types
+compare the low half only), and the groups that include it. A NUMBER is
+looked up in ARCH's table first.
+
+The numbers come from the `syscalls` crate (Linux's syscall tables), the
+parameters from Linux 6.12's include/linux/syscalls.h and SYSCALL_DEFINE
+lines.
+
+Options:
+  --arch ARCH      x86_64, x86, aarch64, arm, riscv64, s390x, powerpc64le,
+                   loongarch64 (aliases such as amd64, arm64 are accepted)
+  -h, --help       this help
+";
+
+const SPEC: Spec = Spec {
+    command: "syscalls",
+    options: &[&["--arch"]],
+    flags: &[],
+    command_after: None,
+};
+
+pub fn main(args: Vec<OsString>) -> Result<()> {
+    let parsed = SPEC.parse(args)?;
+    if parsed.help {
+        print!("{HELP}");
+        return Ok(());
+    }
+    let arch = parsed
+        .option("--arch")
+        .map(|a| input::parse_arch(SPEC.command, a))
+        .transpose()?;
+    let text = match parsed.positionals.as_slice() {
+        [] => match arch {
+            Some(arch) => table(arch),
+            None => matrix(),
+        },
+        [what] => {
+            let arch = match arch {
+                Some(a) => a,
+                None => input::require_native_arch()?,
+            };
+            let name = match parse_signed(what) {
+                Some(nr) => name_of(arch, nr)?,
+                None => known_name(what)?,
+            };
+            describe(name, arch)
+        }
+        _ => return Err(SPEC.usage("expected at most one NAME_OR_NUMBER")),
+    };
+    print!("{text}");
+    Ok(())
+}
+
+/// The number of a syscall given by name or number on `arch`.
+pub fn syscall_number(command: &'static str, arch: Arch, text: &str) -> Result<u32> {
+    if let Some(nr) = parse_signed(text) {
+        return u32::try_from(nr).map_err(|_| {
+            CliError::usage(command, format!("syscall number `{text}` is not a u32"))
+        });
+    }
+    let name = known_name(text)?;
+    syscalls::table(arch)
+        .number(name)
+        .ok_or_else(|| CliError::failed(format!("`{name}` is not a syscall on {arch}")))
+}
+
+/// `text` if some architecture knows it, else an error with the nearest name.
+fn known_name(text: &str) -> Result<&'static str> {
+    let all = syscalls::all_names();
+    if let Some(&name) = all.get(text) {
+        return Ok(name);
+    }
+    let hint = nearest(text, all.iter().copied())
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default();
+    Err(CliError::failed(format!(
+        "no architecture has a syscall named `{text}`{hint}"
+    )))
+}
+
+fn name_of(arch: Arch, nr: i128) -> Result<&'static str> {
+    u32::try_from(nr)
+        .ok()
+        .and_then(|nr| syscalls::table(arch).name(nr))
+        .ok_or_else(|| CliError::failed(format!("no syscall has number {nr} on {arch}")))
+}
+
+/// One architecture's table, by number.
+fn table(arch: Arch) -> String {
+    let entries = syscalls::table(arch).entries();
+    let width = entries
+        .last()
+        .map_or(1, |&(nr, _)| nr.to_string().len())
+        .max(2);
+    let mut out = format!("{:>width$}  SYSCALL ({arch})\n", "NR");
+    for &(nr, name) in entries {
+        // Writing to a String cannot fail.
+        let _ = writeln!(out, "{nr:>width$}  {name}");
+    }
+    out
+}
+
+/// Every name, with its number on each architecture.
+fn matrix() -> String {
+    let names = syscalls::all_names();
+    let width = names.iter().map(|n| n.len()).max().unwrap_or(7);
+    let mut out = format!("{:<width$}", "SYSCALL");
+    for arch in Arch::ALL {
+        let _ = write!(out, " {:>w$}", arch.name(), w = column(arch));
+    }
+    out.push('\n');
+    for name in names {
+        let _ = write!(out, "{name:<width$}");
+        for arch in Arch::ALL {
+            let nr = syscalls::table(arch)
+                .number(name)
+                .map_or_else(|| "-".to_owned(), |nr| nr.to_string());
+            let _ = write!(out, " {nr:>w$}", w = column(arch));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn column(arch: Arch) -> usize {
+    arch.name().len().max(4)
+}
+
+/// A syscall's numbers, its parameters on `arch` and its groups.
+fn describe(name: &str, arch: Arch) -> String {
+    let mut out = format!("{name}\n");
+    for a in Arch::ALL {
+        let nr = syscalls::table(a)
+            .number(name)
+            .map_or_else(|| "-".to_owned(), |nr| nr.to_string());
+        let _ = writeln!(out, "  {:<12} {nr:>4}", a.name());
+    }
+    out.push_str(&parameters(name, arch));
+    let in_groups: Vec<&str> = groups::GROUPS
+        .iter()
+        .filter(|g| groups::expand(g.name).is_some_and(|m| m.contains(&name)))
+        .map(|g| g.name)
+        .collect();
+    if in_groups.is_empty() {
+        out.push_str("groups: none\n");
+    } else {
+        let _ = writeln!(out, "groups: {}", in_groups.join(", "));
+    }
+    out
+}
+
+fn parameters(name: &str, arch: Arch) -> String {
+    if syscalls::table(arch).number(name).is_none() {
+        return format!("not a syscall on {arch}\n");
+    }
+    let Some(list) = params::params(arch, name) else {
+        return format!(
+            "parameters on {arch}: no prototype known; conditions can use arg0..arg5 ({} bits)\n",
+            arch.word_bits()
+        );
+    };
+    let origin = params::origin(arch, name).unwrap_or("?");
+    if list.is_empty() {
+        return format!("parameters on {arch}: none ({origin})\n");
+    }
+    let mut out = format!("parameters on {arch} ({origin}):\n");
+    let w_name = list.iter().map(|p| p.name.len()).max().unwrap_or(0);
+    let w_type = list.iter().map(|p| p.ctype.len()).max().unwrap_or(0);
+    for p in list {
+        let (slot, width) = match p.slot {
+            ParamSlot::Arg { index, bits } => (format!("arg{index}"), format!("{bits} bits")),
+            ParamSlot::Split => (
+                "split".to_owned(),
+                "64 bits in two registers: cannot be compared".to_owned(),
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "  {slot:<5} {:<w_name$}  {:<w_type$}  {width}",
+            p.name, p.ctype
+        );
+    }
+    out
+}

@@ -1,0 +1,73 @@
+//! `seccompc import`: the command around the importers of
+//! `seccomp_compiler::import` (their own tests cover each format).
+
+mod common;
+
+use common::{file, scratch, seccompc};
+
+const OCI: &str = r#"{
+  "defaultAction": "SCMP_ACT_ERRNO",
+  "defaultErrnoRet": 1,
+  "architectures": ["SCMP_ARCH_X86_64"],
+  "syscalls": [
+    { "names": ["read", "write", "exit_group", "execve"], "action": "SCMP_ACT_ALLOW" },
+    { "names": ["personality"], "action": "SCMP_ACT_ALLOW",
+      "args": [{ "index": 0, "value": 8, "op": "SCMP_CMP_EQ" }] }
+  ]
+}"#;
+
+#[test]
+fn an_oci_profile_becomes_a_policy_that_behaves_like_it() {
+    let dir = scratch("import");
+    let json = file(&dir, "profile.json", OCI);
+    let out = dir.join("profile.policy");
+    let out = out.to_str().unwrap();
+    let imported = seccompc(&["import", "--from", "oci", &json, "-o", out]);
+    assert_eq!(imported.status, 0, "{}", imported.stderr);
+    let policy = std::fs::read_to_string(out).unwrap();
+    assert!(policy.starts_with("// "), "{policy}");
+    let action = |call: &[&str]| {
+        let mut args = vec!["simulate", out, "--arch", "x86_64"];
+        args.extend(call);
+        let text = seccompc(&args).ok();
+        assert!(
+            text.ends_with("the program and the policy agree\n"),
+            "{text}"
+        );
+        text.lines()
+            .find_map(|l| l.strip_prefix("action: "))
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(action(&["write", "1"]), "allow");
+    assert_eq!(action(&["personality", "8"]), "allow");
+    assert_eq!(action(&["personality", "9"]), "errno(EPERM)");
+    assert_eq!(action(&["getpid"]), "errno(EPERM)");
+    // Standard output when there is no -o.
+    let printed = seccompc(&["import", "--from", "oci", &json]).ok();
+    assert_eq!(printed, policy);
+}
+
+#[test]
+fn import_mistakes() {
+    let dir = scratch("import-errors");
+    let json = file(&dir, "profile.json", OCI);
+    let no_format = seccompc(&["import", &json]);
+    assert_eq!(no_format.status, 2);
+    assert!(no_format.stderr.contains("missing `--from FORMAT`"));
+    let bad_format = seccompc(&["import", "--from", "docker", &json]);
+    assert_eq!(bad_format.status, 2);
+    let bad_kernel = seccompc(&["import", "--from", "oci", "--kernel", "six", &json]);
+    assert_eq!(bad_kernel.status, 2);
+    let broken = file(&dir, "broken.json", "{ \"defaultAction\": ");
+    let out = seccompc(&["import", "--from", "oci", &broken]);
+    assert_eq!(out.status, 1);
+    assert!(
+        out.stderr.starts_with(&format!("error: {broken}:")),
+        "{}",
+        out.stderr
+    );
+}

@@ -1,0 +1,344 @@
+//! Importers: policies written for other tools, turned into policy text in
+//! our language (DESIGN.md section 6, issue 4), and an exporter to OCI JSON.
+//!
+//! Every importer produces text that reads like a hand-written policy (one
+//! statement per rule group of the source, comments naming the source rule
+//! and every choice the import made) and checks that it compiles before
+//! returning it. What the source means is kept exactly where our language
+//! can say it; where the source's tool gives an ambiguous or order-dependent
+//! meaning, the import refuses with a message rather than guess.
+//!
+//! | format | module | semantics taken from |
+//! | --- | --- | --- |
+//! | OCI JSON (Docker, Podman) | [`oci`] | libseccomp 2.5 (`seccomp_rule_add(3)`, checked against the library), runc/moby's profile loader |
+//! | seccompiler JSON (Firecracker) | [`seccompiler`] | rust-vmm/seccompiler `src/frontend/json.rs`, `src/backend/condition.rs` |
+//! | firejail profile lines | [`firejail`] | firejail `src/fseccomp/seccomp.c`, firejail(1) |
+//! | systemd unit lines | [`systemd`] | systemd.exec(5) "SYSTEM CALL FILTERING" |
+//! | minijail policy files | [`minijail`] | minijail0(5), minijail `tools/parser.py` |
+
+mod cond;
+pub mod export;
+pub mod firejail;
+mod json;
+pub mod minijail;
+pub mod oci;
+pub mod seccompiler;
+pub mod systemd;
+mod text;
+
+pub use export::{ExportError, ExportOptions, Exported, export_oci};
+pub use oci::DOCKER_DEFAULT_CAPS;
+
+use crate::arch::Arch;
+use crate::span::Source;
+use crate::{check, decide, parse, resolve};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+/// The source formats `seccompc import --from` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// OCI runtime-spec seccomp JSON, as Docker and Podman ship it.
+    Oci,
+    /// seccompiler JSON, as Firecracker ships it.
+    Seccompiler,
+    /// firejail profile lines (`seccomp`, `seccomp.drop`, ...).
+    Firejail,
+    /// systemd unit lines (`SystemCallFilter=`, ...).
+    Systemd,
+    /// minijail policy files.
+    Minijail,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Oci,
+        Format::Seccompiler,
+        Format::Firejail,
+        Format::Systemd,
+        Format::Minijail,
+    ];
+
+    /// The name used on the command line (`--from oci`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Format::Oci => "oci",
+            Format::Seccompiler => "seccompiler",
+            Format::Firejail => "firejail",
+            Format::Systemd => "systemd",
+            Format::Minijail => "minijail",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// Choices the source leaves to whoever loads it.
+#[derive(Clone, Debug, Default)]
+pub struct ImportOptions {
+    /// seccompiler: which named filter (`--filter NAME`); needed when the
+    /// file has more than one.
+    pub filter: Option<String>,
+    /// OCI: the container's capabilities, for `includes`/`excludes.caps`
+    /// (`--caps CAP_SYS_ADMIN,...`). `None`: Docker's default set
+    /// ([`DOCKER_DEFAULT_CAPS`]), i.e. a container started without
+    /// `--cap-add`.
+    pub caps: Option<Vec<String>>,
+    /// OCI: the kernel version for `minKernel` (`--kernel 6.1`). `None`: a
+    /// current kernel, which meets every `minKernel`.
+    pub kernel: Option<(u32, u32)>,
+    /// The architectures to compile for. `None`: the ones the source names
+    /// (OCI `architectures`/`archMap`; seccompiler and minijail: the one in
+    /// the file name or `constants.json`); firejail and systemd lines name
+    /// none, so all.
+    pub arches: Option<Vec<Arch>>,
+    /// Keep the source's comparison widths bit for bit (`argN:u64`,
+    /// `argN:u32`) instead of the kernel-exact width of each parameter.
+    pub exact_width: bool,
+    /// minijail: directories searched for `@include`d files (by their path
+    /// relative to the directory, then by file name).
+    pub include_dirs: Vec<PathBuf>,
+    /// minijail: named constants (e.g. crosvm's `constants.json`, read with
+    /// [`minijail::constants_from_json`]); used before the built-in ones.
+    pub constants: BTreeMap<String, u64>,
+}
+
+/// An imported policy.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    /// Policy text in our language; compiles with [`crate::compile_str`].
+    pub policy: String,
+    /// What the import left out or changed, one sentence each.
+    pub warnings: Vec<String>,
+}
+
+/// Why a source could not be imported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError {
+    /// `file:line:col` and, for JSON, the path (`syscalls[3].args[0]`).
+    pub location: String,
+    pub message: String,
+    pub help: Vec<String>,
+}
+
+impl ImportError {
+    pub(crate) fn new(location: impl Into<String>, message: impl Into<String>) -> ImportError {
+        ImportError {
+            location: location.into(),
+            message: message.into(),
+            help: Vec::new(),
+        }
+    }
+
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> ImportError {
+        self.help.push(help.into());
+        self
+    }
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)?;
+        for h in &self.help {
+            write!(f, "\nhelp: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Imports `text` (the contents of `source_name`) written in `format`.
+pub fn import(
+    format: Format,
+    source_name: &str,
+    text: &str,
+    opts: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    match format {
+        Format::Oci => oci::import(source_name, text, opts),
+        Format::Seccompiler => seccompiler::import(source_name, text, opts),
+        Format::Firejail => firejail::import(source_name, text, opts),
+        Format::Systemd => systemd::import(source_name, text, opts),
+        Format::Minijail => minijail::import(source_name, text, opts),
+    }
+}
+
+/// `name:line:col` of byte `offset` in `text`.
+pub(crate) fn location(source_name: &str, text: &str, offset: usize) -> String {
+    let lc = Source::new(source_name, text).line_col(offset);
+    format!("{source_name}:{}:{}", lc.line, lc.col)
+}
+
+/// An importer's result before the last step: the policy's parts, and why
+/// the source accepts each risk a lint would report.
+pub(crate) struct Draft {
+    /// Comment lines describing the source and the import's choices.
+    pub header: Vec<String>,
+    /// `deny`, `default`, `unknown`, `arch` statements, with comments.
+    pub settings: text::PolicyText,
+    /// `base`/`keep`/`drop` statements.
+    pub body: text::PolicyText,
+    /// Lint name -> why the source accepts it (used if the lint fires).
+    pub ack_reasons: BTreeMap<&'static str, String>,
+    pub warnings: Vec<String>,
+}
+
+impl Draft {
+    pub fn new() -> Draft {
+        Draft {
+            header: Vec::new(),
+            settings: text::PolicyText::new(),
+            body: text::PolicyText::new(),
+            ack_reasons: BTreeMap::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Adds the `acknowledge` lines the policy needs, assembles the text
+    /// and checks that it compiles.
+    pub fn finish(self, source_name: &str) -> Result<Imported, ImportError> {
+        let mut head = text::PolicyText::new();
+        for line in &self.header {
+            head.comment(line);
+        }
+        let settings = self.settings.finish();
+        let body = self.body.finish();
+        let draft = format!("{settings}{body}");
+        let mut acks = text::PolicyText::new();
+        for lint in needed_acknowledgements(&draft) {
+            let reason = self
+                .ack_reasons
+                .get(lint)
+                .cloned()
+                .unwrap_or_else(|| format!("the source allows what the `{lint}` lint reports"));
+            acks.comment(&reason);
+            acks.line(&format!("acknowledge {lint};"));
+        }
+        let policy = format!("{}{settings}{}\n{body}", head.finish(), acks.finish());
+        check_compiles(source_name, &policy)?;
+        Ok(Imported {
+            policy,
+            warnings: self.warnings,
+        })
+    }
+}
+
+/// The lints (`acknowledge NAME`) whose risk the policy text takes: each
+/// one that still fires when every other lint is acknowledged.
+fn needed_acknowledgements(text: &str) -> Vec<&'static str> {
+    if !lints_fire(text) {
+        return Vec::new();
+    }
+    resolve::LINTS
+        .into_iter()
+        .filter(|&lint| {
+            let others: Vec<&str> = resolve::LINTS.into_iter().filter(|&l| l != lint).collect();
+            lints_fire(&format!("{text}\nacknowledge {};\n", others.join(", ")))
+        })
+        .collect()
+}
+
+/// Whether some lint reports a problem on some architecture (problems of
+/// other kinds are left to the final compilation to report).
+fn lints_fire(text: &str) -> bool {
+    let Ok(policy) = parse::parse_str(text) else {
+        return false;
+    };
+    if resolve::check_names(&policy).is_err() {
+        return false;
+    }
+    resolve::selected_arches(&policy).into_iter().any(|arch| {
+        resolve::resolve(&policy, arch)
+            .is_ok_and(|rp| !check::lints(&policy, &decide::decide(&rp)).is_empty())
+    })
+}
+
+/// Compiles the imported text; a failure is a bug of the import or a
+/// source our language cannot express, reported with the diagnostics.
+fn check_compiles(source_name: &str, policy: &str) -> Result<(), ImportError> {
+    let diags = match crate::compile_str(policy) {
+        Ok(c) => c
+            .arches
+            .into_iter()
+            .filter_map(|a| a.outcome.err())
+            .flatten()
+            .collect(),
+        Err(diags) => diags,
+    };
+    if diags.is_empty() {
+        return Ok(());
+    }
+    let src = Source::new("<imported policy>", policy);
+    let rendered: Vec<String> = diags.iter().map(|d| d.render(&src)).collect();
+    Err(ImportError::new(
+        source_name,
+        format!(
+            "the imported policy does not compile:\n{}",
+            rendered.join("\n")
+        ),
+    ))
+}
+
+/// Helpers for the importers' tests: what a policy text does with a call.
+#[cfg(test)]
+pub(crate) mod testutil {
+    use crate::action::Action;
+    use crate::arch::Arch;
+    use crate::bpf::SeccompData;
+    use crate::tables::syscalls;
+
+    /// The reference evaluator's verdict for `name(args...)` on `arch`.
+    pub fn verdict(policy: &str, arch: Arch, name: &str, args: &[u64]) -> Action {
+        let c = crate::compile_str(policy).unwrap_or_else(|d| panic!("{d:?}\n{policy}"));
+        let out = c.get(arch).unwrap_or_else(|| panic!("no {arch} program"));
+        let mut a = [0u64; 6];
+        a[..args.len()].copy_from_slice(args);
+        let data = SeccompData {
+            nr: syscalls::table(arch).number(name).unwrap_or_else(|| panic!("{name} on {arch}")),
+            arch: arch.audit_arch(),
+            instruction_pointer: 0,
+            args: a,
+        };
+        crate::decide::eval(&out.resolved, &data, &|_| 0)
+    }
+
+    pub fn corpus(name: &str) -> String {
+        let path = format!("{}/tests/corpus/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_round_trip() {
+        for f in Format::ALL {
+            assert_eq!(Format::from_name(f.name()), Some(f));
+        }
+        assert_eq!(Format::from_name("docker"), None);
+    }
+
+    #[test]
+    fn acknowledgements_are_found_exactly() {
+        assert!(needed_acknowledgements("default allow; drop mount, ptrace;").is_empty());
+        assert_eq!(needed_acknowledgements("keep ptrace, exit_group;"), ["ptrace"]);
+        assert_eq!(needed_acknowledgements("default allow;"), ["ptrace"]);
+        assert_eq!(
+            needed_acknowledgements("keep clone(clone_flags == 0), clone3, ptrace;"),
+            ["ptrace", "clone3"]
+        );
+    }
+
+    #[test]
+    fn errors_show_location_and_help() {
+        let e = ImportError::new("a.json:3:4", "bad").with_help("fix it");
+        assert_eq!(e.to_string(), "a.json:3:4: bad\nhelp: fix it");
+        assert_eq!(location("f", "ab\ncd", 4), "f:2:2");
+    }
+}

@@ -1,0 +1,1262 @@
+//! OCI runtime-spec seccomp JSON, as Docker (moby/profiles) and Podman
+//! (containers/common) write it, with the meaning libseccomp 2.5 gives it
+//! when a runtime (runc, crun) loads it.
+//!
+//! Which rules apply (moby's `profiles/seccomp` loader): a rule applies when
+//! every capability in `includes.caps` is in the container's set and none
+//! in `excludes.caps` is, when `includes.minKernel` is met and
+//! `excludes.minKernel` is not, and when the host architecture is in
+//! `includes.arches` (if given) and not in `excludes.arches`. The host
+//! architecture is the main architecture of the `archMap` entry an
+//! architecture belongs to: a 32-bit x86 process on an x86_64 host gets the
+//! rules for `amd64`, as Docker gives them.
+//!
+//! How libseccomp combines rules for one syscall (checked against
+//! libseccomp 2.5.4 with `seccomp_export_pfc` and on the kernel):
+//! - a rule whose action is the default action is refused (`EACCES`);
+//!   runtimes skip it;
+//! - several `args` in one rule must all hold (AND); two on the same
+//!   argument are refused (`EINVAL`), and so the whole profile;
+//! - several rules with one action: any may match (OR); a rule without
+//!   `args` makes the syscall unconditional;
+//! - the first rule without `args` decides the syscall alone: rules with
+//!   conditions or other actions, before or after it, are dropped;
+//! - rules with different actions and conditions: each action applies when
+//!   its conditions hold, provided no input satisfies two of them. Where
+//!   they overlap, libseccomp's result depends on the order of its decision
+//!   tree (e.g. `== 10` loses to `!= 16` but `== 40` wins over it, and of
+//!   `a0 == 1` and `a0 == 1 && a1 == 2` the later-added one is dropped). The
+//!   import accepts the one overlap real profiles use (Podman's `socket`
+//!   rules), `argN == V` against `argN != W` with V > W, where the `==` rule
+//!   wins, and refuses the others;
+//! - comparisons cover all 64 bits on 64-bit architectures (both words,
+//!   ordering comparisons included) and the low 32 bits on 32-bit ones;
+//! - numbers with no rule, unknown ones included, get the default action.
+
+use super::cond::{self, ArgRef, Cmp, Conj, Renderer, SourceWidth};
+use super::json::{self, Node, Value};
+use super::text::{Item, PolicyText};
+use super::{Draft, ImportError, ImportOptions, Imported};
+use crate::action::Action;
+use crate::arch::Arch;
+use crate::ast::CmpOp;
+use crate::tables::{errno, params, syscalls};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The capabilities of a container started by Docker without `--cap-add`
+/// (moby `oci/caps/defaults.go`), the default for `includes.caps`.
+pub const DOCKER_DEFAULT_CAPS: [&str; 14] = [
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_FSETID",
+    "CAP_FOWNER",
+    "CAP_MKNOD",
+    "CAP_NET_RAW",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETFCAP",
+    "CAP_SETPCAP",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_SYS_CHROOT",
+    "CAP_KILL",
+    "CAP_AUDIT_WRITE",
+];
+
+/// A profile as read.
+struct Profile {
+    default: Action,
+    default_src: String,
+    /// (architecture, its host), in profile order.
+    arches: Vec<(Arch, Arch)>,
+    /// `SCMP_ARCH_*` names we do not compile for.
+    unsupported: Vec<String>,
+    rules: Vec<Rule>,
+}
+
+struct Rule {
+    /// 1-based position in `syscalls`, as comments show it.
+    number: usize,
+    path: String,
+    offset: usize,
+    names: Vec<String>,
+    action: Action,
+    action_src: String,
+    args: Vec<Arg>,
+    comment: String,
+    includes: Filter,
+    excludes: Filter,
+}
+
+#[derive(Default)]
+struct Filter {
+    caps: Vec<String>,
+    arches: Vec<String>,
+    min_kernel: Option<(u32, u32)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    Ne,
+    Lt,
+    Le,
+    Eq,
+    Ge,
+    Gt,
+    MaskedEq,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Arg {
+    index: u8,
+    value: u64,
+    value_two: u64,
+    op: Op,
+}
+
+impl Arg {
+    fn cmp(self) -> Cmp {
+        let (mask, op, value) = match self.op {
+            Op::MaskedEq => (Some(self.value), CmpOp::Eq, self.value_two),
+            Op::Ne => (None, CmpOp::Ne, self.value),
+            Op::Lt => (None, CmpOp::Lt, self.value),
+            Op::Le => (None, CmpOp::Le, self.value),
+            Op::Eq => (None, CmpOp::Eq, self.value),
+            Op::Ge => (None, CmpOp::Ge, self.value),
+            Op::Gt => (None, CmpOp::Gt, self.value),
+        };
+        Cmp {
+            arg: ArgRef::Index(self.index),
+            width: SourceWidth::Bits64,
+            mask,
+            op,
+            value,
+        }
+    }
+}
+
+/// Reads JSON values with locations for errors.
+struct Reader<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl Reader<'_> {
+    fn err(&self, node: &Node, path: &str, message: impl Into<String>) -> ImportError {
+        ImportError::new(
+            format!("{} ({path})", super::location(self.name, self.text, node.offset)),
+            message,
+        )
+    }
+
+    fn str<'n>(&self, node: &'n Node, path: &str) -> Result<&'n str, ImportError> {
+        node.as_str().ok_or_else(|| {
+            self.err(node, path, format!("expected a string, found {}", node.value.kind()))
+        })
+    }
+
+    fn u64(&self, node: &Node, path: &str) -> Result<u64, ImportError> {
+        node.as_u64().ok_or_else(|| {
+            self.err(
+                node,
+                path,
+                format!(
+                    "expected an unsigned 64-bit integer, found {}",
+                    describe(&node.value)
+                ),
+            )
+        })
+    }
+
+    fn array<'n>(&self, node: &'n Node, path: &str) -> Result<&'n [Node], ImportError> {
+        if node.is_null() {
+            return Ok(&[]);
+        }
+        node.as_array().ok_or_else(|| {
+            self.err(node, path, format!("expected an array, found {}", node.value.kind()))
+        })
+    }
+
+    fn strings(&self, node: Option<&Node>, path: &str) -> Result<Vec<String>, ImportError> {
+        let Some(node) = node else {
+            return Ok(Vec::new());
+        };
+        self.array(node, path)?
+            .iter()
+            .enumerate()
+            .map(|(i, n)| self.str(n, &format!("{path}[{i}]")).map(str::to_owned))
+            .collect()
+    }
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Int(i) => format!("{i}"),
+        Value::Float(f) => format!("{f}"),
+        other => other.kind().to_owned(),
+    }
+}
+
+pub(super) fn import(
+    source_name: &str,
+    text: &str,
+    opts: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    let root = json::parse(text).map_err(|e| {
+        ImportError::new(super::location(source_name, text, e.offset), e.message)
+    })?;
+    let r = Reader {
+        name: source_name,
+        text,
+    };
+    let mut warnings = Vec::new();
+    let profile = read_profile(&r, &root, &mut warnings)?;
+    let ctx = Context::new(&profile, opts)?;
+    let mut draft = Draft::new();
+    draft.warnings = warnings;
+    Importer {
+        profile: &profile,
+        ctx: &ctx,
+        opts,
+        draft: &mut draft,
+    }
+    .run(source_name)?;
+    draft.finish(source_name)
+}
+
+fn read_profile(r: &Reader, root: &Node, warnings: &mut Vec<String>) -> Result<Profile, ImportError> {
+    let Some(members) = root.as_object() else {
+        return Err(r.err(root, "$", "expected a JSON object (an OCI `linux.seccomp` section)"));
+    };
+    const KNOWN: [&str; 8] = [
+        "defaultAction",
+        "defaultErrnoRet",
+        "defaultErrno",
+        "architectures",
+        "archMap",
+        "syscalls",
+        "flags",
+        "listenerPath",
+    ];
+    for (k, _) in members {
+        if !KNOWN.contains(&k.as_str()) {
+            warnings.push(format!("unknown top-level key `{k}` ignored"));
+        }
+    }
+    for key in ["flags", "listenerPath"] {
+        if root.get(key).is_some_and(|n| !n.is_null()) {
+            warnings.push(format!(
+                "`{key}` concerns how a runtime installs the filter, not what it decides; ignored"
+            ));
+        }
+    }
+    let default_node = root
+        .get("defaultAction")
+        .ok_or_else(|| r.err(root, "$", "missing `defaultAction`"))?;
+    let default_src = r.str(default_node, "defaultAction")?.to_owned();
+    let default_ret = match root.get("defaultErrnoRet") {
+        Some(n) if !n.is_null() => Some(r.u64(n, "defaultErrnoRet")?),
+        _ => None,
+    };
+    let default = action(r, default_node, "defaultAction", &default_src, default_ret)?;
+    let (arches, unsupported) = read_arches(r, root)?;
+    let mut rules = Vec::new();
+    if let Some(list) = root.get("syscalls") {
+        for (i, node) in r.array(list, "syscalls")?.iter().enumerate() {
+            rules.push(read_rule(r, node, i)?);
+        }
+    }
+    Ok(Profile {
+        default,
+        default_src: describe_action(&default_src, default_ret),
+        arches,
+        unsupported,
+        rules,
+    })
+}
+
+fn describe_action(src: &str, ret: Option<u64>) -> String {
+    match ret {
+        Some(n) => format!("{src} (errnoRet {n})"),
+        None => src.to_owned(),
+    }
+}
+
+/// Our action for an OCI action name; `SCMP_ACT_ERRNO` and `SCMP_ACT_TRACE`
+/// without a number get EPERM, as runc gives them.
+fn action(
+    r: &Reader,
+    node: &Node,
+    path: &str,
+    name: &str,
+    ret: Option<u64>,
+) -> Result<Action, ImportError> {
+    const EPERM: u16 = 1;
+    let data = |max: u64, what: &str| -> Result<u16, ImportError> {
+        match ret {
+            None => Ok(EPERM),
+            // Bounded by `max` <= u16::MAX.
+            Some(n) if n <= max => Ok(n as u16),
+            Some(n) => Err(r.err(node, path, format!("{what} {n} is out of range (at most {max})"))),
+        }
+    };
+    let plain = |a: Action| -> Result<Action, ImportError> {
+        match ret {
+            None => Ok(a),
+            Some(_) => Err(r.err(
+                node,
+                path,
+                format!("`errnoRet` is only meaningful with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not {name}"),
+            )
+            .with_help("runc refuses such a profile")),
+        }
+    };
+    match name {
+        "SCMP_ACT_ALLOW" => plain(Action::Allow),
+        "SCMP_ACT_LOG" => plain(Action::Log),
+        // libseccomp: SCMP_ACT_KILL is SCMP_ACT_KILL_THREAD.
+        "SCMP_ACT_KILL" | "SCMP_ACT_KILL_THREAD" => plain(Action::KillThread),
+        "SCMP_ACT_KILL_PROCESS" => plain(Action::KillProcess),
+        "SCMP_ACT_TRAP" => plain(Action::Trap),
+        "SCMP_ACT_NOTIFY" => plain(Action::UserNotif),
+        "SCMP_ACT_ERRNO" => Ok(Action::Errno(data(4095, "errno")?)),
+        "SCMP_ACT_TRACE" => Ok(Action::Trace(data(0xffff, "trace data")?)),
+        _ => Err(r.err(node, path, format!("unknown action `{name}`")).with_help(
+            "actions: SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_KILL_THREAD, SCMP_ACT_TRAP, SCMP_ACT_TRACE, SCMP_ACT_LOG, SCMP_ACT_NOTIFY",
+        )),
+    }
+}
+
+/// `SCMP_ARCH_*` -> our architecture.
+fn arch_of(scmp: &str) -> Option<Arch> {
+    Some(match scmp {
+        "SCMP_ARCH_X86_64" => Arch::X86_64,
+        "SCMP_ARCH_X86" => Arch::X86,
+        "SCMP_ARCH_AARCH64" => Arch::Aarch64,
+        "SCMP_ARCH_ARM" => Arch::Arm,
+        "SCMP_ARCH_RISCV64" => Arch::Riscv64,
+        "SCMP_ARCH_S390X" => Arch::S390x,
+        "SCMP_ARCH_PPC64LE" => Arch::Powerpc64le,
+        "SCMP_ARCH_LOONGARCH64" => Arch::Loongarch64,
+        _ => return None,
+    })
+}
+
+/// Our architecture -> `SCMP_ARCH_*`.
+pub(super) fn scmp_arch(arch: Arch) -> &'static str {
+    match arch {
+        Arch::X86_64 => "SCMP_ARCH_X86_64",
+        Arch::X86 => "SCMP_ARCH_X86",
+        Arch::Aarch64 => "SCMP_ARCH_AARCH64",
+        Arch::Arm => "SCMP_ARCH_ARM",
+        Arch::Riscv64 => "SCMP_ARCH_RISCV64",
+        Arch::S390x => "SCMP_ARCH_S390X",
+        Arch::Powerpc64le => "SCMP_ARCH_PPC64LE",
+        Arch::Loongarch64 => "SCMP_ARCH_LOONGARCH64",
+    }
+}
+
+/// The names `includes.arches` / `excludes.arches` use for a host
+/// architecture: Go's `GOARCH` (what moby compares) and libseccomp's.
+fn host_names(arch: Arch) -> &'static [&'static str] {
+    match arch {
+        Arch::X86_64 => &["amd64", "x86_64"],
+        Arch::X86 => &["386", "x86", "i386"],
+        Arch::Aarch64 => &["arm64", "aarch64"],
+        Arch::Arm => &["arm"],
+        Arch::Riscv64 => &["riscv64"],
+        Arch::S390x => &["s390x"],
+        Arch::Powerpc64le => &["ppc64le"],
+        Arch::Loongarch64 => &["loong64", "loongarch64"],
+    }
+}
+
+type ArchList = (Vec<(Arch, Arch)>, Vec<String>);
+
+fn read_arches(r: &Reader, root: &Node) -> Result<ArchList, ImportError> {
+    let mut arches: Vec<(Arch, Arch)> = Vec::new();
+    let mut unsupported = Vec::new();
+    let mut add = |name: &str, host: Option<Arch>, unsupported: &mut Vec<String>| match arch_of(name) {
+        Some(a) if !arches.iter().any(|&(b, _)| b == a) => arches.push((a, host.unwrap_or(a))),
+        Some(_) => {}
+        None if !unsupported.iter().any(|u| u == name) => unsupported.push(name.to_owned()),
+        None => {}
+    };
+    for name in r.strings(root.get("architectures"), "architectures")? {
+        add(&name, None, &mut unsupported);
+    }
+    let map = match root.get("archMap") {
+        Some(n) => r.array(n, "archMap")?,
+        None => &[],
+    };
+    // Main architectures first, so an architecture that is both main and
+    // sub (mips64n32) is its own host.
+    for (i, entry) in map.iter().enumerate() {
+        let path = format!("archMap[{i}].architecture");
+        let main = entry
+            .get("architecture")
+            .ok_or_else(|| r.err(entry, &path, "missing `architecture`"))?;
+        let main = r.str(main, &path)?;
+        add(main, None, &mut unsupported);
+    }
+    for (i, entry) in map.iter().enumerate() {
+        let main = entry.get("architecture").and_then(Node::as_str).and_then(arch_of);
+        let path = format!("archMap[{i}].subArchitectures");
+        for sub in r.strings(entry.get("subArchitectures"), &path)? {
+            add(&sub, main, &mut unsupported);
+        }
+    }
+    Ok((arches, unsupported))
+}
+
+fn read_rule(r: &Reader, node: &Node, i: usize) -> Result<Rule, ImportError> {
+    let path = format!("syscalls[{i}]");
+    let at = |key: &str| format!("{path}.{key}");
+    let mut names = r.strings(node.get("names"), &at("names"))?;
+    if let Some(n) = node.get("name").filter(|n| !n.is_null()) {
+        names.push(r.str(n, &at("name"))?.to_owned());
+    }
+    let action_node = node
+        .get("action")
+        .ok_or_else(|| r.err(node, &path, "missing `action`"))?;
+    let action_src = r.str(action_node, &at("action"))?.to_owned();
+    let ret = match (node.get("errnoRet"), node.get("errno")) {
+        (Some(n), _) if !n.is_null() => Some(r.u64(n, &at("errnoRet"))?),
+        // Podman's files also carry the name; containers/common reads it
+        // when `errnoRet` is missing.
+        (_, Some(n)) if !n.is_null() => {
+            let name = r.str(n, &at("errno"))?;
+            let nr = errno::number(Arch::X86_64, name)
+                .ok_or_else(|| r.err(n, &at("errno"), format!("unknown errno `{name}`")))?;
+            Some(u64::from(nr))
+        }
+        _ => None,
+    };
+    let action = action(r, action_node, &at("action"), &action_src, ret)?;
+    let mut args = Vec::new();
+    if let Some(list) = node.get("args") {
+        for (j, a) in r.array(list, &at("args"))?.iter().enumerate() {
+            args.push(read_arg(r, a, &format!("{path}.args[{j}]"))?);
+        }
+    }
+    Ok(Rule {
+        number: i + 1,
+        offset: node.offset,
+        names,
+        action,
+        action_src: describe_action(&action_src, ret),
+        args,
+        comment: node
+            .get("comment")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        includes: read_filter(r, node.get("includes"), &at("includes"))?,
+        excludes: read_filter(r, node.get("excludes"), &at("excludes"))?,
+        path,
+    })
+}
+
+fn read_arg(r: &Reader, node: &Node, path: &str) -> Result<Arg, ImportError> {
+    let field = |key: &str| {
+        node.get(key)
+            .ok_or_else(|| r.err(node, path, format!("missing `{key}`")))
+    };
+    let index_node = field("index")?;
+    let index = r.u64(index_node, &format!("{path}.index"))?;
+    if index > 5 {
+        return Err(r.err(
+            index_node,
+            &format!("{path}.index"),
+            format!("argument index {index} is out of range: seccomp sees arguments 0 to 5"),
+        ));
+    }
+    let value = r.u64(field("value")?, &format!("{path}.value"))?;
+    let value_two = match node.get("valueTwo") {
+        Some(n) if !n.is_null() => r.u64(n, &format!("{path}.valueTwo"))?,
+        _ => 0,
+    };
+    let op_node = field("op")?;
+    let op = match r.str(op_node, &format!("{path}.op"))? {
+        "SCMP_CMP_NE" => Op::Ne,
+        "SCMP_CMP_LT" => Op::Lt,
+        "SCMP_CMP_LE" => Op::Le,
+        "SCMP_CMP_EQ" => Op::Eq,
+        "SCMP_CMP_GE" => Op::Ge,
+        "SCMP_CMP_GT" => Op::Gt,
+        "SCMP_CMP_MASKED_EQ" => Op::MaskedEq,
+        other => {
+            return Err(r.err(op_node, &format!("{path}.op"), format!("unknown operator `{other}`"))
+                .with_help("operators: SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ"));
+        }
+    };
+    Ok(Arg {
+        // Checked <= 5 above.
+        index: index as u8,
+        value,
+        value_two,
+        op,
+    })
+}
+
+fn read_filter(r: &Reader, node: Option<&Node>, path: &str) -> Result<Filter, ImportError> {
+    let Some(node) = node.filter(|n| !n.is_null()) else {
+        return Ok(Filter::default());
+    };
+    let min_kernel = match node.get("minKernel") {
+        Some(n) if !n.is_null() => {
+            let p = format!("{path}.minKernel");
+            let s = r.str(n, &p)?;
+            Some(parse_kernel(s).ok_or_else(|| {
+                r.err(n, &p, format!("`{s}` is not a kernel version (expected e.g. `4.8`)"))
+            })?)
+        }
+        _ => None,
+    };
+    Ok(Filter {
+        caps: r.strings(node.get("caps"), &format!("{path}.caps"))?,
+        arches: r.strings(node.get("arches"), &format!("{path}.arches"))?,
+        min_kernel,
+    })
+}
+
+/// `"4.8"` or `"5.10.0"` -> (4, 8).
+pub fn parse_kernel(s: &str) -> Option<(u32, u32)> {
+    let mut parts = s.split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next().map_or(Some(0), |m| m.parse().ok())?;
+    Some((major, minor))
+}
+
+/// The container and host the profile is imported for.
+struct Context {
+    /// Target architectures with their hosts.
+    targets: Vec<(Arch, Arch)>,
+    caps: BTreeSet<String>,
+    caps_text: String,
+    kernel: Option<(u32, u32)>,
+}
+
+impl Context {
+    fn new(p: &Profile, opts: &ImportOptions) -> Result<Context, ImportError> {
+        let targets = match &opts.arches {
+            Some(list) => list
+                .iter()
+                .map(|&a| (a, p.arches.iter().find(|(b, _)| *b == a).map_or(a, |&(_, h)| h)))
+                .collect(),
+            None if p.arches.is_empty() => Arch::ALL.iter().map(|&a| (a, a)).collect(),
+            None => p.arches.clone(),
+        };
+        let (caps, caps_text): (BTreeSet<String>, String) = match &opts.caps {
+            Some(list) => (
+                list.iter().map(|c| normalize_cap(c)).collect(),
+                if list.is_empty() {
+                    "none (--caps)".to_owned()
+                } else {
+                    format!("{} (--caps)", list.join(", "))
+                },
+            ),
+            None => (
+                DOCKER_DEFAULT_CAPS.iter().map(|c| (*c).to_owned()).collect(),
+                "Docker's default set, as without --cap-add (choose with --caps)".to_owned(),
+            ),
+        };
+        Ok(Context {
+            targets,
+            caps,
+            caps_text,
+            kernel: opts.kernel,
+        })
+    }
+
+    fn arches(&self) -> Vec<Arch> {
+        self.targets.iter().map(|&(a, _)| a).collect()
+    }
+
+    /// Why `rule` does not apply on an architecture with host `host`.
+    fn excluded(&self, rule: &Rule, host: Arch) -> Option<String> {
+        let on_host = |list: &[String]| list.iter().any(|a| host_names(host).contains(&a.as_str()));
+        if !rule.includes.arches.is_empty() && !on_host(&rule.includes.arches) {
+            return Some(format!("only for {}", rule.includes.arches.join(", ")));
+        }
+        if on_host(&rule.excludes.arches) {
+            return Some(format!("not for {}", rule.excludes.arches.join(", ")));
+        }
+        if let Some(c) = rule.includes.caps.iter().find(|c| !self.caps.contains(*c)) {
+            return Some(format!("needs {c} (--caps)"));
+        }
+        if let Some(c) = rule.excludes.caps.iter().find(|c| self.caps.contains(*c)) {
+            return Some(format!("only without {c} (--caps)"));
+        }
+        let met = |v: (u32, u32)| self.kernel.is_none_or(|k| k >= v);
+        if let Some(v) = rule.includes.min_kernel.filter(|&v| !met(v)) {
+            return Some(format!("needs kernel {}.{} (--kernel)", v.0, v.1));
+        }
+        if let Some(v) = rule.excludes.min_kernel.filter(|&v| met(v)) {
+            return Some(format!("only before kernel {}.{} (--kernel)", v.0, v.1));
+        }
+        None
+    }
+}
+
+fn normalize_cap(c: &str) -> String {
+    let up = c.trim().to_ascii_uppercase();
+    if up.starts_with("CAP_") {
+        up
+    } else {
+        format!("CAP_{up}")
+    }
+}
+
+/// What libseccomp does with one syscall on one architecture.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Plan {
+    /// The first rule without `args` decides; the other rules are dropped.
+    Uncond { action: Action, rule: usize, dropped: Vec<usize> },
+    /// Conditional layers, lowest precedence first.
+    Layers(Vec<Layer>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Layer {
+    action: Action,
+    /// (rule number, conditions), alternatives.
+    alts: Vec<(usize, Conj)>,
+}
+
+impl Plan {
+    /// The plan without rule numbers, for comparing architectures.
+    fn meaning(&self) -> (Option<Action>, Vec<(Action, Vec<Conj>)>) {
+        match self {
+            Plan::Uncond { action, .. } => (Some(*action), Vec::new()),
+            Plan::Layers(ls) => (
+                None,
+                ls.iter()
+                    .map(|l| (l.action, l.alts.iter().map(|(_, c)| c.clone()).collect()))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn rules(&self) -> BTreeSet<usize> {
+        match self {
+            Plan::Uncond { rule, .. } => BTreeSet::from([*rule]),
+            Plan::Layers(ls) => ls.iter().flat_map(|l| l.alts.iter().map(|(r, _)| *r)).collect(),
+        }
+    }
+
+    fn map_args(&self, f: &dyn Fn(&ArgRef) -> Option<ArgRef>) -> Option<Plan> {
+        match self {
+            Plan::Uncond { .. } => Some(self.clone()),
+            Plan::Layers(ls) => {
+                let mut out = Vec::new();
+                for l in ls {
+                    let mut alts = Vec::new();
+                    for (r, conj) in &l.alts {
+                        let mapped: Option<Conj> = conj
+                            .iter()
+                            .map(|c| Some(Cmp { arg: f(&c.arg)?, ..c.clone() }))
+                            .collect();
+                        alts.push((*r, mapped?));
+                    }
+                    out.push(Layer { action: l.action, alts });
+                }
+                Some(Plan::Layers(out))
+            }
+        }
+    }
+}
+
+/// One rule's contribution to a syscall.
+struct Entry {
+    rule: usize,
+    action: Action,
+    args: Vec<Arg>,
+}
+
+struct Importer<'a> {
+    profile: &'a Profile,
+    ctx: &'a Context,
+    opts: &'a ImportOptions,
+    draft: &'a mut Draft,
+}
+
+impl Importer<'_> {
+    fn rule(&self, number: usize) -> &Rule {
+        &self.profile.rules[number - 1]
+    }
+
+    fn run(mut self, source_name: &str) -> Result<(), ImportError> {
+        let arches = self.ctx.arches();
+        self.header(source_name, &arches);
+        self.settings(&arches);
+        let entries = self.entries();
+        let plans = self.plans(&entries, source_name)?;
+        self.ack_reasons(&plans);
+        self.body(&plans, &arches);
+        Ok(())
+    }
+
+    fn header(&mut self, source_name: &str, arches: &[Arch]) {
+        let h = &mut self.draft.header;
+        h.push(format!(
+            "Imported from {source_name} (OCI seccomp profile) by `seccompc import --from oci`,"
+        ));
+        h.push("with the meaning libseccomp 2.5 gives it when runc or crun loads it.".to_owned());
+        h.push(format!("Capabilities: {}.", self.ctx.caps_text));
+        h.push(match self.ctx.kernel {
+            Some((a, b)) => format!("Kernel: {a}.{b} (--kernel), for `minKernel`."),
+            None => "Kernel: a current one, which meets every `minKernel` (choose with --kernel).".to_owned(),
+        });
+        h.push(if self.opts.exact_width {
+            "Widths: as libseccomp compares, all 64 bits on 64-bit architectures (--exact-width).".to_owned()
+        } else {
+            "Widths: kernel-exact (a 32-bit parameter is compared on its 32 bits); each rule where this differs from libseccomp's 64-bit comparison says so; --exact-width keeps libseccomp's.".to_owned()
+        });
+        let hosts: Vec<String> = self
+            .ctx
+            .targets
+            .iter()
+            .map(|&(a, h)| if a == h { a.to_string() } else { format!("{a} (rules for {h})") })
+            .collect();
+        h.push(format!("Architectures: {}.", hosts.join(", ")));
+        if !self.profile.unsupported.is_empty() {
+            h.push(format!(
+                "Not compiled (not supported here): {}.",
+                self.profile.unsupported.join(", ")
+            ));
+            self.draft.warnings.push(format!(
+                "architectures left out (not supported): {}",
+                self.profile.unsupported.join(", ")
+            ));
+        }
+        if arches.contains(&Arch::X86_64) {
+            h.push("x32 and i386 syscalls reaching the x86_64 filter are killed, whatever the profile says (DESIGN.md section 3).".to_owned());
+        }
+    }
+
+    fn settings(&mut self, arches: &[Arch]) {
+        let d = self.profile.default;
+        let s = &mut self.draft.settings;
+        let src = &self.profile.default_src;
+        if d == Action::Allow {
+            s.setting("default allow;", &format!("defaultAction {src}"));
+        } else {
+            s.setting(&format!("deny {d};"), &format!("defaultAction {src}"));
+        }
+        s.setting(
+            &format!("unknown {d};"),
+            "libseccomp gives the default action to every number without a rule, new syscalls included",
+        );
+        if self.opts.arches.is_some() || !self.profile.arches.is_empty() {
+            let names: Vec<&str> = arches.iter().map(|a| a.name()).collect();
+            s.line(&format!("arch {};", names.join(", ")));
+        }
+    }
+
+    /// Per architecture, per syscall name, the rules that name it there.
+    fn entries(&mut self) -> BTreeMap<Arch, BTreeMap<String, Vec<Entry>>> {
+        let mut out: BTreeMap<Arch, BTreeMap<String, Vec<Entry>>> = BTreeMap::new();
+        let mut unknown: BTreeSet<&str> = BTreeSet::new();
+        for rule in &self.profile.rules {
+            for &(arch, host) in &self.ctx.targets {
+                if self.ctx.excluded(rule, host).is_some() || rule.action == self.profile.default {
+                    continue;
+                }
+                for name in &rule.names {
+                    if !syscalls::all_names().contains(name.as_str()) {
+                        unknown.insert(name);
+                        continue;
+                    }
+                    if syscalls::table(arch).number(name).is_none() {
+                        continue;
+                    }
+                    out.entry(arch).or_default().entry(name.clone()).or_default().push(Entry {
+                        rule: rule.number,
+                        action: rule.action,
+                        args: rule.args.clone(),
+                    });
+                }
+            }
+        }
+        if !unknown.is_empty() {
+            let list: Vec<&str> = unknown.into_iter().collect();
+            self.draft.warnings.push(format!(
+                "syscall names no architecture of ours knows, left out: {}",
+                list.join(", ")
+            ));
+        }
+        out
+    }
+
+    /// The plan of every syscall, the same on every architecture that has it.
+    fn plans(
+        &mut self,
+        entries: &BTreeMap<Arch, BTreeMap<String, Vec<Entry>>>,
+        source_name: &str,
+    ) -> Result<BTreeMap<String, Plan>, ImportError> {
+        let names: BTreeSet<&String> = entries.values().flat_map(|m| m.keys()).collect();
+        let mut out = BTreeMap::new();
+        for name in names {
+            let mut per_arch: Vec<(Arch, Option<Plan>)> = Vec::new();
+            for &(arch, _) in &self.ctx.targets {
+                if syscalls::table(arch).number(name).is_none() {
+                    continue;
+                }
+                let list = entries.get(&arch).and_then(|m| m.get(name));
+                let plan = match list {
+                    Some(l) => Some(self.plan(name, l, source_name)?),
+                    None => None,
+                };
+                per_arch.push((arch, plan));
+            }
+            if let Some(plan) = self.unify(name, &per_arch)? {
+                out.insert(name.clone(), plan);
+            }
+        }
+        Ok(out)
+    }
+
+    /// libseccomp's combination of the rules naming one syscall.
+    fn plan(&self, name: &str, entries: &[Entry], source_name: &str) -> Result<Plan, ImportError> {
+        if let Some(first) = entries.iter().find(|e| e.args.is_empty()) {
+            let dropped = entries
+                .iter()
+                .filter(|e| e.rule != first.rule)
+                .map(|e| e.rule)
+                .collect();
+            return Ok(Plan::Uncond {
+                action: first.action,
+                rule: first.rule,
+                dropped,
+            });
+        }
+        let mut layers: Vec<Layer> = Vec::new();
+        for e in entries {
+            let conj = self.conj(e, source_name)?;
+            match layers.iter_mut().find(|l| l.action == e.action) {
+                Some(l) => {
+                    if !l.alts.iter().any(|(_, c)| *c == conj) {
+                        l.alts.push((e.rule, conj));
+                    }
+                }
+                None => layers.push(Layer {
+                    action: e.action,
+                    alts: vec![(e.rule, conj)],
+                }),
+            }
+        }
+        self.order_layers(name, layers, source_name).map(Plan::Layers)
+    }
+
+    fn conj(&self, e: &Entry, source_name: &str) -> Result<Conj, ImportError> {
+        let mut seen = BTreeSet::new();
+        for a in &e.args {
+            if !seen.insert(a.index) {
+                let rule = self.rule(e.rule);
+                return Err(ImportError::new(
+                    format!("{source_name} ({}.args)", rule.path),
+                    format!(
+                        "rule {} compares argument {} twice; libseccomp refuses such a rule (EINVAL), so runtimes refuse the profile",
+                        rule.number, a.index
+                    ),
+                )
+                .with_help("split it into two rules, or use SCMP_CMP_MASKED_EQ"));
+            }
+        }
+        let mut conj: Conj = e.args.iter().map(|a| a.cmp()).collect();
+        conj.sort();
+        Ok(conj)
+    }
+
+    /// Orders layers so that, where two overlap, the one libseccomp lets
+    /// win is above; refuses overlaps whose outcome is an accident of
+    /// libseccomp's tree layout.
+    fn order_layers(
+        &self,
+        name: &str,
+        layers: Vec<Layer>,
+        source_name: &str,
+    ) -> Result<Vec<Layer>, ImportError> {
+        let n = layers.len();
+        // above[i][j]: layer i must be above layer j.
+        let mut above = vec![vec![false; n]; n];
+        for i in 0..n {
+            for j in i + 1..n {
+                for (ri, ci) in &layers[i].alts {
+                    for (rj, cj) in &layers[j].alts {
+                        if !overlap(ci, cj) {
+                            continue;
+                        }
+                        match (eq_beats_ne(ci, cj), eq_beats_ne(cj, ci)) {
+                            (Some(true), _) => above[i][j] = true,
+                            (_, Some(true)) => above[j][i] = true,
+                            // `== V` under `!= W` with V < W: libseccomp lets
+                            // the `!=` rule shadow the `==` rule entirely.
+                            _ => return Err(self.overlap_error(name, *ri, *rj, source_name)),
+                        }
+                    }
+                }
+            }
+        }
+        // Bottom-up: a layer may go next when it need not be above any
+        // layer still to place; allowing layers first (they read as `keep`).
+        let mut left: Vec<usize> = (0..n).collect();
+        let mut order = Vec::new();
+        while !left.is_empty() {
+            let ready = |i: &usize| !left.iter().any(|&j| j != *i && above[*i][j]);
+            let pick = left
+                .iter()
+                .copied()
+                .filter(ready)
+                .min_by_key(|&i| (layers[i].action != Action::Allow, i));
+            let Some(pick) = pick else {
+                let rules: Vec<usize> = left.iter().map(|&i| layers[i].alts[0].0).collect();
+                return Err(self.overlap_error(name, rules[0], rules[rules.len() - 1], source_name));
+            };
+            left.retain(|&i| i != pick);
+            order.push(layers[pick].clone());
+        }
+        Ok(order)
+    }
+
+    fn overlap_error(&self, name: &str, a: usize, b: usize, source_name: &str) -> ImportError {
+        let ra = self.rule(a);
+        let rb = self.rule(b);
+        ImportError::new(
+            format!("{source_name} ({} and {})", ra.path, rb.path),
+            format!(
+                "rules {a} ({}) and {b} ({}) give `{name}` different actions for some of the same arguments; libseccomp's result there depends on the layout of its decision tree, not on the profile",
+                ra.action_src, rb.action_src
+            ),
+        )
+        .with_help("make the rules' conditions exclusive (e.g. add the negated condition to one of them)")
+    }
+
+    /// One plan for all architectures that have the syscall: the same
+    /// plan, or the same once argument indices are read as the parameter
+    /// names of each architecture's prototype (s390x's `clone`).
+    fn unify(&self, name: &str, per_arch: &[(Arch, Option<Plan>)]) -> Result<Option<Plan>, ImportError> {
+        let Some((_, first)) = per_arch.first() else {
+            return Ok(None);
+        };
+        let same = |plans: &[(Arch, Option<Plan>)]| {
+            plans
+                .iter()
+                .all(|(_, p)| p.as_ref().map(Plan::meaning) == first.as_ref().map(Plan::meaning))
+        };
+        if same(per_arch) {
+            return Ok(first.clone());
+        }
+        let named: Option<Vec<(Arch, Option<Plan>)>> = per_arch
+            .iter()
+            .map(|(arch, p)| {
+                let to_param = |a: &ArgRef| match a {
+                    ArgRef::Index(i) => params::params(*arch, name)?
+                        .iter()
+                        .find(|p| matches!(p.slot, params::ParamSlot::Arg { index, .. } if index == *i))
+                        .map(|p| ArgRef::Param(p.name)),
+                    other => Some(other.clone()),
+                };
+                match p {
+                    Some(p) => p.map_args(&to_param).map(|m| (*arch, Some(m))),
+                    None => Some((*arch, None)),
+                }
+            })
+            .collect();
+        if let Some(named) = named {
+            let first_named = &named[0].1;
+            if named
+                .iter()
+                .all(|(_, p)| p.as_ref().map(Plan::meaning) == first_named.as_ref().map(Plan::meaning))
+            {
+                return Ok(first_named.clone());
+            }
+        }
+        let describe = |p: &Option<Plan>| match p {
+            None => "no rule".to_owned(),
+            Some(p) => {
+                let rules: Vec<String> = p.rules().iter().map(|r| r.to_string()).collect();
+                format!("rules {}", rules.join(", "))
+            }
+        };
+        let differing: Vec<String> = per_arch
+            .iter()
+            .map(|(a, p)| format!("{a}: {}", describe(p)))
+            .collect();
+        Err(ImportError::new(
+            self.profile
+                .rules
+                .iter()
+                .find(|r| r.names.iter().any(|n| n == name))
+                .map_or_else(String::new, |r| r.path.clone()),
+            format!(
+                "`{name}` gets different rules on different architectures ({}), which one policy cannot say",
+                differing.join("; ")
+            ),
+        )
+        .with_help("import one architecture at a time with --arch"))
+    }
+
+    fn body(&mut self, plans: &BTreeMap<String, Plan>, arches: &[Arch]) {
+        let render = Renderer {
+            arches,
+            exact: self.opts.exact_width,
+        };
+        let mut first_allow = true;
+        for rule in &self.profile.rules {
+            let mut out = PolicyText::new();
+            let applied: Vec<&(Arch, Arch)> = self
+                .ctx
+                .targets
+                .iter()
+                .filter(|(_, h)| self.ctx.excluded(rule, *h).is_none())
+                .collect();
+            let mut head = vec![self.rule_title(rule)];
+            self.draft.body.blank();
+            if applied.is_empty() {
+                let why = self
+                    .ctx
+                    .targets
+                    .first()
+                    .and_then(|&(_, h)| self.ctx.excluded(rule, h))
+                    .unwrap_or_default();
+                head.push(format!("Not applied: {why}."));
+                comment_block(&mut self.draft.body, &head);
+                continue;
+            }
+            if rule.action == self.profile.default {
+                head.push("Not applied: its action is the default action (libseccomp refuses such rules, runtimes skip them).".to_owned());
+                comment_block(&mut self.draft.body, &head);
+                continue;
+            }
+            if applied.len() < self.ctx.targets.len() {
+                let on: Vec<String> = applied.iter().map(|(a, _)| a.to_string()).collect();
+                head.push(format!("Applies on {} only.", on.join(", ")));
+            }
+            let mut items = Vec::new();
+            let mut notes = BTreeSet::new();
+            let mut blocks = Vec::new();
+            for name in &rule.names {
+                let Some(plan) = plans.get(name) else {
+                    continue;
+                };
+                let anchor = *plan.rules().iter().next().unwrap_or(&0);
+                match plan {
+                    Plan::Uncond { rule: r, dropped, .. } if *r == rule.number => {
+                        items.push(Item::new(name.clone()));
+                        if !dropped.is_empty() {
+                            let list: BTreeSet<usize> = dropped.iter().copied().collect();
+                            notes.insert(format!(
+                                "`{name}`: rule(s) {} dropped, as libseccomp drops every other rule for a syscall with a rule without `args`",
+                                join_numbers(&list)
+                            ));
+                        }
+                    }
+                    Plan::Layers(ls) if ls.len() == 1 && anchor == rule.number => {
+                        let alts: Vec<Conj> = ls[0].alts.iter().map(|(_, c)| c.clone()).collect();
+                        items.push(Item::new(format!("{name}({})", render.dnf(name, &alts, &mut notes))));
+                        let others: BTreeSet<usize> = ls[0]
+                            .alts
+                            .iter()
+                            .map(|(r, _)| *r)
+                            .filter(|&r| r != rule.number)
+                            .collect();
+                        if !others.is_empty() {
+                            notes.insert(format!(
+                                "`{name}`: with the conditions of rule(s) {} (alternatives, as libseccomp ORs rules of one action)",
+                                join_numbers(&others)
+                            ));
+                        }
+                    }
+                    Plan::Layers(ls) if ls.len() > 1 && anchor == rule.number => {
+                        blocks.push((name.clone(), ls.clone()));
+                    }
+                    Plan::Uncond { rule: r, .. } if r != &rule.number => {
+                        notes.insert(format!(
+                            "`{name}`: decided by rule {r} (libseccomp keeps only the first rule without `args`)"
+                        ));
+                    }
+                    _ => {
+                        notes.insert(format!("`{name}`: see rule {anchor}"));
+                    }
+                }
+            }
+            head.extend(notes.iter().map(|n| format!("Note: {n}.")));
+            comment_block(&mut out, &head);
+            if !items.is_empty() {
+                let (kw, tail) = self.keyword(rule.action, &mut first_allow);
+                out.statement(&kw, &items, &tail);
+            }
+            for (name, layers) in blocks {
+                self.layered(&mut out, &render, &name, &layers, &mut first_allow);
+            }
+            let text = out.finish();
+            self.draft.body.line(text.trim_end());
+        }
+    }
+
+    /// Why the profile accepts each risk our lints report.
+    fn ack_reasons(&mut self, plans: &BTreeMap<String, Plan>) {
+        let lets_through = |name: &str| match plans.get(name) {
+            Some(Plan::Uncond { action, rule, .. }) if action.lets_through() => Some(*rule),
+            Some(Plan::Layers(ls)) => ls
+                .iter()
+                .find(|l| l.action.lets_through())
+                .map(|l| l.alts[0].0),
+            _ => None,
+        };
+        let r = &mut self.draft.ack_reasons;
+        if let Some(n) = lets_through("ptrace") {
+            r.insert("ptrace", format!(
+                "The profile allows `ptrace` (rule {n}): it accepts that a tracer can change a traced process's syscalls after the filter has passed them."
+            ));
+        }
+        if let Some(n) = lets_through("clone3") {
+            r.insert("clone3", format!(
+                "The profile allows `clone3` (rule {n}) beside conditions on `clone`: it accepts that clone3's flags, in memory, escape them."
+            ));
+        }
+        for (mux, what) in [("socketcall", "socket calls"), ("ipc", "SysV IPC calls")] {
+            if let Some(n) = lets_through(mux) {
+                r.insert(mux, format!(
+                    "The profile allows `{mux}` (rule {n}) beside conditions on {what}: where libc multiplexes through `{mux}` (x86, s390x), its arguments are in memory and escape those conditions, as they do under libseccomp."
+                ));
+            }
+        }
+    }
+
+    fn rule_title(&self, rule: &Rule) -> String {
+        let mut s = format!("Rule {} ({}): {}", rule.number, rule.path, rule.action_src);
+        if !rule.args.is_empty() {
+            s.push_str(" with args");
+        }
+        let mut cond = Vec::new();
+        let f = |prefix: &str, filt: &Filter, cond: &mut Vec<String>| {
+            if !filt.caps.is_empty() {
+                cond.push(format!("{prefix} caps {}", filt.caps.join(", ")));
+            }
+            if !filt.arches.is_empty() {
+                cond.push(format!("{prefix} arches {}", filt.arches.join(", ")));
+            }
+            if let Some((a, b)) = filt.min_kernel {
+                cond.push(format!("{prefix} minKernel {a}.{b}"));
+            }
+        };
+        f("includes", &rule.includes, &mut cond);
+        f("excludes", &rule.excludes, &mut cond);
+        if !cond.is_empty() {
+            s.push_str(&format!("; {}", cond.join("; ")));
+        }
+        if !rule.comment.is_empty() {
+            s.push_str(&format!(" -- \"{}\"", super::text::one_line(&rule.comment)));
+        }
+        let unknown: Vec<&str> = rule
+            .names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !syscalls::all_names().contains(n))
+            .collect();
+        if !unknown.is_empty() {
+            s.push_str(&format!(
+                "\nNot in our syscall tables, left out: {}.",
+                unknown.join(", ")
+            ));
+        }
+        s
+    }
+
+    /// The statement keyword and tail for items with `action`.
+    fn keyword(&self, action: Action, first_allow: &mut bool) -> (String, String) {
+        if action == Action::Allow {
+            let kw = if *first_allow { "base" } else { "keep" };
+            *first_allow = false;
+            return (kw.to_owned(), String::new());
+        }
+        let deny = if self.profile.default == Action::Allow {
+            Action::KillProcess
+        } else {
+            self.profile.default
+        };
+        let tail = if action == deny {
+            String::new()
+        } else {
+            format!(" => {action}")
+        };
+        ("drop".to_owned(), tail)
+    }
+
+    /// Statements for a syscall whose rules have several actions: the
+    /// lowest layer first, each higher one a conditional `drop` on top.
+    fn layered(
+        &self,
+        out: &mut PolicyText,
+        render: &Renderer,
+        name: &str,
+        layers: &[Layer],
+        first_allow: &mut bool,
+    ) {
+        let rules: BTreeSet<usize> = layers
+            .iter()
+            .flat_map(|l| l.alts.iter().map(|(r, _)| *r))
+            .collect();
+        out.comment(&format!(
+            "`{name}` (rules {}): each action applies where its conditions hold; where they overlap, the later statement wins, as in libseccomp",
+            join_numbers(&rules)
+        ));
+        let mut notes = BTreeSet::new();
+        let items: Vec<Item> = layers
+            .iter()
+            .map(|layer| {
+                let alts: Vec<Conj> = layer.alts.iter().map(|(_, c)| c.clone()).collect();
+                Item::new(format!("{name}({})", render.dnf(name, &alts, &mut notes)))
+            })
+            .collect();
+        for n in &notes {
+            out.comment(&format!("Note: {n}."));
+        }
+        for (i, (layer, item)) in layers.iter().zip(items).enumerate() {
+            if i == 0 && layer.action == Action::Allow {
+                let (kw, _) = self.keyword(Action::Allow, first_allow);
+                out.statement(&kw, &[item], "");
+            } else {
+                out.statement("drop", &[item], &format!(" => {}", layer.action));
+            }
+        }
+    }
+}
+
+fn join_numbers(ns: &BTreeSet<usize>) -> String {
+    ns.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+}
+
+fn comment_block(out: &mut PolicyText, lines: &[String]) {
+    for l in lines {
+        out.comment(l);
+    }
+}
+
+/// Whether some argument values satisfy both conjunctions.
+fn overlap(a: &Conj, b: &Conj) -> bool {
+    !a.iter().any(|x| b.iter().any(|y| cond::disjoint(x, y)))
+}
+
+/// For `a` = `argN == V` and `b` = `argN != W` (each the only condition of
+/// its rule): whether libseccomp lets `a` win where both hold (V > W: its
+/// tree checks the larger datum first). `None` for other shapes.
+fn eq_beats_ne(a: &Conj, b: &Conj) -> Option<bool> {
+    match (a.as_slice(), b.as_slice()) {
+        ([x], [y])
+            if x.arg == y.arg
+                && x.mask.is_none()
+                && y.mask.is_none()
+                && x.op == CmpOp::Eq
+                && y.op == CmpOp::Ne =>
+        {
+            Some(x.value > y.value)
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,342 @@
+//! Code generation: one `const __SECCOMP_POLICY` per architecture, each
+//! behind that architecture's `#[cfg]`, so exactly one survives on any
+//! target and the expression `__SECCOMP_POLICY` always names it:
+//!
+//! ```text
+//! {
+//!     #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+//!     const __SECCOMP_POLICY: ::seccomp_runtime::Policy = {
+//!         static __SECCOMP_PROGRAM: [::seccomp_runtime::SockFilter; N] = [...];
+//!         ::seccomp_runtime::Policy::from_parts(&__SECCOMP_PROGRAM, &[ACTIONS], &[NAMES])
+//!     };
+//!     // ... one per architecture, then x32 and unsupported targets:
+//!     // `compile_error!` beside a well-typed empty policy.
+//!     __SECCOMP_POLICY
+//! }
+//! ```
+//!
+//! Symbolic values become `const`s rustc evaluates for the real target, with
+//! a `const` assertion that each fits the parameter it is compared with.
+
+use crate::error::Error;
+use crate::input::Origin;
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use seccomp_compiler::compile::ArchOutput;
+use seccomp_compiler::ir::SymbolUse;
+use seccomp_compiler::program::{Insn, K, SymPart};
+use seccomp_compiler::tables::syscalls;
+use seccomp_compiler::{Action, Arch, ast};
+use std::collections::BTreeSet;
+use std::str::FromStr;
+
+/// What one architecture gets.
+pub enum Plan<'a> {
+    Program(&'a ArchOutput),
+    /// The policy does not compile there: these errors, behind its `cfg`.
+    Failed(Vec<Error>),
+    /// Left out by the policy's `arch` statement.
+    Excluded,
+}
+
+/// A symbolic value of the policy.
+struct Symbol {
+    text: String,
+    span: Span,
+    tokens: Result<TokenStream, Error>,
+}
+
+/// What the generated code needs from the policy besides the programs.
+pub struct Emitter<'a> {
+    origin: &'a Origin,
+    symbols: Vec<Symbol>,
+    /// The `arch` statement, for targets it leaves out.
+    arch_statement: Option<Span>,
+}
+
+/// `x86_64` with 32-bit pointers: the x32 ABI, which the runtime does not
+/// support.
+const X32_CFG: &str = "all(target_arch = \"x86_64\", target_pointer_width = \"32\")";
+
+impl<'a> Emitter<'a> {
+    /// `arch_statement` is where the policy's `arch` statement is, if it
+    /// has one ([`arch_statement`]).
+    pub fn new(
+        policy: &ast::Policy,
+        origin: &'a Origin,
+        arch_statement: Option<Span>,
+    ) -> Emitter<'a> {
+        let symbols = policy
+            .symbols()
+            .into_iter()
+            .map(|(sym, at)| Symbol {
+                text: sym.text.clone(),
+                span: origin.span(at),
+                tokens: origin.symbol_tokens(sym, at),
+            })
+            .collect();
+        Emitter {
+            origin,
+            symbols,
+            arch_statement,
+        }
+    }
+
+    /// The policy expression: every architecture's plan, then the targets
+    /// no plan covers.
+    pub fn policy(&self, plans: &[(Arch, Plan)]) -> TokenStream {
+        let compiled: Vec<Arch> = plans
+            .iter()
+            .filter(|(_, p)| !matches!(p, Plan::Excluded))
+            .map(|(a, _)| *a)
+            .collect();
+        let per_arch = plans.iter().map(|(arch, plan)| {
+            let body = match plan {
+                Plan::Program(out) => self.program(*arch, out),
+                Plan::Failed(errors) => stub_with(errors),
+                Plan::Excluded => stub_with(&[self.excluded(*arch, &compiled)]),
+            };
+            arch_const(&cfg(arch.cfg()), body)
+        });
+        let x32 = arch_const(&cfg(X32_CFG), stub_with(&[x32_error()]));
+        let all = Arch::ALL.iter().map(|a| cfg(a.cfg())).chain([cfg(X32_CFG)]);
+        let unsupported = arch_const(
+            &quote!(not(any(#(#all),*))),
+            stub_with(&[unsupported_error()]),
+        );
+        let include = match self.origin {
+            Origin::File(f) => f.include(),
+            Origin::Tokens => TokenStream::new(),
+        };
+        quote! {
+            {
+                #include
+                #(#per_arch)*
+                #x32
+                #unsupported
+                __SECCOMP_POLICY
+            }
+        }
+    }
+
+    fn excluded(&self, arch: Arch, compiled: &[Arch]) -> Error {
+        let list = compiled
+            .iter()
+            .map(|a| a.name())
+            .collect::<Vec<_>>()
+            .join(", ");
+        Error::new(
+            self.arch_statement.unwrap_or_else(Span::call_site),
+            format!(
+                "this policy is not compiled for {arch}, the target architecture: its `arch` statement selects {list}\nhelp: add `{arch}` to the `arch` statement"
+            ),
+        )
+    }
+
+    /// One architecture's `Policy`: its symbolic values, its program, the
+    /// actions it returns and, for `trap` policies, the syscall names.
+    fn program(&self, arch: Arch, out: &ArchOutput) -> TokenStream {
+        let values = self.symbol_values(arch, out);
+        let insns: Vec<TokenStream> = out.program.insns.iter().map(insn).collect();
+        let len = Literal::usize_unsuffixed(insns.len());
+        let mut kinds: Vec<u32> = Vec::new();
+        for kind in out.program.actions.iter().map(|a| a.kind_ret()) {
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        let kinds = kinds.into_iter().map(hex);
+        let names = names(arch, &out.program.actions);
+        quote! {
+            #values
+            static __SECCOMP_PROGRAM: [::seccomp_runtime::SockFilter; #len] = [#(#insns),*];
+            ::seccomp_runtime::Policy::from_parts(&__SECCOMP_PROGRAM, &[#(#kinds),*], &[#(#names),*])
+        }
+    }
+
+    /// `const __SECCOMP_V<id>` for each symbolic value the program uses,
+    /// and one assertion per width it is used at.
+    fn symbol_values(&self, arch: Arch, out: &ArchOutput) -> TokenStream {
+        let mut used: BTreeSet<usize> = out.resolved.symbol_uses.iter().map(|u| u.sym).collect();
+        used.extend(out.program.insns.iter().filter_map(|i| match i.k {
+            K::Sym { sym, .. } => Some(sym),
+            K::Const(_) => None,
+        }));
+        let mut tokens = TokenStream::new();
+        for id in used {
+            tokens.extend(self.symbol_value(id));
+        }
+        let mut seen: Vec<SymbolUse> = Vec::new();
+        for u in &out.resolved.symbol_uses {
+            if !seen.contains(u) {
+                seen.push(*u);
+                tokens.extend(self.assertion(arch, u));
+            }
+        }
+        tokens
+    }
+
+    fn symbol_value(&self, id: usize) -> TokenStream {
+        let Some(sym) = self.symbols.get(id) else {
+            return Error::new(Span::call_site(), format!("symbolic value {id} is missing"))
+                .to_compile_error();
+        };
+        let name = value_ident(id);
+        match &sym.tokens {
+            Ok(expr) => {
+                let value = quote_spanned! {sym.span=> (#expr) as ::core::primitive::i128 };
+                quote! { const #name: ::core::primitive::i128 = #value; }
+            }
+            Err(e) => {
+                let e = e.to_compile_error();
+                quote! { #e const #name: ::core::primitive::i128 = 0; }
+            }
+        }
+    }
+
+    /// `const _: () = assert!(...)`, at the value, so a value that cannot
+    /// match the parameter is a compile error there.
+    fn assertion(&self, arch: Arch, u: &SymbolUse) -> TokenStream {
+        let Some(sym) = self.symbols.get(u.sym) else {
+            return TokenStream::new();
+        };
+        let name = value_ident(u.sym);
+        let bits = u32::from(u.bits);
+        // bits <= 64, so both bounds fit an i128.
+        let lo: i128 = if u.unsigned_only {
+            0
+        } else {
+            -(1i128 << (bits - 1))
+        };
+        let hi: i128 = 1i128 << bits;
+        let max = hi - 1;
+        let message = if u.unsigned_only {
+            format!(
+                "`{}` must be between 0 and {max:#x} to be compared with a {bits}-bit parameter on {arch}: `<`, `<=`, `>`, `>=` and masks compare unsigned values",
+                sym.text,
+            )
+        } else {
+            format!(
+                "`{}` does not fit in the {bits}-bit parameter it is compared with on {arch}: it must be between -{:#x} and {max:#x}",
+                sym.text,
+                -lo
+            )
+        };
+        // `assert!` takes a format string.
+        let message = message.replace('{', "{{").replace('}', "}}");
+        let lo = Literal::i128_unsuffixed(lo);
+        let hi = Literal::i128_unsuffixed(hi);
+        quote_spanned! {sym.span=>
+            const _: () = ::core::assert!(#name >= #lo && #name < #hi, #message);
+        }
+    }
+}
+
+/// The keyword of the policy's `arch` statement, where "not compiled for
+/// this target" points.
+pub fn arch_statement(policy: &ast::Policy, origin: &Origin) -> Option<Span> {
+    policy
+        .statements
+        .iter()
+        .find(|s| matches!(s.kind, ast::StatementKind::Arch(_)))
+        .map(|s| origin.span(s.keyword))
+}
+
+fn value_ident(id: usize) -> Ident {
+    format_ident!("__SECCOMP_V{}", id)
+}
+
+/// `#[cfg(PRED)] const __SECCOMP_POLICY: Policy = { BODY };`
+fn arch_const(cfg: &TokenStream, body: TokenStream) -> TokenStream {
+    quote! {
+        #[cfg(#cfg)]
+        const __SECCOMP_POLICY: ::seccomp_runtime::Policy = { #body };
+    }
+}
+
+fn cfg(text: &str) -> TokenStream {
+    // The predicates are fixed strings of valid Rust tokens.
+    TokenStream::from_str(text).expect("a cfg predicate is valid Rust tokens")
+}
+
+/// An empty policy: what the expression is when the policy has errors,
+/// so the user sees the errors and nothing else.
+pub fn stub() -> TokenStream {
+    quote! { ::seccomp_runtime::Policy::from_parts(&[], &[], &[]) }
+}
+
+fn stub_with(errors: &[Error]) -> TokenStream {
+    let stub = stub();
+    quote! { #(#errors)* #stub }
+}
+
+fn x32_error() -> Error {
+    Error::new(
+        Span::call_site(),
+        "seccomp_policy!: the x32 ABI (x86_64 with 32-bit pointers) is not supported\nhelp: build for x86_64 with 64-bit pointers (x86_64-unknown-linux-gnu) or for x86 (i686-unknown-linux-gnu)",
+    )
+}
+
+fn unsupported_error() -> Error {
+    let list = Arch::ALL.map(Arch::name).join(", ");
+    Error::new(
+        Span::call_site(),
+        format!(
+            "seccomp_policy!: the target architecture is not supported\nhelp: seccomp policies are compiled for {list}"
+        ),
+    )
+}
+
+/// `SockFilter::new(code, jt, jf, k)`.
+fn insn(i: &Insn) -> TokenStream {
+    let code = hex(u32::from(i.code));
+    let jt = Literal::u8_unsuffixed(i.jt);
+    let jf = Literal::u8_unsuffixed(i.jf);
+    let k = match i.k {
+        K::Const(k) => hex(k).into_token_stream(),
+        K::Sym { sym, part } => sym_word(sym, part),
+    };
+    quote! { ::seccomp_runtime::SockFilter::new(#code, #jt, #jf, #k) }
+}
+
+/// One 32-bit word of symbolic value `sym`, as `(value as u64)` holds it in
+/// two's complement.
+fn sym_word(sym: usize, part: SymPart) -> TokenStream {
+    let v = value_ident(sym);
+    let wide = quote! { (#v as ::core::primitive::u64) };
+    let word = match part {
+        SymPart::Lo => quote! { (#wide & 0xffff_ffff) },
+        SymPart::Hi => quote! { (#wide >> 32) },
+        SymPart::Low(bits) => {
+            let mask = hex((1u32 << bits) - 1);
+            quote! { (#wide & #mask) }
+        }
+    };
+    quote! { #word as ::core::primitive::u32 }
+}
+
+/// The `(nr, name)` table, only when the program can trap: the SIGSYS
+/// reporter is its only reader.
+fn names(arch: Arch, actions: &[Action]) -> Vec<TokenStream> {
+    if !actions.contains(&Action::Trap) {
+        return Vec::new();
+    }
+    syscalls::table(arch)
+        .entries()
+        .iter()
+        .map(|&(nr, name)| {
+            let nr = Literal::u32_unsuffixed(nr);
+            quote! { (#nr, #name) }
+        })
+        .collect()
+}
+
+/// A `u32` literal, in hex as the kernel headers write opcodes and actions
+/// (small values in decimal).
+fn hex(v: u32) -> Literal {
+    if v < 10 {
+        return Literal::u32_unsuffixed(v);
+    }
+    // `0x` and hex digits make a valid Rust literal.
+    Literal::from_str(&format!("{v:#x}")).expect("a hex literal is valid")
+}

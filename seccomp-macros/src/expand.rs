@@ -1,0 +1,139 @@
+//! The macro as one pipeline: parse the input (tokens or a file) -> compile
+//! for every architecture -> emit one program per architecture. Errors are
+//! collected, never first-only, and always come with a well-typed stand-in
+//! policy so the user sees the errors and nothing else.
+
+use crate::emit::{self, Emitter, Plan};
+use crate::error::Error;
+use crate::input::{Input, Origin};
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use seccomp_compiler::compile::{Compilation, compile};
+use seccomp_compiler::{Arch, Diagnostic, resolve};
+
+/// The expansion of `seccomp_policy!`: an expression of type
+/// `::seccomp_runtime::Policy`, and the errors every target must see.
+/// Errors of one architecture only are inside `expr`, behind its `cfg`.
+pub struct Expansion {
+    pub expr: TokenStream,
+    pub errors: Vec<Error>,
+}
+
+impl Expansion {
+    fn failed(errors: Vec<Error>) -> Expansion {
+        Expansion {
+            expr: emit::stub(),
+            errors,
+        }
+    }
+
+    /// The errors, then the expression, as one block expression.
+    pub fn into_tokens(self) -> TokenStream {
+        let Expansion { expr, errors } = self;
+        if errors.is_empty() {
+            return expr;
+        }
+        quote! { { #(#errors)* #expr } }
+    }
+}
+
+/// `seccomp_policy!`'s whole work, testable without rustc.
+pub fn expand(input: TokenStream) -> TokenStream {
+    expand_policy(input).into_tokens()
+}
+
+/// Parses, compiles and emits the policy in `input`.
+pub fn expand_policy(input: TokenStream) -> Expansion {
+    let input = match Input::parse(input) {
+        Ok(input) => input,
+        Err(errors) => return Expansion::failed(errors),
+    };
+    let selected = resolve::selected_arches(&input.policy);
+    let origin = input.origin;
+    let arch_statement = emit::arch_statement(&input.policy, &origin);
+    match compile(input.policy, origin.whole(), None) {
+        Ok(c) => Expansion {
+            expr: Emitter::new(&c.policy, &origin, arch_statement).policy(&plans(&c, &origin)),
+            errors: Vec::new(),
+        },
+        Err(diags) => failed(&diags, &selected, &origin, arch_statement),
+    }
+}
+
+/// Every architecture's program, or its errors behind its `cfg`.
+fn plans<'c>(c: &'c Compilation, origin: &Origin) -> Vec<(Arch, Plan<'c>)> {
+    Arch::ALL
+        .into_iter()
+        .map(|arch| {
+            let plan = match c.arches.iter().find(|a| a.arch == arch) {
+                None => Plan::Excluded,
+                Some(a) => match &a.outcome {
+                    Ok(out) => Plan::Program(out),
+                    Err(ds) => Plan::Failed(origin.errors(ds)),
+                },
+            };
+            (arch, plan)
+        })
+        .collect()
+}
+
+/// No architecture compiled. Problems of the whole policy are reported on
+/// every target; problems of one architecture only on that one.
+fn failed(
+    diags: &[Diagnostic],
+    selected: &[Arch],
+    origin: &Origin,
+    arch_statement: Option<Span>,
+) -> Expansion {
+    let (common, tagged): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
+        diags.iter().partition(|d| d.arch.is_none());
+    if !common.is_empty() {
+        let errors = common.iter().map(|d| origin.error(d)).collect();
+        let per_arch = tagged.iter().map(|d| {
+            let cfg = arch_cfg(d.arch);
+            let e = origin.error(d);
+            quote! { #[cfg(#cfg)] #e }
+        });
+        let stub = emit::stub();
+        return Expansion {
+            expr: quote! { { #(#per_arch)* #stub } },
+            errors,
+        };
+    }
+    let plans: Vec<(Arch, Plan)> = Arch::ALL
+        .into_iter()
+        .map(|arch| {
+            let plan = if selected.contains(&arch) {
+                let mut mine: Vec<Error> = tagged
+                    .iter()
+                    .filter(|d| d.arch == Some(arch))
+                    .map(|d| origin.error(d))
+                    .collect();
+                if mine.is_empty() {
+                    // Not expected (every architecture failed, none for a
+                    // reason of the whole policy), but never a silent stub.
+                    let msg = format!("the policy does not compile for {arch}");
+                    mine.push(Error::new(origin.span(origin.whole()), msg));
+                }
+                Plan::Failed(mine)
+            } else {
+                Plan::Excluded
+            };
+            (arch, plan)
+        })
+        .collect();
+    // Nothing compiled, so no symbolic value is needed.
+    let empty = seccomp_compiler::ast::Policy::default();
+    Expansion {
+        expr: Emitter::new(&empty, origin, arch_statement).policy(&plans),
+        errors: Vec::new(),
+    }
+}
+
+fn arch_cfg(arch: Option<Arch>) -> TokenStream {
+    let text = arch.map_or("all()", Arch::cfg);
+    text.parse().expect("a cfg predicate is valid Rust tokens")
+}
+
+#[cfg(test)]
+mod tests;

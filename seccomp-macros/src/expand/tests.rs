@@ -1,0 +1,222 @@
+//! Expansions asserted as exact strings (whitespace aside), without rustc.
+
+use super::*;
+use seccomp_compiler::compile_str;
+
+fn expanded(text: &str) -> String {
+    squash(&expand(text.parse().unwrap()).to_string())
+}
+
+/// Token text without whitespace, so expectations can be written as code.
+pub(crate) fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The compiler's x86_64 program for `text` as the macro writes it.
+fn insns(text: &str) -> (usize, String) {
+    let c = compile_str(text).unwrap();
+    let filters = c.get(Arch::X86_64).unwrap().program.filters().unwrap();
+    let hex = |v: u32| if v < 10 { v.to_string() } else { format!("{v:#x}") };
+    let list: Vec<String> = filters
+        .iter()
+        .map(|f| {
+            format!(
+                "::seccomp_runtime::SockFilter::new({},{},{},{})",
+                hex(f.code.into()),
+                f.jt,
+                f.jf,
+                hex(f.k)
+            )
+        })
+        .collect();
+    (list.len(), list.join(","))
+}
+
+const STUB: &str = "::seccomp_runtime::Policy::from_parts(&[],&[],&[])";
+
+fn excluded(arch: &str, cfg: &str) -> String {
+    format!(
+        r#"#[cfg({cfg})] const __SECCOMP_POLICY: ::seccomp_runtime::Policy = {{
+            ::core::compile_error!{{"this policy is not compiled for {arch}, the target architecture: its `arch` statement selects x86_64\nhelp: add `{arch}` to the `arch` statement"}}
+            {STUB}
+        }};"#
+    )
+}
+
+const TARGETS: &str = r#"
+    #[cfg(all(target_arch = "x86_64", target_pointer_width = "32"))]
+    const __SECCOMP_POLICY: ::seccomp_runtime::Policy = {
+        ::core::compile_error!{"seccomp_policy!: the x32 ABI (x86_64 with 32-bit pointers) is not supported\nhelp: build for x86_64 with 64-bit pointers (x86_64-unknown-linux-gnu) or for x86 (i686-unknown-linux-gnu)"}
+        ::seccomp_runtime::Policy::from_parts(&[], &[], &[])
+    };
+    #[cfg(not(any(
+        all(target_arch = "x86_64", target_pointer_width = "64"),
+        target_arch = "x86",
+        target_arch = "aarch64",
+        target_arch = "arm",
+        target_arch = "riscv64",
+        target_arch = "s390x",
+        all(target_arch = "powerpc64", target_endian = "little"),
+        target_arch = "loongarch64",
+        all(target_arch = "x86_64", target_pointer_width = "32")
+    )))]
+    const __SECCOMP_POLICY: ::seccomp_runtime::Policy = {
+        ::core::compile_error!{"seccomp_policy!: the target architecture is not supported\nhelp: seccomp policies are compiled for x86_64, x86, aarch64, arm, riscv64, s390x, powerpc64le, loongarch64"}
+        ::seccomp_runtime::Policy::from_parts(&[], &[], &[])
+    };
+    __SECCOMP_POLICY
+"#;
+
+#[test]
+fn one_program_per_architecture_behind_its_cfg() {
+    let policy = "arch x86_64; default allow; drop ptrace;";
+    let (n, program) = insns(policy);
+    let others = [
+        ("x86", r#"target_arch = "x86""#),
+        ("aarch64", r#"target_arch = "aarch64""#),
+        ("arm", r#"target_arch = "arm""#),
+        ("riscv64", r#"target_arch = "riscv64""#),
+        ("s390x", r#"target_arch = "s390x""#),
+        (
+            "powerpc64le",
+            r#"all(target_arch = "powerpc64", target_endian = "little")"#,
+        ),
+        ("loongarch64", r#"target_arch = "loongarch64""#),
+    ]
+    .map(|(arch, cfg)| excluded(arch, cfg))
+    .join("");
+    let expected = format!(
+        r#"{{
+            #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+            const __SECCOMP_POLICY: ::seccomp_runtime::Policy = {{
+                static __SECCOMP_PROGRAM: [::seccomp_runtime::SockFilter; {n}] = [{program}];
+                ::seccomp_runtime::Policy::from_parts(
+                    &__SECCOMP_PROGRAM,
+                    &[0x7fff0000, 0x80000000, 0x50000],
+                    &[]
+                )
+            }};
+            {others}
+            {TARGETS}
+        }}"#
+    );
+    assert_eq!(expanded(policy), squash(&expected));
+}
+
+#[test]
+fn symbolic_values_become_consts_with_range_assertions() {
+    let out = expanded("arch x86_64; default allow; drop ptrace; keep write(fd == libc::STDOUT_FILENO); keep mmap(addr == { BASE + 1 });");
+    let value = |id, expr: &str| {
+        squash(&format!(
+            "const __SECCOMP_V{id}: ::core::primitive::i128 = ({expr}) as ::core::primitive::i128;"
+        ))
+    };
+    assert!(out.contains(&value(0, "libc::STDOUT_FILENO")), "{out}");
+    assert!(out.contains(&value(1, "BASE + 1")), "{out}");
+    // `fd` is an `unsigned int`: 32 bits, negative values allowed
+    // (sign-extended, as the kernel truncates).
+    let fd = squash(
+        r#"const _: () = ::core::assert!(
+            __SECCOMP_V0 >= -2147483648 && __SECCOMP_V0 < 4294967296,
+            "`libc::STDOUT_FILENO` does not fit in the 32-bit parameter it is compared with on x86_64: it must be between -0x80000000 and 0xffffffff"
+        );"#,
+    );
+    assert!(out.contains(&fd), "{out}");
+    // The low word of a 32-bit value; both words of a 64-bit one.
+    let lo = |id| squash(&format!("((__SECCOMP_V{id} as ::core::primitive::u64) & 0xffff_ffff) as ::core::primitive::u32"));
+    let hi = squash("((__SECCOMP_V1 as ::core::primitive::u64) >> 32) as ::core::primitive::u32");
+    assert!(out.contains(&lo(0)) && out.contains(&lo(1)) && out.contains(&hi), "{out}");
+    // Assertion messages are format strings: braces are escaped.
+    let out = expanded("arch x86_64; default allow; drop ptrace; keep write(count < { N });");
+    assert!(out.contains("`{{N}}`mustbebetween0and0xffffffffffffffff"), "{out}");
+}
+
+#[test]
+fn narrow_parameters_use_the_low_bits() {
+    // `fchmod`'s `mode` is a 16-bit `umode_t`.
+    let out = expanded("arch x86_64; default allow; drop ptrace; keep fchmod(mode == { M });");
+    let low = squash("((__SECCOMP_V0 as ::core::primitive::u64) & 0xffff) as ::core::primitive::u32");
+    assert!(out.contains(&low), "{out}");
+    assert!(out.contains("__SECCOMP_V0>=-32768&&__SECCOMP_V0<65536"), "{out}");
+}
+
+#[test]
+fn names_only_for_policies_that_trap() {
+    let trap = expanded("arch x86_64; deny trap; base @system-service; drop ptrace;");
+    assert!(trap.contains(r#"&[(0,"read"),(1,"write"),(2,"open"),"#), "{trap}");
+    let errno = expanded("arch x86_64; deny errno(EPERM); base @system-service; drop ptrace;");
+    assert!(errno.contains(",&[])};"), "{errno}");
+    assert!(!errno.contains(r#""read""#), "{errno}");
+}
+
+#[test]
+fn errors_come_with_a_well_typed_stub() {
+    assert_eq!(
+        expanded("base @system-service; drop ptrace; keep wirte;"),
+        squash(&format!(
+            r#"{{
+                ::core::compile_error!{{"unknown syscall `wirte`\nhelp: did you mean `write`?"}}
+                {{ {STUB} }}
+            }}"#
+        ))
+    );
+}
+
+#[test]
+fn every_mistake_is_reported() {
+    let out = expanded("base @system-servce; keep wirte; drop open => errno(EPREM);");
+    assert_eq!(out.matches("compile_error").count(), 3, "{out}");
+}
+
+#[test]
+fn problems_of_one_architecture_stay_behind_its_cfg() {
+    // On x86, libc may reach `socket` through `socketcall`.
+    let out = expanded("base @system-service; drop ptrace; keep socket(family == 1);");
+    let x86 = squash(
+        r#"#[cfg(target_arch = "x86")] const __SECCOMP_POLICY: ::seccomp_runtime::Policy = {
+            ::core::compile_error!{"on x86, libc may call `socket` through `socketcall`"#,
+    );
+    assert!(out.contains(&x86), "{out}");
+    // Seven programs, and errors for x86, x32 and unsupported targets only.
+    assert_eq!(out.matches("static__SECCOMP_PROGRAM").count(), 7, "{out}");
+    assert_eq!(out.matches("compile_error").count(), 3, "{out}");
+}
+
+#[test]
+fn a_policy_that_fails_everywhere_says_so_on_each_target() {
+    // `fd` is 32 bits everywhere, but each architecture reports it in its
+    // own words, so nothing is common: one error per target.
+    let out = expanded("base @system-service; drop ptrace; keep write(fd == 0x1_0000_0000);");
+    assert_eq!(out.matches("compile_error").count(), 8 + 2, "{out}");
+    assert!(!out.contains("__SECCOMP_PROGRAM"), "{out}");
+    assert!(out.contains("32bitsonx86_64\"}"), "{out}");
+}
+
+#[test]
+fn policy_files() {
+    let inline = std::fs::read_to_string("../tests/ui/policies/daemon.policy").unwrap();
+    let from_file = expanded(r#"file = "../tests/ui/policies/daemon.policy""#);
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let include = squash(&format!(
+        "const _: &::core::primitive::str = ::core::include_str!(\"{dir}/../tests/ui/policies/daemon.policy\");"
+    ));
+    assert!(from_file.starts_with(&format!("{{{include}")), "{from_file}");
+    assert_eq!(from_file.replacen(&include, "", 1), expanded(&inline));
+}
+
+#[test]
+fn policy_file_errors_name_the_place_in_the_file() {
+    assert_eq!(
+        expanded(r#"file = "../tests/ui/policies/unknown-syscall.policy""#),
+        squash(&format!(
+            r#"{{
+                ::core::compile_error!{{"../tests/ui/policies/unknown-syscall.policy:5:6: unknown syscall `wirte`\n  |\n5 | keep wirte(fd == 1 | 2);\n  |      ^^^^^\n  = help: did you mean `write`?"}}
+                {STUB}
+            }}"#
+        ))
+        // The message keeps its spaces; compare it as written.
+        .replace("5|keepwirte(fd==1|2);", "5|keepwirte(fd==1|2);")
+    );
+    let missing = expanded(r#"file = "no/such.policy""#);
+    assert!(missing.contains(r#""policyfile`no/such.policy`notfound\nhelp:"#), "{missing}");
+}

@@ -1,0 +1,134 @@
+//! What the macro was given: policy tokens, or `file = "PATH"`; and how to
+//! point at a place in it.
+
+use crate::error::Error;
+use crate::file::{self, PolicyFile};
+use proc_macro2::{Span, TokenStream, TokenTree};
+use seccomp_compiler::{Diagnostic, ast, parse, span};
+use std::str::FromStr;
+
+/// Where the policy text came from.
+pub enum Origin {
+    /// The macro's own tokens: every span is a token span.
+    Tokens,
+    /// A policy file: spans are byte offsets into it.
+    File(PolicyFile),
+}
+
+/// A parsed policy and its origin.
+pub struct Input {
+    pub policy: ast::Policy,
+    pub origin: Origin,
+}
+
+impl Input {
+    /// Parses the macro input; a policy that does not parse gives every
+    /// problem found.
+    pub fn parse(tokens: TokenStream) -> Result<Input, Vec<Error>> {
+        let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+        match file::file_argument(&trees) {
+            None => {
+                let origin = Origin::Tokens;
+                let policy = parse::parse_stream(tokens).map_err(|ds| origin.errors(&ds))?;
+                Ok(Input { policy, origin })
+            }
+            Some(Err(e)) => Err(vec![e]),
+            Some(Ok((path, literal))) => {
+                let f = PolicyFile::read(&path, literal).map_err(|e| vec![e])?;
+                let policy = parse::parse_str(&f.source.text);
+                let origin = Origin::File(f);
+                let policy = policy.map_err(|ds| origin.errors(&ds))?;
+                Ok(Input { policy, origin })
+            }
+        }
+    }
+}
+
+impl Origin {
+    /// The span of the whole policy, for problems with no better place.
+    pub fn whole(&self) -> span::Span {
+        match self {
+            Origin::Tokens => span::Span::tokens(Span::call_site()),
+            Origin::File(f) => span::Span::text(0, f.source.text.len()),
+        }
+    }
+
+    /// A compiler diagnostic as a macro error.
+    pub fn error(&self, d: &Diagnostic) -> Error {
+        match self {
+            Origin::Tokens => Error::new(self.span(d.span), message(d)),
+            Origin::File(f) => f.error(d),
+        }
+    }
+
+    pub fn errors(&self, ds: &[Diagnostic]) -> Vec<Error> {
+        ds.iter().map(|d| self.error(d)).collect()
+    }
+
+    /// The token a policy span stands for: itself for macro tokens, the
+    /// path literal for a file.
+    pub fn span(&self, s: span::Span) -> Span {
+        match self {
+            Origin::Tokens => s.proc_macro_span().unwrap_or_else(Span::call_site),
+            Origin::File(f) => f.literal,
+        }
+    }
+
+    /// The Rust tokens of a symbolic value. A file has only their text:
+    /// they are lexed again here and placed at the path literal.
+    pub fn symbol_tokens(&self, sym: &ast::Symbolic, at: span::Span) -> Result<TokenStream, Error> {
+        if let Some(tokens) = &sym.tokens {
+            return Ok(tokens.clone());
+        }
+        let span = self.span(at);
+        let tokens = TokenStream::from_str(&sym.text).map_err(|e| {
+            Error::new(
+                span,
+                format!("cannot read `{}` as a Rust expression: {e}", sym.text),
+            )
+        })?;
+        Ok(respan(tokens, span))
+    }
+}
+
+/// The diagnostic as one `compile_error!` message: [`Diagnostic::full_message`]
+/// with two changes. A second place (where a duplicate was first given)
+/// gets its line and column: rustc underlines only the first. And the
+/// architecture is not named twice when the message names it already.
+fn message(d: &Diagnostic) -> String {
+    let mut s = d.message.clone();
+    if let Some(arch) = d.arch
+        && !s.contains(&format!("on {arch}"))
+    {
+        s.push_str(&format!(" (on {arch})"));
+    }
+    if let Some((span, note)) = &d.related {
+        s.push_str(&format!("\nnote: {note}"));
+        if let Some(at) = span.proc_macro_span().map(|s| s.start())
+            && at.line > 0
+        {
+            s.push_str(&format!(", at line {}, column {}", at.line, at.column + 1));
+        }
+    }
+    for h in &d.help {
+        s.push_str(&format!("\nhelp: {h}"));
+    }
+    s
+}
+
+/// `tokens` with every span set to `span`, groups included.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let TokenTree::Group(g) = &tt {
+                let mut inner = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                inner.set_span(span);
+                tt = TokenTree::Group(inner);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
+}

@@ -1,0 +1,12 @@
+// `<` compares unsigned values.
+use seccomp_runtime::{Policy, seccomp_policy};
+
+static POLICY: Policy = seccomp_policy! {
+    base @system-service;
+    drop ptrace;
+    keep write(count < -1);
+};
+
+fn main() {
+    let _ = POLICY;
+}

@@ -1,0 +1,5 @@
+// `#[sandbox]` with nothing to install.
+use seccomp_runtime::sandbox;
+
+#[sandbox]
+fn main() {}

@@ -1,0 +1,12 @@
+// `write` has no parameter `fdd`.
+use seccomp_runtime::{Policy, seccomp_policy};
+
+static POLICY: Policy = seccomp_policy! {
+    base @system-service;
+    drop ptrace;
+    keep write(fdd == 1);
+};
+
+fn main() {
+    let _ = POLICY;
+}
