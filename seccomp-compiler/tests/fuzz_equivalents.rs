@@ -111,7 +111,10 @@ fn token_soup_never_panics() {
         .unwrap();
     let outcomes = outcomes.get();
     println!("token soup: {outcomes:?} (parse error, compile error, compiled)");
-    assert!(outcomes[1] + outcomes[2] > 0, "nothing parsed: {outcomes:?}");
+    assert!(
+        outcomes[1] + outcomes[2] > 0,
+        "nothing parsed: {outcomes:?}"
+    );
 }
 
 /// The codegen target's property on inputs proptest generates: the same
@@ -158,7 +161,10 @@ fn the_generator_writes_valid_policies() {
         }
     }
     for (text, diags) in refused.iter().take(5) {
-        println!("refused:\n{text}\n{:#?}\n", diags.iter().map(|d| d.full_message()).collect::<Vec<_>>());
+        println!(
+            "refused:\n{text}\n{:#?}\n",
+            diags.iter().map(|d| d.full_message()).collect::<Vec<_>>()
+        );
     }
     assert!(refused.len() * 10 <= n, "{} of {n} refused", refused.len());
 }

@@ -123,14 +123,6 @@ impl Compiled {
             self.text
         );
     }
-
-    pub fn len(&self) -> usize {
-        self.policy.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.policy.is_empty()
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -228,7 +220,8 @@ pub unsafe fn int80(nr: u32) -> Result<u64, i32> {
             options(nostack),
         );
     }
-    // The result is a 32-bit value: sign-extend it as an i386 caller would.
+    // The result is a 32-bit register: reinterpret it as signed and
+    // sign-extend it, as an i386 caller would.
     decode(i64::from(ret as i32) as u64)
 }
 

@@ -324,14 +324,11 @@ fn stacked_policies_cannot_loosen_and_the_newest_errno_wins() {
 }
 
 #[test]
-#[ignore = "known gap: the parameter tables compare readv/writev/preadv/pwritev(2)'s \
-            `unsigned long fd` as 64 bits, but the kernel uses its low 32 bits"]
 fn a_vectored_io_descriptor_is_32_bits_as_the_kernel_uses_it() {
     // writev is `SYSCALL_DEFINE3(writev, unsigned long, fd, ...)`, yet
-    // do_writev passes fd to fdget(unsigned int): writev(HIGH | 3) writes
-    // to descriptor 3. A filter comparing 64 bits lets it past
-    // `drop writev(fd == 3)`. mmap's `unsigned long fd` already compares
-    // 32 bits; these should too.
+    // do_writev passes fd to fdget_pos(unsigned int): writev(HIGH | 3)
+    // writes to descriptor 3. The tables compare the 32 bits the kernel
+    // uses, so `drop writev(fd == 3)` cannot be dodged with high bits.
     let p = compile("default allow; drop ptrace; drop writev(fd == 3) => errno(EPERM);");
     let bytes = b"x";
     let iov = libc::iovec {

@@ -149,6 +149,12 @@ NARROWED_AFTER_ENTRY = {
     ("mmap_pgoff", "fd"): (32, "mm/mmap.c ksys_mmap_pgoff(): file = fget(fd), fget() takes unsigned int"),
     ("clone", "clone_flags"): (32, "kernel/fork.c SYSCALL_DEFINE5(clone): .flags = lower_32_bits(clone_flags) & ~CSIGNAL"),
 }
+# fs/read_write.c do_readv() / do_writev() / do_preadv() / do_pwritev():
+# fdget_pos(fd) takes an unsigned int (include/linux/file.h), and vlen
+# reaches import_iovec(..., unsigned nr_segs, ...) (lib/iov_iter.c).
+for _vectored in ("readv", "writev", "preadv", "pwritev", "preadv2", "pwritev2"):
+    NARROWED_AFTER_ENTRY[(_vectored, "fd")] = (32, "fs/read_write.c: fdget_pos(fd) takes unsigned int")
+    NARROWED_AFTER_ENTRY[(_vectored, "vlen")] = (32, "lib/iov_iter.c import_iovec(): unsigned nr_segs")
 
 
 def slots(params, arch, definition):

@@ -165,8 +165,10 @@ impl Renderer<'_> {
                     .mask
                     .map(|m| format!(" & {}", fmt_mask(m, bits)))
                     .unwrap_or_default();
-                let values: Vec<String> =
-                    alts[i..j].iter().map(|a| fmt_value(a[0].value, bits)).collect();
+                let values: Vec<String> = alts[i..j]
+                    .iter()
+                    .map(|a| fmt_value(a[0].value, bits))
+                    .collect();
                 parts.push(format!("{arg}{mask} == {}", values.join(" | ")));
             } else {
                 let c = self.conj(syscall, &alts[i], notes);
@@ -213,13 +215,14 @@ pub fn fmt_value(v: u64, bits: u8) -> String {
     }
 }
 
-/// A mask: hex unless it is a small negative number (`~X` complements).
+/// A mask: hex (masks must be non-negative), reduced to the bits
+/// compared (a `~X` complement otherwise has bits the parameter lacks).
 pub fn fmt_mask(m: u64, bits: u8) -> String {
-    let s = fmt_value(m, bits);
-    if m < 4096 && m > 9 {
-        format!("{m:#x}")
+    let m = m & crate::ir::width_mask(bits);
+    if m <= 9 {
+        m.to_string()
     } else {
-        s
+        format!("{m:#x}")
     }
 }
 
@@ -314,7 +317,8 @@ mod tests {
         assert_eq!(fmt_value(-100i64 as u64, 32), "-100");
         assert_eq!(fmt_value(0xffff_ffff, 32), "0xffffffff");
         assert_eq!(fmt_mask(0x22, 64), "0x22");
-        assert_eq!(fmt_mask(!0x22, 64), "-35");
+        assert_eq!(fmt_mask(!0x22, 64), "0xffffffffffffffdd");
+        assert_eq!(fmt_mask(!0x22, 32), "0xffffffdd");
     }
 
     #[test]
@@ -326,7 +330,10 @@ mod tests {
         assert!(disjoint(&c(0, None, Lt, 10), &c(0, None, Ge, 10)));
         assert!(!disjoint(&c(0, None, Lt, 11), &c(0, None, Ge, 10)));
         assert!(disjoint(&c(0, Some(0xff), Eq, 1), &c(0, Some(0x0f), Eq, 2)));
-        assert!(!disjoint(&c(0, Some(0xf0), Eq, 0x10), &c(0, Some(0x0f), Eq, 2)));
+        assert!(!disjoint(
+            &c(0, Some(0xf0), Eq, 0x10),
+            &c(0, Some(0x0f), Eq, 2)
+        ));
         assert!(disjoint(&c(0, Some(0xff), Eq, 3), &c(0, None, Eq, 4)));
         assert!(!disjoint(&c(0, None, Eq, 1), &c(1, None, Eq, 2)));
         assert!(disjoint(&c(0, None, Lt, 0), &c(0, None, Ne, 5)));
@@ -343,7 +350,10 @@ mod tests {
         assert_eq!(r.cmp("personality", &cmp, &mut notes), "arg0 == 0xffffffff");
         assert_eq!(notes.len(), 1);
         let note = notes.iter().next().unwrap();
-        assert!(note.contains("uses 32 bits of `personality` (`unsigned int`)"), "{note}");
+        assert!(
+            note.contains("uses 32 bits of `personality` (`unsigned int`)"),
+            "{note}"
+        );
         let exact = Renderer {
             arches: &[Arch::X86_64],
             exact: true,

@@ -103,9 +103,9 @@ pub fn export_oci(c: &Compilation, opts: &ExportOptions) -> Result<Exported, Exp
         .iter()
         .filter(|a| opts.arches.as_ref().is_none_or(|l| l.contains(&a.arch)))
         .map(|a| {
-            a.outcome
-                .as_ref()
-                .map_err(|_| ExportError::new(format!("the policy does not compile for {}", a.arch)))
+            a.outcome.as_ref().map_err(|_| {
+                ExportError::new(format!("the policy does not compile for {}", a.arch))
+            })
         })
         .collect::<Result<_, _>>()?;
     let Some(first) = outputs.first() else {
@@ -158,7 +158,12 @@ pub fn export_oci(c: &Compilation, opts: &ExportOptions) -> Result<Exported, Exp
 }
 
 /// The OCI rules for one decision.
-fn rules(name: &str, arch: Arch, d: &Decision, default: Action) -> Result<Vec<OciRule>, ExportError> {
+fn rules(
+    name: &str,
+    arch: Arch,
+    d: &Decision,
+    default: Action,
+) -> Result<Vec<OciRule>, ExportError> {
     if d.arms.is_empty() {
         let a = d.otherwise.action;
         return Ok(if a == default {
@@ -197,8 +202,14 @@ fn rules(name: &str, arch: Arch, d: &Decision, default: Action) -> Result<Vec<Oc
                 }
                 seen.push(a.index);
             }
-            let shapes = conj.iter().map(|c| shape(c)).collect();
-            out.push((OciRule { action: arm.action, args }, shapes));
+            let shapes = conj.iter().map(shape).collect();
+            out.push((
+                OciRule {
+                    action: arm.action,
+                    args,
+                },
+                shapes,
+            ));
         }
     }
     for (i, (a, sa)) in out.iter().enumerate() {
@@ -334,9 +345,12 @@ fn shape(c: &Cmp) -> cond::Cmp {
     cond::Cmp {
         arg: ArgRef::Index(c.arg),
         width: SourceWidth::Bits64,
-        mask: c.mask.as_ref().map(v).map(|m| m & width_mask(c.bits)).or(
-            (c.bits < 64).then(|| width_mask(c.bits)),
-        ),
+        mask: c
+            .mask
+            .as_ref()
+            .map(v)
+            .map(|m| m & width_mask(c.bits))
+            .or((c.bits < 64).then(|| width_mask(c.bits))),
         op: c.op,
         value: v(&c.values[0]),
     }
@@ -355,14 +369,21 @@ fn action_fields(a: Action) -> (&'static str, Option<u16>) {
     }
 }
 
-fn write(default: Action, arches: &[Arch], per_name: &BTreeMap<&'static str, (Vec<OciRule>, Arch)>) -> String {
+fn write(
+    default: Action,
+    arches: &[Arch],
+    per_name: &BTreeMap<&'static str, (Vec<OciRule>, Arch)>,
+) -> String {
     let (act, ret) = action_fields(default);
     let mut s = String::from("{\n");
     s.push_str(&format!("  \"defaultAction\": {},\n", quote(act)));
     if let Some(r) = ret {
         s.push_str(&format!("  \"defaultErrnoRet\": {r},\n"));
     }
-    let names: Vec<String> = arches.iter().map(|a| quote(super::oci::scmp_arch(*a))).collect();
+    let names: Vec<String> = arches
+        .iter()
+        .map(|a| quote(super::oci::scmp_arch(*a)))
+        .collect();
     s.push_str(&format!("  \"architectures\": [{}],\n", names.join(", ")));
     // Unconditional rules grouped by action; conditional ones one each.
     let mut plain: BTreeMap<Action, Vec<&str>> = BTreeMap::new();
@@ -383,14 +404,21 @@ fn write(default: Action, arches: &[Arch], per_name: &BTreeMap<&'static str, (Ve
     for (name, r) in conditional {
         entries.push(entry(&[name], r.action, &r.args));
     }
-    s.push_str(&format!("  \"syscalls\": [\n{}\n  ]\n}}\n", entries.join(",\n")));
+    s.push_str(&format!(
+        "  \"syscalls\": [\n{}\n  ]\n}}\n",
+        entries.join(",\n")
+    ));
     s
 }
 
 fn entry(names: &[&str], a: Action, args: &[OciArg]) -> String {
     let (act, ret) = action_fields(a);
     let list: Vec<String> = names.iter().map(|n| quote(n)).collect();
-    let mut e = format!("    {{\n      \"names\": [{}],\n      \"action\": {}", list.join(", "), quote(act));
+    let mut e = format!(
+        "    {{\n      \"names\": [{}],\n      \"action\": {}",
+        list.join(", "),
+        quote(act)
+    );
     if let Some(r) = ret {
         e.push_str(&format!(",\n      \"errnoRet\": {r}"));
     }
@@ -420,7 +448,10 @@ mod tests {
     use crate::import::{Format, ImportOptions, import};
 
     fn export(policy: &str) -> Result<Exported, ExportError> {
-        export_oci(&crate::compile_str(policy).unwrap(), &ExportOptions::default())
+        export_oci(
+            &crate::compile_str(policy).unwrap(),
+            &ExportOptions::default(),
+        )
     }
 
     #[test]
@@ -465,16 +496,34 @@ mod tests {
     #[test]
     fn what_oci_cannot_say_is_refused() {
         let e = export("arch x86_64; deny errno(EPERM); base openat; drop openat(flags & 0x40 != 0) => errno(EACCES);").unwrap_err();
-        assert!(e.message.contains("`openat` gets allow when its conditions fail"), "{e}");
+        assert!(
+            e.message
+                .contains("`openat` gets allow when its conditions fail"),
+            "{e}"
+        );
         let e = export("arch x86_64; keep socket(family != 1 | 2), exit_group;").unwrap_err();
         assert!(e.message.contains("libseccomp refuses such a rule"), "{e}");
         let e = export("arch x86_64; keep socket(family < 3), exit_group;").unwrap_err();
-        assert!(e.message.contains("compares the low 32 bits of argument 0 with `<`"), "{e}");
+        assert!(
+            e.message
+                .contains("compares the low 32 bits of argument 0 with `<`"),
+            "{e}"
+        );
         assert!(export("arch x86_64; keep socket(family:u64 < 3), exit_group;").is_ok());
-        let e = export("arch x86_64, s390x; keep clone(clone_flags:u64 == 0), exit_group;").unwrap_err();
-        assert!(e.message.contains("`clone` gets different rules on x86_64 and s390x"), "{e}");
+        let e = export("arch x86_64, s390x; keep clone(clone_flags:u64 == 0), exit_group;")
+            .unwrap_err();
+        assert!(
+            e.message
+                .contains("`clone` gets different rules on x86_64 and s390x"),
+            "{e}"
+        );
         let w = export("arch x86_64; keep exit_group;").unwrap().warnings;
-        assert_eq!(w, ["x86_64: numbers no table knows get errno(ENOSYS) in the policy but the default action kill_process in OCI"]);
+        assert_eq!(
+            w,
+            [
+                "x86_64: numbers no table knows get errno(ENOSYS) in the policy but the default action kill_process in OCI"
+            ]
+        );
     }
 
     #[test]
@@ -486,9 +535,18 @@ mod tests {
             exact_width: true,
             ..ImportOptions::default()
         };
-        let first = import(Format::Oci, "moby.json", &corpus("moby-default.json"), &opts).unwrap().policy;
+        let first = import(
+            Format::Oci,
+            "moby.json",
+            &corpus("moby-default.json"),
+            &opts,
+        )
+        .unwrap()
+        .policy;
         let json = export(&first).unwrap().json;
-        let second = import(Format::Oci, "export.json", &json, &opts).unwrap().policy;
+        let second = import(Format::Oci, "export.json", &json, &opts)
+            .unwrap()
+            .policy;
         let x = Arch::X86_64;
         for (name, args) in [
             ("read", vec![]),
@@ -502,7 +560,11 @@ mod tests {
             ("socket", vec![39]),
             ("socket", vec![1]),
         ] {
-            assert_eq!(verdict(&first, x, name, &args), verdict(&second, x, name, &args), "{name}{args:?}");
+            assert_eq!(
+                verdict(&first, x, name, &args),
+                verdict(&second, x, name, &args),
+                "{name}{args:?}"
+            );
         }
     }
 }

@@ -400,7 +400,10 @@ mod tests {
         let e = parse("{\"a\": [1, 2,]}").unwrap_err();
         assert_eq!(e.offset, 12);
         assert_eq!(e.message, "expected a JSON value");
-        assert_eq!(parse("[1] x").unwrap_err().message, "unexpected text after the JSON value");
+        assert_eq!(
+            parse("[1] x").unwrap_err().message,
+            "unexpected text after the JSON value"
+        );
         assert_eq!(parse("\"abc").unwrap_err().message, "unterminated string");
         assert!(parse(&"[".repeat(1000)).is_err());
     }

@@ -127,6 +127,12 @@ pub(super) fn import(
     opts: &ImportOptions,
 ) -> Result<Imported, ImportError> {
     let arches = match &opts.arches {
+        Some(a) if a.is_empty() => {
+            return Err(ImportError::new(
+                source_name,
+                "no architecture to import for",
+            ));
+        }
         Some(a) => a.clone(),
         None => vec![arch_of(source_name, opts)?],
     };
@@ -146,7 +152,9 @@ pub(super) fn import(
         "Imported from {source_name} (minijail policy) by `seccompc import --from minijail`."
     ));
     if parser.files.len() > 1 {
-        draft.header.push(format!("Files: {}.", parser.files.join(", ")));
+        draft
+            .header
+            .push(format!("Files: {}.", parser.files.join(", ")));
     }
     draft.header.push(if opts.exact_width {
         "Widths: all 64 bits, as minijail compares (--exact-width).".to_owned()
@@ -154,12 +162,29 @@ pub(super) fn import(
         "Widths: kernel-exact (a 32-bit parameter is compared on its 32 bits), noted where minijail's 64-bit comparison differs.".to_owned()
     });
     let d = parser.default;
-    draft.settings.setting(&format!("deny {d};"), "minijail: a syscall the policy does not allow is refused with the default action");
-    draft.settings.setting(&format!("unknown {d};"), "minijail gives the default action to every number without a rule");
+    draft.settings.setting(
+        &format!("deny {d};"),
+        "minijail: a syscall the policy does not allow is refused with the default action",
+    );
+    draft.settings.setting(
+        &format!("unknown {d};"),
+        "minijail gives the default action to every number without a rule",
+    );
     let names: Vec<&str> = arches.iter().map(|a| a.name()).collect();
     draft.settings.line(&format!("arch {};", names.join(", ")));
-    body(&mut draft, &parser.statements, &arches, opts.exact_width, d, source_name)?;
-    draft.ack_reasons.insert("ptrace", "The policy allows `ptrace`: it accepts that a tracer can change syscalls after the filter".to_owned());
+    body(
+        &mut draft,
+        &parser.statements,
+        &arches,
+        opts.exact_width,
+        d,
+        source_name,
+    )?;
+    draft.ack_reasons.insert(
+        "ptrace",
+        "The policy allows `ptrace`: it accepts that a tracer can change syscalls after the filter"
+            .to_owned(),
+    );
     draft.ack_reasons.insert("clone3", "The policy allows `clone3` beside conditions on `clone` (crosvm's do): clone3's flags, in memory, escape them".to_owned());
     draft.ack_reasons.insert("socketcall", "The policy allows `socketcall` beside conditions on socket calls, whose arguments then escape the filter".to_owned());
     draft.ack_reasons.insert("ipc", "The policy allows `ipc` beside conditions on SysV IPC calls, whose arguments then escape the filter".to_owned());
@@ -207,7 +232,10 @@ impl Parser<'_> {
 
     fn include(&mut self, path: &str, at: &str, arches: &[Arch]) -> Result<(), ImportError> {
         if self.depth >= 10 {
-            return Err(ImportError::new(at, "@include nested too deep (minijail's limit is 10)"));
+            return Err(ImportError::new(
+                at,
+                "@include nested too deep (minijail's limit is 10)",
+            ));
         }
         let found = self.find_include(path).ok_or_else(|| {
             ImportError::new(at, format!("cannot find `{path}` to @include"))
@@ -234,16 +262,29 @@ impl Parser<'_> {
             .find(|p| p.is_file())
     }
 
-    fn statement(&mut self, line: &str, at: &str, file: &str, arches: &[Arch]) -> Result<(), ImportError> {
-        let (name, filter) = line
-            .split_once(':')
-            .ok_or_else(|| ImportError::new(at, format!("expected `syscall: filter`, found `{line}`")))?;
+    fn statement(
+        &mut self,
+        line: &str,
+        at: &str,
+        file: &str,
+        arches: &[Arch],
+    ) -> Result<(), ImportError> {
+        let (name, filter) = line.split_once(':').ok_or_else(|| {
+            ImportError::new(at, format!("expected `syscall: filter`, found `{line}`"))
+        })?;
         let name = name.trim();
         if name.starts_with('{') || name.contains('@') || name.contains('[') {
-            return Err(ImportError::new(at, format!("`{name}`: syscall groups and metadata are not supported by this importer")));
+            return Err(ImportError::new(
+                at,
+                format!("`{name}`: syscall groups and metadata are not supported by this importer"),
+            ));
         }
-        if let Some(a) = arches.iter().find(|&&a| syscalls::table(a).number(name).is_none()) {
-            let hint = crate::diag::nearest(name, syscalls::table(*a).entries().iter().map(|&(_, n)| n));
+        if let Some(a) = arches
+            .iter()
+            .find(|&&a| syscalls::table(a).number(name).is_none())
+        {
+            let hint =
+                crate::diag::nearest(name, syscalls::table(*a).entries().iter().map(|&(_, n)| n));
             let mut e = ImportError::new(at, format!("`{name}` is not a syscall on {a}"));
             if let Some(h) = hint {
                 e = e.with_help(format!("did you mean `{h}`?"));
@@ -279,7 +320,10 @@ impl Parser<'_> {
             action: Action::Allow,
         }];
         if let Some(a) = otherwise {
-            out.push(Filter { expr: None, action: a });
+            out.push(Filter {
+                expr: None,
+                action: a,
+            });
         }
         Ok(out)
     }
@@ -301,7 +345,10 @@ impl Parser<'_> {
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
         let index: u8 = digits.parse().map_err(|_| bad())?;
         if index > 5 {
-            return Err(ImportError::new(at, format!("`arg{index}`: seccomp sees arguments 0 to 5")));
+            return Err(ImportError::new(
+                at,
+                format!("`arg{index}`: seccomp sees arguments 0 to 5"),
+            ));
         }
         let rest = rest[digits.len()..].trim_start();
         const OPS: [&str; 8] = ["==", "!=", "<=", ">=", "<", ">", "&", "in"];
@@ -334,7 +381,10 @@ impl Parser<'_> {
         let v = self.or_value(&mut toks, at)?;
         match toks.first() {
             None => Ok(v),
-            Some(t) => Err(ImportError::new(at, format!("unexpected `{t}` in `{text}`"))),
+            Some(t) => Err(ImportError::new(
+                at,
+                format!("unexpected `{t}` in `{text}`"),
+            )),
         }
     }
 
@@ -392,7 +442,12 @@ fn parse_action(text: &str, at: &str) -> Result<Action, ImportError> {
         let n = parse_number(e)
             .or_else(|| errno::number(Arch::X86_64, e).map(u64::from))
             .filter(|&n| n <= 4095)
-            .ok_or_else(|| ImportError::new(at, format!("`return {e}`: expected an errno name or number")))?;
+            .ok_or_else(|| {
+                ImportError::new(
+                    at,
+                    format!("`return {e}`: expected an errno name or number"),
+                )
+            })?;
         // Checked <= 4095.
         return Ok(Action::Errno(n as u16));
     }
@@ -502,7 +557,10 @@ fn body(
         let mut filters: Vec<Filter> = Vec::new();
         for s in &mine {
             if let Some(prev) = filters.iter().position(|f| f.expr.is_none()) {
-                let first = mine.iter().find(|m| m.filters.iter().any(|f| f.expr.is_none())).map_or("", |m| m.origin.as_str());
+                let first = mine
+                    .iter()
+                    .find(|m| m.filters.iter().any(|f| f.expr.is_none()))
+                    .map_or("", |m| m.origin.as_str());
                 return Err(ImportError::new(
                     &s.origin,
                     format!("`{name}` already had an unconditional action applied (at {first}); minijail refuses a later line for it"),
@@ -520,7 +578,10 @@ fn body(
             let mut item = match filters.iter().find(|f| f.expr.is_none()) {
                 Some(_) => Item::new(name),
                 None => {
-                    let alts: Vec<Conj> = filters.iter().flat_map(|f| f.expr.clone().unwrap_or_default()).collect();
+                    let alts: Vec<Conj> = filters
+                        .iter()
+                        .flat_map(|f| f.expr.clone().unwrap_or_default())
+                        .collect();
                     Item::new(format!("{name}({})", render.dnf(name, &alts, &mut notes)))
                 }
             };
@@ -604,10 +665,17 @@ mod tests {
         )
         .unwrap()
         .policy;
-        assert!(p.contains("    mmap(arg2 & 4 == 0 || arg2 & 2 == 0),\n"), "{p}");
+        assert!(
+            p.contains("    mmap(arg2 & 4 == 0 || arg2 & 2 == 0),\n"),
+            "{p}"
+        );
         let x = Arch::X86_64;
         assert_eq!(verdict(&p, x, "mmap", &[0, 4096, 3, 0x22]), Action::Allow);
-        assert_eq!(verdict(&p, x, "mmap", &[0, 4096, 7, 0x22]), Action::KillProcess, "W^X");
+        assert_eq!(
+            verdict(&p, x, "mmap", &[0, 4096, 7, 0x22]),
+            Action::KillProcess,
+            "W^X"
+        );
         assert_eq!(verdict(&p, x, "execve", &[]), Action::KillProcess);
         assert_eq!(verdict(&p, x, "read", &[]), Action::Allow);
     }
@@ -632,22 +700,49 @@ mod tests {
         assert_eq!(verdict(&p, x, "ioctl", &[4, 0x80]), Action::KillThread);
         assert_eq!(verdict(&p, x, "close", &[]), Action::Trap);
         assert_eq!(verdict(&p, x, "getpid", &[]), Action::KillThread);
-        assert!(p.contains("drop write => errno(EBADF);\ndrop write(arg0 == 1 | 2) => allow;\n"), "{p}");
-        assert!(p.contains("ioctl(arg1 & 0x41 != 0 && arg0 & 3 == 0)"), "{p}");
+        assert!(
+            p.contains("drop write => errno(EBADF);\ndrop write(arg0 == 1 | 2) => allow;\n"),
+            "{p}"
+        );
+        assert!(
+            p.contains("ioctl(arg1 & 0x41 != 0 && arg0 & 3 == 0)"),
+            "{p}"
+        );
     }
 
     #[test]
     fn duplicate_lines_combine_or_are_refused() {
-        let p = imp("ioctl: arg1 == 1\nread: 1\nioctl: arg1 == 2\n", &ImportOptions::default()).unwrap();
+        let p = imp(
+            "ioctl: arg1 == 1\nread: 1\nioctl: arg1 == 2\n",
+            &ImportOptions::default(),
+        )
+        .unwrap();
         assert!(p.contains("    ioctl(arg1 == 1 | 2),\n"), "{p}");
-        let e = imp("open: return ENOENT\nopen: 1\n", &ImportOptions::default()).unwrap_err().to_string();
+        let e = imp("open: return ENOENT\nopen: 1\n", &ImportOptions::default())
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("x86_64/p.policy:2: `open` already had an unconditional action applied (at x86_64/p.policy:1)"), "{e}");
-        let e = imp("opne: 1\n", &ImportOptions::default()).unwrap_err().to_string();
-        assert_eq!(e, "x86_64/p.policy:1: `opne` is not a syscall on x86_64\nhelp: did you mean `open`?");
-        let e = imp("read: arg0 == NOPE\n", &ImportOptions::default()).unwrap_err().to_string();
-        assert!(e.starts_with("x86_64/p.policy:1: unknown constant `NOPE`"), "{e}");
-        let e = imp("@include ./nowhere.policy\n", &ImportOptions::default()).unwrap_err().to_string();
-        assert!(e.contains("cannot find `./nowhere.policy` to @include"), "{e}");
+        let e = imp("opne: 1\n", &ImportOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "x86_64/p.policy:1: `opne` is not a syscall on x86_64\nhelp: did you mean `open`?"
+        );
+        let e = imp("read: arg0 == NOPE\n", &ImportOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("x86_64/p.policy:1: unknown constant `NOPE`"),
+            "{e}"
+        );
+        let e = imp("@include ./nowhere.policy\n", &ImportOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("cannot find `./nowhere.policy` to @include"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -657,7 +752,8 @@ mod tests {
         assert_eq!(parse_number("0"), Some(0));
         assert_eq!(parse_number("-1"), Some(u64::MAX));
         assert_eq!(parse_number("PROT"), None);
-        let c = constants_from_json(r#"{"constants": {"A": 5, "B": -2}, "arch_name": "x86_64"}"#).unwrap();
+        let c = constants_from_json(r#"{"constants": {"A": 5, "B": -2}, "arch_name": "x86_64"}"#)
+            .unwrap();
         assert_eq!(c["A"], 5);
         assert_eq!(c["B"], u64::MAX - 1);
     }

@@ -298,7 +298,9 @@ pub(crate) mod testutil {
         let mut a = [0u64; 6];
         a[..args.len()].copy_from_slice(args);
         let data = SeccompData {
-            nr: syscalls::table(arch).number(name).unwrap_or_else(|| panic!("{name} on {arch}")),
+            nr: syscalls::table(arch)
+                .number(name)
+                .unwrap_or_else(|| panic!("{name} on {arch}")),
             arch: arch.audit_arch(),
             instruction_pointer: 0,
             args: a,
@@ -327,7 +329,10 @@ mod tests {
     #[test]
     fn acknowledgements_are_found_exactly() {
         assert!(needed_acknowledgements("default allow; drop mount, ptrace;").is_empty());
-        assert_eq!(needed_acknowledgements("keep ptrace, exit_group;"), ["ptrace"]);
+        assert_eq!(
+            needed_acknowledgements("keep ptrace, exit_group;"),
+            ["ptrace"]
+        );
         assert_eq!(needed_acknowledgements("default allow;"), ["ptrace"]);
         assert_eq!(
             needed_acknowledgements("keep clone(clone_flags == 0), clone3, ptrace;"),

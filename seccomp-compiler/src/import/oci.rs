@@ -143,14 +143,21 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn err(&self, node: &Node, path: &str, message: impl Into<String>) -> ImportError {
         ImportError::new(
-            format!("{} ({path})", super::location(self.name, self.text, node.offset)),
+            format!(
+                "{} ({path})",
+                super::location(self.name, self.text, node.offset)
+            ),
             message,
         )
     }
 
     fn str<'n>(&self, node: &'n Node, path: &str) -> Result<&'n str, ImportError> {
         node.as_str().ok_or_else(|| {
-            self.err(node, path, format!("expected a string, found {}", node.value.kind()))
+            self.err(
+                node,
+                path,
+                format!("expected a string, found {}", node.value.kind()),
+            )
         })
     }
 
@@ -172,7 +179,11 @@ impl Reader<'_> {
             return Ok(&[]);
         }
         node.as_array().ok_or_else(|| {
-            self.err(node, path, format!("expected an array, found {}", node.value.kind()))
+            self.err(
+                node,
+                path,
+                format!("expected an array, found {}", node.value.kind()),
+            )
         })
     }
 
@@ -201,9 +212,8 @@ pub(super) fn import(
     text: &str,
     opts: &ImportOptions,
 ) -> Result<Imported, ImportError> {
-    let root = json::parse(text).map_err(|e| {
-        ImportError::new(super::location(source_name, text, e.offset), e.message)
-    })?;
+    let root = json::parse(text)
+        .map_err(|e| ImportError::new(super::location(source_name, text, e.offset), e.message))?;
     let r = Reader {
         name: source_name,
         text,
@@ -214,6 +224,7 @@ pub(super) fn import(
     let mut draft = Draft::new();
     draft.warnings = warnings;
     Importer {
+        text,
         profile: &profile,
         ctx: &ctx,
         opts,
@@ -223,9 +234,17 @@ pub(super) fn import(
     draft.finish(source_name)
 }
 
-fn read_profile(r: &Reader, root: &Node, warnings: &mut Vec<String>) -> Result<Profile, ImportError> {
+fn read_profile(
+    r: &Reader,
+    root: &Node,
+    warnings: &mut Vec<String>,
+) -> Result<Profile, ImportError> {
     let Some(members) = root.as_object() else {
-        return Err(r.err(root, "$", "expected a JSON object (an OCI `linux.seccomp` section)"));
+        return Err(r.err(
+            root,
+            "$",
+            "expected a JSON object (an OCI `linux.seccomp` section)",
+        ));
     };
     const KNOWN: [&str; 8] = [
         "defaultAction",
@@ -296,7 +315,11 @@ fn action(
             None => Ok(EPERM),
             // Bounded by `max` <= u16::MAX.
             Some(n) if n <= max => Ok(n as u16),
-            Some(n) => Err(r.err(node, path, format!("{what} {n} is out of range (at most {max})"))),
+            Some(n) => Err(r.err(
+                node,
+                path,
+                format!("{what} {n} is out of range (at most {max})"),
+            )),
         }
     };
     let plain = |a: Action| -> Result<Action, ImportError> {
@@ -375,12 +398,13 @@ type ArchList = (Vec<(Arch, Arch)>, Vec<String>);
 fn read_arches(r: &Reader, root: &Node) -> Result<ArchList, ImportError> {
     let mut arches: Vec<(Arch, Arch)> = Vec::new();
     let mut unsupported = Vec::new();
-    let mut add = |name: &str, host: Option<Arch>, unsupported: &mut Vec<String>| match arch_of(name) {
-        Some(a) if !arches.iter().any(|&(b, _)| b == a) => arches.push((a, host.unwrap_or(a))),
-        Some(_) => {}
-        None if !unsupported.iter().any(|u| u == name) => unsupported.push(name.to_owned()),
-        None => {}
-    };
+    let mut add =
+        |name: &str, host: Option<Arch>, unsupported: &mut Vec<String>| match arch_of(name) {
+            Some(a) if !arches.iter().any(|&(b, _)| b == a) => arches.push((a, host.unwrap_or(a))),
+            Some(_) => {}
+            None if !unsupported.iter().any(|u| u == name) => unsupported.push(name.to_owned()),
+            None => {}
+        };
     for name in r.strings(root.get("architectures"), "architectures")? {
         add(&name, None, &mut unsupported);
     }
@@ -399,7 +423,10 @@ fn read_arches(r: &Reader, root: &Node) -> Result<ArchList, ImportError> {
         add(main, None, &mut unsupported);
     }
     for (i, entry) in map.iter().enumerate() {
-        let main = entry.get("architecture").and_then(Node::as_str).and_then(arch_of);
+        let main = entry
+            .get("architecture")
+            .and_then(Node::as_str)
+            .and_then(arch_of);
         let path = format!("archMap[{i}].subArchitectures");
         for sub in r.strings(entry.get("subArchitectures"), &path)? {
             add(&sub, main, &mut unsupported);
@@ -507,7 +534,11 @@ fn read_filter(r: &Reader, node: Option<&Node>, path: &str) -> Result<Filter, Im
             let p = format!("{path}.minKernel");
             let s = r.str(n, &p)?;
             Some(parse_kernel(s).ok_or_else(|| {
-                r.err(n, &p, format!("`{s}` is not a kernel version (expected e.g. `4.8`)"))
+                r.err(
+                    n,
+                    &p,
+                    format!("`{s}` is not a kernel version (expected e.g. `4.8`)"),
+                )
             })?)
         }
         _ => None,
@@ -541,7 +572,15 @@ impl Context {
         let targets = match &opts.arches {
             Some(list) => list
                 .iter()
-                .map(|&a| (a, p.arches.iter().find(|(b, _)| *b == a).map_or(a, |&(_, h)| h)))
+                .map(|&a| {
+                    (
+                        a,
+                        p.arches
+                            .iter()
+                            .find(|(b, _)| *b == a)
+                            .map_or(a, |&(_, h)| h),
+                    )
+                })
                 .collect(),
             None if p.arches.is_empty() => Arch::ALL.iter().map(|&a| (a, a)).collect(),
             None => p.arches.clone(),
@@ -556,7 +595,10 @@ impl Context {
                 },
             ),
             None => (
-                DOCKER_DEFAULT_CAPS.iter().map(|c| (*c).to_owned()).collect(),
+                DOCKER_DEFAULT_CAPS
+                    .iter()
+                    .map(|c| (*c).to_owned())
+                    .collect(),
                 "Docker's default set, as without --cap-add (choose with --caps)".to_owned(),
             ),
         };
@@ -611,7 +653,11 @@ fn normalize_cap(c: &str) -> String {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Plan {
     /// The first rule without `args` decides; the other rules are dropped.
-    Uncond { action: Action, rule: usize, dropped: Vec<usize> },
+    Uncond {
+        action: Action,
+        rule: usize,
+        dropped: Vec<usize>,
+    },
     /// Conditional layers, lowest precedence first.
     Layers(Vec<Layer>),
 }
@@ -640,7 +686,10 @@ impl Plan {
     fn rules(&self) -> BTreeSet<usize> {
         match self {
             Plan::Uncond { rule, .. } => BTreeSet::from([*rule]),
-            Plan::Layers(ls) => ls.iter().flat_map(|l| l.alts.iter().map(|(r, _)| *r)).collect(),
+            Plan::Layers(ls) => ls
+                .iter()
+                .flat_map(|l| l.alts.iter().map(|(r, _)| *r))
+                .collect(),
         }
     }
 
@@ -654,11 +703,19 @@ impl Plan {
                     for (r, conj) in &l.alts {
                         let mapped: Option<Conj> = conj
                             .iter()
-                            .map(|c| Some(Cmp { arg: f(&c.arg)?, ..c.clone() }))
+                            .map(|c| {
+                                Some(Cmp {
+                                    arg: f(&c.arg)?,
+                                    ..c.clone()
+                                })
+                            })
                             .collect();
                         alts.push((*r, mapped?));
                     }
-                    out.push(Layer { action: l.action, alts });
+                    out.push(Layer {
+                        action: l.action,
+                        alts,
+                    });
                 }
                 Some(Plan::Layers(out))
             }
@@ -674,6 +731,7 @@ struct Entry {
 }
 
 struct Importer<'a> {
+    text: &'a str,
     profile: &'a Profile,
     ctx: &'a Context,
     opts: &'a ImportOptions,
@@ -705,7 +763,8 @@ impl Importer<'_> {
         h.push(format!("Capabilities: {}.", self.ctx.caps_text));
         h.push(match self.ctx.kernel {
             Some((a, b)) => format!("Kernel: {a}.{b} (--kernel), for `minKernel`."),
-            None => "Kernel: a current one, which meets every `minKernel` (choose with --kernel).".to_owned(),
+            None => "Kernel: a current one, which meets every `minKernel` (choose with --kernel)."
+                .to_owned(),
         });
         h.push(if self.opts.exact_width {
             "Widths: as libseccomp compares, all 64 bits on 64-bit architectures (--exact-width).".to_owned()
@@ -716,7 +775,13 @@ impl Importer<'_> {
             .ctx
             .targets
             .iter()
-            .map(|&(a, h)| if a == h { a.to_string() } else { format!("{a} (rules for {h})") })
+            .map(|&(a, h)| {
+                if a == h {
+                    a.to_string()
+                } else {
+                    format!("{a} (rules for {h})")
+                }
+            })
             .collect();
         h.push(format!("Architectures: {}.", hosts.join(", ")));
         if !self.profile.unsupported.is_empty() {
@@ -770,11 +835,15 @@ impl Importer<'_> {
                     if syscalls::table(arch).number(name).is_none() {
                         continue;
                     }
-                    out.entry(arch).or_default().entry(name.clone()).or_default().push(Entry {
-                        rule: rule.number,
-                        action: rule.action,
-                        args: rule.args.clone(),
-                    });
+                    out.entry(arch)
+                        .or_default()
+                        .entry(name.clone())
+                        .or_default()
+                        .push(Entry {
+                            rule: rule.number,
+                            action: rule.action,
+                            args: rule.args.clone(),
+                        });
                 }
             }
         }
@@ -809,7 +878,7 @@ impl Importer<'_> {
                 };
                 per_arch.push((arch, plan));
             }
-            if let Some(plan) = self.unify(name, &per_arch)? {
+            if let Some(plan) = self.unify(name, &per_arch, source_name)? {
                 out.insert(name.clone(), plan);
             }
         }
@@ -845,7 +914,8 @@ impl Importer<'_> {
                 }),
             }
         }
-        self.order_layers(name, layers, source_name).map(Plan::Layers)
+        self.order_layers(name, layers, source_name)
+            .map(Plan::Layers)
     }
 
     fn conj(&self, e: &Entry, source_name: &str) -> Result<Conj, ImportError> {
@@ -854,7 +924,7 @@ impl Importer<'_> {
             if !seen.insert(a.index) {
                 let rule = self.rule(e.rule);
                 return Err(ImportError::new(
-                    format!("{source_name} ({}.args)", rule.path),
+                    format!("{} ({}.args)", super::location(source_name, self.text, rule.offset), rule.path),
                     format!(
                         "rule {} compares argument {} twice; libseccomp refuses such a rule (EINVAL), so runtimes refuse the profile",
                         rule.number, a.index
@@ -911,7 +981,12 @@ impl Importer<'_> {
                 .min_by_key(|&i| (layers[i].action != Action::Allow, i));
             let Some(pick) = pick else {
                 let rules: Vec<usize> = left.iter().map(|&i| layers[i].alts[0].0).collect();
-                return Err(self.overlap_error(name, rules[0], rules[rules.len() - 1], source_name));
+                return Err(self.overlap_error(
+                    name,
+                    rules[0],
+                    rules[rules.len() - 1],
+                    source_name,
+                ));
             };
             left.retain(|&i| i != pick);
             order.push(layers[pick].clone());
@@ -935,7 +1010,12 @@ impl Importer<'_> {
     /// One plan for all architectures that have the syscall: the same
     /// plan, or the same once argument indices are read as the parameter
     /// names of each architecture's prototype (s390x's `clone`).
-    fn unify(&self, name: &str, per_arch: &[(Arch, Option<Plan>)]) -> Result<Option<Plan>, ImportError> {
+    fn unify(
+        &self,
+        name: &str,
+        per_arch: &[(Arch, Option<Plan>)],
+        source_name: &str,
+    ) -> Result<Option<Plan>, ImportError> {
         let Some((_, first)) = per_arch.first() else {
             return Ok(None);
         };
@@ -965,10 +1045,9 @@ impl Importer<'_> {
             .collect();
         if let Some(named) = named {
             let first_named = &named[0].1;
-            if named
-                .iter()
-                .all(|(_, p)| p.as_ref().map(Plan::meaning) == first_named.as_ref().map(Plan::meaning))
-            {
+            if named.iter().all(|(_, p)| {
+                p.as_ref().map(Plan::meaning) == first_named.as_ref().map(Plan::meaning)
+            }) {
                 return Ok(first_named.clone());
             }
         }
@@ -988,7 +1067,10 @@ impl Importer<'_> {
                 .rules
                 .iter()
                 .find(|r| r.names.iter().any(|n| n == name))
-                .map_or_else(String::new, |r| r.path.clone()),
+                .map_or_else(
+                    || source_name.to_owned(),
+                    |r| format!("{} ({})", super::location(source_name, self.text, r.offset), r.path),
+                ),
             format!(
                 "`{name}` gets different rules on different architectures ({}), which one policy cannot say",
                 differing.join("; ")
@@ -1042,7 +1124,9 @@ impl Importer<'_> {
                 };
                 let anchor = *plan.rules().iter().next().unwrap_or(&0);
                 match plan {
-                    Plan::Uncond { rule: r, dropped, .. } if *r == rule.number => {
+                    Plan::Uncond {
+                        rule: r, dropped, ..
+                    } if *r == rule.number => {
                         items.push(Item::new(name.clone()));
                         if !dropped.is_empty() {
                             let list: BTreeSet<usize> = dropped.iter().copied().collect();
@@ -1054,7 +1138,10 @@ impl Importer<'_> {
                     }
                     Plan::Layers(ls) if ls.len() == 1 && anchor == rule.number => {
                         let alts: Vec<Conj> = ls[0].alts.iter().map(|(_, c)| c.clone()).collect();
-                        items.push(Item::new(format!("{name}({})", render.dnf(name, &alts, &mut notes))));
+                        items.push(Item::new(format!(
+                            "{name}({})",
+                            render.dnf(name, &alts, &mut notes)
+                        )));
                         let others: BTreeSet<usize> = ls[0]
                             .alts
                             .iter()
@@ -1226,7 +1313,10 @@ impl Importer<'_> {
 }
 
 fn join_numbers(ns: &BTreeSet<usize>) -> String {
-    ns.iter().map(usize::to_string).collect::<Vec<_>>().join(", ")
+    ns.iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn comment_block(out: &mut PolicyText, lines: &[String]) {

@@ -37,7 +37,10 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn err(&self, node: &Node, path: &str, message: impl Into<String>) -> ImportError {
         ImportError::new(
-            format!("{} ({path})", super::location(self.name, self.text, node.offset)),
+            format!(
+                "{} ({path})",
+                super::location(self.name, self.text, node.offset)
+            ),
             message,
         )
     }
@@ -49,13 +52,21 @@ impl Reader<'_> {
 
     fn str<'n>(&self, node: &'n Node, path: &str) -> Result<&'n str, ImportError> {
         node.as_str().ok_or_else(|| {
-            self.err(node, path, format!("expected a string, found {}", node.value.kind()))
+            self.err(
+                node,
+                path,
+                format!("expected a string, found {}", node.value.kind()),
+            )
         })
     }
 
     fn u64(&self, node: &Node, path: &str) -> Result<u64, ImportError> {
         node.as_u64().ok_or_else(|| {
-            self.err(node, path, format!("expected an unsigned integer, found {}", node.value.kind()))
+            self.err(
+                node,
+                path,
+                format!("expected an unsigned integer, found {}", node.value.kind()),
+            )
         })
     }
 }
@@ -78,19 +89,28 @@ pub(super) fn import(
         name: source_name,
         text,
     };
-    let root = json::parse(text).map_err(|e| {
-        ImportError::new(super::location(source_name, text, e.offset), e.message)
+    let root = json::parse(text)
+        .map_err(|e| ImportError::new(super::location(source_name, text, e.offset), e.message))?;
+    let filters = root.as_object().ok_or_else(|| {
+        r.err(
+            &root,
+            "$",
+            "expected an object mapping filter names to filters",
+        )
     })?;
-    let filters = root
-        .as_object()
-        .ok_or_else(|| r.err(&root, "$", "expected an object mapping filter names to filters"))?;
     let (name, filter) = pick_filter(&r, &root, filters, opts)?;
     let path = name.clone();
     let arches = target_arches(source_name, opts)?;
     let mismatch_node = filter
         .get("mismatch_action")
         .or_else(|| filter.get("default_action"))
-        .ok_or_else(|| r.err(filter, &path, "missing `mismatch_action` (or `default_action`)"))?;
+        .ok_or_else(|| {
+            r.err(
+                filter,
+                &path,
+                "missing `mismatch_action` (or `default_action`)",
+            )
+        })?;
     let match_node = filter
         .get("match_action")
         .or_else(|| filter.get("filter_action"))
@@ -105,15 +125,22 @@ pub(super) fn import(
         ));
     }
     let list = r.field(filter, &path, "filter")?;
-    let list = list
-        .as_array()
-        .ok_or_else(|| r.err(list, &format!("{path}.filter"), "expected an array of rules"))?;
+    let list = list.as_array().ok_or_else(|| {
+        r.err(
+            list,
+            &format!("{path}.filter"),
+            "expected an array of rules",
+        )
+    })?;
     let mut rules = Vec::new();
     for (i, node) in list.iter().enumerate() {
         rules.push(read_rule(&r, node, &format!("{path}.filter[{i}]"))?);
     }
     for rule in &rules {
-        if let Some(a) = arches.iter().find(|a| syscalls::table(**a).number(&rule.syscall).is_none()) {
+        if let Some(a) = arches
+            .iter()
+            .find(|a| syscalls::table(**a).number(&rule.syscall).is_none())
+        {
             let node = Node {
                 value: json::Value::Null,
                 offset: rule.node_offset,
@@ -121,7 +148,10 @@ pub(super) fn import(
             return Err(r.err(
                 &node,
                 &rule.path,
-                format!("`{}` is not a syscall on {a}; seccompiler refuses unknown names", rule.syscall),
+                format!(
+                    "`{}` is not a syscall on {a}; seccompiler refuses unknown names",
+                    rule.syscall
+                ),
             ));
         }
     }
@@ -168,7 +198,11 @@ fn pick_filter<'n>(
             [(k, v)] => Ok((k.clone(), v)),
             [] => Err(r.err(root, "$", "the file defines no filter")),
             _ => Err(r
-                .err(root, "$", format!("the file defines {} filters", filters.len()))
+                .err(
+                    root,
+                    "$",
+                    format!("the file defines {} filters", filters.len()),
+                )
                 .with_help(format!("choose one with --filter: {list}"))),
         },
     }
@@ -219,7 +253,11 @@ fn action(r: &Reader, node: &Node, path: &str) -> Result<Action, ImportError> {
                 // seccompiler stores u32 and the kernel keeps 16 bits, capping
                 // errno at 4095; refuse what would change on the way.
                 if v > max {
-                    return Err(r.err(n, path, format!("{key} {v} is out of range (at most {max})")));
+                    return Err(r.err(
+                        n,
+                        path,
+                        format!("{key} {v} is out of range (at most {max})"),
+                    ));
                 }
                 Ok(Some(v as u16))
             }
@@ -235,7 +273,9 @@ fn action(r: &Reader, node: &Node, path: &str) -> Result<Action, ImportError> {
 }
 
 fn read_rule(r: &Reader, node: &Node, path: &str) -> Result<Rule, ImportError> {
-    let syscall = r.str(r.field(node, path, "syscall")?, &format!("{path}.syscall"))?.to_owned();
+    let syscall = r
+        .str(r.field(node, path, "syscall")?, &format!("{path}.syscall"))?
+        .to_owned();
     let mut comments = Vec::new();
     if let Some(c) = node.get("comment").and_then(Node::as_str) {
         comments.push(c.to_owned());
@@ -248,14 +288,22 @@ fn read_rule(r: &Reader, node: &Node, path: &str) -> Result<Rule, ImportError> {
                 .as_array()
                 .ok_or_else(|| r.err(list, &format!("{path}.args"), "expected an array"))?;
             if items.is_empty() {
-                return Err(r.err(list, &format!("{path}.args"), "an empty `args` list; seccompiler refuses it (EmptyRule)")
+                return Err(r
+                    .err(
+                        list,
+                        &format!("{path}.args"),
+                        "an empty `args` list; seccompiler refuses it (EmptyRule)",
+                    )
                     .with_help("leave `args` out to match every call"));
             }
             let mut conj = Vec::new();
             for (i, a) in items.iter().enumerate() {
                 let (cmp, comment) = read_cond(r, a, &format!("{path}.args[{i}]"))?;
                 if let Some(c) = comment {
-                    comments.push(format!("arg{}: {c}", a.get("index").and_then(Node::as_u64).unwrap_or(0)));
+                    comments.push(format!(
+                        "arg{}: {c}",
+                        a.get("index").and_then(Node::as_u64).unwrap_or(0)
+                    ));
                 }
                 conj.push(cmp);
             }
@@ -275,14 +323,22 @@ fn read_cond(r: &Reader, node: &Node, path: &str) -> Result<(Cmp, Option<String>
     let index_node = r.field(node, path, "index")?;
     let index = r.u64(index_node, &format!("{path}.index"))?;
     if index > 5 {
-        return Err(r.err(index_node, path, format!("argument index {index} is out of range (0 to 5)")));
+        return Err(r.err(
+            index_node,
+            path,
+            format!("argument index {index} is out of range (0 to 5)"),
+        ));
     }
     let ty = r.str(r.field(node, path, "type")?, &format!("{path}.type"))?;
     let width = match ty {
         "dword" => SourceWidth::Bits32,
         "qword" => SourceWidth::Bits64,
         other => {
-            return Err(r.err(node, path, format!("unknown argument type `{other}` (expected `dword` or `qword`)")));
+            return Err(r.err(
+                node,
+                path,
+                format!("unknown argument type `{other}` (expected `dword` or `qword`)"),
+            ));
         }
     };
     let val = r.u64(r.field(node, path, "val")?, &format!("{path}.val"))?;
@@ -302,10 +358,17 @@ fn read_cond(r: &Reader, node: &Node, path: &str) -> Result<(Cmp, Option<String>
     };
     // seccompiler masks the value (`value &= mask`) and, for dword,
     // compares its low 32 bits.
-    let keep = if width == SourceWidth::Bits32 { u64::from(u32::MAX) } else { u64::MAX };
+    let keep = if width == SourceWidth::Bits32 {
+        u64::from(u32::MAX)
+    } else {
+        u64::MAX
+    };
     let mask = mask.map(|m| m & keep);
     let value = val & mask.unwrap_or(u64::MAX) & keep;
-    let mut comment = node.get("comment").and_then(Node::as_str).map(str::to_owned);
+    let mut comment = node
+        .get("comment")
+        .and_then(Node::as_str)
+        .map(str::to_owned);
     if value != val && mask.is_none() {
         comment = Some(format!(
             "{}seccompiler compares only the low 32 bits of {val:#x} (dword)",
@@ -412,7 +475,9 @@ fn body(
     if matched == Action::Allow {
         draft.body.statement("base", &items, "");
     } else {
-        draft.body.statement("drop", &items, &format!(" => {matched}"));
+        draft
+            .body
+            .statement("drop", &items, &format!(" => {matched}"));
     }
 }
 
@@ -443,20 +508,23 @@ mod tests {
         assert_eq!(
             body,
             "\
-// Note: `mmap` arg3: the kernel uses 32 bits of `flags` (`unsigned long`) (x86_64), so those are compared; the source compares all 64 (--exact-width keeps that).
 base
     // stdin
     read,
     // arg1: TCGETS
-    ioctl(arg1 == 0x5401 || arg1 & 0xff == 0x34),
-    mmap(arg3 != 34 && arg0 < 4096);
+    ioctl(arg1 == 0x5401 || arg1 & 0xff == 52),
+    mmap(arg3 != 34 && arg0 < 0x1000);
 "
         );
         assert!(p.contains("\ndeny trap; // mismatch_action\n"), "{p}");
         assert!(p.contains("\narch x86_64;\n"), "{p}");
         let x = Arch::X86_64;
         assert_eq!(verdict(&p, x, "read", &[]), Action::Allow);
-        assert_eq!(verdict(&p, x, "ioctl", &[0, 0xffff_0000_0000_5401]), Action::Allow, "dword");
+        assert_eq!(
+            verdict(&p, x, "ioctl", &[0, 0xffff_0000_0000_5401]),
+            Action::Allow,
+            "dword"
+        );
         assert_eq!(verdict(&p, x, "ioctl", &[0, 0x1234]), Action::Allow);
         assert_eq!(verdict(&p, x, "ioctl", &[0, 0x1235]), Action::Trap);
         assert_eq!(verdict(&p, x, "write", &[]), Action::Trap);
@@ -478,8 +546,16 @@ base
         let x = Arch::X86_64;
         assert_eq!(verdict(&p, x, "mount", &[]), Action::Errno(1));
         assert_eq!(verdict(&p, x, "socket", &[40]), Action::Errno(1));
-        assert_eq!(verdict(&p, x, "socket", &[2]), Action::Allow, "the rule without args adds nothing");
-        assert_eq!(verdict(&p, x, "socket", &[(1 << 32) | 40]), Action::Allow, "qword");
+        assert_eq!(
+            verdict(&p, x, "socket", &[2]),
+            Action::Allow,
+            "the rule without args adds nothing"
+        );
+        assert_eq!(
+            verdict(&p, x, "socket", &[(1 << 32) | 40]),
+            Action::Allow,
+            "qword"
+        );
     }
 
     #[test]
@@ -487,7 +563,10 @@ base
         let two = r#"{"a": {"mismatch_action": "trap", "match_action": "allow", "filter": []},
                       "b": {"mismatch_action": "trap", "match_action": "allow", "filter": []}}"#;
         let e = imp(two, &ImportOptions::default()).unwrap_err().to_string();
-        assert!(e.contains("the file defines 2 filters\nhelp: choose one with --filter: `a`, `b`"), "{e}");
+        assert!(
+            e.contains("the file defines 2 filters\nhelp: choose one with --filter: `a`, `b`"),
+            "{e}"
+        );
         let opts = ImportOptions {
             filter: Some("c".into()),
             ..ImportOptions::default()
@@ -496,11 +575,25 @@ base
         assert!(e.contains("no filter `c` in this file"), "{e}");
         let bad = r#"{"a": {"mismatch_action": "trap", "match_action": "allow", "filter": [{"syscall": "opne"}]}}"#;
         let e = imp(bad, &ImportOptions::default()).unwrap_err().to_string();
-        assert!(e.contains("(a.filter[0]): `opne` is not a syscall on x86_64"), "{e}");
-        let e = import(Format::Seccompiler, "f.json", bad, &ImportOptions::default()).unwrap_err();
+        assert!(
+            e.contains("(a.filter[0]): `opne` is not a syscall on x86_64"),
+            "{e}"
+        );
+        let e = import(
+            Format::Seccompiler,
+            "f.json",
+            bad,
+            &ImportOptions::default(),
+        )
+        .unwrap_err();
         assert!(e.message.contains("its name does not say which"));
         let same = r#"{"a": {"mismatch_action": "allow", "match_action": "allow", "filter": []}}"#;
-        assert!(imp(same, &ImportOptions::default()).unwrap_err().message.contains("both allow"));
+        assert!(
+            imp(same, &ImportOptions::default())
+                .unwrap_err()
+                .message
+                .contains("both allow")
+        );
     }
 
     #[test]
@@ -511,10 +604,23 @@ base
                 filter: Some(name.into()),
                 ..ImportOptions::default()
             };
-            let p = import(Format::Seccompiler, "firecracker-x86_64-unknown-linux-musl.json", &text, &opts)
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(verdict(&p.policy, Arch::X86_64, "exit_group", &[]), Action::Allow, "{name}");
-            assert_eq!(verdict(&p.policy, Arch::X86_64, "execve", &[]), Action::Trap, "{name}");
+            let p = import(
+                Format::Seccompiler,
+                "firecracker-x86_64-unknown-linux-musl.json",
+                &text,
+                &opts,
+            )
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(
+                verdict(&p.policy, Arch::X86_64, "exit_group", &[]),
+                Action::Allow,
+                "{name}"
+            );
+            assert_eq!(
+                verdict(&p.policy, Arch::X86_64, "execve", &[]),
+                Action::Trap,
+                "{name}"
+            );
         }
     }
 }

@@ -17,6 +17,7 @@
 //!   process (SIGSYS);
 //! - `SystemCallArchitectures=` lists the ABIs allowed besides the native
 //!   one; our filters refuse every other ABI whatever it says.
+//!
 //! Group names are systemd's, the same as ours.
 
 use super::text::{Item, PolicyText};
@@ -108,7 +109,11 @@ pub(super) fn import(
             "no `SystemCallFilter=` line (after the last reset): the unit installs no syscall filter",
         ));
     };
-    let mode = if first.invert { Mode::Deny } else { Mode::Allow };
+    let mode = if first.invert {
+        Mode::Deny
+    } else {
+        Mode::Allow
+    };
     if let Some(r) = reset_at {
         draft.header.push(format!(
             "Line {r}: an empty SystemCallFilter= resets the lines before it."
@@ -116,15 +121,23 @@ pub(super) fn import(
     }
     let deny = error.as_ref().map_or(Action::KillProcess, |e| e.0);
     match &error {
-        Some((_, n, text)) => draft.settings.setting(&format!("deny {deny};"), &format!("line {n}: {text}")),
+        Some((_, n, text)) => draft
+            .settings
+            .setting(&format!("deny {deny};"), &format!("line {n}: {text}")),
         None => draft.settings.setting(
             "deny kill_process;",
             "no SystemCallErrorNumber=: a refused syscall kills the process (SIGSYS)",
         ),
     }
     if mode == Mode::Deny {
-        draft.settings.setting("default allow;", "a deny-list (`~`): what it does not name runs");
-        draft.settings.setting("unknown allow;", "a deny-list lets syscalls newer than the tables through");
+        draft.settings.setting(
+            "default allow;",
+            "a deny-list (`~`): what it does not name runs",
+        );
+        draft.settings.setting(
+            "unknown allow;",
+            "a deny-list lets syscalls newer than the tables through",
+        );
     }
     if let Some(a) = &opts.arches {
         let names: Vec<&str> = a.iter().map(|a| a.name()).collect();
@@ -177,11 +190,15 @@ fn parse_items(
         let known = if name.starts_with('@') {
             groups::group(name).is_some()
         } else {
-            arches.iter().any(|&a| syscalls::table(a).number(name).is_some())
+            arches
+                .iter()
+                .any(|&a| syscalls::table(a).number(name).is_some())
         };
         if !known {
             // systemd logs unknown names and goes on.
-            warnings.push(format!("{at}: `{name}` is unknown here; skipped, as systemd skips it"));
+            warnings.push(format!(
+                "{at}: `{name}` is unknown here; skipped, as systemd skips it"
+            ));
             continue;
         }
         out.push((name.to_owned(), act));
@@ -189,7 +206,13 @@ fn parse_items(
     Ok(out)
 }
 
-fn statements(out: &mut PolicyText, l: &FilterLine, mode: Mode, deny: Action, warnings: &mut Vec<String>) {
+fn statements(
+    out: &mut PolicyText,
+    l: &FilterLine,
+    mode: Mode,
+    deny: Action,
+    warnings: &mut Vec<String>,
+) {
     out.blank();
     out.comment(&format!("line {}: {}", l.line, l.text));
     let plain: Vec<Item> = l.items.iter().map(|(n, _)| Item::new(n.clone())).collect();
@@ -203,7 +226,10 @@ fn statements(out: &mut PolicyText, l: &FilterLine, mode: Mode, deny: Action, wa
                 out.comment("in a deny-list, a line without `~` takes syscalls off it");
             }
             if l.items.iter().any(|(_, a)| a.is_some()) {
-                warnings.push(format!("line {}: an error number on an allowed syscall means nothing; ignored", l.line));
+                warnings.push(format!(
+                    "line {}: an error number on an allowed syscall means nothing; ignored",
+                    l.line
+                ));
             }
             out.statement("keep", &plain, "");
         }
@@ -221,7 +247,11 @@ fn statements(out: &mut PolicyText, l: &FilterLine, mode: Mode, deny: Action, wa
                 }
             }
             for (a, items) in by_action {
-                let tail = if a == deny { String::new() } else { format!(" => {a}") };
+                let tail = if a == deny {
+                    String::new()
+                } else {
+                    format!(" => {a}")
+                };
                 out.statement("drop", &items, &tail);
             }
         }
@@ -235,7 +265,13 @@ mod tests {
     use crate::import::{Format, import};
 
     fn imp(text: &str) -> Result<String, ImportError> {
-        import(Format::Systemd, "unit.service", text, &ImportOptions::default()).map(|i| i.policy)
+        import(
+            Format::Systemd,
+            "unit.service",
+            text,
+            &ImportOptions::default(),
+        )
+        .map(|i| i.policy)
     }
 
     #[test]
@@ -256,11 +292,22 @@ keep @system-service;
 drop @privileged, @resources;
 "
         );
-        assert!(p.contains("\ndeny errno(EPERM); // line 5: SystemCallErrorNumber=EPERM\n"), "{p}");
+        assert!(
+            p.contains("\ndeny errno(EPERM); // line 5: SystemCallErrorNumber=EPERM\n"),
+            "{p}"
+        );
         let x = Arch::X86_64;
         assert_eq!(verdict(&p, x, "read", &[]), Action::Allow);
-        assert_eq!(verdict(&p, x, "setuid", &[]), Action::Errno(1), "@privileged");
-        assert_eq!(verdict(&p, x, "setpriority", &[]), Action::Errno(1), "@resources");
+        assert_eq!(
+            verdict(&p, x, "setuid", &[]),
+            Action::Errno(1),
+            "@privileged"
+        );
+        assert_eq!(
+            verdict(&p, x, "setpriority", &[]),
+            Action::Errno(1),
+            "@resources"
+        );
         assert_eq!(verdict(&p, x, "mount", &[]), Action::Errno(1));
     }
 
@@ -269,20 +316,51 @@ drop @privileged, @resources;
         let p = imp("SystemCallFilter=read\nSystemCallFilter=\nSystemCallFilter=~@mount:EACCES reboot:kill ptrace\nSystemCallFilter=umount2 nosuchcall\nSystemCallErrorNumber=ENOSYS\n").unwrap();
         let x = Arch::X86_64;
         assert_eq!(verdict(&p, x, "mount", &[]), Action::Errno(13));
-        assert_eq!(verdict(&p, x, "umount2", &[]), Action::Allow, "taken off the deny-list");
+        assert_eq!(
+            verdict(&p, x, "umount2", &[]),
+            Action::Allow,
+            "taken off the deny-list"
+        );
         assert_eq!(verdict(&p, x, "reboot", &[]), Action::KillProcess);
         assert_eq!(verdict(&p, x, "ptrace", &[]), Action::Errno(38));
         assert_eq!(verdict(&p, x, "read", &[]), Action::Allow);
-        assert!(p.contains("drop @mount => errno(EACCES);\ndrop reboot => kill_process;\ndrop ptrace;\n"), "{p}");
-        assert!(p.contains("Line 2: an empty SystemCallFilter= resets"), "{p}");
+        assert!(
+            p.contains(
+                "drop @mount => errno(EACCES);\ndrop reboot => kill_process;\ndrop ptrace;\n"
+            ),
+            "{p}"
+        );
+        assert!(
+            p.contains("Line 2: an empty SystemCallFilter= resets"),
+            "{p}"
+        );
     }
 
     #[test]
     fn mistakes() {
-        assert!(imp("SystemCallErrorNumber=EPERM\n").unwrap_err().message.contains("no `SystemCallFilter=`"));
-        let e = imp("SystemCallFilter=read\nSystemCallErrorNumber=EPRM\n").unwrap_err().to_string();
-        assert!(e.starts_with("unit.service:2: unknown SystemCallErrorNumber= value `EPRM`"), "{e}");
-        let i = import(Format::Systemd, "u", "SystemCallFilter=read frobnicate\n", &ImportOptions::default()).unwrap();
-        assert_eq!(i.warnings, ["u:1: `frobnicate` is unknown here; skipped, as systemd skips it"]);
+        assert!(
+            imp("SystemCallErrorNumber=EPERM\n")
+                .unwrap_err()
+                .message
+                .contains("no `SystemCallFilter=`")
+        );
+        let e = imp("SystemCallFilter=read\nSystemCallErrorNumber=EPRM\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("unit.service:2: unknown SystemCallErrorNumber= value `EPRM`"),
+            "{e}"
+        );
+        let i = import(
+            Format::Systemd,
+            "u",
+            "SystemCallFilter=read frobnicate\n",
+            &ImportOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            i.warnings,
+            ["u:1: `frobnicate` is unknown here; skipped, as systemd skips it"]
+        );
     }
 }

@@ -40,10 +40,6 @@ impl PolicyText {
         PolicyText::default()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.out.is_empty()
-    }
-
     /// `// text`, one comment line per line of `text`.
     pub fn comment(&mut self, text: &str) {
         comment_lines(&mut self.out, "", text);
@@ -151,7 +147,10 @@ mod tests {
         let mut t = PolicyText::new();
         t.statement("keep", &[Item::new("read"), Item::new("write")], "");
         t.statement("drop", &[Item::new("mount")], " => errno(EPERM)");
-        assert_eq!(t.finish(), "keep read, write;\ndrop mount => errno(EPERM);\n");
+        assert_eq!(
+            t.finish(),
+            "keep read, write;\ndrop mount => errno(EPERM);\n"
+        );
     }
 
     #[test]
@@ -170,7 +169,10 @@ mod tests {
         let mut t = PolicyText::new();
         t.statement(
             "keep",
-            &[Item::new("read").with_comment("why\nand more"), Item::new("write")],
+            &[
+                Item::new("read").with_comment("why\nand more"),
+                Item::new("write"),
+            ],
             " => log",
         );
         assert_eq!(

@@ -14,7 +14,9 @@ fn ok(text: &str) -> String {
 }
 
 fn err(text: &str) -> String {
-    oci(text, &ImportOptions::default()).unwrap_err().to_string()
+    oci(text, &ImportOptions::default())
+        .unwrap_err()
+        .to_string()
 }
 
 #[test]
@@ -69,34 +71,58 @@ keep socket(arg0 == 1 | 2);
     .unwrap();
     assert!(exact.contains("\nbase socket(arg0:u64 == 1);\n"), "{exact}");
     assert!(exact.contains("\ndeny kill_thread;"), "{exact}");
-    assert!(!exact.contains("\narch "), "no architectures: every one is compiled");
+    assert!(
+        !exact.contains("\narch "),
+        "no architectures: every one is compiled"
+    );
 }
 
 #[test]
 fn docker_default_profile() {
     let text = corpus("moby-default.json");
     let p = ok(&text);
-    for arch in [Arch::X86_64, Arch::Aarch64, Arch::S390x, Arch::X86, Arch::Arm] {
+    for arch in [
+        Arch::X86_64,
+        Arch::Aarch64,
+        Arch::S390x,
+        Arch::X86,
+        Arch::Arm,
+    ] {
         assert_eq!(verdict(&p, arch, "read", &[]), Action::Allow, "{arch}");
         assert_eq!(verdict(&p, arch, "mount", &[]), EPERM, "{arch}");
         assert_eq!(verdict(&p, arch, "unshare", &[]), EPERM, "{arch}");
-        assert_eq!(verdict(&p, arch, "personality", &[0xffff_ffff]), Action::Allow);
+        assert_eq!(
+            verdict(&p, arch, "personality", &[0xffff_ffff]),
+            Action::Allow
+        );
         assert_eq!(verdict(&p, arch, "personality", &[0x0040_0000]), EPERM);
         // clone: threads yes, new user namespaces (CLONE_NEWUSER) no.
         let (flags_arg, n) = if arch == Arch::S390x { (1, 2) } else { (0, 1) };
         let mut args = [0u64; 2];
         args[flags_arg] = 0x3d0f00;
-        assert_eq!(verdict(&p, arch, "clone", &args[..n]), Action::Allow, "{arch}");
+        assert_eq!(
+            verdict(&p, arch, "clone", &args[..n]),
+            Action::Allow,
+            "{arch}"
+        );
         args[flags_arg] = 0x1000_0000;
         assert_eq!(verdict(&p, arch, "clone", &args[..n]), EPERM, "{arch}");
         assert_eq!(verdict(&p, arch, "clone3", &[]), ENOSYS, "{arch}");
         assert_eq!(verdict(&p, arch, "ptrace", &[]), Action::Allow, "{arch}");
         assert_eq!(verdict(&p, arch, "socket", &[2]), Action::Allow, "{arch}");
         assert_eq!(verdict(&p, arch, "socket", &[40]), EPERM, "{arch}");
-        assert_eq!(verdict(&p, arch, "chroot", &[]), Action::Allow, "CAP_SYS_CHROOT is a default");
+        assert_eq!(
+            verdict(&p, arch, "chroot", &[]),
+            Action::Allow,
+            "CAP_SYS_CHROOT is a default"
+        );
     }
     assert_eq!(verdict(&p, Arch::X86_64, "arch_prctl", &[]), Action::Allow);
-    assert_eq!(verdict(&p, Arch::X86, "arch_prctl", &[]), Action::Allow, "x86 gets amd64's rules");
+    assert_eq!(
+        verdict(&p, Arch::X86, "arch_prctl", &[]),
+        Action::Allow,
+        "x86 gets amd64's rules"
+    );
     // Kernel width by default: the upper half of a 32-bit parameter is ignored.
     assert_eq!(
         verdict(&p, Arch::X86_64, "personality", &[0x1_ffff_ffff]),
@@ -119,16 +145,30 @@ fn docker_with_options() {
     )
     .unwrap();
     assert_eq!(verdict(&admin, Arch::X86_64, "mount", &[]), Action::Allow);
-    assert_eq!(verdict(&admin, Arch::X86_64, "clone", &[0x1000_0000]), Action::Allow);
+    assert_eq!(
+        verdict(&admin, Arch::X86_64, "clone", &[0x1000_0000]),
+        Action::Allow
+    );
     assert_eq!(verdict(&admin, Arch::X86_64, "clone3", &[]), Action::Allow);
-    assert_eq!(verdict(&admin, Arch::X86_64, "chroot", &[]), EPERM, "not in --caps");
-    assert_eq!(verdict(&admin, Arch::X86_64, "ptrace", &[]), EPERM, "minKernel 4.8");
+    assert_eq!(
+        verdict(&admin, Arch::X86_64, "chroot", &[]),
+        EPERM,
+        "not in --caps"
+    );
+    assert_eq!(
+        verdict(&admin, Arch::X86_64, "ptrace", &[]),
+        EPERM,
+        "minKernel 4.8"
+    );
     // Exact width: libseccomp's 64-bit comparison.
     assert_eq!(
         verdict(&admin, Arch::X86_64, "personality", &[0x1_ffff_ffff]),
         EPERM
     );
-    assert_eq!(verdict(&admin, Arch::X86, "personality", &[0xffff_ffff]), Action::Allow);
+    assert_eq!(
+        verdict(&admin, Arch::X86, "personality", &[0xffff_ffff]),
+        Action::Allow
+    );
     assert!(!admin.contains("acknowledge ptrace"));
 }
 
@@ -138,9 +178,17 @@ fn podman_socket_rules_combine_as_in_libseccomp() {
     let p = ok(&text);
     let x = Arch::X86_64;
     assert_eq!(verdict(&p, x, "socket", &[40]), EPERM);
-    assert_eq!(verdict(&p, x, "socket", &[16, 3, 9]), Action::Allow, "with CAP_AUDIT_WRITE");
+    assert_eq!(
+        verdict(&p, x, "socket", &[16, 3, 9]),
+        Action::Allow,
+        "with CAP_AUDIT_WRITE"
+    );
     assert_eq!(verdict(&p, x, "vmsplice", &[]), EPERM);
-    assert_eq!(verdict(&p, x, "setns", &[]), Action::Allow, "first rule without args wins");
+    assert_eq!(
+        verdict(&p, x, "setns", &[]),
+        Action::Allow,
+        "first rule without args wins"
+    );
     // Without capabilities, three actions meet on `socket`.
     let none = oci(
         &text,
@@ -150,26 +198,39 @@ fn podman_socket_rules_combine_as_in_libseccomp() {
         },
     )
     .unwrap();
-    assert_eq!(verdict(&none, x, "socket", &[40]), EPERM, "`== 40` wins over `!= 16`");
+    assert_eq!(
+        verdict(&none, x, "socket", &[40]),
+        EPERM,
+        "`== 40` wins over `!= 16`"
+    );
     assert_eq!(verdict(&none, x, "socket", &[16, 3, 9]), Action::Errno(22));
     assert_eq!(verdict(&none, x, "socket", &[16, 3, 0]), Action::Allow);
     assert_eq!(verdict(&none, x, "socket", &[2, 1, 0]), Action::Allow);
     assert_eq!(verdict(&none, x, "chroot", &[]), EPERM);
-    assert!(none.contains("keep socket((arg0 == 16 && arg2 != 9) || arg0 != 16);"), "{none}");
+    assert!(
+        none.contains("keep socket((arg0 == 16 && arg2 != 9) || arg0 != 16);"),
+        "{none}"
+    );
 }
 
 #[test]
 fn libseccomp_combinations() {
-    let p = ok(r#"{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"], "syscalls": [
+    let p = ok(
+        r#"{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86_64"], "syscalls": [
         {"names": ["flock"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13, "args": [{"index": 0, "value": 3, "op": "SCMP_CMP_EQ"}]},
         {"names": ["flock", "dup"], "action": "SCMP_ACT_ALLOW"},
         {"names": ["flock", "dup"], "action": "SCMP_ACT_KILL"},
         {"names": ["ioctl"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 1, "value": 255, "valueTwo": 7, "op": "SCMP_CMP_MASKED_EQ"}]},
         {"names": ["ioctl"], "action": "SCMP_ACT_TRAP", "args": [{"index": 1, "value": 6, "op": "SCMP_CMP_EQ"}]},
         {"names": ["getpid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}
-    ]}"#);
+    ]}"#,
+    );
     let x = Arch::X86_64;
-    assert_eq!(verdict(&p, x, "flock", &[3]), Action::Allow, "the first rule without args decides");
+    assert_eq!(
+        verdict(&p, x, "flock", &[3]),
+        Action::Allow,
+        "the first rule without args decides"
+    );
     assert_eq!(verdict(&p, x, "dup", &[]), Action::Allow);
     assert_eq!(verdict(&p, x, "ioctl", &[0, 0x107]), Action::Allow);
     assert_eq!(verdict(&p, x, "ioctl", &[0, 6]), Action::Trap);
@@ -182,9 +243,14 @@ fn libseccomp_combinations() {
 
 #[test]
 fn what_libseccomp_refuses_or_leaves_to_chance_is_refused() {
-    let e = err(r#"{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["socket"], "action": "SCMP_ACT_ALLOW",
-        "args": [{"index": 0, "value": 3, "op": "SCMP_CMP_GE"}, {"index": 0, "value": 9, "op": "SCMP_CMP_LE"}]}]}"#);
-    assert!(e.starts_with("p.json (syscalls[0].args): rule 1 compares argument 0 twice"), "{e}");
+    let e = err(
+        r#"{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["socket"], "action": "SCMP_ACT_ALLOW",
+        "args": [{"index": 0, "value": 3, "op": "SCMP_CMP_GE"}, {"index": 0, "value": 9, "op": "SCMP_CMP_LE"}]}]}"#,
+    );
+    assert!(
+        e.starts_with("p.json:1:50 (syscalls[0].args): rule 1 compares argument 0 twice"),
+        "{e}"
+    );
     let e = err(r#"{"defaultAction": "SCMP_ACT_KILL", "syscalls": [
         {"names": ["socket"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1, "args": [{"index": 0, "value": 10, "op": "SCMP_CMP_EQ"}]},
         {"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 16, "op": "SCMP_CMP_NE"}]}]}"#);
@@ -192,25 +258,46 @@ fn what_libseccomp_refuses_or_leaves_to_chance_is_refused() {
     let e = err(r#"{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
         {"names": ["socket"], "action": "SCMP_ACT_TRAP", "args": [{"index": 1, "value": 1, "op": "SCMP_CMP_EQ"}]},
         {"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 2, "op": "SCMP_CMP_EQ"}]}]}"#);
-    assert!(e.contains("depends on the layout of its decision tree"), "{e}");
+    assert!(
+        e.contains("depends on the layout of its decision tree"),
+        "{e}"
+    );
     let e = err(r#"{"defaultAction": "SCMP_ACT_ERRNO", "archMap": [
         {"architecture": "SCMP_ARCH_X86_64", "subArchitectures": []},
         {"architecture": "SCMP_ARCH_X86", "subArchitectures": []}], "syscalls": [
         {"names": ["getpid"], "action": "SCMP_ACT_ALLOW", "includes": {"arches": ["amd64"]}}]}"#);
     assert!(e.contains("`getpid` gets different rules on different architectures (x86_64: rules 1; x86: no rule)"), "{e}");
-    assert!(e.contains("help: import one architecture at a time with --arch"), "{e}");
+    assert!(
+        e.contains("help: import one architecture at a time with --arch"),
+        "{e}"
+    );
 }
 
 #[test]
 fn malformed_profiles_say_where() {
-    assert_eq!(err("{\n  \"defaultAction\": 3\n}"), "p.json:2:20 (defaultAction): expected a string, found a number");
+    assert_eq!(
+        err("{\n  \"defaultAction\": 3\n}"),
+        "p.json:2:20 (defaultAction): expected a string, found a number"
+    );
     assert_eq!(err("[1,"), "p.json:1:4: unexpected end of input");
-    let e = err(r#"{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW",
-        "args": [{"index": 6, "value": 1, "op": "SCMP_CMP_EQ"}]}]}"#);
-    assert!(e.contains("(syscalls[0].args[0].index): argument index 6 is out of range"), "{e}");
-    let e = err(r#"{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALOW"}]}"#);
-    assert!(e.contains("(syscalls[0].action): unknown action `SCMP_ACT_ALOW`"), "{e}");
-    let e = err(r#"{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_KILL", "errnoRet": 1}]}"#);
+    let e = err(
+        r#"{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW",
+        "args": [{"index": 6, "value": 1, "op": "SCMP_CMP_EQ"}]}]}"#,
+    );
+    assert!(
+        e.contains("(syscalls[0].args[0].index): argument index 6 is out of range"),
+        "{e}"
+    );
+    let e = err(
+        r#"{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALOW"}]}"#,
+    );
+    assert!(
+        e.contains("(syscalls[0].action): unknown action `SCMP_ACT_ALOW`"),
+        "{e}"
+    );
+    let e = err(
+        r#"{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_KILL", "errnoRet": 1}]}"#,
+    );
     assert!(e.contains("`errnoRet` is only meaningful"), "{e}");
 }
 

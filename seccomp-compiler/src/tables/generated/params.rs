@@ -8,7 +8,8 @@
 // long, unsigned long, size_t, off_t and pointers the register width; loff_t, u64 64.
 // A few parameters are narrowed after entry and get the narrower width (see
 // NARROWED_AFTER_ENTRY in tools/gen-tables/params_gen.py): mmap's fd (fget takes an
-// unsigned int) and clone's clone_flags (lower_32_bits).
+// unsigned int), clone's clone_flags (lower_32_bits), and the fd and vlen of readv,
+// writev, preadv, pwritev, preadv2 and pwritev2 (fdget_pos, import_iovec).
 //
 // Split: on x86 and arm a 64-bit value takes two registers (on arm EABI an even-aligned
 // pair), so it and every parameter after it have no single `args[i]` slot.
@@ -1818,9 +1819,9 @@ pub(crate) static PROTOS: [Proto; 780] = [
     Proto {
         origin: "fs/read_write.c: SYSCALL_DEFINE3(readv, ...)",
         params: &[
-            a("fd", "unsigned long", 0, 64),
+            a("fd", "unsigned long", 0, 32),
             a("vec", "const struct iovec __user *", 1, 64),
-            a("vlen", "unsigned long", 2, 64),
+            a("vlen", "unsigned long", 2, 32),
         ],
     },
     Proto {
@@ -1850,9 +1851,9 @@ pub(crate) static PROTOS: [Proto; 780] = [
     Proto {
         origin: "fs/read_write.c: SYSCALL_DEFINE3(writev, ...)",
         params: &[
-            a("fd", "unsigned long", 0, 64),
+            a("fd", "unsigned long", 0, 32),
             a("vec", "const struct iovec __user *", 1, 64),
-            a("vlen", "unsigned long", 2, 64),
+            a("vlen", "unsigned long", 2, 32),
         ],
     },
     Proto {
@@ -1969,9 +1970,9 @@ pub(crate) static PROTOS: [Proto; 780] = [
     Proto {
         origin: "fs/read_write.c: SYSCALL_DEFINE5(preadv, ...)",
         params: &[
-            a("fd", "unsigned long", 0, 64),
+            a("fd", "unsigned long", 0, 32),
             a("vec", "const struct iovec __user *", 1, 64),
-            a("vlen", "unsigned long", 2, 64),
+            a("vlen", "unsigned long", 2, 32),
             a("pos_l", "unsigned long", 3, 64),
             a("pos_h", "unsigned long", 4, 64),
         ],
@@ -1989,9 +1990,9 @@ pub(crate) static PROTOS: [Proto; 780] = [
     Proto {
         origin: "fs/read_write.c: SYSCALL_DEFINE5(pwritev, ...)",
         params: &[
-            a("fd", "unsigned long", 0, 64),
+            a("fd", "unsigned long", 0, 32),
             a("vec", "const struct iovec __user *", 1, 64),
-            a("vlen", "unsigned long", 2, 64),
+            a("vlen", "unsigned long", 2, 32),
             a("pos_l", "unsigned long", 3, 64),
             a("pos_h", "unsigned long", 4, 64),
         ],
@@ -2032,9 +2033,9 @@ pub(crate) static PROTOS: [Proto; 780] = [
     Proto {
         origin: "fs/read_write.c: SYSCALL_DEFINE6(preadv2, ...)",
         params: &[
-            a("fd", "unsigned long", 0, 64),
+            a("fd", "unsigned long", 0, 32),
             a("vec", "const struct iovec __user *", 1, 64),
-            a("vlen", "unsigned long", 2, 64),
+            a("vlen", "unsigned long", 2, 32),
             a("pos_l", "unsigned long", 3, 64),
             a("pos_h", "unsigned long", 4, 64),
             a("flags", "rwf_t", 5, 32),
@@ -2054,9 +2055,9 @@ pub(crate) static PROTOS: [Proto; 780] = [
     Proto {
         origin: "fs/read_write.c: SYSCALL_DEFINE6(pwritev2, ...)",
         params: &[
-            a("fd", "unsigned long", 0, 64),
+            a("fd", "unsigned long", 0, 32),
             a("vec", "const struct iovec __user *", 1, 64),
-            a("vlen", "unsigned long", 2, 64),
+            a("vlen", "unsigned long", 2, 32),
             a("pos_l", "unsigned long", 3, 64),
             a("pos_h", "unsigned long", 4, 64),
             a("flags", "rwf_t", 5, 32),

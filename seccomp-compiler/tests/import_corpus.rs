@@ -1,0 +1,220 @@
+//! The real-world corpus (DESIGN.md section 7, issue 4): every policy in
+//! `tests/corpus/` (copied from ../shared/corpus, see SOURCES.tsv) imports,
+//! and the imported text compiles for every architecture the source names,
+//! with zero errors. Counts are printed (`cargo test -- --nocapture`).
+
+use seccomp_compiler::import::{Format, ImportOptions, Imported, import, minijail};
+use seccomp_compiler::{Arch, Compilation, compile_str};
+use std::path::PathBuf;
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
+}
+
+fn read(name: &str) -> String {
+    let path = dir().join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Compiles `imported`; every architecture must compile. Returns a summary.
+fn compiles(what: &str, imported: &Imported, arches: &[Arch]) -> String {
+    let c: Compilation = compile_str(&imported.policy)
+        .unwrap_or_else(|d| panic!("{what}: {d:?}\n{}", imported.policy));
+    let compiled: Vec<Arch> = c.arches.iter().map(|a| a.arch).collect();
+    assert_eq!(compiled, arches, "{what}: architectures");
+    for a in &c.arches {
+        if let Err(d) = &a.outcome {
+            panic!("{what}: {}: {d:?}", a.arch);
+        }
+    }
+    let first = c.get(arches[0]).expect("compiled");
+    let named = first.table.named.len();
+    let conditional = first
+        .table
+        .named
+        .values()
+        .filter(|d| !d.arms.is_empty())
+        .count();
+    format!(
+        "{what}: {} arch(es); on {}: {named} syscalls named, {conditional} with conditions, {} instructions; {} warning(s)",
+        arches.len(),
+        arches[0],
+        first.program.len(),
+        imported.warnings.len()
+    )
+}
+
+#[test]
+fn oci_profiles() {
+    let all_oci = [
+        Arch::X86_64,
+        Arch::X86,
+        Arch::Aarch64,
+        Arch::Arm,
+        Arch::Riscv64,
+        Arch::S390x,
+        Arch::Loongarch64,
+    ];
+    let podman = [
+        Arch::X86_64,
+        Arch::X86,
+        Arch::Aarch64,
+        Arch::Arm,
+        Arch::S390x,
+    ];
+    for (file, arches) in [
+        ("moby-default.json", &all_oci[..]),
+        ("podman-containers-common-seccomp.json", &podman[..]),
+    ] {
+        let text = read(file);
+        // Docker's defaults, every capability, none; both width rules.
+        let variants = [
+            ("default caps", None, false),
+            ("no caps", Some(vec![]), false),
+            (
+                "admin caps",
+                Some(
+                    [
+                        "CAP_SYS_ADMIN",
+                        "CAP_SYS_PTRACE",
+                        "CAP_SYS_MODULE",
+                        "CAP_BPF",
+                        "CAP_SYS_TIME",
+                    ]
+                    .map(String::from)
+                    .to_vec(),
+                ),
+                true,
+            ),
+        ];
+        for (label, caps, exact) in variants {
+            let opts = ImportOptions {
+                caps,
+                exact_width: exact,
+                ..ImportOptions::default()
+            };
+            let imported =
+                import(Format::Oci, file, &text, &opts).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let mut sorted = arches.to_vec();
+            sorted.sort();
+            println!(
+                "{}",
+                compiles(&format!("{file} ({label})"), &imported, &sorted)
+            );
+            for w in &imported.warnings {
+                println!("  warning: {w}");
+            }
+        }
+        // An old kernel leaves `ptrace` out.
+        let old = ImportOptions {
+            kernel: Some((4, 4)),
+            ..ImportOptions::default()
+        };
+        let imported = import(Format::Oci, file, &text, &old).unwrap();
+        assert!(!imported.policy.contains("acknowledge ptrace") || file.starts_with("podman"));
+    }
+}
+
+#[test]
+fn firecracker_filters() {
+    let file = "firecracker-x86_64-unknown-linux-musl.json";
+    let text = read(file);
+    // Without --filter the choice is refused, naming the filters.
+    let e = import(Format::Seccompiler, file, &text, &ImportOptions::default()).unwrap_err();
+    assert_eq!(e.help, ["choose one with --filter: `vmm`, `api`, `vcpu`"]);
+    for filter in ["vmm", "api", "vcpu"] {
+        for exact in [false, true] {
+            let opts = ImportOptions {
+                filter: Some(filter.into()),
+                exact_width: exact,
+                ..ImportOptions::default()
+            };
+            let imported = import(Format::Seccompiler, file, &text, &opts)
+                .unwrap_or_else(|e| panic!("{file} {filter}: {e}"));
+            let s = compiles(
+                &format!("{file} `{filter}` (exact {exact})"),
+                &imported,
+                &[Arch::X86_64],
+            );
+            println!("{s}");
+        }
+    }
+}
+
+#[test]
+fn firejail_profile_lines() {
+    // The file collects lines of many profiles (`path:line:text`): each
+    // profile's lines are imported together.
+    let file = "firejail-profile-seccomp-lines.txt";
+    let text = read(file);
+    let mut profiles: Vec<(String, String)> = Vec::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let path = line.split(':').next().unwrap_or_default().to_owned();
+        match profiles.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, lines)) => {
+                lines.push_str(line);
+                lines.push('\n');
+            }
+            None => profiles.push((path, format!("{line}\n"))),
+        }
+    }
+    let (mut ok, mut none) = (0, 0);
+    for (path, lines) in &profiles {
+        match import(Format::Firejail, path, lines, &ImportOptions::default()) {
+            Ok(imported) => {
+                compiles(path, &imported, &Arch::ALL);
+                ok += 1;
+            }
+            // Lines that are all commented out (firejail.config, `#seccomp`)
+            // install no filter: the import says so.
+            Err(e) if e.message.contains("installs no seccomp filter") => none += 1,
+            Err(e) => panic!("{path}: {e}"),
+        }
+    }
+    println!(
+        "{file}: {} profiles, {ok} imported and compiled for all 8 architectures, {none} without a seccomp line",
+        profiles.len()
+    );
+    assert!(ok >= 60, "{ok}");
+}
+
+#[test]
+fn minijail_policies() {
+    let file = "minijail-examples-cat.policy";
+    // "This policy only works on x86_64" (its header): the name says no arch.
+    let e = import(
+        Format::Minijail,
+        file,
+        &read(file),
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    assert!(e.message.contains("does not say which"), "{e}");
+    let opts = ImportOptions {
+        arches: Some(vec![Arch::X86_64]),
+        ..ImportOptions::default()
+    };
+    let imported = import(Format::Minijail, file, &read(file), &opts).unwrap();
+    println!("{}", compiles(file, &imported, &[Arch::X86_64]));
+
+    let crosvm = dir().join("crosvm/x86_64");
+    let constants = minijail::constants_from_json(&read("crosvm/x86_64/constants.json")).unwrap();
+    let opts = ImportOptions {
+        include_dirs: vec![crosvm.clone()],
+        constants,
+        ..ImportOptions::default()
+    };
+    let mut names: Vec<String> = std::fs::read_dir(&crosvm)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".policy"))
+        .collect();
+    names.sort();
+    for name in &names {
+        let rel = format!("crosvm/x86_64/{name}");
+        let imported = import(Format::Minijail, &rel, &read(&rel), &opts)
+            .unwrap_or_else(|e| panic!("{rel}: {e}"));
+        println!("{}", compiles(&rel, &imported, &[Arch::X86_64]));
+    }
+    assert_eq!(names.len(), 46);
+}
