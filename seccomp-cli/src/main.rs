@@ -7,6 +7,7 @@ mod args;
 mod compile;
 mod disasm;
 mod explain;
+mod export;
 mod format;
 mod groups;
 mod import;
@@ -38,7 +39,7 @@ Commands:
   run        install a policy and execute a command under it
   record     trace a command and print a policy allowing the syscalls it made
   import     convert OCI, seccompiler, firejail, systemd or minijail policies
-  export     write a policy as OCI JSON (not yet available)
+  export     write a policy as OCI seccomp JSON (runc, crun, Docker, Podman)
 
 `seccompc COMMAND --help` or `seccompc help COMMAND` describes a command.
 
@@ -80,9 +81,7 @@ fn dispatch(command: Option<OsString>, args: Vec<OsString>) -> Result<()> {
         "run" => run::main(args),
         "record" => record::main(args),
         "import" => import::main(args),
-        "export" => Err(CliError::failed(
-            "`export` is not yet available in this build: the OCI exporter is still being written",
-        )),
+        "export" => export::main(args),
         "help" if !args.is_empty() => {
             let mut args = args;
             let command = args.remove(0);

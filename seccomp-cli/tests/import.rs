@@ -71,3 +71,59 @@ fn import_mistakes() {
         out.stderr
     );
 }
+
+/// `export` writes OCI JSON that `import` reads back to a policy with the
+/// same verdicts; what OCI cannot express is refused, not weakened.
+#[test]
+fn export_round_trips_through_import() {
+    let dir = scratch("export");
+    let policy = file(
+        &dir,
+        "service.policy",
+        "deny errno(EPERM); keep read, exit_group, write(fd == 1 | 2), personality(personality == 8);",
+    );
+    let json = dir.join("service.json");
+    let json = json.to_str().unwrap();
+    let exported = seccompc(&["export", &policy, "--arch", "x86_64", "-o", json]);
+    assert_eq!(exported.status, 0, "{}", exported.stderr);
+    let text = std::fs::read_to_string(json).unwrap();
+    assert!(
+        text.contains("\"defaultAction\": \"SCMP_ACT_ERRNO\""),
+        "{text}"
+    );
+    let back = dir.join("back.policy");
+    let back = back.to_str().unwrap();
+    let imported = seccompc(&["import", "--from", "oci", json, "-o", back]);
+    assert_eq!(imported.status, 0, "{}", imported.stderr);
+    let action = |file: &str, call: &[&str]| {
+        let mut args = vec!["simulate", file, "--arch", "x86_64"];
+        args.extend(call);
+        let text = seccompc(&args).ok();
+        text.lines()
+            .find_map(|l| l.strip_prefix("action: "))
+            .unwrap()
+            .to_owned()
+    };
+    for call in [
+        &["write", "1"][..],
+        &["write", "2"],
+        &["write", "3"],
+        &["read", "0"],
+        &["personality", "8"],
+        &["personality", "9"],
+        &["getpid"],
+    ] {
+        assert_eq!(action(&policy, call), action(back, call), "{call:?}");
+    }
+    // A layered drop over an allow cannot be said in OCI.
+    let layered = file(
+        &dir,
+        "layered.policy",
+        "keep exit_group, write; drop write(fd == 3) => errno(EBADF);",
+    );
+    let refused = seccompc(&["export", &layered, "--arch", "x86_64"]);
+    assert_eq!(refused.status, 1, "{}", refused.stderr);
+    assert!(refused.stderr.starts_with("error: "), "{}", refused.stderr);
+    let bad = seccompc(&["export", &policy, "--format", "yaml"]);
+    assert_eq!(bad.status, 2);
+}
