@@ -23,7 +23,7 @@
 
 use crate::error::Error;
 use crate::expand::{Expansion, expand_policy};
-use proc_macro2::{Delimiter, Group, Spacing, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, Group, Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 
 /// What to do when the policy cannot be installed (`on_error = ...`).
@@ -64,10 +64,7 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     function.with_prologue(quote! {
         {
             static __SECCOMP_SANDBOX: ::seccomp_runtime::Policy = #expr;
-            ::seccomp_runtime::__enter_sandbox(
-                &__SECCOMP_SANDBOX,
-                ::seccomp_runtime::OnError::#variant,
-            );
+            ::seccomp_runtime::__enter_sandbox(&__SECCOMP_SANDBOX, ::seccomp_runtime::OnError::#variant);
         }
     })
 }
@@ -77,21 +74,15 @@ const USAGE: &str = "write `#[sandbox(base @system-service; ...)]` with the poli
 impl Args {
     fn parse(args: TokenStream) -> Result<Args, Error> {
         let trees: Vec<TokenTree> = args.into_iter().collect();
-        let mut on_error = None;
-        let mut file: Option<TokenStream> = None;
+        let mut args = Args {
+            on_error: OnError::Exit,
+            policy: TokenStream::new(),
+        };
+        let mut file = None;
         let mut rest = trees.as_slice();
-        while let [TokenTree::Ident(key), TokenTree::Punct(eq), after @ ..] = rest {
-            if eq.as_char() != '=' || eq.spacing() != Spacing::Alone {
-                break;
-            }
-            let Some(value) = after.first() else {
-                return Err(Error::new(
-                    eq.span(),
-                    format!("expected a value after `{key} =`"),
-                ));
-            };
+        while let Some((key, value, after)) = option(rest)? {
             match key.to_string().as_str() {
-                "on_error" => on_error = Some(on_error_value(value)?),
+                "on_error" => args.on_error = on_error_value(value)?,
                 "file" => file = Some(rest[..3].iter().cloned().collect()),
                 other => {
                     return Err(Error::new(
@@ -102,39 +93,52 @@ impl Args {
                     ));
                 }
             }
-            rest = &after[1..];
-            match rest.first() {
-                None => break,
-                Some(TokenTree::Punct(p)) if p.as_char() == ',' => rest = &rest[1..],
-                Some(other) => {
-                    return Err(Error::new(
-                        other.span(),
-                        format!("expected `,` after `{key} = {value}`, before the policy"),
-                    ));
-                }
-            }
+            rest = after;
         }
-        let inline: TokenStream = rest.iter().cloned().collect();
-        let policy = match (file, rest.first()) {
-            (Some(file), None) => file,
-            (Some(_), Some(extra)) => {
-                return Err(Error::new(
-                    extra.span(),
-                    "`#[sandbox]` takes the policy from `file = \"...\"` or inline, not both",
-                ));
-            }
-            (None, Some(_)) => inline,
-            (None, None) => {
-                return Err(Error::new(
-                    Span::call_site(),
-                    format!("`#[sandbox]` needs a policy\nhelp: {USAGE}"),
-                ));
-            }
-        };
-        Ok(Args {
-            on_error: on_error.unwrap_or(OnError::Exit),
-            policy,
-        })
+        args.policy = policy(file, rest)?;
+        Ok(args)
+    }
+}
+
+/// An option's name, its value, and the tokens after its `,`.
+type NamedOption<'a> = (&'a Ident, &'a TokenTree, &'a [TokenTree]);
+
+/// `name = value` and the `,` after it, if `trees` starts with an option.
+fn option(trees: &[TokenTree]) -> Result<Option<NamedOption<'_>>, Error> {
+    let [TokenTree::Ident(key), TokenTree::Punct(eq), after @ ..] = trees else {
+        return Ok(None);
+    };
+    if eq.as_char() != '=' || eq.spacing() != Spacing::Alone {
+        return Ok(None);
+    }
+    let Some((value, after)) = after.split_first() else {
+        let msg = format!("expected a value after `{key} =`");
+        return Err(Error::new(eq.span(), msg));
+    };
+    match after.split_first() {
+        None => Ok(Some((key, value, after))),
+        Some((TokenTree::Punct(p), after)) if p.as_char() == ',' => Ok(Some((key, value, after))),
+        Some((other, _)) => Err(Error::new(
+            other.span(),
+            format!("expected `,` after `{key} = {value}`, before the policy"),
+        )),
+    }
+}
+
+/// The policy: `file = "..."` (as tokens for `seccomp_policy!`) or the
+/// tokens after the options, and not both.
+fn policy(file: Option<TokenStream>, inline: &[TokenTree]) -> Result<TokenStream, Error> {
+    match (file, inline.first()) {
+        (Some(file), None) => Ok(file),
+        (Some(_), Some(extra)) => Err(Error::new(
+            extra.span(),
+            "`#[sandbox]` takes the policy from `file = \"...\"` or inline, not both",
+        )),
+        (None, Some(_)) => Ok(inline.iter().cloned().collect()),
+        (None, None) => Err(Error::new(
+            Span::call_site(),
+            format!("`#[sandbox]` needs a policy\nhelp: {USAGE}"),
+        )),
     }
 }
 
@@ -218,4 +222,128 @@ impl<'a> Function<'a> {
 
 fn is_ident(t: &TokenTree, name: &str) -> bool {
     matches!(t, TokenTree::Ident(i) if i == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expand::tests::squash;
+
+    fn expanded(args: &str, item: &str) -> String {
+        squash(&expand(args.parse().unwrap(), item.parse().unwrap()).to_string())
+    }
+
+    fn policy(text: &str) -> String {
+        squash(&crate::expand::expand(text.parse().unwrap()).to_string())
+    }
+
+    fn prologue(policy: &str, on_error: &str) -> String {
+        squash(&format!(
+            "{{ static __SECCOMP_SANDBOX: ::seccomp_runtime::Policy = {policy};
+               ::seccomp_runtime::__enter_sandbox(&__SECCOMP_SANDBOX, ::seccomp_runtime::OnError::{on_error}); }}"
+        ))
+    }
+
+    const POLICY: &str = "default allow; drop ptrace;";
+
+    #[test]
+    fn installs_before_the_body() {
+        let p = prologue(&policy(POLICY), "Exit");
+        assert_eq!(
+            expanded(POLICY, "pub fn main() -> u8 { work(); 0 }"),
+            squash(&format!("pub fn main() -> u8 {{ {p} work(); 0 }}"))
+        );
+    }
+
+    #[test]
+    fn after_inner_attributes() {
+        let p = prologue(&policy(POLICY), "Exit");
+        assert_eq!(
+            expanded(
+                POLICY,
+                "fn f() { #![allow(unused)] #![deny(unsafe_code)] let x = 1; }"
+            ),
+            squash(&format!(
+                "fn f() {{ #![allow(unused)] #![deny(unsafe_code)] {p} let x = 1; }}"
+            ))
+        );
+    }
+
+    #[test]
+    fn options_come_first() {
+        let p = prologue(&policy(POLICY), "Panic");
+        let item = "#[inline] async fn serve(port: u16) -> std::io::Result<()> { run(port).await }";
+        assert_eq!(
+            expanded(&format!("on_error = panic, {POLICY}"), item),
+            squash(&format!(
+                "#[inline] async fn serve(port: u16) -> std::io::Result<()> {{ {p} run(port).await }}"
+            ))
+        );
+        let file = r#"file = "../tests/ui/policies/daemon.policy""#;
+        let p = prologue(&policy(file), "Panic");
+        assert_eq!(
+            expanded(&format!("{file}, on_error = panic"), "fn f() {}"),
+            squash(&format!("fn f() {{ {p} }}"))
+        );
+        assert_eq!(
+            expanded(&format!("on_error = exit, {file}"), "fn f() {}"),
+            squash(&format!("fn f() {{ {} }}", prologue(&policy(file), "Exit")))
+        );
+    }
+
+    #[test]
+    fn a_policy_with_errors_leaves_the_function_as_it_was() {
+        assert_eq!(
+            expanded("base @system-service; keep wirte;", "fn main() { run(); }"),
+            squash(
+                r#"fn main() {
+                    ::core::compile_error!{"unknown syscall `wirte`\nhelp: did you mean `write`?"}
+                    run();
+                }"#
+            )
+        );
+    }
+
+    #[test]
+    fn misuse() {
+        let error = |args: &str, item: &str| {
+            let out = expanded(args, item);
+            let start = out.find("compile_error!{\"").expect("an error") + 16;
+            let end = start + out[start..].find('"').unwrap();
+            out[start..end].to_owned()
+        };
+        assert_eq!(
+            error(POLICY, "struct S {}"),
+            squash("`#[sandbox]` goes on a function, such as `fn main`")
+        );
+        assert!(
+            error(POLICY, "fn f();")
+                .starts_with(&squash("`#[sandbox]` goes on a function with a body"))
+        );
+        assert!(
+            error(POLICY, "pub const fn f() {}")
+                .starts_with(&squash("`#[sandbox]` cannot go on a `const fn`"))
+        );
+        assert!(error("", "fn f() {}").starts_with(&squash("`#[sandbox]` needs a policy")));
+        assert!(
+            error("on_error = panic,", "fn f() {}")
+                .starts_with(&squash("`#[sandbox]` needs a policy"))
+        );
+        assert!(
+            error("on_error = abort, base @default;", "fn f() {}")
+                .starts_with(&squash("unknown `on_error` value `abort`"))
+        );
+        assert!(
+            error("on_eror = panic, base @default;", "fn f() {}")
+                .starts_with(&squash("unknown `#[sandbox]` option `on_eror`"))
+        );
+        assert!(
+            error("on_error = panic; base @default;", "fn f() {}")
+                .starts_with(&squash("expected `,` after `on_error = panic`"))
+        );
+        assert!(
+            error(r#"file = "a.policy", base @default;"#, "fn f() {}")
+                .starts_with(&squash("`#[sandbox]` takes the policy from"))
+        );
+    }
 }

@@ -20,8 +20,8 @@
 
 use crate::error::Error;
 use crate::input::Origin;
-use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
+use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+use quote::{format_ident, quote, quote_spanned};
 use seccomp_compiler::compile::ArchOutput;
 use seccomp_compiler::ir::SymbolUse;
 use seccomp_compiler::program::{Insn, K, SymPart};
@@ -137,19 +137,19 @@ impl<'a> Emitter<'a> {
     /// actions it returns and, for `trap` policies, the syscall names.
     fn program(&self, arch: Arch, out: &ArchOutput) -> TokenStream {
         let values = self.symbol_values(arch, out);
-        let insns: Vec<TokenStream> = out.program.insns.iter().map(insn).collect();
-        let len = Literal::usize_unsuffixed(insns.len());
+        let insns = program_array(&out.program.insns);
+        let len = Literal::usize_unsuffixed(out.program.insns.len());
         let mut kinds: Vec<u32> = Vec::new();
         for kind in out.program.actions.iter().map(|a| a.kind_ret()) {
             if !kinds.contains(&kind) {
                 kinds.push(kind);
             }
         }
-        let kinds = kinds.into_iter().map(hex);
+        let kinds = kinds.into_iter().map(lit);
         let names = names(arch, &out.program.actions);
         quote! {
             #values
-            static __SECCOMP_PROGRAM: [::seccomp_runtime::SockFilter; #len] = [#(#insns),*];
+            static __SECCOMP_PROGRAM: [::seccomp_runtime::SockFilter; #len] = #insns;
             ::seccomp_runtime::Policy::from_parts(&__SECCOMP_PROGRAM, &[#(#kinds),*], &[#(#names),*])
         }
     }
@@ -185,7 +185,12 @@ impl<'a> Emitter<'a> {
         match &sym.tokens {
             Ok(expr) => {
                 let value = quote_spanned! {sym.span=> (#expr) as ::core::primitive::i128 };
-                quote! { const #name: ::core::primitive::i128 = #value; }
+                // The cast is spanned at the user's value, so lints would
+                // blame the user for it (`{ 0o640 }` is "unnecessarily" cast).
+                quote! {
+                    #[allow(clippy::unnecessary_cast, clippy::cast_lossless, clippy::cast_possible_wrap)]
+                    const #name: ::core::primitive::i128 = #value;
+                }
             }
             Err(e) => {
                 let e = e.to_compile_error();
@@ -218,8 +223,7 @@ impl<'a> Emitter<'a> {
         } else {
             format!(
                 "`{}` does not fit in the {bits}-bit parameter it is compared with on {arch}: it must be between -{:#x} and {max:#x}",
-                sym.text,
-                -lo
+                sym.text, -lo
             )
         };
         // `assert!` takes a format string.
@@ -254,7 +258,7 @@ fn arch_const(cfg: &TokenStream, body: TokenStream) -> TokenStream {
     }
 }
 
-fn cfg(text: &str) -> TokenStream {
+pub fn cfg(text: &str) -> TokenStream {
     // The predicates are fixed strings of valid Rust tokens.
     TokenStream::from_str(text).expect("a cfg predicate is valid Rust tokens")
 }
@@ -287,16 +291,35 @@ fn unsupported_error() -> Error {
     )
 }
 
-/// `SockFilter::new(code, jt, jf, k)`.
-fn insn(i: &Insn) -> TokenStream {
-    let code = hex(u32::from(i.code));
-    let jt = Literal::u8_unsuffixed(i.jt);
-    let jf = Literal::u8_unsuffixed(i.jf);
-    let k = match i.k {
-        K::Const(k) => hex(k).into_token_stream(),
-        K::Sym { sym, part } => sym_word(sym, part),
-    };
-    quote! { ::seccomp_runtime::SockFilter::new(#code, #jt, #jf, #k) }
+/// `[SockFilter::new(code, jt, jf, k), ...]`. Built token by token
+/// rather than with `quote!`: hundreds of instructions per architecture,
+/// and proc macros run unoptimised in debug builds.
+fn program_array(insns: &[Insn]) -> Group {
+    let constructor = quote! { ::seccomp_runtime::SockFilter::new };
+    let comma = || TokenTree::Punct(Punct::new(',', Spacing::Alone));
+    let mut list = TokenStream::new();
+    for i in insns {
+        let k = match i.k {
+            K::Const(k) => TokenTree::Literal(lit(k)).into(),
+            K::Sym { sym, part } => sym_word(sym, part),
+        };
+        let mut args = TokenStream::new();
+        args.extend([
+            TokenTree::Literal(Literal::u16_unsuffixed(i.code)),
+            comma(),
+            TokenTree::Literal(Literal::u8_unsuffixed(i.jt)),
+            comma(),
+            TokenTree::Literal(Literal::u8_unsuffixed(i.jf)),
+            comma(),
+        ]);
+        args.extend(k);
+        list.extend(constructor.clone());
+        list.extend([
+            TokenTree::Group(Group::new(Delimiter::Parenthesis, args)),
+            comma(),
+        ]);
+    }
+    Group::new(Delimiter::Bracket, list)
 }
 
 /// One 32-bit word of symbolic value `sym`, as `(value as u64)` holds it in
@@ -308,7 +331,7 @@ fn sym_word(sym: usize, part: SymPart) -> TokenStream {
         SymPart::Lo => quote! { (#wide & 0xffff_ffff) },
         SymPart::Hi => quote! { (#wide >> 32) },
         SymPart::Low(bits) => {
-            let mask = hex((1u32 << bits) - 1);
+            let mask = lit((1u32 << bits) - 1);
             quote! { (#wide & #mask) }
         }
     };
@@ -331,12 +354,9 @@ fn names(arch: Arch, actions: &[Action]) -> Vec<TokenStream> {
         .collect()
 }
 
-/// A `u32` literal, in hex as the kernel headers write opcodes and actions
-/// (small values in decimal).
-fn hex(v: u32) -> Literal {
-    if v < 10 {
-        return Literal::u32_unsuffixed(v);
-    }
-    // `0x` and hex digits make a valid Rust literal.
-    Literal::from_str(&format!("{v:#x}")).expect("a hex literal is valid")
+/// A `u32` literal. Decimal: a hex literal would have to be lexed from
+/// text, which costs more than all the rest of an instruction in the
+/// unoptimised builds proc macros get.
+fn lit(v: u32) -> Literal {
+    Literal::u32_unsuffixed(v)
 }

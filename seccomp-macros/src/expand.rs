@@ -88,38 +88,16 @@ fn failed(
     let (common, tagged): (Vec<&Diagnostic>, Vec<&Diagnostic>) =
         diags.iter().partition(|d| d.arch.is_none());
     if !common.is_empty() {
-        let errors = common.iter().map(|d| origin.error(d)).collect();
-        let per_arch = tagged.iter().map(|d| {
-            let cfg = arch_cfg(d.arch);
-            let e = origin.error(d);
-            quote! { #[cfg(#cfg)] #e }
-        });
-        let stub = emit::stub();
         return Expansion {
-            expr: quote! { { #(#per_arch)* #stub } },
-            errors,
+            expr: tagged_errors(&tagged, origin),
+            errors: common.iter().map(|d| origin.error(d)).collect(),
         };
     }
     let plans: Vec<(Arch, Plan)> = Arch::ALL
         .into_iter()
-        .map(|arch| {
-            let plan = if selected.contains(&arch) {
-                let mut mine: Vec<Error> = tagged
-                    .iter()
-                    .filter(|d| d.arch == Some(arch))
-                    .map(|d| origin.error(d))
-                    .collect();
-                if mine.is_empty() {
-                    // Not expected (every architecture failed, none for a
-                    // reason of the whole policy), but never a silent stub.
-                    let msg = format!("the policy does not compile for {arch}");
-                    mine.push(Error::new(origin.span(origin.whole()), msg));
-                }
-                Plan::Failed(mine)
-            } else {
-                Plan::Excluded
-            };
-            (arch, plan)
+        .map(|arch| match selected.contains(&arch) {
+            true => (arch, Plan::Failed(errors_of(arch, &tagged, origin))),
+            false => (arch, Plan::Excluded),
         })
         .collect();
     // Nothing compiled, so no symbolic value is needed.
@@ -130,10 +108,38 @@ fn failed(
     }
 }
 
-fn arch_cfg(arch: Option<Arch>) -> TokenStream {
-    let text = arch.map_or("all()", Arch::cfg);
-    text.parse().expect("a cfg predicate is valid Rust tokens")
+/// The stub policy, after the errors of one architecture each behind its
+/// `cfg`.
+fn tagged_errors(tagged: &[&Diagnostic], origin: &Origin) -> TokenStream {
+    let stub = emit::stub();
+    if tagged.is_empty() {
+        return stub;
+    }
+    let errors = tagged.iter().map(|d| {
+        let cfg = emit::cfg(d.arch.map_or("all()", Arch::cfg));
+        let e = origin.error(d);
+        quote! { #[cfg(#cfg)] #e }
+    });
+    quote! { { #(#errors)* #stub } }
 }
 
+/// The errors of `arch`: never none, or its target would get a silent stub.
+fn errors_of(arch: Arch, tagged: &[&Diagnostic], origin: &Origin) -> Vec<Error> {
+    let mut mine: Vec<Error> = tagged
+        .iter()
+        .filter(|d| d.arch == Some(arch))
+        .map(|d| origin.error(d))
+        .collect();
+    if mine.is_empty() {
+        // Not expected: every architecture failed, none for a reason of the
+        // whole policy.
+        let msg = format!("the policy does not compile for {arch}");
+        mine.push(Error::new(origin.span(origin.whole()), msg));
+    }
+    mine
+}
+
+// An explicit path, so the example that includes this file finds it too.
 #[cfg(test)]
-mod tests;
+#[path = "expand/tests.rs"]
+pub(crate) mod tests;

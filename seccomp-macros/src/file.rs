@@ -8,6 +8,7 @@
 //! literal.
 
 use crate::error::Error;
+use crate::input::arch_suffix;
 use proc_macro2::{Literal, Span, TokenStream, TokenTree};
 use quote::quote;
 use seccomp_compiler::{Diagnostic, Source};
@@ -111,12 +112,7 @@ impl PolicyFile {
     pub fn error(&self, d: &Diagnostic) -> Error {
         let location = self.source.location(d.span);
         let rendered = d.render(&self.source);
-        let mut message = format!("{location}: {}", d.message);
-        if let Some(arch) = d.arch
-            && !message.contains(&format!("on {arch}"))
-        {
-            message.push_str(&format!(" (on {arch})"));
-        }
+        let mut message = format!("{location}: {}{}", d.message, arch_suffix(d));
         let mut skipped_location = false;
         // The first line repeats the message; the first `-->` line repeats
         // the location.

@@ -97,11 +97,7 @@ impl Origin {
 /// architecture is not named twice when the message names it already.
 fn message(d: &Diagnostic) -> String {
     let mut s = d.message.clone();
-    if let Some(arch) = d.arch
-        && !s.contains(&format!("on {arch}"))
-    {
-        s.push_str(&format!(" (on {arch})"));
-    }
+    s.push_str(&arch_suffix(d));
     if let Some((span, note)) = &d.related {
         s.push_str(&format!("\nnote: {note}"));
         if let Some(at) = span.proc_macro_span().map(|s| s.start())
@@ -114,6 +110,26 @@ fn message(d: &Diagnostic) -> String {
         s.push_str(&format!("\nhelp: {h}"));
     }
     s
+}
+
+/// ` (on ARCH)` for a problem of one architecture, unless the message
+/// names it already ("... for x86_64 needs 5000 instructions").
+pub fn arch_suffix(d: &Diagnostic) -> String {
+    let Some(arch) = d.arch else {
+        return String::new();
+    };
+    let name = arch.name();
+    let named = d.message.match_indices(name).any(|(i, _)| {
+        let before = d.message[..i].chars().next_back();
+        let after = d.message[i + name.len()..].chars().next();
+        let is_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        !is_word(before) && !is_word(after)
+    });
+    if named {
+        String::new()
+    } else {
+        format!(" (on {arch})")
+    }
 }
 
 /// `tokens` with every span set to `span`, groups included.
@@ -131,4 +147,24 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
             tt
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use seccomp_compiler::Arch;
+
+    #[test]
+    fn the_architecture_is_named_once() {
+        let d = |msg: &str, arch| Diagnostic::error(span::Span::none(), msg).for_arch(arch);
+        let suffix = |msg: &str, arch| arch_suffix(&d(msg, arch));
+        assert_eq!(
+            suffix("the program for x86_64 needs 5000", Arch::X86_64),
+            ""
+        );
+        assert_eq!(suffix("on x86, libc may call", Arch::X86), "");
+        assert_eq!(suffix("32 bits on x86_64", Arch::X86), " (on x86)");
+        assert_eq!(suffix("no such parameter", Arch::Arm), " (on arm)");
+        assert_eq!(arch_suffix(&Diagnostic::error(span::Span::none(), "x")), "");
+    }
 }

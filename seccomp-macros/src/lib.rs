@@ -19,17 +19,28 @@ use proc_macro::TokenStream;
 /// A seccomp policy compiled at build time: an expression of type
 /// `seccomp_runtime::Policy`, usable in a `static`.
 ///
-/// ```ignore
+/// ```no_run
 /// use seccomp_runtime::{Policy, seccomp_policy};
+///
+/// const AF_UNIX: i32 = 1;
 ///
 /// static POLICY: Policy = seccomp_policy! {
 ///     base @system-service;
 ///     drop ptrace;
 ///     keep write(fd == 1 | 2);
-///     keep socket(family == libc::AF_UNIX);   // evaluated by rustc for the target
+///     keep socket(family == AF_UNIX);   // a Rust path, evaluated by rustc
+///     drop socketcall => errno(ENOSYS); // x86, s390x: make libc call `socket`
 /// };
 ///
-/// // Or from a file, relative to the crate's Cargo.toml:
+/// fn main() {
+///     POLICY.apply().expect("sandbox");
+/// }
+/// ```
+///
+/// From a file, relative to the crate's `Cargo.toml` (same language,
+/// `//` comments):
+///
+/// ```text
 /// static DAEMON: Policy = seccomp_policy!(file = "policies/daemon.policy");
 /// ```
 ///
@@ -57,7 +68,7 @@ pub fn seccomp_policy(input: TokenStream) -> TokenStream {
 
 /// Installs a policy before the function's body runs.
 ///
-/// ```ignore
+/// ```no_run
 /// use seccomp_runtime::sandbox;
 ///
 /// #[sandbox(base @system-service; drop ptrace; keep write(fd == 1 | 2);)]
@@ -65,7 +76,12 @@ pub fn seccomp_policy(input: TokenStream) -> TokenStream {
 ///     println!("filtered from the first statement on");
 /// }
 ///
-/// #[sandbox(on_error = panic, file = "policies/worker.policy")]
+/// #[sandbox(on_error = panic, base @system-service; drop ptrace;)]
+/// fn worker() { /* ... */ }
+/// ```
+///
+/// ```text
+/// #[sandbox(file = "policies/worker.policy")]
 /// fn worker() { /* ... */ }
 /// ```
 ///
@@ -95,7 +111,7 @@ pub fn seccomp_policy(input: TokenStream) -> TokenStream {
 /// filtered. Attributes expand from the top down, each seeing the function
 /// the ones above produced:
 ///
-/// ```ignore
+/// ```text
 /// // Everything filtered (recommended): `#[tokio::main]` runs first and
 /// // hands `#[sandbox]` the plain `fn main` it generated, so the filter is
 /// // installed before the runtime is built. The policy must allow building

@@ -146,10 +146,18 @@ fn a_policy_file_reads_like_the_inline_policy() {
         drop ptrace;
         keep write(fd == 1 | 2);
         keep socket(family == libc::AF_UNIX);
+        drop socketcall => errno(ENOSYS);
         drop getppid => errno(EPERM);
     };
     assert_eq!(macro_program(&FROM_FILE), macro_program(&INLINE));
     assert_eq!(format!("{FROM_FILE:?}"), format!("{INLINE:?}"));
+}
+
+#[test]
+fn dockers_default_profile_compiles_like_the_compilers() {
+    static DOCKER: Policy = seccomp_policy!(file = "ui/policies/docker-like.policy");
+    let text = include_str!("../ui/policies/docker-like.policy");
+    assert_eq!(macro_program(&DOCKER), compiler_program(text, &[]));
 }
 
 #[test]

@@ -43,7 +43,10 @@ fn target_dir(manifest_dir: &Path) -> PathBuf {
     // `"target_directory":"PATH"`: paths are JSON strings; ours have no
     // escapes worth decoding beyond `\\` and `\"`.
     let key = "\"target_directory\":\"";
-    let start = json.find(key).expect("cargo metadata names the target directory") + key.len();
+    let start = json
+        .find(key)
+        .expect("cargo metadata names the target directory")
+        + key.len();
     let mut path = String::new();
     let mut chars = json[start..].chars();
     while let Some(c) = chars.next() {
