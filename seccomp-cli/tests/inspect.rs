@@ -367,7 +367,8 @@ fn groups_and_their_members() {
 #[test]
 fn every_command_has_help() {
     for command in [
-        "compile", "explain", "disasm", "simulate", "syscalls", "groups", "run", "record", "import",
+        "compile", "explain", "disasm", "simulate", "syscalls", "groups", "run", "record",
+        "import", "export",
     ] {
         let out = seccompc(&[command, "--help"]).ok();
         assert!(out.starts_with(&format!("seccompc {command}: ")), "{out}");
@@ -375,7 +376,11 @@ fn every_command_has_help() {
     }
     let top = seccompc(&["--help"]).ok();
     assert!(top.contains("\n  record     "));
-    let unavailable = seccompc(&["export", "--format", "oci", "p.policy"]);
-    assert_eq!(unavailable.status, 1);
-    assert!(unavailable.stderr.contains("not yet available"));
+    let missing = seccompc(&["export", "--format", "oci", "no-such.policy"]);
+    assert_eq!(missing.status, 1);
+    assert!(
+        missing.stderr.contains("no-such.policy"),
+        "{}",
+        missing.stderr
+    );
 }

@@ -213,7 +213,7 @@ fn multiplexer_lint(
         .first()
         .map_or_else(Span::none, |c| c.span);
     Some(
-        Diagnostic::error(span, format!("on {arch}, libc may call `{member}` through `{mux}`, which this policy allows, so this condition can be bypassed"))
+        Diagnostic::error(span, format!("libc may call `{member}` through `{mux}`, which this policy allows, so this condition can be bypassed"))
             .with_help(format!("`{mux}` passes the real arguments in memory, which BPF cannot read"))
             .with_help(format!("refuse it with `drop {mux} => errno(ENOSYS);` (libc then uses the direct calls), or write `acknowledge {mux};`"))
             .for_arch(arch),

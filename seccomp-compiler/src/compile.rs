@@ -144,9 +144,10 @@ fn too_long(policy: &ast::Policy, resolved: &ResolvedPolicy, e: codegen::TooLong
         .map_or_else(Span::none, |s| s.span);
     Diagnostic::error(
         span,
-        format!("the program for {} needs {} instructions, more than the kernel's limit of 4096 (BPF_MAXINSNS)", resolved.arch, e.len),
+        format!("the program needs {} instructions, more than the kernel's limit of 4096", e.len),
     )
     .with_help("most of them check the conditions of this statement; split the policy or simplify its conditions")
+    .with_help("the kernel refuses programs longer than BPF_MAXINSNS (include/uapi/linux/bpf_common.h)")
 }
 
 /// When no architecture compiled, the compilation fails. A problem every

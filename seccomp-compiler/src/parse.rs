@@ -170,15 +170,18 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The `;` that ends a statement. Missing, it is reported at the
+    /// statement's last token, where it belongs, as rustc does.
     fn end_statement(&mut self, keyword: &str) -> PResult<Span> {
         self.eat_punct(';').ok_or_else(|| {
             Diagnostic::error(
-                self.here(),
+                self.prev_span(),
                 format!(
                     "expected `;` after the `{keyword}` statement, found {}",
                     self.found()
                 ),
             )
+            .with_help("add `;` here")
         })
     }
 
@@ -776,7 +779,7 @@ fn checked_data(value: u64, span: Span, max: u32, what: &str) -> PResult<u16> {
 fn tokens_text(tokens: &[Token]) -> String {
     let mut out = String::new();
     let mut glue = true;
-    for t in tokens {
+    for (i, t) in tokens.iter().enumerate() {
         if !glue {
             out.push(' ');
         }
@@ -784,8 +787,11 @@ fn tokens_text(tokens: &[Token]) -> String {
         match &t.kind {
             TokenKind::Ident(s) | TokenKind::Int(s) | TokenKind::OtherLit(s) => out.push_str(s),
             TokenKind::Punct { ch, joint } => {
+                // A `-` that starts an operand is a sign: `-1`, `(-1)`, `a | -1`.
+                let unary =
+                    *ch == '-' && (i == 0 || matches!(tokens[i - 1].kind, TokenKind::Punct { .. }));
                 out.push(*ch);
-                glue = *joint;
+                glue = *joint || unary;
             }
             TokenKind::Str(s) => out.push_str(&format!("{s:?}")),
             TokenKind::Group(g) => {

@@ -309,7 +309,7 @@ impl Resolver {
             ActionKind::Errno(ErrnoSpec::Name(n)) => match errno::number(self.arch, &n.text) {
                 Some(e) => Action::Errno(e),
                 None => {
-                    let msg = format!("errno `{}` does not exist on {}", n.text, self.arch);
+                    let msg = format!("errno `{}` does not exist on this architecture", n.text);
                     self.diags
                         .push(Diagnostic::error(n.span, msg).for_arch(self.arch));
                     Action::KillProcess
@@ -409,7 +409,7 @@ impl Resolver {
             None => declared_bits,
         }
         .min(self.arch.word_bits() as u8);
-        let what = format!("{what}, {bits} bits on {}", self.arch);
+        let what = format!("{what}, a {bits}-bit parameter");
         let mask = match &cmp.mask {
             Some(m) => Some(self.operand(m, bits, true, &what)?),
             None => None,
@@ -446,7 +446,7 @@ impl Resolver {
         let param = params::params(self.arch, syscall)
             .and_then(|ps| ps.iter().find(|p| p.name == name.as_str()));
         let Some(param) = param else {
-            let msg = format!("`{syscall}` has no parameter `{name}` on {}", self.arch);
+            let msg = format!("`{syscall}` has no parameter `{name}` on this architecture");
             let help = params::origin(self.arch, syscall).map_or_else(
                 || "refer to its arguments as `arg0` to `arg5`".to_owned(),
                 |o| format!("there it is {o}"),
@@ -464,8 +464,7 @@ impl Resolver {
             }
             ParamSlot::Split => {
                 let msg = format!(
-                    "`{name}` of `{syscall}` has no single argument register on {}: the 32-bit ABI splits 64-bit values over two registers",
-                    self.arch
+                    "`{name}` of `{syscall}` has no single argument register: the 32-bit ABI splits 64-bit values over two registers"
                 );
                 let help = "leave this architecture out with an `arch` statement, or compare the registers with `arg0`..`arg5`";
                 self.diags.push(

@@ -14,8 +14,9 @@ pub struct Span {
     /// Byte offsets into the source text, when the policy came as text.
     pub(crate) lo: u32,
     pub(crate) hi: u32,
-    /// The token span, when the policy came as macro tokens.
-    pub(crate) tokens: Option<proc_macro2::Span>,
+    /// The first and last token spans, when the policy came as macro
+    /// tokens (joining spans needs nightly, so a range is kept as its ends).
+    pub(crate) tokens: Option<(proc_macro2::Span, proc_macro2::Span)>,
 }
 
 impl Span {
@@ -34,7 +35,7 @@ impl Span {
         Span {
             lo: 0,
             hi: 0,
-            tokens: Some(span),
+            tokens: Some((span, span)),
         }
     }
 
@@ -47,10 +48,10 @@ impl Span {
         }
     }
 
-    /// The smallest span covering `self` and `other`.
+    /// The smallest span covering `self` and `other` (`other` comes later).
     pub fn join(self, other: Span) -> Span {
         let tokens = match (self.tokens, other.tokens) {
-            (Some(a), Some(b)) => Some(a.join(b).unwrap_or(a)),
+            (Some((first, _)), Some((_, last))) => Some((first, last)),
             (a, b) => a.or(b),
         };
         Span {
@@ -60,8 +61,14 @@ impl Span {
         }
     }
 
-    /// The token span, for emitting compile errors from the macro.
+    /// The first token's span, for emitting compile errors from the macro.
     pub fn proc_macro_span(self) -> Option<proc_macro2::Span> {
+        self.tokens.map(|(first, _)| first)
+    }
+
+    /// The first and last tokens' spans: a `compile_error!` spanned from
+    /// one to the other makes rustc underline the whole range.
+    pub fn proc_macro_range(self) -> Option<(proc_macro2::Span, proc_macro2::Span)> {
         self.tokens
     }
 

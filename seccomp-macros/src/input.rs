@@ -56,7 +56,10 @@ impl Origin {
     /// A compiler diagnostic as a macro error.
     pub fn error(&self, d: &Diagnostic) -> Error {
         match self {
-            Origin::Tokens => Error::new(self.span(d.span), message(d)),
+            Origin::Tokens => match d.span.proc_macro_range() {
+                Some((first, last)) => Error::ranged(first, last, message(d)),
+                None => Error::new(Span::call_site(), message(d)),
+            },
             Origin::File(f) => f.error(d),
         }
     }

@@ -190,7 +190,11 @@ fn values_too_wide_for_the_parameter() {
     assert!(compile_str("keep write(fd == -1), read(fd:u64 == 0x100000000);").is_ok());
     // A 16-bit parameter (umode_t).
     let e = errors("keep exit_group, fchmod(mode == 0x10000);");
-    assert!(e[0].message.contains("16 bits"), "{}", e[0].message);
+    assert!(
+        e[0].message.contains("a 16-bit parameter"),
+        "{}",
+        e[0].message
+    );
 }
 
 #[test]

@@ -100,6 +100,23 @@ fn conditions_bind_and_tighter_than_or() {
 }
 
 #[test]
+fn symbolic_text_keeps_signs_with_their_numbers() {
+    let p = parse_ok("keep read(fd == { -1 } | { A - 1 } | { (-2) });");
+    let Cond::Cmp(c) = only_cond(&p) else {
+        panic!()
+    };
+    let texts: Vec<_> = c
+        .values
+        .iter()
+        .map(|v| match &v.kind {
+            ValueKind::Symbolic(s) => s.text.clone(),
+            ValueKind::Int(i) => i.to_string(),
+        })
+        .collect();
+    assert_eq!(texts, ["-1", "A - 1", "(-2)"]);
+}
+
+#[test]
 fn symbolic_values_keep_their_text() {
     let p =
         parse_ok("keep socket(family == libc::AF_UNIX | { FOO | BAR }), connect(arg0 != ::x::Y);");
