@@ -20,7 +20,7 @@
 
 use seccomp_compiler::action::Action;
 use seccomp_compiler::arch::{Arch, X32_SYSCALL_BIT};
-use seccomp_compiler::bpf::{SeccompData, SockFilter};
+use seccomp_compiler::bpf::{BPF_ABS, BPF_LD, BPF_W, SeccompData, SockFilter};
 use seccomp_compiler::compile::{ArchOutput, Compilation};
 use seccomp_compiler::decide::{self, Lookup};
 use seccomp_compiler::diag::{Diagnostic, render_all};
@@ -28,7 +28,7 @@ use seccomp_compiler::ir::{Cmp, Operand, width_mask};
 use seccomp_compiler::span::{Source, Span};
 use seccomp_compiler::tables::{errno, groups, params, syscalls};
 use seccomp_compiler::testing::Rng;
-use seccomp_compiler::{compile_str, emu, parse};
+use seccomp_compiler::{compile, compile_str, emu, parse, resolve};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -150,6 +150,17 @@ const OPS: [&str; 6] = ["==", "!=", "<", "<=", ">", ">="];
 
 const LINTS: [&str; 4] = ["ptrace", "clone3", "socketcall", "ipc"];
 
+/// Keeps the generator away from the inputs of findings that are reported
+/// but not fixed yet, so a fuzzing run looks for new ones. Each has an
+/// ignored test in `seccomp-compiler/tests/fuzz_equivalents.rs`; set this to
+/// false once they pass.
+///
+/// - finding 1: a 64-bit comparison under a constant mask whose high word
+///   is 0 compares symbolic values on their low word only, so a symbolic
+///   value of 2^32 or more (or negative) is mishandled. Avoided by giving
+///   symbolic values under such masks only 32-bit values.
+pub const AVOID_KNOWN_FINDINGS: bool = true;
+
 /// A generated policy: its text and the values its symbolic operands
 /// (`sym::V3`, `{ V3 }`) stand for, by the number in their name.
 #[derive(Clone, Debug)]
@@ -196,6 +207,8 @@ struct Gen<'a, 'b> {
     named: Vec<&'static str>,
     /// The architectures the policy compiles for (its `arch` statement's).
     arches: Vec<Arch>,
+    /// Whether the comparison being written has a mask (finding 1).
+    masked: bool,
 }
 
 /// Turns bytes into a policy that is valid for at least some architectures
@@ -210,6 +223,7 @@ pub fn policy_from_bytes(data: &[u8]) -> GeneratedPolicy {
         constants: Vec::new(),
         named: Vec::new(),
         arches: Arch::ALL.to_vec(),
+        masked: false,
     };
     g.policy();
     let Gen {
@@ -438,7 +452,9 @@ impl Gen<'_, '_> {
         let op = *self.b.pick(&OPS);
         let ordering = !matches!(op, "==" | "!=");
         let n = if ordering { 1 } else { 1 + self.b.below(4) };
+        self.masked = !mask.is_empty();
         let values: Vec<String> = (0..n).map(|_| self.value(bits, ordering)).collect();
+        self.masked = false;
         let sep = if self.b.chance(6) { " | " } else { "|" };
         format!("{arg}{mask} {op} {}", values.join(sep))
     }
@@ -458,19 +474,24 @@ impl Gen<'_, '_> {
         if names.is_empty() || self.b.chance(2) {
             let index = self.b.below(6);
             // Register widths: a prototype's parameter, or the word.
-            let widths: Vec<u8> = arches.iter().map(|&arch| {
-                let word = arch.word_bits() as u8;
-                params::params(arch, syscall)
-                    .and_then(|ps| {
-                        ps.iter().find_map(|p| match p.slot {
-                            params::ParamSlot::Arg { index: i, bits } if usize::from(i) == index => {
-                                Some(bits.min(word))
-                            }
-                            _ => None,
+            let widths: Vec<u8> = arches
+                .iter()
+                .map(|&arch| {
+                    let word = arch.word_bits() as u8;
+                    params::params(arch, syscall)
+                        .and_then(|ps| {
+                            ps.iter().find_map(|p| match p.slot {
+                                params::ParamSlot::Arg { index: i, bits }
+                                    if usize::from(i) == index =>
+                                {
+                                    Some(bits.min(word))
+                                }
+                                _ => None,
+                            })
                         })
-                    })
-                    .unwrap_or(word)
-            }).collect();
+                        .unwrap_or(word)
+                })
+                .collect();
             let min = widths.iter().copied().min().unwrap_or(32);
             let max = widths.iter().copied().max().unwrap_or(64);
             return (format!("arg{index}"), min, max);
@@ -518,6 +539,11 @@ impl Gen<'_, '_> {
                     0 => self.b.below(17) as u64,
                     1 if !unsigned => 0u64.wrapping_sub(1 + self.b.below(100) as u64),
                     _ => self.b.u64() & mask,
+                };
+                let v = if AVOID_KNOWN_FINDINGS && self.masked {
+                    v & 0xffff_ffff
+                } else {
+                    v
                 };
                 self.sym_values.push(v);
                 return if self.b.chance(4) {
@@ -581,7 +607,29 @@ pub fn check_codegen(data: &[u8]) -> CodegenReport {
 pub fn check_generated(generated: &GeneratedPolicy) -> CodegenReport {
     let text = &generated.text;
     let mut report = CodegenReport::default();
-    let compiled = match compile_str(text) {
+    let mut rng = Rng::new(generated.seed);
+    // Compiling dominates the cost, so most runs compile one or two of the
+    // policy's architectures (the same pipeline, as `seccompc --arch`), and
+    // one in four all of them.
+    let only = match parse::parse_str(text) {
+        Ok(policy) => {
+            let mut selected = resolve::selected_arches(&policy);
+            if !rng.chance(25) {
+                let first = selected.remove(rng.below(selected.len()));
+                let second = (!selected.is_empty() && rng.chance(30))
+                    .then(|| selected[rng.below(selected.len())]);
+                selected = [first].into_iter().chain(second).collect();
+                selected.sort();
+            }
+            selected
+        }
+        Err(diags) => panic!("generated policy does not parse:\n{text}\n{diags:#?}"),
+    };
+    let compile_it = || {
+        let policy = parse::parse_str(text).expect("parsed before");
+        compile(policy, Span::text(0, text.len()), Some(&only))
+    };
+    let compiled = match compile_it() {
         Ok(c) => c,
         Err(diags) => {
             check_spans(text, &diags);
@@ -590,7 +638,6 @@ pub fn check_generated(generated: &GeneratedPolicy) -> CodegenReport {
     };
     report.compiled = true;
     let syms = |id: usize| generated.sym(&compiled, id);
-    let mut rng = Rng::new(generated.seed);
     for a in &compiled.arches {
         match &a.outcome {
             Ok(out) => {
@@ -600,13 +647,14 @@ pub fn check_generated(generated: &GeneratedPolicy) -> CodegenReport {
             Err(diags) => {
                 assert!(!diags.is_empty(), "{text}\n{}: no diagnostics", a.arch);
                 check_spans(text, diags);
+                check_tagged(text, a.arch, diags);
             }
         }
     }
     assert!(report.arches > 0, "{text}\ncompiled with no architecture");
     // Determinism, on a sample: the same text gives the same programs.
     if rng.chance(15) {
-        let again = compile_str(text).expect("compiled once, so compiles again");
+        let again = compile_it().expect("compiled once, so compiles again");
         for (a, b) in compiled.arches.iter().zip(&again.arches) {
             assert_eq!(a.arch, b.arch, "{text}");
             match (&a.outcome, &b.outcome) {
@@ -626,6 +674,18 @@ pub fn check_generated(generated: &GeneratedPolicy) -> CodegenReport {
         }
     }
     report
+}
+
+/// One architecture's problems say which architecture they concern.
+fn check_tagged(text: &str, arch: Arch, diags: &[Diagnostic]) {
+    for d in diags {
+        assert_eq!(
+            d.arch,
+            Some(arch),
+            "{text:?}\n{arch}: untagged {:?}",
+            d.message
+        );
+    }
 }
 
 fn messages(diags: &[Diagnostic]) -> Vec<String> {
@@ -688,7 +748,48 @@ pub fn check_arch(
         assert_eq!(got.to_ret(), run.ret, "{text}\non {arch}: odd return value");
     }
     check_cache(text, out, &prog);
+    check_constant_paths(text, out, &prog, &inputs);
+    // The raw records read back as the same program.
+    let bytes = out
+        .program
+        .to_bytes()
+        .unwrap_or_else(|_| prog.iter().flat_map(|f| f.to_bytes(big)).collect());
+    let back: Vec<SockFilter> = bytes
+        .chunks_exact(8)
+        .map(|c| SockFilter::from_bytes(c.try_into().expect("8 bytes"), big))
+        .collect();
+    assert_eq!(
+        back, prog,
+        "{text}\non {arch}: raw records do not round-trip"
+    );
     inputs.len()
+}
+
+/// DESIGN.md section 4: the path of a syscall whose action does not depend
+/// on its arguments reads only `nr` and `arch`.
+fn check_constant_paths(text: &str, out: &ArchOutput, prog: &[SockFilter], inputs: &[SeccompData]) {
+    let arch = out.program.arch;
+    for data in inputs.iter().filter(|d| d.arch == arch.audit_arch()) {
+        let constant = match out.table.lookup(data.nr) {
+            Lookup::Named(d) => d.constant_action().is_some(),
+            _ => true,
+        };
+        if !constant {
+            continue;
+        }
+        let (_, path) = emu::trace(prog, data, arch.is_big_endian()).expect("validated");
+        for pc in path {
+            let insn = prog[pc];
+            let loads_data = insn.code == BPF_LD | BPF_W | BPF_ABS;
+            assert!(
+                !loads_data || insn.k == 0 || insn.k == 4,
+                "{text}\non {arch}: syscall {} has a constant action but its path loads seccomp_data[{}] at {pc}\n{}",
+                data.nr,
+                insn.k,
+                emu::disasm(prog)
+            );
+        }
+    }
 }
 
 /// The kernel's constant-action cache (the filter path of a number reads
@@ -764,7 +865,12 @@ pub fn inputs(
     for _ in 0..4 {
         numbers.insert(rng.below(1024) as u32);
         numbers.insert(rng.next_u64() as u32);
-        if let Some(&nr) = out.table.named.keys().nth(rng.below(out.table.named.len().max(1))) {
+        if let Some(&nr) = out
+            .table
+            .named
+            .keys()
+            .nth(rng.below(out.table.named.len().max(1)))
+        {
             numbers.insert(nr | X32_SYSCALL_BIT);
         }
     }
@@ -805,7 +911,11 @@ pub fn inputs(
             out_inputs.push(data(nr, random_args(rng), 0));
         }
         for cmp in &cmps {
-            let mut constants: Vec<u64> = cmp.values.iter().map(|v| operand(v, cmp.bits, syms)).collect();
+            let mut constants: Vec<u64> = cmp
+                .values
+                .iter()
+                .map(|v| operand(v, cmp.bits, syms))
+                .collect();
             let mask = cmp.mask.as_ref().map(|m| operand(m, cmp.bits, syms));
             constants.extend(mask);
             for _ in 0..per_cond {
@@ -890,7 +1000,10 @@ pub fn check_bytes(data: &[u8]) -> Option<TextOutcome> {
 /// evaluator on a few inputs.
 pub fn check_text(text: &str) -> TextOutcome {
     if let Err(diags) = parse::parse_str(text) {
-        assert!(!diags.is_empty(), "{text:?}: parse error without diagnostics");
+        assert!(
+            !diags.is_empty(),
+            "{text:?}: parse error without diagnostics"
+        );
         check_spans(text, &diags);
         // The compiler must refuse it the same way.
         let again = compile_str(text).expect_err("parse failed, so compile must fail");
@@ -900,7 +1013,10 @@ pub fn check_text(text: &str) -> TextOutcome {
     let compiled = match compile_str(text) {
         Ok(c) => c,
         Err(diags) => {
-            assert!(!diags.is_empty(), "{text:?}: compile error without diagnostics");
+            assert!(
+                !diags.is_empty(),
+                "{text:?}: compile error without diagnostics"
+            );
             check_spans(text, &diags);
             return TextOutcome::CompileError;
         }
@@ -917,11 +1033,42 @@ pub fn check_text(text: &str) -> TextOutcome {
             Err(diags) => {
                 assert!(!diags.is_empty(), "{text:?}\n{}: no diagnostics", a.arch);
                 check_spans(text, diags);
+                check_tagged(text, a.arch, diags);
             }
         }
     }
     assert!(any, "{text:?}: compiled with no architecture");
+    check_macro_path(text, &compiled);
     TextOutcome::Compiled
+}
+
+/// The macro's path (DESIGN.md section 3: one parser serves the macro,
+/// policy files and `seccompc`): the same text lexed as Rust tokens by
+/// `proc_macro2` must not panic, and where it compiles too it must give
+/// the same programs as the text path.
+fn check_macro_path(text: &str, compiled: &Compilation) {
+    let Ok(stream) = text.parse::<proc_macro2::TokenStream>() else {
+        return;
+    };
+    let Ok(policy) = parse::parse_stream(stream) else {
+        return;
+    };
+    let Ok(via_macro) = compile(policy, Span::none(), None) else {
+        return;
+    };
+    for (a, b) in compiled.arches.iter().zip(&via_macro.arches) {
+        assert_eq!(
+            a.arch, b.arch,
+            "{text:?}: text and macro paths select different architectures"
+        );
+        if let (Ok(x), Ok(y)) = (&a.outcome, &b.outcome) {
+            assert_eq!(
+                x.program, y.program,
+                "{text:?}\non {}: the text and macro paths compile different programs",
+                a.arch
+            );
+        }
+    }
 }
 
 /// Every span of every diagnostic lies within `text`, starts and ends on
@@ -979,9 +1126,32 @@ pub fn dictionary() -> Vec<String> {
         add(op);
     }
     for w in [
-        "errno(", "trace(", ":u32", ":u64", "0x", "0o", "0b", "u32", "u64", "arg0", "arg1",
-        "arg2", "arg3", "arg4", "arg5", "arg6", "EPERM", "ENOSYS", "EACCES", "libc::",
-        "0xffffffff", "0x100000000", "0xffffffffffffffff", "-100", "4095", "65535",
+        "errno(",
+        "trace(",
+        ":u32",
+        ":u64",
+        "0x",
+        "0o",
+        "0b",
+        "u32",
+        "u64",
+        "arg0",
+        "arg1",
+        "arg2",
+        "arg3",
+        "arg4",
+        "arg5",
+        "arg6",
+        "EPERM",
+        "ENOSYS",
+        "EACCES",
+        "libc::",
+        "0xffffffff",
+        "0x100000000",
+        "0xffffffffffffffff",
+        "-100",
+        "4095",
+        "65535",
     ] {
         add(w);
     }

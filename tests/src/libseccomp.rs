@@ -13,13 +13,88 @@ pub mod tally;
 pub mod ffi;
 
 #[cfg(feature = "libseccomp")]
-pub use build::build;
+pub use build::{Export, ExportError, build, export};
 
 #[cfg(feature = "libseccomp")]
 mod build {
-    use super::ffi::{self, Attr, Filter, ScmpArgCmp};
+    use super::ffi::{self, Attr, ChildError, Filter, ScmpArgCmp};
     use super::rules::{Op, RulePolicy};
     use seccomp_compiler::Action;
+    use seccomp_compiler::bpf::SockFilter;
+    use std::fmt;
+    use std::time::Duration;
+
+    /// How long libseccomp may take for one policy before it counts as hung.
+    const LIBSECCOMP_TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// What libseccomp made of a policy.
+    #[derive(Clone, Debug)]
+    pub struct Export {
+        pub bpf: Vec<SockFilter>,
+        pub pfc: String,
+    }
+
+    /// Why libseccomp made nothing of a policy.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub enum ExportError {
+        /// A libseccomp call failed (its message).
+        Refused(String),
+        /// libseccomp did not return (2.5.4 loops forever in
+        /// `seccomp_rule_add` on some rule sets).
+        Hung,
+        /// The child process building it failed otherwise.
+        Child(String),
+    }
+
+    impl fmt::Display for ExportError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                ExportError::Refused(e) => write!(f, "libseccomp refused the policy: {e}"),
+                ExportError::Hung => f.write_str("libseccomp did not return (an endless loop)"),
+                ExportError::Child(e) => write!(f, "the child building the filter {e}"),
+            }
+        }
+    }
+
+    /// [`build`] and both exports, in a forked child with a time limit.
+    pub fn export(p: &RulePolicy, optimize: u32) -> Result<Export, ExportError> {
+        let out = ffi::in_child(LIBSECCOMP_TIMEOUT, || {
+            let made = build(p, optimize).and_then(|f| Ok((f.export_bpf_bytes()?, f.export_pfc()?)));
+            match made {
+                Ok((bpf, pfc)) => {
+                    let mut out = vec![0u8];
+                    out.extend_from_slice(&(bpf.len() as u64).to_le_bytes());
+                    out.extend_from_slice(&bpf);
+                    out.extend_from_slice(pfc.as_bytes());
+                    out
+                }
+                Err(e) => {
+                    let mut out = vec![1u8];
+                    out.extend_from_slice(e.to_string().as_bytes());
+                    out
+                }
+            }
+        })
+        .map_err(|e| match e {
+            ChildError::Hung => ExportError::Hung,
+            e => ExportError::Child(e.to_string()),
+        })?;
+        match out.split_first() {
+            Some((0, rest)) if rest.len() >= 8 => {
+                let (len, rest) = rest.split_at(8);
+                let len = u64::from_le_bytes(len.try_into().expect("8 bytes"));
+                let len = usize::try_from(len).ok().filter(|&l| l <= rest.len());
+                let len = len.ok_or_else(|| ExportError::Child("sent a bad length".to_owned()))?;
+                let (bpf, pfc) = rest.split_at(len);
+                Ok(Export {
+                    bpf: ffi::decode_bpf(bpf, p.arch),
+                    pfc: String::from_utf8_lossy(pfc).into_owned(),
+                })
+            }
+            Some((1, msg)) => Err(ExportError::Refused(String::from_utf8_lossy(msg).into_owned())),
+            _ => Err(ExportError::Child("sent nothing (it panicked?)".to_owned())),
+        }
+    }
 
     /// The libseccomp filter for `p`: default action, bad-architecture
     /// action `kill_process` (ours for other ABIs), each rule added by

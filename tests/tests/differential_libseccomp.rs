@@ -43,7 +43,9 @@ mod with_libseccomp {
     use seccomp_compiler::testing::Rng;
     use seccomp_compiler::{Action, Arch, compile_str, decide, emu};
     use tests::libseccomp::pfc::Pfc;
-    use tests::libseccomp::rules::{self, Flavor, Op, Reading, RulePolicy, Width};
+    use tests::libseccomp::rules::{
+        self, Flavor, MULTIPLEXED, Op, Reading, RulePolicy, Width, multiplexes,
+    };
     use tests::libseccomp::tally::Tally;
     use tests::libseccomp::{build, ffi};
 
@@ -79,48 +81,6 @@ mod with_libseccomp {
     const PER_RULE: usize = 48;
     /// What one CI run must compare at least (issue 4).
     const MIN_COMPARED: u64 = 1_000_000;
-
-    /// Calls that libseccomp turns into `socketcall(call)` / `ipc(call)`
-    /// rules where those multiplexers exist (include/uapi/linux/net.h,
-    /// include/uapi/linux/ipc.h).
-    const MULTIPLEXED: [&str; 32] = [
-        "socket",
-        "bind",
-        "connect",
-        "listen",
-        "accept",
-        "getsockname",
-        "getpeername",
-        "socketpair",
-        "send",
-        "recv",
-        "sendto",
-        "recvfrom",
-        "shutdown",
-        "setsockopt",
-        "getsockopt",
-        "sendmsg",
-        "recvmsg",
-        "accept4",
-        "recvmmsg",
-        "sendmmsg",
-        "semop",
-        "semget",
-        "semctl",
-        "semtimedop",
-        "msgsnd",
-        "msgrcv",
-        "msgget",
-        "msgctl",
-        "shmat",
-        "shmdt",
-        "shmget",
-        "shmctl",
-    ];
-
-    fn multiplexes(arch: Arch) -> bool {
-        matches!(arch, Arch::X86 | Arch::S390x | Arch::Powerpc64le)
-    }
 
     /// Syscalls both tables give the same number on `arch` (libseccomp's
     /// name for our number is ours), and that
@@ -223,7 +183,11 @@ mod with_libseccomp {
         /// Which design difference `data` falls under (`None`: none, the
         /// two must agree), and what libseccomp's design gives it (`None`
         /// where that is not modelled).
-        fn classify(&self, data: &SeccompData, model: Action) -> (Option<&'static str>, Option<Action>) {
+        fn classify(
+            &self,
+            data: &SeccompData,
+            model: Action,
+        ) -> (Option<&'static str>, Option<Action>) {
             let p = self.policy;
             let arch = p.arch;
             let native = data.arch == arch.audit_arch();
@@ -332,7 +296,11 @@ mod with_libseccomp {
             c.check(&data, &mut one, label);
             if let Some(t) = trouble(&one).filter(|t| !shown.contains(t)) {
                 shown.push(t);
-                println!("{label} {} [{t}]: {}", p.arch, minimize(p, &data, optimize, t));
+                println!(
+                    "{label} {} [{t}]: {}",
+                    p.arch,
+                    minimize(p, &data, optimize, t)
+                );
             }
             tally.merge(one);
         }
@@ -443,7 +411,9 @@ mod with_libseccomp {
                     for k in (0..p.syscalls[i].rules[j].conds.len()).rev() {
                         let mut q = p.clone();
                         q.syscalls[i].rules[j].conds.remove(k);
-                        if k < q.syscalls[i].rules[j].conds.len() + 1 && fails(&q, data, optimize, what) {
+                        if k < q.syscalls[i].rules[j].conds.len() + 1
+                            && fails(&q, data, optimize, what)
+                        {
                             p = q;
                             smaller = true;
                         }
@@ -486,7 +456,11 @@ mod with_libseccomp {
         println!("libseccomp {major}.{minor}.{micro}");
         let start = Instant::now();
         let mut total = Tally::default();
+        let only = std::env::var("DIFF_ARCH").ok();
         for (i, arch) in ARCHES.into_iter().enumerate() {
+            if only.as_ref().is_some_and(|a| a != arch.name()) {
+                continue;
+            }
             let names = common_names(arch);
             let mut tally = Tally::default();
             for seed in 0..policies_per_arch() {
@@ -494,6 +468,9 @@ mod with_libseccomp {
                 let mut rng = Rng::new(seed);
                 let p = rules::random_policy(&mut rng, arch, &names, Flavor::Libseccomp);
                 let optimize = 1 + (seed % 2) as u32;
+                if std::env::var_os("DIFF_VERBOSE").is_some() {
+                    println!("seed {seed}\n{}\n{:?}", p.to_text(), p.syscalls);
+                }
                 compare_policy(&p, optimize, &mut rng, &mut tally, &format!("seed {seed}"));
             }
             println!("{}", tally.report(&format!("{arch}")).trim_end());

@@ -258,12 +258,12 @@ impl Filter {
 
     /// `seccomp_export_bpf`, decoded in the architecture's byte order.
     pub fn export_bpf(&self) -> Result<Vec<SockFilter>, Error> {
-        let bytes = self.export("seccomp_export_bpf", seccomp_export_bpf)?;
-        let big = self.arch.is_big_endian();
-        Ok(bytes
-            .chunks_exact(8)
-            .map(|c| SockFilter::from_bytes(c.try_into().expect("chunks of 8"), big))
-            .collect())
+        Ok(decode_bpf(&self.export_bpf_bytes()?, self.arch))
+    }
+
+    /// `seccomp_export_bpf` as written: 8-byte `sock_filter` records.
+    pub fn export_bpf_bytes(&self) -> Result<Vec<u8>, Error> {
+        self.export("seccomp_export_bpf", seccomp_export_bpf)
     }
 
     /// `seccomp_export_pfc`: the filter as libseccomp's pseudo-filter code.
@@ -323,4 +323,112 @@ fn memfd() -> std::io::Result<File> {
     }
     // SAFETY: `fd` is a fresh descriptor nobody else owns.
     Ok(unsafe { File::from_raw_fd(fd) })
+}
+
+/// Raw `sock_filter` records in `arch`'s byte order, decoded.
+pub fn decode_bpf(bytes: &[u8], arch: Arch) -> Vec<SockFilter> {
+    let big = arch.is_big_endian();
+    bytes
+        .chunks_exact(8)
+        .map(|c| SockFilter::from_bytes(c.try_into().expect("chunks of 8"), big))
+        .collect()
+}
+
+/// Why [`in_child`] has no answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChildError {
+    /// The child did not finish in time (and was killed).
+    Hung,
+    /// The child died or failed otherwise: its wait status, or an errno.
+    Failed(String),
+}
+
+impl fmt::Display for ChildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChildError::Hung => f.write_str("did not return in time"),
+            ChildError::Failed(why) => write!(f, "failed: {why}"),
+        }
+    }
+}
+
+/// Runs `work` in a forked child and returns the bytes it produced, or
+/// [`ChildError::Hung`] if it takes longer than `timeout`: libseccomp
+/// 2.5.4 loops forever on some rule sets (see the differential tests), and
+/// a loop in this process would burn a core for the rest of the run.
+/// `work` must not depend on other threads (only the forking thread exists
+/// in the child); glibc keeps `malloc` usable after `fork`.
+pub fn in_child(timeout: std::time::Duration, work: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, ChildError> {
+    let os = |what: &str| ChildError::Failed(format!("{what}: {}", std::io::Error::last_os_error()));
+    let mut fds = [0 as c_int; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe2 writes.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(os("pipe2"));
+    }
+    // SAFETY: fork has no preconditions; the child only runs `work`, writes
+    // and exits without unwinding into the parent's state.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(os("fork"));
+    }
+    if pid == 0 {
+        // SAFETY: the read end belongs to the parent.
+        unsafe { libc::close(fds[0]) };
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_default();
+        // SAFETY: `fds[1]` is the child's write end; a fresh File owns it.
+        let mut pipe = unsafe { File::from_raw_fd(fds[1]) };
+        let ok = std::io::Write::write_all(&mut pipe, &out).is_ok();
+        // SAFETY: _exit skips the parent's atexit handlers and buffers.
+        unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+    }
+    // SAFETY: the write end belongs to the child now.
+    unsafe { libc::close(fds[1]) };
+    // SAFETY: `fds[0]` is our read end, owned by the File from here on.
+    let pipe = unsafe { File::from_raw_fd(fds[0]) };
+    let result = read_until(&pipe, timeout);
+    if result == Err(ChildError::Hung) {
+        // SAFETY: `pid` is our child, not yet reaped.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+    let mut status = 0;
+    // SAFETY: reaps our own child.
+    unsafe { libc::waitpid(pid, &mut status, 0) };
+    let out = result?;
+    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0) {
+        return Err(ChildError::Failed(format!("wait status {status:#x}")));
+    }
+    Ok(out)
+}
+
+/// Reads `pipe` to its end, giving up after `timeout`.
+fn read_until(mut pipe: &File, timeout: std::time::Duration) -> Result<Vec<u8>, ChildError> {
+    let deadline = std::time::Instant::now() + timeout;
+    let mut out = Vec::new();
+    let mut buf = [0u8; 65536];
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(ChildError::Hung);
+        }
+        let mut pfd = libc::pollfd {
+            fd: pipe.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = c_int::try_from(left.as_millis()).unwrap_or(c_int::MAX).max(1);
+        // SAFETY: one valid pollfd.
+        let n = unsafe { libc::poll(&mut pfd, 1, ms) };
+        if n < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            return Err(ChildError::Failed(format!("poll: {}", std::io::Error::last_os_error())));
+        }
+        if n <= 0 {
+            continue;
+        }
+        match pipe.read(&mut buf) {
+            Ok(0) => return Ok(out),
+            Ok(k) => out.extend_from_slice(&buf[..k]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ChildError::Failed(format!("read: {e}"))),
+        }
+    }
 }

@@ -322,6 +322,49 @@ pub fn declared_bits(arch: Arch, name: &str, arg: u8) -> u8 {
         .min(word)
 }
 
+/// Calls that libseccomp also turns into `socketcall(call)` / `ipc(call)`
+/// rules where those multiplexers exist (include/uapi/linux/net.h,
+/// include/uapi/linux/ipc.h), dropping the rule's argument comparisons.
+pub const MULTIPLEXED: [&str; 32] = [
+    "socket",
+    "bind",
+    "connect",
+    "listen",
+    "accept",
+    "getsockname",
+    "getpeername",
+    "socketpair",
+    "send",
+    "recv",
+    "sendto",
+    "recvfrom",
+    "shutdown",
+    "setsockopt",
+    "getsockopt",
+    "sendmsg",
+    "recvmsg",
+    "accept4",
+    "recvmmsg",
+    "sendmmsg",
+    "semop",
+    "semget",
+    "semctl",
+    "semtimedop",
+    "msgsnd",
+    "msgrcv",
+    "msgget",
+    "msgctl",
+    "shmat",
+    "shmdt",
+    "shmget",
+    "shmctl",
+];
+
+/// Whether libseccomp multiplexes on `arch` (2.5.4: x86, s390x, powerpc64).
+pub fn multiplexes(arch: Arch) -> bool {
+    matches!(arch, Arch::X86 | Arch::S390x | Arch::Powerpc64le)
+}
+
 /// Which of the other sides the generated policy is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Flavor {
@@ -449,7 +492,10 @@ fn conditional_rules(
         Flavor::Libseccomp => random_action(rng, default),
         Flavor::Seccompiler { match_action } => match_action,
     };
-    let disjoint = flavor == Flavor::Libseccomp && n > 1 && rng.chance(35);
+    // Several actions on a multiplexed call would become several actions
+    // on the same `socketcall(call)` rule, which libseccomp refuses.
+    let mux = multiplexes(arch) && MULTIPLEXED.contains(&name);
+    let disjoint = flavor == Flavor::Libseccomp && n > 1 && !mux && rng.chance(35);
     let discriminator = rng.below(6) as u8;
     let mut rules = Vec::new();
     for i in 0..n {
