@@ -11,6 +11,12 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// Parses policy text (a file, standard input): the same parser the
+    /// macro uses, over tokens from a lexer that records byte offsets.
+    pub fn parse_str(text: &str) -> Result<Policy, Vec<crate::diag::Diagnostic>> {
+        crate::parse::parse_str(text)
+    }
+
     /// Numbers the symbolic values in source order, so every later pass and
     /// every architecture refers to them the same way.
     pub fn number_symbols(&mut self) {

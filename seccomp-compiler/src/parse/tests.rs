@@ -238,6 +238,13 @@ fn error_spans_point_at_the_token() {
 }
 
 #[test]
+fn policy_parse_str_is_the_text_parser() {
+    let p = Policy::parse_str("base @default; keep write;").unwrap();
+    assert_eq!(p.statements.len(), 2);
+    assert!(Policy::parse_str("keep").is_err());
+}
+
+#[test]
 fn macro_tokens_parse_the_same() {
     let stream: TokenStream = "base @system-service; drop ptrace; keep write(fd == 1 | 2);"
         .parse()
