@@ -13,19 +13,19 @@ pub mod tally;
 pub mod ffi;
 
 #[cfg(feature = "libseccomp")]
-pub use build::{Export, ExportError, build, export};
+pub use build::{Export, ExportError, build, export, export_filter};
 
 #[cfg(feature = "libseccomp")]
 mod build {
     use super::ffi::{self, Attr, ChildError, Filter, ScmpArgCmp};
     use super::rules::{Op, RulePolicy};
-    use seccomp_compiler::Action;
     use seccomp_compiler::bpf::SockFilter;
+    use seccomp_compiler::{Action, Arch};
     use std::fmt;
     use std::time::Duration;
 
     /// How long libseccomp may take for one policy before it counts as hung.
-    const LIBSECCOMP_TIMEOUT: Duration = Duration::from_secs(10);
+    const LIBSECCOMP_TIMEOUT: Duration = Duration::from_secs(3);
 
     /// What libseccomp made of a policy.
     #[derive(Clone, Debug)]
@@ -58,8 +58,17 @@ mod build {
 
     /// [`build`] and both exports, in a forked child with a time limit.
     pub fn export(p: &RulePolicy, optimize: u32) -> Result<Export, ExportError> {
+        export_filter(p.arch, || build(p, optimize))
+    }
+
+    /// The filter `make` builds (for `arch`), exported both ways, in a
+    /// forked child with a time limit.
+    pub fn export_filter(
+        arch: Arch,
+        make: impl FnOnce() -> Result<Filter, ffi::Error>,
+    ) -> Result<Export, ExportError> {
         let out = ffi::in_child(LIBSECCOMP_TIMEOUT, || {
-            let made = build(p, optimize).and_then(|f| Ok((f.export_bpf_bytes()?, f.export_pfc()?)));
+            let made = make().and_then(|f| Ok((f.export_bpf_bytes()?, f.export_pfc()?)));
             match made {
                 Ok((bpf, pfc)) => {
                     let mut out = vec![0u8];
@@ -87,11 +96,13 @@ mod build {
                 let len = len.ok_or_else(|| ExportError::Child("sent a bad length".to_owned()))?;
                 let (bpf, pfc) = rest.split_at(len);
                 Ok(Export {
-                    bpf: ffi::decode_bpf(bpf, p.arch),
+                    bpf: ffi::decode_bpf(bpf, arch),
                     pfc: String::from_utf8_lossy(pfc).into_owned(),
                 })
             }
-            Some((1, msg)) => Err(ExportError::Refused(String::from_utf8_lossy(msg).into_owned())),
+            Some((1, msg)) => Err(ExportError::Refused(
+                String::from_utf8_lossy(msg).into_owned(),
+            )),
             _ => Err(ExportError::Child("sent nothing (it panicked?)".to_owned())),
         }
     }

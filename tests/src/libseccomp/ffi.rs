@@ -217,6 +217,14 @@ impl Filter {
         self.arch
     }
 
+    /// Adds another architecture (`SCMP_ARCH_*` token, e.g. x32's
+    /// `0x4000003e`), as runc does for a profile's sub-architectures.
+    pub fn add_arch(&mut self, token: u32) -> Result<(), Error> {
+        // SAFETY: `ctx` is a live context.
+        let rc = unsafe { seccomp_arch_add(self.ctx.as_ptr(), token) };
+        check("seccomp_arch_add", rc, || format!("{token:#x}"))
+    }
+
     pub fn set_attr(&mut self, attr: Attr, value: u32) -> Result<(), Error> {
         // SAFETY: `ctx` is a live context.
         let rc = unsafe { seccomp_attr_set(self.ctx.as_ptr(), attr, value) };
@@ -358,8 +366,12 @@ impl fmt::Display for ChildError {
 /// a loop in this process would burn a core for the rest of the run.
 /// `work` must not depend on other threads (only the forking thread exists
 /// in the child); glibc keeps `malloc` usable after `fork`.
-pub fn in_child(timeout: std::time::Duration, work: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, ChildError> {
-    let os = |what: &str| ChildError::Failed(format!("{what}: {}", std::io::Error::last_os_error()));
+pub fn in_child(
+    timeout: std::time::Duration,
+    work: impl FnOnce() -> Vec<u8>,
+) -> Result<Vec<u8>, ChildError> {
+    let os =
+        |what: &str| ChildError::Failed(format!("{what}: {}", std::io::Error::last_os_error()));
     let mut fds = [0 as c_int; 2];
     // SAFETY: `fds` has room for the two descriptors pipe2 writes.
     if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
@@ -374,6 +386,9 @@ pub fn in_child(timeout: std::time::Duration, work: impl FnOnce() -> Vec<u8>) ->
     if pid == 0 {
         // SAFETY: the read end belongs to the parent.
         unsafe { libc::close(fds[0]) };
+        // No panic message: stderr's lock may be held by a parent thread
+        // that no longer exists here.
+        std::panic::set_hook(Box::new(|_| {}));
         let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_default();
         // SAFETY: `fds[1]` is the child's write end; a fresh File owns it.
         let mut pipe = unsafe { File::from_raw_fd(fds[1]) };
@@ -415,11 +430,16 @@ fn read_until(mut pipe: &File, timeout: std::time::Duration) -> Result<Vec<u8>, 
             events: libc::POLLIN,
             revents: 0,
         };
-        let ms = c_int::try_from(left.as_millis()).unwrap_or(c_int::MAX).max(1);
+        let ms = c_int::try_from(left.as_millis())
+            .unwrap_or(c_int::MAX)
+            .max(1);
         // SAFETY: one valid pollfd.
         let n = unsafe { libc::poll(&mut pfd, 1, ms) };
         if n < 0 && std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
-            return Err(ChildError::Failed(format!("poll: {}", std::io::Error::last_os_error())));
+            return Err(ChildError::Failed(format!(
+                "poll: {}",
+                std::io::Error::last_os_error()
+            )));
         }
         if n <= 0 {
             continue;

@@ -83,6 +83,28 @@ impl Tally {
         *self.counters.entry(name).or_default() += n;
     }
 
+    /// An input the other side has no answer for: ours must equal our
+    /// reference evaluator.
+    pub fn reference_only(
+        &mut self,
+        class: &'static str,
+        ours: Action,
+        reference: Action,
+        describe: impl FnOnce() -> String,
+    ) {
+        let c = self.classes.entry(class).or_default();
+        c.inputs += 1;
+        if ours != reference {
+            c.ours_wrong += 1;
+            self.example(|| {
+                format!(
+                    "[{class}] ours {ours}, reference {reference}: {}",
+                    describe()
+                )
+            });
+        }
+    }
+
     fn example(&mut self, describe: impl FnOnce() -> String) {
         if self.examples.len() < EXAMPLES {
             self.examples.push(describe());
