@@ -182,7 +182,7 @@ const SOCKETCALL_MEMBERS: [&str; 20] = [
 ];
 
 /// Syscalls `ipc(2)` multiplexes (include/uapi/linux/ipc.h SEMOP, ...).
-const IPC_MEMBERS: [&str; 11] = [
+const IPC_MEMBERS: [&str; 12] = [
     "semop",
     "semget",
     "semctl",
@@ -194,6 +194,7 @@ const IPC_MEMBERS: [&str; 11] = [
     "shmat",
     "shmdt",
     "shmget",
+    "shmctl",
 ];
 
 fn multiplexer_lint(

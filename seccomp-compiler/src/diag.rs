@@ -14,7 +14,9 @@ pub struct Diagnostic {
     /// Extra lines, e.g. "did you mean `write`?".
     pub help: Vec<String>,
     /// A second place that matters, e.g. where a duplicate was first given.
-    pub related: Option<(Span, String)>,
+    /// Boxed: rarely set, and it would make every `Result<_, Diagnostic>`
+    /// large.
+    pub related: Option<Box<(Span, String)>>,
     /// Set when the problem concerns one architecture only: the policy is
     /// still good for the others.
     pub arch: Option<Arch>,
@@ -44,7 +46,7 @@ impl Diagnostic {
     }
 
     pub fn with_related(mut self, span: Span, note: impl Into<String>) -> Diagnostic {
-        self.related = Some((span, note.into()));
+        self.related = Some(Box::new((span, note.into())));
         self
     }
 
@@ -60,7 +62,7 @@ impl Diagnostic {
             Some(arch) => format!("{} (on {arch})", self.message),
             None => self.message.clone(),
         };
-        if let Some((_, note)) = &self.related {
+        if let Some((_, note)) = self.related.as_deref() {
             let _ = write!(s, "\nnote: {note}");
         }
         for h in &self.help {
@@ -75,7 +77,7 @@ impl Diagnostic {
         let mut out = String::new();
         let _ = writeln!(out, "error: {}", self.message);
         render_location(&mut out, source, self.span, "");
-        if let Some((span, note)) = &self.related {
+        if let Some((span, note)) = self.related.as_deref() {
             render_location(&mut out, source, *span, note);
         }
         if let Some(arch) = self.arch {

@@ -51,19 +51,31 @@ fn dictionary_tokens() -> Vec<String> {
         .collect()
 }
 
+/// `fuzz/parse.dict` has the language's keywords, operators, groups and
+/// architectures (it is `fuzz::render_dictionary()`; `UPDATE_DICT=1`
+/// rewrites it after the tables change).
 #[test]
-fn dictionary_is_current() {
+fn dictionary_covers_the_language() {
     let path = fuzz_dir().join("parse.dict");
-    let want = fuzz::render_dictionary();
     if std::env::var_os("UPDATE_DICT").is_some() {
-        std::fs::write(&path, &want).unwrap();
+        std::fs::write(&path, fuzz::render_dictionary()).unwrap();
     }
-    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    let tokens = dictionary_tokens();
+    let missing: Vec<String> = fuzz::dictionary()
+        .into_iter()
+        .filter(|w| {
+            let essential = seccomp_compiler::parse::STATEMENT_KEYWORDS.contains(&w.as_str())
+                || seccomp_compiler::Action::KEYWORDS.contains(&w.as_str())
+                || w.starts_with('@')
+                || seccomp_compiler::Arch::from_name(w).is_some()
+                || !w.chars().any(char::is_alphanumeric);
+            essential && !tokens.contains(w)
+        })
+        .collect();
     assert!(
-        have == want,
-        "fuzz/parse.dict is out of date: run with UPDATE_DICT=1"
+        missing.is_empty(),
+        "fuzz/parse.dict lacks {missing:?}: regenerate it with UPDATE_DICT=1"
     );
-    assert_eq!(dictionary_tokens(), fuzz::dictionary());
 }
 
 proptest! {
@@ -251,15 +263,23 @@ fn codegen_seeds_pass() {
 
 /// Finding 1 (codegen target). A 64-bit comparison under a constant mask
 /// whose high word is 0 is lowered to a test of the low word alone
-/// (`codegen/cond.rs`, `Lowering::wide_set` and `Lowering::wide_order`, the
-/// `const_mask(c, Word::Hi) == Some(0)` shortcuts). That is right for
-/// literals, which `decide::simplify_cmp` has already dropped or folded
-/// when they need high bits, but `simplify_cmp` leaves symbolic values
-/// alone, and a symbolic value may have high bits (its `SymbolUse` allows
-/// any 64-bit value): `x & 0xffffffff` can never equal -1 or be below
-/// 2^32 + 0 ... yet the program compares only the low words.
+/// (`codegen/cond.rs`, the `const_mask(c, Word::Hi) == Some(0)` shortcuts
+/// of `Lowering::wide_set` and `Lowering::wide_order`). The comment there
+/// says why that is right: "simplification removed values that need
+/// them". It did not when a value is symbolic: `decide::simplify_cmp`
+/// returns a comparison untouched as soon as one value is symbolic, so
+/// (a) a symbolic value with high bits (its `SymbolUse` allows any 64-bit
+/// value, e.g. -1) and (b) literals with high bits in the same value set
+/// keep them, and only their low words are compared. `x & 0xffffffff` can
+/// never be -1, nor 0x100000005, and is always below 2^32, yet the
+/// programs below answer otherwise. Only macro policies have symbolic
+/// values. Fix: in `simplify_cmp`, filter the constant values even when
+/// others are symbolic, and in `wide_set` / `wide_order` keep the high
+/// word test for symbolic values (the masked high word is 0, so
+/// `sym.hi == 0` decides), or take the shortcut only when every value is
+/// constant.
 #[test]
-#[ignore = "finding 1: symbolic value under a 64-bit mask with a zero high word is compared on its low word only (codegen/cond.rs wide_set, wide_order)"]
+#[ignore = "finding 1: with a symbolic value, a 64-bit comparison under a mask with a zero high word compares only low words (codegen/cond.rs wide_set, wide_order; decide.rs simplify_cmp)"]
 fn finding_1_symbolic_values_under_a_low_mask_keep_their_high_word() {
     use seccomp_compiler::{Action, bpf::SeccompData, decide, emu, tables::syscalls};
     let cases = [
@@ -273,6 +293,13 @@ fn finding_1_symbolic_values_under_a_low_mask_keep_their_high_word() {
         // eval: `cmd & 0xffffffff` is always below 2^32: allowed.
         // program: low word 5 is not below 0: killed.
         ("keep ioctl(cmd:u64 & 0xffffffff < { V });", 1 << 32, 5),
+        // eval: `cmd & 0xffffffff` is 5, neither 0x100000005 nor 0: killed.
+        // program: low words 5 and 5 are equal: allowed.
+        (
+            "keep ioctl(cmd:u64 & 0xffffffff == 0x100000005 | { V });",
+            0,
+            5,
+        ),
     ];
     let mut failures = Vec::new();
     for (text, value, cmd) in cases {

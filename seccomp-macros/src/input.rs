@@ -101,7 +101,7 @@ impl Origin {
 fn message(d: &Diagnostic) -> String {
     let mut s = d.message.clone();
     s.push_str(&arch_suffix(d));
-    if let Some((span, note)) = &d.related {
+    if let Some((span, note)) = d.related.as_deref() {
         s.push_str(&format!("\nnote: {note}"));
         if let Some(at) = span.proc_macro_span().map(|s| s.start())
             && at.line > 0

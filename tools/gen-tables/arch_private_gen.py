@@ -6,6 +6,8 @@ the syscall table the crate leaves out or spells differently."""
 import os
 import re
 
+import kernel
+
 
 def arm_private(src):
     """[(number, name, why)] from __ARM_NR_* in the EABI header, where
@@ -48,3 +50,20 @@ def missing_from_crate(arch, rows, crate, extra):
                 why += f" (the crate calls {nr} `{renamed[0]}`)"
             out.append((nr, name, why))
     return sorted(out)
+
+
+def other_abis_only(src, arch, crate):
+    """Crate entries that the kernel's table defines only for ABIs this
+    architecture does not build (e.g. the 32-bit-only time64 calls 403-423
+    of scripts/syscall.tbl, abi `32`, which the crate lists for aarch64):
+    [(number, name, why)]. Numbers past the table are left alone: they are
+    syscalls newer than the kernel the generator reads."""
+    rows = kernel.parse_table(os.path.join(src, arch.table))
+    native_numbers = {r.number for r in rows if r.abi in arch.abis}
+    foreign = {(r.number, r.name): r.abi for r in rows if r.abi not in arch.abis}
+    out = []
+    for name, nr in sorted(crate.items(), key=lambda kv: (kv[1], kv[0])):
+        abi = foreign.get((nr, name))
+        if abi is not None and nr not in native_numbers:
+            out.append((nr, name, f"{arch.table}: abi `{abi}` only, which {arch.name} does not build"))
+    return out

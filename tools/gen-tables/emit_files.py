@@ -235,11 +235,15 @@ def number(nr):
     return f"{nr:#x}" if nr >= 0x1000 else str(nr)
 
 
-def arch_private(sources, private):
-    out = [header("Syscalls of the kernel's tables that the syscalls crate lacks.", sources)]
+def arch_private(sources, private, foreign):
+    out = [header("Syscalls of the kernel's tables that the syscalls crate lacks or has wrongly.", sources)]
     lines = ["", "Per architecture, (number, name) and where the kernel defines it:"]
     for arch in ARCHES:
         for nr, name, why in private[arch.name]:
+            lines.append(f"  {arch.name} {number(nr)} {name}: {why}")
+    lines += ["", "Crate entries the architecture does not have (its table defines them for other ABIs):"]
+    for arch in ARCHES:
+        for nr, name, why in foreign[arch.name]:
             lines.append(f"  {arch.name} {number(nr)} {name}: {why}")
     out.append(comment(lines))
     out.append("\nuse crate::arch::Arch;\n")
@@ -250,6 +254,16 @@ def arch_private(sources, private):
     out.append(
         "\n/// The syscalls of `arch` that the crate's table lacks, by number.\n"
         "pub(crate) fn syscalls(arch: Arch) -> &'static [(u32, &'static str)] {\n"
+        f"match arch {{\n{''.join(arms)}}}\n}}\n"
+    )
+    arms = []
+    for arch in ARCHES:
+        entries = "".join(f"({number(nr)}, {lit(name)}), " for nr, name, _ in foreign[arch.name])
+        arms.append(f"Arch::{arch.rust} => &[{entries}],\n")
+    out.append(
+        "\n/// Entries of the crate's table for `arch` that the kernel defines only\n"
+        "/// for other ABIs: not syscalls of `arch`.\n"
+        "pub(crate) fn not_native(arch: Arch) -> &'static [(u32, &'static str)] {\n"
         f"match arch {{\n{''.join(arms)}}}\n}}\n"
     )
     return "".join(out)

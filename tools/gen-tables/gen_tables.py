@@ -144,7 +144,7 @@ def main():
     sources["mod"] = f"{linux} and {headers}; {crate_v}; {corpus}"
     ctypes_table.check_citations(src)
 
-    private, crate_maps, rows = {}, {}, {}
+    private, foreign, crate_maps, rows = {}, {}, {}, {}
     for arch in ARCHES:
         rows[arch.name] = arch_rows(src, arch)
         crate_maps[arch.name] = crate_tables.read_crate_table(crate, arch.crate_file)
@@ -155,6 +155,7 @@ def main():
         private[arch.name] = arch_private_gen.missing_from_crate(
             arch, rows[arch.name], crate_maps[arch.name], extra
         )
+        foreign[arch.name] = arch_private_gen.other_abis_only(src, arch, crate_maps[arch.name])
 
     kc = {a.name: kconfig.values(src, a) for a in ARCHES}
     resolver = params_gen.Resolver(
@@ -166,7 +167,7 @@ def main():
     results = []
     for arch in ARCHES:
         res = resolver.resolve(arch, rows[arch.name])
-        names = dict(crate_maps[arch.name])
+        names = {n: nr for n, nr in crate_maps[arch.name].items() if (nr, n) not in {(f[0], f[1]) for f in foreign[arch.name]}}
         names.update({name: nr for nr, name, _ in private[arch.name]})
         params_gen.crate_aliases(arch, names, rows[arch.name], res)
         res.all_names = names
@@ -184,7 +185,7 @@ def main():
         "params.rs": emit_files.params(sources["params"], results, kc),
         "groups.rs": emit_files.groups(sources["groups"], groups, allowed_unknown),
         "errno.rs": emit_files.errno(sources["errno"], errnos, overrides),
-        "arch_private.rs": emit_files.arch_private(sources["arch_private"], private),
+        "arch_private.rs": emit_files.arch_private(sources["arch_private"], private, foreign),
     }
     paths = []
     for name, text in files.items():

@@ -116,7 +116,10 @@ struct Arg {
 impl Arg {
     fn cmp(self) -> Cmp {
         let (mask, op, value) = match self.op {
-            Op::MaskedEq => (Some(self.value), CmpOp::Eq, self.value_two),
+            // libseccomp masks the datum too (seccomp_rule_add(3): "the
+            // masked argument value is equal to the masked datum value"), so
+            // `valueTwo` bits outside `value` never matter.
+            Op::MaskedEq => (Some(self.value), CmpOp::Eq, self.value_two & self.value),
             Op::Ne => (None, CmpOp::Ne, self.value),
             Op::Lt => (None, CmpOp::Lt, self.value),
             Op::Le => (None, CmpOp::Le, self.value),

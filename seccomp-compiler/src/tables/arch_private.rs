@@ -12,6 +12,13 @@ pub fn syscalls(arch: Arch) -> &'static [(u32, &'static str)] {
     super::generated::arch_private::syscalls(arch)
 }
 
+/// Entries of the crate's table for `arch` that are not syscalls of
+/// `arch`: the kernel's table defines them for other ABIs only (the
+/// 32-bit-only time64 calls the crate lists for aarch64 and loongarch64).
+pub fn not_native(arch: Arch) -> &'static [(u32, &'static str)] {
+    super::generated::arch_private::not_native(arch)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

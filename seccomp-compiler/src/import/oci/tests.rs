@@ -308,3 +308,23 @@ fn kernel_versions() {
     assert_eq!(parse_kernel("6"), Some((6, 0)));
     assert_eq!(parse_kernel("x"), None);
 }
+
+/// SCMP_CMP_MASKED_EQ compares the masked argument with the masked datum:
+/// `valueTwo` bits outside the mask do not matter (found by the libseccomp
+/// differential test: imported as `& 0xf0 == 511` it never matched).
+#[test]
+fn masked_equal_masks_the_datum_too() {
+    let p = ok(r#"{
+        "defaultAction": "SCMP_ACT_ERRNO",
+        "architectures": ["SCMP_ARCH_X86_64"],
+        "syscalls": [
+            {"names": ["exit_group"], "action": "SCMP_ACT_ALLOW"},
+            {"names": ["getpid"], "action": "SCMP_ACT_ALLOW",
+             "args": [{"index": 0, "value": 240, "valueTwo": 511, "op": "SCMP_CMP_MASKED_EQ"}]}
+        ]
+    }"#);
+    // 511 & 0xf0 = 0xf0: an argument whose bits 4..8 are all set matches.
+    assert_eq!(verdict(&p, Arch::X86_64, "getpid", &[0xf0]), Action::Allow);
+    assert_eq!(verdict(&p, Arch::X86_64, "getpid", &[0x1ff]), Action::Allow);
+    assert_eq!(verdict(&p, Arch::X86_64, "getpid", &[0x70]), EPERM);
+}

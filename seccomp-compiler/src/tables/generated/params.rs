@@ -84,15 +84,10 @@
 //     21 no entry point (empty or sys_ni_syscall: -ENOSYS): _sysctl afs_syscall bdflush break
 //         create_module ftime get_kernel_syms getpmsg gtty idle lock lookup_dcookie mpx
 //         nfsservctl prof profil putpmsg query_module stty ulimit vserver
-//   aarch64: 346 names, 316 with a prototype (1 through a renamed table entry: fstatat =
+//   aarch64: 326 names, 316 with a prototype (1 through a renamed table entry: fstatat =
 //       newfstatat)
-//     27 in the syscalls crate's table, not in Linux 6.12's for this architecture:
-//         clock_adjtime64 clock_getres_time64 clock_gettime64 clock_nanosleep_time64
-//         clock_settime64 file_getattr file_setattr futex_time64 getxattrat
-//         io_pgetevents_time64 listxattrat mq_timedreceive_time64 mq_timedsend_time64
-//         open_tree_attr ppoll_time64 pselect6_time64 recvmmsg_time64 removexattrat
-//         rt_sigtimedwait_time64 sched_rr_get_interval_time64 semtimedop_time64 setxattrat
-//         timer_gettime64 timer_settime64 timerfd_gettime64 timerfd_settime64 utimensat_time64
+//     7 in the syscalls crate's table, not in Linux 6.12's for this architecture: file_getattr
+//         file_setattr getxattrat listxattrat open_tree_attr removexattrat setxattrat
 //     1 no C definition of sys_map_shadow_stack for aarch64: map_shadow_stack
 //     2 no entry point (empty or sys_ni_syscall: -ENOSYS): lookup_dcookie nfsservctl
 //   arm: 429 names, 409 with a prototype (1 through a renamed table entry: sync_file_range2 =
@@ -126,16 +121,10 @@
 //         oldlstat oldolduname oldstat olduname prof profil putpmsg query_module readdir select
 //         sigaction sigpending sigprocmask sigreturn sigsuspend stty sys_debug_setcontext
 //         tuxcall ulimit umount vm86
-//   loongarch64: 346 names, 312 with a prototype (1 through a renamed table entry: fstatat =
+//   loongarch64: 322 names, 312 with a prototype (1 through a renamed table entry: fstatat =
 //       newfstatat)
-//     31 in the syscalls crate's table, not in Linux 6.12's for this architecture:
-//         clock_adjtime64 clock_getres_time64 clock_gettime64 clock_nanosleep_time64
-//         clock_settime64 file_getattr file_setattr futex_time64 getrlimit getxattrat
-//         io_pgetevents_time64 listxattrat memfd_secret mq_timedreceive_time64
-//         mq_timedsend_time64 open_tree_attr ppoll_time64 pselect6_time64 recvmmsg_time64
-//         removexattrat renameat rt_sigtimedwait_time64 sched_rr_get_interval_time64
-//         semtimedop_time64 setrlimit setxattrat timer_gettime64 timer_settime64
-//         timerfd_gettime64 timerfd_settime64 utimensat_time64
+//     7 in the syscalls crate's table, not in Linux 6.12's for this architecture: file_getattr
+//         file_setattr getxattrat listxattrat open_tree_attr removexattrat setxattrat
 //     1 no C definition of sys_map_shadow_stack for loongarch64: map_shadow_stack
 //     2 no entry point (empty or sys_ni_syscall: -ENOSYS): lookup_dcookie nfsservctl
 
