@@ -1017,8 +1017,8 @@ mod corpus {
 
     /// The profiles, relative to the workspace.
     const PROFILES: [&str; 2] = [
-        "../../shared/corpus/moby-default.json",
-        "../../shared/corpus/podman-containers-common-seccomp.json",
+        "../seccomp-compiler/tests/corpus/moby-default.json",
+        "../seccomp-compiler/tests/corpus/podman-containers-common-seccomp.json",
     ];
 
     /// One rule of a profile as moby hands it to runc.
@@ -1391,7 +1391,7 @@ mod corpus {
 
         use super::{action, oci_rules, scmp_cmps};
 
-        const PROFILE: &str = "../../shared/corpus/moby-default.json";
+        const PROFILE: &str = "../seccomp-compiler/tests/corpus/moby-default.json";
         /// `SCMP_ARCH_X32`: `EM_X86_64 | __AUDIT_ARCH_LE`.
         const SCMP_ARCH_X32: u32 = 0x4000_003e;
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates seccomp-compiler/src/tables/generated/*.rs from the kernel's own
 declarations, the syscalls crate's tables and the systemd/firejail group
-transcriptions in ../shared/corpus.
+transcriptions in tools/gen-tables/sources (copied from ../shared/corpus).
 
 Re-run (from the workspace root, after installing the sources once):
 
@@ -47,7 +47,9 @@ def parse_args():
     p.add_argument(
         "--kernel-headers", help="linux-headers-*-common directory (default: the one matching the source)"
     )
-    p.add_argument("--corpus", default=os.path.join(ROOT, "..", "shared", "corpus"))
+    # The systemd and firejail group transcriptions (from ../shared/corpus,
+    # copied here so the generator needs nothing outside the repository).
+    p.add_argument("--corpus", default=os.path.join(HERE, "sources"))
     p.add_argument(
         "--crate-dir", help="source of the syscalls crate (default: from Cargo.lock and CARGO_HOME)"
     )
@@ -134,7 +136,7 @@ def main():
     linux = f"Linux {version} from Debian {source_pkg} {deb_version(source_pkg)}"
     headers = f"{os.path.basename(hdrs)} {deb_version(os.path.basename(hdrs))}"
     crate_v = f"syscalls crate {crate_tables.crate_version(crate)}"
-    corpus = f"systemd {commits['systemd']}, firejail {commits['firejail']} (../shared/corpus)"
+    corpus = f"systemd {commits['systemd']}, firejail {commits['firejail']} (tools/gen-tables/sources)"
     sources = {
         "params": f"{linux} and {headers}; {crate_v}",
         "groups": f"{corpus}; names checked against {linux} and the {crate_v}",
