@@ -12,7 +12,10 @@ fuzz_target!(|data: &[u8]| {
     static PRINT: OnceLock<bool> = OnceLock::new();
     if *PRINT.get_or_init(|| std::env::var_os("PRINT_POLICY").is_some()) {
         let generated = seccomp_compiler_fuzz::policy_from_bytes(data);
-        eprintln!("{}\nsymbolic values: {:?}", generated.text, generated.sym_values);
+        eprintln!(
+            "{}\nsymbolic values: {:?}",
+            generated.text, generated.sym_values
+        );
     }
     seccomp_compiler_fuzz::check_codegen(data);
 });
