@@ -160,7 +160,7 @@ const LINTS: [&str; 4] = ["ptrace", "clone3", "socketcall", "ipc"];
 ///   only, so a symbolic value of 2^32 or more (or negative), or a literal
 ///   beside it that needs high bits, is mishandled. Avoided by writing no
 ///   symbolic values in masked comparisons (masks may still be symbolic).
-pub const AVOID_KNOWN_FINDINGS: bool = true;
+pub const AVOID_KNOWN_FINDINGS: bool = false;
 
 /// A generated policy: its text and the values its symbolic operands
 /// (`sym::V3`, `{ V3 }`) stand for, by the number in their name.

@@ -326,41 +326,21 @@ fn fold_junction(v: Vec<Cond>, is_and: bool) -> Folded {
 }
 
 fn simplify_cmp(cmp: Cmp) -> Folded {
-    let consts: Option<Vec<u64>> = cmp
-        .values
-        .iter()
-        .map(|v| match v {
-            Operand::Const(c) => Some(*c),
-            Operand::Sym(_) => None,
-        })
-        .collect();
-    // Symbolic values keep their comparison: the program's shape must not
-    // depend on them.
-    let (Some(values), mask) = (consts, cmp.mask) else {
-        return Folded::Cond(Cond::Cmp(cmp));
-    };
-    let reach = match mask {
+    // Every possible left-hand side lies in 0..=reach, with no bits
+    // outside `reach`. A symbolic mask tells nothing.
+    let reach = match cmp.mask {
         None => width_mask(cmp.bits),
         Some(Operand::Const(m)) => m & width_mask(cmp.bits),
         Some(Operand::Sym(_)) => return Folded::Cond(Cond::Cmp(cmp)),
     };
-    // Every possible left-hand side lies in 0..=reach, with no bits
-    // outside `reach`.
     if matches!(cmp.op, CmpOp::Eq | CmpOp::Ne) {
-        let mut reachable: Vec<u64> = values.into_iter().filter(|v| v & !reach == 0).collect();
-        reachable.sort_unstable();
-        reachable.dedup();
-        let is_eq = cmp.op == CmpOp::Eq;
-        return match reachable.as_slice() {
-            [] => constant(!is_eq),
-            [0] if reach == 0 => constant(is_eq),
-            _ => Folded::Cond(Cond::Cmp(Cmp {
-                values: reachable.into_iter().map(Operand::Const).collect(),
-                ..cmp
-            })),
-        };
+        return simplify_set(cmp, reach);
     }
-    let v = values[0];
+    // Symbolic values keep their comparison: the program's shape must not
+    // depend on them.
+    let Operand::Const(v) = cmp.values[0] else {
+        return Folded::Cond(Cond::Cmp(cmp));
+    };
     let outcome = match cmp.op {
         CmpOp::Ge if v == 0 => Some(true),
         CmpOp::Lt if v == 0 => Some(false),
@@ -376,6 +356,30 @@ fn simplify_cmp(cmp: Cmp) -> Folded {
             values: vec![Operand::Const(v)],
             ..cmp
         })),
+    }
+}
+
+/// `==` / `!=` against a set: constants with bits outside `reach` can
+/// never equal the left-hand side and are dropped; symbolic values stay
+/// (code generation relies on this: after it, a constant has no bits
+/// outside the mask).
+fn simplify_set(cmp: Cmp, reach: u64) -> Folded {
+    let mut values: Vec<Operand> = cmp
+        .values
+        .iter()
+        .copied()
+        .filter(|v| match v {
+            Operand::Const(c) => c & !reach == 0,
+            Operand::Sym(_) => true,
+        })
+        .collect();
+    values.sort_unstable();
+    values.dedup();
+    let is_eq = cmp.op == CmpOp::Eq;
+    match values.as_slice() {
+        [] => constant(!is_eq),
+        [Operand::Const(0)] if reach == 0 => constant(is_eq),
+        _ => Folded::Cond(Cond::Cmp(Cmp { values, ..cmp })),
     }
 }
 

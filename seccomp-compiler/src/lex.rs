@@ -90,16 +90,41 @@ impl Token {
     }
 }
 
+/// How deeply `(`, `[` and `{` may nest. The parser and every pass over
+/// nested tokens recurse once per level; real policies use a handful, and
+/// without a limit a few thousand levels would overflow the stack (found by
+/// fuzzing).
+pub const MAX_NESTING: usize = 64;
+
 /// Converts macro input.
-pub fn from_token_stream(stream: TokenStream) -> Vec<Token> {
+pub fn from_token_stream(stream: TokenStream) -> Result<Vec<Token>, Vec<Diagnostic>> {
+    let mut too_deep = None;
+    let tokens = convert_stream(stream, 0, &mut too_deep);
+    match too_deep {
+        Some(span) => Err(vec![too_deeply_nested(span)]),
+        None => Ok(tokens),
+    }
+}
+
+fn too_deeply_nested(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        span,
+        format!("delimiters nested more than {MAX_NESTING} levels deep"),
+    )
+    .with_help("a policy needs far fewer; split the condition or the expression")
+}
+
+/// Converts one level; `too_deep` records the first group past the limit,
+/// whose contents are then not converted.
+fn convert_stream(stream: TokenStream, depth: usize, too_deep: &mut Option<Span>) -> Vec<Token> {
     let mut out = Vec::new();
     for tt in stream {
-        convert_tree(tt, &mut out);
+        convert_tree(tt, depth, too_deep, &mut out);
     }
     out
 }
 
-fn convert_tree(tt: TokenTree, out: &mut Vec<Token>) {
+fn convert_tree(tt: TokenTree, depth: usize, too_deep: &mut Option<Span>, out: &mut Vec<Token>) {
     let span = Span::tokens(tt.span());
     let kind = match tt {
         TokenTree::Ident(i) => {
@@ -120,12 +145,17 @@ fn convert_tree(tt: TokenTree, out: &mut Vec<Token>) {
                 // their contents are ordinary tokens here.
                 Delimiter::None => {
                     for inner in g.stream() {
-                        convert_tree(inner, out);
+                        convert_tree(inner, depth, too_deep, out);
                     }
                     return;
                 }
             };
-            let tokens = from_token_stream(g.stream());
+            let tokens = if depth >= MAX_NESTING {
+                too_deep.get_or_insert(span);
+                Vec::new()
+            } else {
+                convert_stream(g.stream(), depth + 1, too_deep)
+            };
             TokenKind::Group(Group {
                 delim,
                 tokens,
@@ -344,6 +374,10 @@ fn nest(flat: Vec<Token>, diags: &mut Diagnostics) -> Vec<Token> {
     let mut top: Vec<Token> = Vec::new();
     for tok in flat {
         if let Some(delim) = opening(&tok) {
+            if stack.len() >= MAX_NESTING {
+                diags.push(too_deeply_nested(tok.span));
+                return top;
+            }
             stack.push((delim, tok.span, std::mem::take(&mut top)));
         } else if let Some(delim) = closing(&tok) {
             match stack.pop() {
@@ -443,6 +477,25 @@ mod tests {
         assert_eq!(errs[0].span.byte_range(), 10..11);
         let errs = lex_text("keep write);").unwrap_err();
         assert_eq!(errs[0].message, "unexpected closing delimiter `)`");
+    }
+
+    #[test]
+    fn nesting_is_limited() {
+        let ok = format!("{}x{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+        assert!(lex_text(&ok).is_ok());
+        let deep = format!("{}x{}", "(".repeat(100_000), ")".repeat(100_000));
+        let errs = lex_text(&deep).unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "delimiters nested more than 64 levels deep"
+        );
+        assert_eq!(errs[0].span.byte_range(), MAX_NESTING..MAX_NESTING + 1);
+        let stream: TokenStream = deep.parse().unwrap();
+        let errs = from_token_stream(stream).unwrap_err();
+        assert_eq!(
+            errs[0].message,
+            "delimiters nested more than 64 levels deep"
+        );
     }
 
     #[test]

@@ -30,7 +30,7 @@ pub fn parse_str(text: &str) -> Result<Policy, Vec<Diagnostic>> {
 /// Parses macro input.
 pub fn parse_stream(stream: TokenStream) -> Result<Policy, Vec<Diagnostic>> {
     let end = Span::tokens(proc_macro2::Span::call_site());
-    parse_tokens(&lex::from_token_stream(stream), end)
+    parse_tokens(&lex::from_token_stream(stream)?, end)
 }
 
 /// Parses a token list; `end` is where "found end of input" points.

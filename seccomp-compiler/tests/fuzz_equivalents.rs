@@ -258,10 +258,10 @@ fn codegen_seeds_pass() {
 }
 
 // ---------------------------------------------------------------------------
-// Findings: each reproduces a bug the fuzzers found, minimised. Ignored
-// until the compiler is fixed; run them with `--ignored`.
+// Findings: each reproduces a bug the fuzzers found, minimised, and keeps
+// it fixed.
 
-/// Finding 1 (codegen target). A 64-bit comparison under a constant mask
+/// Finding 1 (codegen target; fixed). A 64-bit comparison under a constant mask
 /// whose high word is 0 is lowered to a test of the low word alone
 /// (`codegen/cond.rs`, the `const_mask(c, Word::Hi) == Some(0)` shortcuts
 /// of `Lowering::wide_set` and `Lowering::wide_order`). The comment there
@@ -277,9 +277,8 @@ fn codegen_seeds_pass() {
 /// others are symbolic, and in `wide_set` / `wide_order` keep the high
 /// word test for symbolic values (the masked high word is 0, so
 /// `sym.hi == 0` decides), or take the shortcut only when every value is
-/// constant.
+/// constant. (Fixed both ways.)
 #[test]
-#[ignore = "finding 1: with a symbolic value, a 64-bit comparison under a mask with a zero high word compares only low words (codegen/cond.rs wide_set, wide_order; decide.rs simplify_cmp)"]
 fn finding_1_symbolic_values_under_a_low_mask_keep_their_high_word() {
     use seccomp_compiler::{Action, bpf::SeccompData, decide, emu, tables::syscalls};
     let cases = [
@@ -342,7 +341,8 @@ fn in_child_process(name: &str) -> bool {
         .success()
 }
 
-/// Finding 2 (parse target, then by hand past the fuzzer's input size).
+/// Finding 2 (parse target, then by hand past the fuzzer's input size;
+/// fixed with `lex::MAX_NESTING`).
 /// Deeply nested delimiters overflow the stack and abort the process
 /// instead of giving a diagnostic: the parser recurses once per `(` of a
 /// condition (`parse::parse_condition` -> `Parser::cond` -> `conj` ->
@@ -357,7 +357,6 @@ fn in_child_process(name: &str) -> bool {
 /// `lex::nest` (and `lex::from_token_stream`) with a diagnostic would fix
 /// all three.
 #[test]
-#[ignore = "finding 2: deeply nested (, { or [ overflow the stack (parse.rs parse_condition, tokens_text; lex::Group drop)"]
 fn finding_2_deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
     let ok = in_child_process("deep_nesting_child");
     assert!(ok, "compiling deeply nested delimiters crashed the process");

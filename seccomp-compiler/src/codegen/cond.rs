@@ -91,9 +91,12 @@ impl Lowering<'_> {
     /// high word share its test; with symbolic ones each value is tested in
     /// turn.
     fn wide_set(&mut self, c: &Cmp, t: NodeId, f: NodeId) -> NodeId {
-        if self.const_mask(c, Word::Hi) == Some(0) {
-            // No high bits can be set (simplification removed values that
-            // need them): the low word decides.
+        let all_const = c.values.iter().all(|v| matches!(v, Operand::Const(_)));
+        if all_const && self.const_mask(c, Word::Hi) == Some(0) {
+            // The masked argument has no high bits, and neither has any
+            // constant (simplification dropped those that did): the low
+            // word decides. A symbolic value may have high bits, so then
+            // the high words are compared too.
             return self.word_set(c, Word::Lo, &c.values, t, f);
         }
         let consts: Option<Vec<u64>> = c
@@ -145,7 +148,9 @@ impl Lowering<'_> {
         let v = c.values[0];
         let low = self.dag.jump(op, self.k(c, v, Word::Lo), t, f);
         let low = self.load_masked(c, Word::Lo, low);
-        if self.const_mask(c, Word::Hi) == Some(0) {
+        if matches!(v, Operand::Const(_)) && self.const_mask(c, Word::Hi) == Some(0) {
+            // A constant beyond the mask's reach was folded away, so this
+            // one has no high bits, like the masked argument.
             return low;
         }
         let hi = self.k(c, v, Word::Hi);
