@@ -119,6 +119,25 @@ impl Parsed {
 
 impl Spec {
     /// Parses `args` (without the program and subcommand names).
+    /// Parses `args`; for `-h`/`--help`, prints `help` and returns `None`.
+    pub fn parse_or_help(&self, args: Vec<OsString>, help: &str) -> Result<Option<Parsed>> {
+        let parsed = self.parse(args)?;
+        if parsed.help {
+            print!("{help}");
+            return Ok(None);
+        }
+        Ok(Some(parsed))
+    }
+
+    /// The one positional argument, called `what` when it is missing or
+    /// there are several.
+    pub fn one_positional<'p>(&self, parsed: &'p Parsed, what: &str) -> Result<&'p str> {
+        match parsed.positionals.as_slice() {
+            [one] => Ok(one),
+            _ => Err(self.usage(format!("expected one {what}"))),
+        }
+    }
+
     pub fn parse(&self, args: Vec<OsString>) -> Result<Parsed> {
         let mut out = Parsed::default();
         let mut args = args.into_iter();

@@ -38,14 +38,10 @@ const SPEC: Spec = Spec {
 };
 
 pub fn main(args: Vec<OsString>) -> Result<()> {
-    let parsed = SPEC.parse(args)?;
-    if parsed.help {
-        print!("{HELP}");
+    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
         return Ok(());
-    }
-    let [path] = parsed.positionals.as_slice() else {
-        return Err(SPEC.usage("expected one FILE (raw BPF or a policy)"));
     };
+    let path = SPEC.one_positional(&parsed, "FILE (raw BPF or a policy)")?;
     let arch = input::required_arch(SPEC.command, parsed.option("--arch"))?;
     let prog = load_program(path, arch)?;
     print!("{}", emu::disasm_for(&prog, arch.is_big_endian()));

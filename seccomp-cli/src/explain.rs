@@ -49,14 +49,10 @@ const SPEC: Spec = Spec {
 };
 
 pub fn main(args: Vec<OsString>) -> Result<()> {
-    let parsed = SPEC.parse(args)?;
-    if parsed.help {
-        print!("{HELP}");
+    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
         return Ok(());
-    }
-    let [path] = parsed.positionals.as_slice() else {
-        return Err(SPEC.usage("expected one POLICY_FILE"));
     };
+    let path = SPEC.one_positional(&parsed, "POLICY_FILE")?;
     let arch = input::required_arch(SPEC.command, parsed.option("--arch"))?;
     let compiled = input::compile_for(input::read_policy(path)?, arch)?;
     print!("{}", explain(&compiled));

@@ -50,14 +50,10 @@ const SPEC: Spec = Spec {
 };
 
 pub fn main(args: Vec<OsString>) -> Result<()> {
-    let parsed = SPEC.parse(args)?;
-    if parsed.help {
-        print!("{HELP}");
+    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
         return Ok(());
-    }
-    let [path] = parsed.positionals.as_slice() else {
-        return Err(SPEC.usage("expected one POLICY_FILE"));
     };
+    let path = SPEC.one_positional(&parsed, "POLICY_FILE")?;
     if let Some(format) = parsed.option("--format").filter(|&f| f != "oci") {
         return Err(SPEC.usage(format!("unknown format `{format}`; the only one is `oci`")));
     }

@@ -36,11 +36,9 @@ const SPEC: Spec = Spec {
 };
 
 pub fn main(args: Vec<OsString>) -> Result<()> {
-    let parsed = SPEC.parse(args)?;
-    if parsed.help {
-        print!("{HELP}");
+    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
         return Ok(());
-    }
+    };
     let text = match parsed.positionals.as_slice() {
         [] => list(),
         [name] => describe(find(name)?),

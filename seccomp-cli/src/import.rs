@@ -80,14 +80,10 @@ const SPEC: Spec = Spec {
 };
 
 pub fn main(args: Vec<OsString>) -> Result<()> {
-    let parsed = SPEC.parse(args)?;
-    if parsed.help {
-        print!("{HELP}");
+    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
         return Ok(());
-    }
-    let [path] = parsed.positionals.as_slice() else {
-        return Err(SPEC.usage("expected one FILE"));
     };
+    let path = SPEC.one_positional(&parsed, "FILE")?;
     let format = format(parsed.option("--from"))?;
     let mut opts = ImportOptions {
         filter: parsed.option("--filter").map(str::to_owned),

@@ -102,11 +102,9 @@ const TOPICS: [&str; 28] = [
 const BASES: [&str; 2] = ["@default", "@system-service"];
 
 pub fn main(args: Vec<OsString>) -> Result<()> {
-    let parsed = SPEC.parse(args)?;
-    if parsed.help {
-        print!("{HELP}");
+    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
         return Ok(());
-    }
+    };
     let Some(program) = parsed.command.first() else {
         return Err(SPEC.usage("expected the command to record"));
     };

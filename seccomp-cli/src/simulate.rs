@@ -51,11 +51,9 @@ const SPEC: Spec = Spec {
 };
 
 pub fn main(args: Vec<OsString>) -> Result<()> {
-    let parsed = SPEC.parse(args)?;
-    if parsed.help {
-        print!("{HELP}");
+    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
         return Ok(());
-    }
+    };
     let [path, syscall, call_args @ ..] = parsed.positionals.as_slice() else {
         return Err(SPEC.usage("expected FILE and SYSCALL"));
     };

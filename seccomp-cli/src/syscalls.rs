@@ -44,11 +44,9 @@ const SPEC: Spec = Spec {
 };
 
 pub fn main(args: Vec<OsString>) -> Result<()> {
-    let parsed = SPEC.parse(args)?;
-    if parsed.help {
-        print!("{HELP}");
+    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
         return Ok(());
-    }
+    };
     let arch = parsed
         .option("--arch")
         .map(|a| input::parse_arch(SPEC.command, a))
