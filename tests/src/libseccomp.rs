@@ -5,6 +5,21 @@
 //! the system's libseccomp ([`ffi`]) with the way runc and crun build a
 //! filter from rules ([`build`]).
 
+/// The architectures both libseccomp 2.5.4 and we support: all of ours
+/// but loongarch64.
+pub const ARCHES: [seccomp_compiler::Arch; 7] = {
+    use seccomp_compiler::Arch;
+    [
+        Arch::X86_64,
+        Arch::X86,
+        Arch::Aarch64,
+        Arch::Arm,
+        Arch::Riscv64,
+        Arch::S390x,
+        Arch::Powerpc64le,
+    ]
+};
+
 pub mod pfc;
 pub mod rules;
 pub mod tally;

@@ -99,16 +99,7 @@ pub(crate) mod with_libseccomp {
     /// Policies per architecture for the width test.
     const WIDTH_POLICIES_PER_ARCH: usize = 40;
 
-    /// The architectures both support.
-    pub(crate) const ARCHES: [Arch; 7] = [
-        Arch::X86_64,
-        Arch::X86,
-        Arch::Aarch64,
-        Arch::Arm,
-        Arch::Riscv64,
-        Arch::S390x,
-        Arch::Powerpc64le,
-    ];
+    pub(crate) use tests::libseccomp::ARCHES;
 
     /// Policies per architecture; `DIFF_POLICIES` overrides.
     const POLICIES_PER_ARCH: usize = 90;

@@ -25,15 +25,7 @@ mod with_libseccomp {
     use tests::libseccomp::ffi;
     use tests::libseccomp::rules::{MULTIPLEXED, multiplexes};
 
-    const ARCHES: [Arch; 7] = [
-        Arch::X86_64,
-        Arch::X86,
-        Arch::Aarch64,
-        Arch::Arm,
-        Arch::Riscv64,
-        Arch::S390x,
-        Arch::Powerpc64le,
-    ];
+    use tests::libseccomp::ARCHES;
 
     /// Numbers libseccomp is asked for: the syscall range and ARM's private
     /// calls (`__ARM_NR_BASE` 0x0f0000).
