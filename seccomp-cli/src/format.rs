@@ -7,6 +7,7 @@ use crate::pretty::audit_arch_name;
 use seccomp_compiler::Arch;
 use seccomp_compiler::bpf::SockFilter;
 use seccomp_compiler::emu;
+use seccomp_compiler::import::json_quote as quote;
 use std::fmt::Write as _;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -233,24 +234,6 @@ fn json(c: &Compiled, prog: &[SockFilter]) -> String {
         })
         .collect();
     let _ = write!(out, "  \"program\": [\n{}\n  ]\n}}\n", insns.join(",\n"));
-    out
-}
-
-/// A JSON string literal.
-fn quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
     out
 }
 

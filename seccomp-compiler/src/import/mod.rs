@@ -27,6 +27,9 @@ pub mod systemd;
 mod text;
 
 pub use export::{ExportError, ExportOptions, Exported, export_oci};
+/// A JSON string literal, as the exporter (and `seccompc compile --format
+/// json`) write them.
+pub use json::quote as json_quote;
 pub use oci::DOCKER_DEFAULT_CAPS;
 
 use crate::arch::Arch;
