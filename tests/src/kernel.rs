@@ -244,6 +244,24 @@ pub fn expect(what: &str, got: Result<u64, i32>, want: Result<u64, i32>) -> Resu
     }
 }
 
+/// Makes each call in turn: those marked allowed must succeed, the others
+/// must be refused with `errno`.
+///
+/// # Safety
+/// Every call must be sound for this process, as for [`Call::run`].
+pub unsafe fn expect_allowed_or(cases: &[(&str, Call, bool)], errno: i32) -> Result<(), String> {
+    for &(what, call, allowed) in cases {
+        // SAFETY: forwarded to the caller.
+        let got = unsafe { call.run() };
+        if allowed {
+            expect_success(what, got)?;
+        } else {
+            expect_errno(what, got, errno)?;
+        }
+    }
+    Ok(())
+}
+
 /// Checks that a call was refused with `errno`.
 pub fn expect_errno(what: &str, got: Result<u64, i32>, errno: i32) -> Result<(), String> {
     expect(what, got, Err(errno))
