@@ -1,13 +1,13 @@
 //! `seccompc export`: a policy as an OCI runtime-spec `linux.seccomp`
 //! object, for runc, crun, Docker's and Podman's `--security-opt seccomp=`
-//! (the exporter is `seccomp_compiler::import::export_oci`).
+//! (the exporter is `seccomp_import::export_oci`).
 
 use crate::args::{CliError, Result, Spec};
 use crate::compile::write_output;
 use crate::input;
 use seccomp_compiler::diag::render_all;
-use seccomp_compiler::import::{ExportOptions, export_oci};
 use seccomp_compiler::{Arch, Span, compile, parse};
+use seccomp_import::{ExportOptions, export_oci};
 use std::ffi::OsString;
 
 pub const HELP: &str = "\

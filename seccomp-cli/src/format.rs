@@ -7,7 +7,7 @@ use crate::pretty::audit_arch_name;
 use seccomp_compiler::Arch;
 use seccomp_compiler::bpf::SockFilter;
 use seccomp_compiler::emu;
-use seccomp_compiler::import::json_quote as quote;
+use seccomp_import::json_quote as quote;
 use std::fmt::Write as _;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,11 +1,11 @@
 //! `seccompc import`: policies written for other tools, as policy text in
-//! our language (the importers are `seccomp_compiler::import`).
+//! our language (the importers are `seccomp_import`).
 
 use crate::args::{CliError, Result, Spec};
 use crate::compile::write_output;
 use crate::input;
 use seccomp_compiler::Arch;
-use seccomp_compiler::import::{self, Format, ImportOptions, minijail};
+use seccomp_import::{self as import, Format, ImportOptions, minijail};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,5 @@
 //! `seccompc import`: the command around the importers of
-//! `seccomp_compiler::import` (their own tests cover each format).
+//! `seccomp_import` (their own tests cover each format).
 
 mod common;
 

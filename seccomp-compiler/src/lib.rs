@@ -21,7 +21,6 @@ pub mod compile;
 pub mod decide;
 pub mod diag;
 pub mod emu;
-pub mod import;
 pub mod ir;
 pub mod lex;
 pub mod parse;

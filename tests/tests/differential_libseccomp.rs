@@ -994,10 +994,10 @@ mod corpus {
     use std::collections::{BTreeMap, BTreeSet};
     use std::time::Instant;
 
-    use seccomp_compiler::import::{self, Format, ImportOptions};
     use seccomp_compiler::tables::syscalls;
     use seccomp_compiler::testing::Rng;
     use seccomp_compiler::{Action, Arch, compile_str};
+    use seccomp_import::{self as import, Format, ImportOptions};
     use serde_json::Value;
     use tests::libseccomp::ffi::{self, Attr, Filter, ScmpArgCmp};
     use tests::libseccomp::rules::{self, ArgCmp, Op, Rule, RulePolicy, SyscallRules, Width};
@@ -1008,8 +1008,8 @@ mod corpus {
 
     /// The profiles, relative to the workspace.
     const PROFILES: [&str; 2] = [
-        "../seccomp-compiler/tests/corpus/moby-default.json",
-        "../seccomp-compiler/tests/corpus/podman-containers-common-seccomp.json",
+        "../seccomp-import/tests/corpus/moby-default.json",
+        "../seccomp-import/tests/corpus/podman-containers-common-seccomp.json",
     ];
 
     /// One rule of a profile as moby hands it to runc.
@@ -1374,15 +1374,15 @@ mod corpus {
     mod on_the_kernel {
         use std::collections::BTreeSet;
 
-        use seccomp_compiler::import::{self, Format, ImportOptions};
         use seccomp_compiler::{Action, Arch, compile_str};
+        use seccomp_import::{self as import, Format, ImportOptions};
         use serde_json::Value;
         use tests::kernel::{Outcome, exec, in_child, policy_from_filters};
         use tests::libseccomp::ffi::{Attr, Filter};
 
         use super::{action, oci_rules, scmp_cmps};
 
-        const PROFILE: &str = "../seccomp-compiler/tests/corpus/moby-default.json";
+        const PROFILE: &str = "../seccomp-import/tests/corpus/moby-default.json";
         /// `SCMP_ARCH_X32`: `EM_X86_64 | __AUDIT_ARCH_LE`.
         const SCMP_ARCH_X32: u32 = 0x4000_003e;
 

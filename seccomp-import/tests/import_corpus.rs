@@ -1,10 +1,10 @@
-//! The real-world corpus (DESIGN.md section 7, issue 4): every policy in
-//! `tests/corpus/` (copied from ../shared/corpus, see SOURCES.tsv) imports,
+//! The real-world corpus: every policy in `tests/corpus/` (copied from the
+//! projects' repositories, see SOURCES.tsv) imports,
 //! and the imported text compiles for every architecture the source names,
 //! with zero errors. Counts are printed (`cargo test -- --nocapture`).
 
-use seccomp_compiler::import::{Format, ImportOptions, Imported, import, minijail};
 use seccomp_compiler::{Arch, Compilation, compile_str};
+use seccomp_import::{Format, ImportOptions, Imported, import, minijail};
 use std::path::PathBuf;
 
 fn dir() -> PathBuf {

@@ -28,10 +28,10 @@
 use super::cond::{ArgRef, Cmp, Conj, Renderer, SourceWidth};
 use super::text::Item;
 use super::{Draft, ImportError, ImportOptions, Imported};
-use crate::action::Action;
-use crate::arch::Arch;
-use crate::ast::CmpOp;
-use crate::tables::{errno, syscalls};
+use seccomp_compiler::action::Action;
+use seccomp_compiler::arch::Arch;
+use seccomp_compiler::ast::CmpOp;
+use seccomp_compiler::tables::{errno, syscalls};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -283,8 +283,10 @@ impl Parser<'_> {
             .iter()
             .find(|&&a| syscalls::table(a).number(name).is_none())
         {
-            let hint =
-                crate::diag::nearest(name, syscalls::table(*a).entries().iter().map(|&(_, n)| n));
+            let hint = seccomp_compiler::diag::nearest(
+                name,
+                syscalls::table(*a).entries().iter().map(|&(_, n)| n),
+            );
             let mut e = ImportError::new(at, format!("`{name}` is not a syscall on {a}"));
             if let Some(h) = hint {
                 e = e.with_help(format!("did you mean `{h}`?"));
@@ -645,8 +647,8 @@ fn layered(draft: &mut Draft, render: &Renderer, name: &str, filters: &[Filter],
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::testutil::{corpus, verdict};
-    use crate::import::{Format, import};
+    use crate::testutil::{corpus, verdict};
+    use crate::{Format, import};
 
     fn imp(text: &str, opts: &ImportOptions) -> Result<String, ImportError> {
         import(Format::Minijail, "x86_64/p.policy", text, opts).map(|i| i.policy)

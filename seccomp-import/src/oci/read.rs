@@ -5,10 +5,10 @@
 use super::super::ImportError;
 use super::super::cond::{ArgRef, Cmp, SourceWidth};
 use super::super::json::{Node, Value};
-use crate::action::Action;
-use crate::arch::Arch;
-use crate::ast::CmpOp;
-use crate::tables::errno;
+use seccomp_compiler::action::Action;
+use seccomp_compiler::arch::Arch;
+use seccomp_compiler::ast::CmpOp;
+use seccomp_compiler::tables::errno;
 
 /// A profile as read.
 pub(super) struct Profile {
@@ -293,7 +293,7 @@ pub(super) fn arch_of(scmp: &str) -> Option<Arch> {
 }
 
 /// Our architecture -> `SCMP_ARCH_*`.
-pub(in crate::import) fn scmp_arch(arch: Arch) -> &'static str {
+pub(crate) fn scmp_arch(arch: Arch) -> &'static str {
     match arch {
         Arch::X86_64 => "SCMP_ARCH_X86_64",
         Arch::X86 => "SCMP_ARCH_X86",

@@ -22,14 +22,14 @@
 //!   `seccomp.block-secondary` is what our filters always do.
 //!
 //! Group names: firejail's `@default` is `@firejail-default` here
-//! (DESIGN.md section 3), its other groups `@firejail-<name>`;
+//! (see README.md, Groups), its other groups `@firejail-<name>`;
 //! `@default-nodebuggers` and `@default-keep` keep their names.
 
 use super::text::{Item, PolicyText};
 use super::{Draft, ImportError, ImportOptions, Imported};
-use crate::action::Action;
-use crate::arch::Arch;
-use crate::tables::{errno, groups, syscalls};
+use seccomp_compiler::action::Action;
+use seccomp_compiler::arch::Arch;
+use seccomp_compiler::tables::{errno, groups, syscalls};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
@@ -289,7 +289,8 @@ fn item(e: &Entry, source: &str, arches: &[Arch]) -> Result<(String, Option<Acti
                 .iter()
                 .any(|&a| syscalls::table(a).number(bare).is_some());
             if !known {
-                let hint = crate::diag::nearest(bare, syscalls::all_names().iter().copied());
+                let hint =
+                    seccomp_compiler::diag::nearest(bare, syscalls::all_names().iter().copied());
                 let mut err = ImportError::new(
                     at(),
                     format!("`{bare}` is not a syscall of the architectures compiled"),
@@ -400,8 +401,8 @@ fn keep(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::testutil::{corpus, verdict};
-    use crate::import::{Format, import};
+    use crate::testutil::{corpus, verdict};
+    use crate::{Format, import};
 
     fn imp(text: &str) -> Result<String, ImportError> {
         import(

@@ -9,10 +9,10 @@
 //! register half holds) and says so in a note; with `exact_width` it writes
 //! `argN:u64` / `argN:u32` to keep the source's comparison bit for bit.
 
-use crate::arch::Arch;
-use crate::ast::CmpOp;
-use crate::tables::params::{self, ParamSlot};
-use crate::tables::syscalls;
+use seccomp_compiler::arch::Arch;
+use seccomp_compiler::ast::CmpOp;
+use seccomp_compiler::tables::params::{self, ParamSlot};
+use seccomp_compiler::tables::syscalls;
 use std::collections::BTreeSet;
 
 /// How the output refers to an argument.
@@ -218,7 +218,7 @@ pub fn fmt_value(v: u64, bits: u8) -> String {
 /// A mask: hex (masks must be non-negative), reduced to the bits
 /// compared (a `~X` complement otherwise has bits the parameter lacks).
 pub fn fmt_mask(m: u64, bits: u8) -> String {
-    let m = m & crate::ir::width_mask(bits);
+    let m = m & seccomp_compiler::ir::width_mask(bits);
     if m <= 9 {
         m.to_string()
     } else {

@@ -23,10 +23,10 @@ use super::cond::{ArgRef, Cmp, Conj, Renderer, SourceWidth};
 use super::json::{self, Node};
 use super::text::Item;
 use super::{Draft, ImportError, ImportOptions, Imported};
-use crate::action::Action;
-use crate::arch::Arch;
-use crate::ast::CmpOp;
-use crate::tables::syscalls;
+use seccomp_compiler::action::Action;
+use seccomp_compiler::arch::Arch;
+use seccomp_compiler::ast::CmpOp;
+use seccomp_compiler::tables::syscalls;
 use std::collections::BTreeSet;
 
 struct Reader<'a> {
@@ -484,8 +484,8 @@ fn body(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::testutil::{corpus, verdict};
-    use crate::import::{Format, import};
+    use crate::testutil::{corpus, verdict};
+    use crate::{Format, import};
 
     fn imp(text: &str, opts: &ImportOptions) -> Result<String, ImportError> {
         import(Format::Seccompiler, "f-x86_64.json", text, opts).map(|i| i.policy)

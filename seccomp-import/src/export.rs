@@ -23,13 +23,13 @@
 
 use super::cond::{self, ArgRef, SourceWidth};
 use super::json::quote;
-use crate::action::Action;
-use crate::arch::Arch;
-use crate::ast::CmpOp;
-use crate::compile::Compilation;
-use crate::decide::Decision;
-use crate::ir::{Cmp, Cond, Operand, width_mask};
-use crate::tables::syscalls;
+use seccomp_compiler::action::Action;
+use seccomp_compiler::arch::Arch;
+use seccomp_compiler::ast::CmpOp;
+use seccomp_compiler::compile::Compilation;
+use seccomp_compiler::decide::Decision;
+use seccomp_compiler::ir::{Cmp, Cond, Operand, width_mask};
+use seccomp_compiler::tables::syscalls;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -444,12 +444,12 @@ fn entry(names: &[&str], a: Action, args: &[OciArg]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::testutil::{corpus, verdict};
-    use crate::import::{Format, ImportOptions, import};
+    use crate::testutil::{corpus, verdict};
+    use crate::{Format, ImportOptions, import};
 
     fn export(policy: &str) -> Result<Exported, ExportError> {
         export_oci(
-            &crate::compile_str(policy).unwrap(),
+            &seccomp_compiler::compile_str(policy).unwrap(),
             &ExportOptions::default(),
         )
     }

@@ -22,9 +22,9 @@
 
 use super::text::{Item, PolicyText};
 use super::{Draft, ImportError, ImportOptions, Imported};
-use crate::action::Action;
-use crate::arch::Arch;
-use crate::tables::{errno, groups, syscalls};
+use seccomp_compiler::action::Action;
+use seccomp_compiler::arch::Arch;
+use seccomp_compiler::tables::{errno, groups, syscalls};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Mode {
@@ -261,8 +261,8 @@ fn statements(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::testutil::verdict;
-    use crate::import::{Format, import};
+    use crate::testutil::verdict;
+    use crate::{Format, import};
 
     fn imp(text: &str) -> Result<String, ImportError> {
         import(

@@ -1,5 +1,10 @@
 //! Importers: policies written for other tools, turned into policy text in
-//! our language (DESIGN.md section 6, issue 4), and an exporter to OCI JSON.
+//! our language, and an exporter to OCI JSON.
+//!
+//! A crate of its own because only `seccompc` needs it: every program that
+//! uses `seccomp_policy!` compiles `seccomp-compiler`, and the macro never
+//! imports. Everything here goes through the compiler's public pipeline
+//! (parse, resolve, decide, lints) and its kernel tables.
 //!
 //! Every importer produces text that reads like a hand-written policy (one
 //! statement per rule group of the source, comments naming the source rule
@@ -32,9 +37,9 @@ pub use export::{ExportError, ExportOptions, Exported, export_oci};
 pub use json::quote as json_quote;
 pub use oci::DOCKER_DEFAULT_CAPS;
 
-use crate::arch::Arch;
-use crate::span::Source;
-use crate::{check, decide, parse, resolve};
+use seccomp_compiler::arch::Arch;
+use seccomp_compiler::span::Source;
+use seccomp_compiler::{check, decide, parse, resolve};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
@@ -112,7 +117,7 @@ pub struct ImportOptions {
 /// An imported policy.
 #[derive(Clone, Debug)]
 pub struct Imported {
-    /// Policy text in our language; compiles with [`crate::compile_str`].
+    /// Policy text in our language; compiles with [`seccomp_compiler::compile_str`].
     pub policy: String,
     /// What the import left out or changed, one sentence each.
     pub warnings: Vec<String>,
@@ -263,7 +268,7 @@ fn lints_fire(text: &str) -> bool {
 /// Compiles the imported text; a failure is a bug of the import or a
 /// source our language cannot express, reported with the diagnostics.
 fn check_compiles(source_name: &str, policy: &str) -> Result<(), ImportError> {
-    let diags = match crate::compile_str(policy) {
+    let diags = match seccomp_compiler::compile_str(policy) {
         Ok(c) => c
             .arches
             .into_iter()
@@ -289,14 +294,14 @@ fn check_compiles(source_name: &str, policy: &str) -> Result<(), ImportError> {
 /// Helpers for the importers' tests: what a policy text does with a call.
 #[cfg(test)]
 pub(crate) mod testutil {
-    use crate::action::Action;
-    use crate::arch::Arch;
-    use crate::bpf::SeccompData;
-    use crate::tables::syscalls;
+    use seccomp_compiler::action::Action;
+    use seccomp_compiler::arch::Arch;
+    use seccomp_compiler::bpf::SeccompData;
+    use seccomp_compiler::tables::syscalls;
 
     /// The reference evaluator's verdict for `name(args...)` on `arch`.
     pub fn verdict(policy: &str, arch: Arch, name: &str, args: &[u64]) -> Action {
-        let c = crate::compile_str(policy).unwrap_or_else(|d| panic!("{d:?}\n{policy}"));
+        let c = seccomp_compiler::compile_str(policy).unwrap_or_else(|d| panic!("{d:?}\n{policy}"));
         let out = c.get(arch).unwrap_or_else(|| panic!("no {arch} program"));
         let mut a = [0u64; 6];
         a[..args.len()].copy_from_slice(args);
@@ -308,7 +313,7 @@ pub(crate) mod testutil {
             instruction_pointer: 0,
             args: a,
         };
-        crate::decide::eval(&out.resolved, &data, &|_| 0)
+        seccomp_compiler::decide::eval(&out.resolved, &data, &|_| 0)
     }
 
     pub fn corpus(name: &str) -> String {

@@ -1,6 +1,6 @@
 use super::*;
-use crate::import::testutil::{corpus, verdict};
-use crate::import::{Format, import};
+use crate::testutil::{corpus, verdict};
+use crate::{Format, import};
 
 const EPERM: Action = Action::Errno(1);
 const ENOSYS: Action = Action::Errno(38);

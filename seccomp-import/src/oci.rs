@@ -36,17 +36,17 @@
 mod read;
 
 pub use read::parse_kernel;
-pub(in crate::import) use read::scmp_arch;
+pub(crate) use read::scmp_arch;
 use read::{Arg, Filter, Profile, Reader, Rule, host_names, read_profile};
 
 use super::cond::{self, ArgRef, Cmp, Conj, Renderer};
 use super::json;
 use super::text::{Item, PolicyText};
 use super::{Draft, ImportError, ImportOptions, Imported};
-use crate::action::Action;
-use crate::arch::Arch;
-use crate::ast::CmpOp;
-use crate::tables::{params, syscalls};
+use seccomp_compiler::action::Action;
+use seccomp_compiler::arch::Arch;
+use seccomp_compiler::ast::CmpOp;
+use seccomp_compiler::tables::{params, syscalls};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The capabilities of a container started by Docker without `--cap-add`
@@ -332,7 +332,7 @@ impl Importer<'_> {
             ));
         }
         if arches.contains(&Arch::X86_64) {
-            h.push("x32 and i386 syscalls reaching the x86_64 filter are killed, whatever the profile says (DESIGN.md section 3).".to_owned());
+            h.push("x32 and i386 syscalls reaching the x86_64 filter are killed, whatever the profile says (see README.md, Semantics).".to_owned());
         }
     }
 
