@@ -761,7 +761,7 @@ pub fn check_arch(
     inputs.len()
 }
 
-/// DESIGN.md section 4: the path of a syscall whose action does not depend
+/// docs/ARCHITECTURE.md section 4: the path of a syscall whose action does not depend
 /// on its arguments reads only `nr` and `arch`.
 fn check_constant_paths(text: &str, out: &ArchOutput, prog: &[SockFilter], inputs: &[SeccompData]) {
     let arch = out.program.arch;
@@ -1038,7 +1038,7 @@ pub fn check_text(text: &str) -> TextOutcome {
     TextOutcome::Compiled
 }
 
-/// The macro's path (DESIGN.md section 3: one parser serves the macro,
+/// The macro's path (docs/ARCHITECTURE.md section 4: one parser serves the macro,
 /// policy files and `seccompc`): the same text lexed as Rust tokens by
 /// `proc_macro2` must not panic, and where it compiles too it must give
 /// the same programs as the text path.

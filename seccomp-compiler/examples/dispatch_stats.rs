@@ -19,7 +19,7 @@ use seccomp_compiler::{Action, Arch, compile_str, emu};
 const POLICIES: [(&str, &str); 5] = [
     ("@system-service allow-list", "base @system-service;"),
     (
-        "DESIGN.md example",
+        "README example",
         "base @system-service; drop ptrace; keep write(fd == 1 | 2);",
     ),
     (

@@ -1,4 +1,4 @@
-//! The policy language's claims (DESIGN.md section 3), shown on the real
+//! The policy language's claims (docs/ARCHITECTURE.md section 3), shown on the real
 //! kernel: each policy is compiled at run time, installed in a forked child
 //! (`tests::kernel`), and real syscalls are made under it. Every verdict a
 //! test expects from the kernel is first checked against the compiler's
@@ -22,10 +22,10 @@ use tests::kernel::{
     write_fd, write_stderr,
 };
 
-/// The policy of DESIGN.md section 1, as its text (for the reference
+/// The policy of the README's first example, as its text (for the reference
 /// evaluator) and as the user writes it (the macro, installed below).
-const DESIGN_POLICY: &str = "base @system-service; drop ptrace; keep write(fd == 1 | 2);";
-static DESIGN: Policy = seccomp_policy! {
+const README_POLICY: &str = "base @system-service; drop ptrace; keep write(fd == 1 | 2);";
+static README_EXAMPLE: Policy = seccomp_policy! {
     base @system-service;
     drop ptrace;
     keep write(fd == 1 | 2);
@@ -761,17 +761,17 @@ fn not_equal_sets_conjunctions_and_numbered_arguments() {
 }
 
 // ---------------------------------------------------------------------------
-// DESIGN.md section 1 on real programs
+// The README's first example on real programs
 
 fn apply_design() -> Result<(), String> {
-    DESIGN.apply().map_err(|e| format!("apply: {e}"))
+    README_EXAMPLE.apply().map_err(|e| format!("apply: {e}"))
 }
 
 #[test]
 fn design_policy_lets_echo_print_and_kills_tee_writing_a_file() {
-    let p = compile(DESIGN_POLICY);
+    let p = compile(README_POLICY);
     let from_text = p.output.program.filters().expect("no symbolic values");
-    let from_macro: Vec<_> = DESIGN
+    let from_macro: Vec<_> = README_EXAMPLE
         .program()
         .iter()
         .map(|f| (f.code, f.jt, f.jf, f.k))
@@ -842,7 +842,7 @@ fn descriptor_numbers_are_not_files_a_shell_redirect_passes() {
     assert_eq!(std::fs::read(&path).expect("the file"), b"to-file\n");
 }
 
-/// DESIGN.md section 3's example of a value rustc evaluates.
+/// The example of a value rustc evaluates.
 static UNIX_SOCKETS_ONLY: Policy = seccomp_policy! {
     deny errno(EPERM);
     base @system-service;

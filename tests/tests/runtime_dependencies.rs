@@ -1,5 +1,5 @@
 //! The runtime's promise: with default features off it depends on nothing
-//! (DESIGN.md section 5), as `cargo tree` sees it.
+//! (docs/ARCHITECTURE.md section 2), as `cargo tree` sees it.
 
 use std::process::Command;
 

@@ -174,7 +174,7 @@ def mismatch_lines(results):
 
 
 def groups(sources, groups, allowed_unknown):
-    out = [header("Syscall groups of systemd and firejail (DESIGN.md section 3).", sources)]
+    out = [header("Syscall groups of systemd and firejail (docs/ARCHITECTURE.md section 3).", sources)]
     notes = [
         "",
         "systemd's groups keep their names; every firejail group is also `@firejail-<name>`,",

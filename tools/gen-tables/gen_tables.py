@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates seccomp-compiler/src/tables/generated/*.rs from the kernel's own
 declarations, the syscalls crate's tables and the systemd/firejail group
-transcriptions in tools/gen-tables/sources (copied from ../shared/corpus).
+transcriptions in tools/gen-tables/sources (repositories and commits in its SOURCES.tsv).
 
 Re-run (from the workspace root, after installing the sources once):
 
@@ -47,8 +47,9 @@ def parse_args():
     p.add_argument(
         "--kernel-headers", help="linux-headers-*-common directory (default: the one matching the source)"
     )
-    # The systemd and firejail group transcriptions (from ../shared/corpus,
-    # copied here so the generator needs nothing outside the repository).
+    # The systemd and firejail group transcriptions (their repositories and
+    # commits in sources/SOURCES.tsv), kept here so the generator needs
+    # nothing outside the repository.
     p.add_argument("--corpus", default=os.path.join(HERE, "sources"))
     p.add_argument(
         "--crate-dir", help="source of the syscalls crate (default: from Cargo.lock and CARGO_HOME)"

@@ -1,4 +1,4 @@
-"""Syscall groups from systemd and firejail (DESIGN.md section 3): systemd's
+"""Syscall groups from systemd and firejail (docs/ARCHITECTURE.md section 3): systemd's
 under their own names; firejail's under `@firejail-<name>`, and also under
 their own name where systemd has no group of that name. References inside
 firejail groups point at the firejail versions."""

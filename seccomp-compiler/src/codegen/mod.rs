@@ -51,7 +51,7 @@ impl Shape {
 /// search tree. The kernel's cache serves allowed syscalls without running
 /// the filter, but never one whose outcome depends on its arguments: the
 /// filter runs on every such call, so it is worth a shorter path. Measured
-/// (`dispatch_stats`, DESIGN.md example on x86_64): at 16, `write(fd == 1 |
+/// (`dispatch_stats`, the README example on x86_64): at 16, `write(fd == 1 |
 /// 2)` takes 11 instructions instead of 13, while the mean over all numbers
 /// moves from 8.97 to 9.13; at 64 it would take 9 for a mean of 9.90.
 const ARGUMENT_CHECK_WEIGHT: u64 = 16;
