@@ -1,22 +1,21 @@
-//! Command-line arguments: a small hand-written parser (one pass, no
-//! dependency) and the errors every command returns.
-//!
-//! Conventions: `--opt VALUE` or `--opt=VALUE`, `-o VALUE`; `-` alone is a
-//! positional (standard input); `--` ends the options; a word starting
-//! with `-` and a digit is a positional (a negative syscall argument);
-//! `-h`/`--help` anywhere prints the command's help. Commands that run a
-//! program (`run`, `record`) take everything after their last positional
-//! (or after `--`) as the program's command line, verbatim.
+//! What every command shares: the errors commands return (and the exit
+//! status each means), and the value parsers clap uses for arguments
+//! seccompc defines (architectures, identifiers), so that a mistake in them
+//! is a command-line error (status 2) naming the argument.
 
-use std::collections::BTreeMap;
-use std::ffi::OsString;
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::error::ErrorKind;
+use seccomp_compiler::Arch;
+use seccomp_compiler::diag::nearest;
+use std::ffi::OsStr;
 use std::fmt;
 
 /// Why a command stopped, and with which exit status.
 #[derive(Debug)]
 pub enum CliError {
-    /// The command line cannot be understood (exit status 2); `command`
-    /// names the subcommand whose help to point at.
+    /// The command line cannot be understood (exit status 2), found after
+    /// clap parsed it (e.g. a syscall argument that is not a number);
+    /// `command` names the subcommand whose usage to show.
     Usage {
         command: &'static str,
         message: String,
@@ -26,8 +25,11 @@ pub enum CliError {
     /// Anything else that went wrong: a missing file, an unknown syscall
     /// name, a refused `seccomp(2)` (exit 1).
     Failed(String),
+    /// Standard output is a pipe nobody reads any more: end quietly, as
+    /// `cat` does (see `output::broken_pipe`).
+    BrokenPipe,
     /// Exit with this status and no further message (it was printed).
-    Exit(i32),
+    Exit(u8),
 }
 
 impl CliError {
@@ -42,10 +44,10 @@ impl CliError {
         CliError::Failed(message.into())
     }
 
-    pub fn exit_code(&self) -> i32 {
+    pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage { .. } => 2,
-            CliError::Policy(_) | CliError::Failed(_) => 1,
+            CliError::Policy(_) | CliError::Failed(_) | CliError::BrokenPipe => 1,
             CliError::Exit(code) => *code,
         }
     }
@@ -54,258 +56,94 @@ impl CliError {
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CliError::Usage { command, message } => {
-                let cmd = if command.is_empty() {
-                    String::new()
-                } else {
-                    format!(" {command}")
-                };
-                write!(
-                    f,
-                    "seccompc{cmd}: {message}\nTry `seccompc{cmd} --help` for more information."
-                )
-            }
+            CliError::Usage { command, message } => write!(f, "seccompc {command}: {message}"),
             CliError::Policy(rendered) => f.write_str(rendered.trim_end()),
             CliError::Failed(message) => write!(f, "seccompc: {message}"),
-            CliError::Exit(_) => Ok(()),
+            CliError::BrokenPipe | CliError::Exit(_) => Ok(()),
         }
     }
 }
 
 pub type Result<T> = std::result::Result<T, CliError>;
 
-/// What a command accepts.
-pub struct Spec {
-    pub command: &'static str,
-    /// Options that take a value, each with its aliases (`["-o", "--output"]`).
-    pub options: &'static [&'static [&'static str]],
-    /// Options without a value.
-    pub flags: &'static [&'static str],
-    /// After this many positionals, the rest is a command line (`run`,
-    /// `record`); `None` for commands that take none.
-    pub command_after: Option<usize>,
+/// ` (did you mean `x`?)`, or nothing.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    nearest(word, candidates)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
 }
 
-/// The parsed command line of one subcommand.
-#[derive(Debug, Default)]
-pub struct Parsed {
-    pub positionals: Vec<String>,
-    /// Option values by their first (canonical) spelling, in order.
-    pub options: BTreeMap<&'static str, Vec<String>>,
-    pub flags: Vec<&'static str>,
-    /// The program's command line, for `run` and `record`.
-    pub command: Vec<OsString>,
-    pub help: bool,
-}
+/// `--arch`: one of the architectures seccompc compiles for, by name or
+/// alias (`amd64`, `arm64`); completions offer the names. A mistake is
+/// reported with the nearest name by edit distance, which suggests
+/// `x86_64` for `x86-65` where clap's own similarity picks `x86`.
+#[derive(Clone, Copy, Debug)]
+pub struct ArchParser;
 
-impl Parsed {
-    /// The value of an option given once or more: the last one wins.
-    pub fn option(&self, name: &str) -> Option<&str> {
-        self.options
-            .get(name)
-            .and_then(|v| v.last())
-            .map(String::as_str)
-    }
+impl TypedValueParser for ArchParser {
+    type Value = Arch;
 
-    /// Every value of an option that may be repeated.
-    pub fn option_all(&self, name: &str) -> &[String] {
-        self.options.get(name).map_or(&[], Vec::as_slice)
-    }
-
-    pub fn flag(&self, name: &str) -> bool {
-        self.flags.contains(&name)
-    }
-}
-
-impl Spec {
-    /// Parses `args` (without the program and subcommand names).
-    /// Parses `args`; for `-h`/`--help`, prints `help` and returns `None`.
-    pub fn parse_or_help(&self, args: Vec<OsString>, help: &str) -> Result<Option<Parsed>> {
-        let parsed = self.parse(args)?;
-        if parsed.help {
-            print!("{help}");
-            return Ok(None);
-        }
-        Ok(Some(parsed))
-    }
-
-    /// The one positional argument, called `what` when it is missing or
-    /// there are several.
-    pub fn one_positional<'p>(&self, parsed: &'p Parsed, what: &str) -> Result<&'p str> {
-        match parsed.positionals.as_slice() {
-            [one] => Ok(one),
-            _ => Err(self.usage(format!("expected one {what}"))),
-        }
-    }
-
-    pub fn parse(&self, args: Vec<OsString>) -> Result<Parsed> {
-        let mut out = Parsed::default();
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            if self.command_starts(&out, &arg) {
-                out.command.push(arg);
-                out.command.extend(args.by_ref());
-                break;
-            }
-            let text = self.utf8(arg)?;
-            if text == "--" {
-                match self.command_after {
-                    Some(_) => out.command.extend(args.by_ref()),
-                    None => {
-                        for a in args.by_ref() {
-                            out.positionals.push(self.utf8(a)?);
-                        }
-                    }
-                }
-                break;
-            }
-            if text == "-h" || text == "--help" {
-                out.help = true;
-            } else if is_option(&text) {
-                self.option(&text, &mut args, &mut out)?;
-            } else {
-                out.positionals.push(text);
-            }
-        }
-        Ok(out)
-    }
-
-    /// Whether `arg` starts the program's command line: the first word
-    /// that is not an option once the positionals are complete.
-    fn command_starts(&self, out: &Parsed, arg: &OsString) -> bool {
-        let is_word = arg.as_encoded_bytes().first() != Some(&b'-');
-        is_word && self.command_after == Some(out.positionals.len())
-    }
-
-    fn option(
+    fn parse_ref(
         &self,
-        text: &str,
-        args: &mut impl Iterator<Item = OsString>,
-        out: &mut Parsed,
-    ) -> Result<()> {
-        let (name, inline) = match text.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_owned())),
-            _ => (text, None),
-        };
-        if let Some(&canonical) = self.flags.iter().find(|&&f| f == name) {
-            if inline.is_some() {
-                return Err(self.usage(format!("`{name}` takes no value")));
-            }
-            out.flags.push(canonical);
-            return Ok(());
-        }
-        let Some(aliases) = self.options.iter().find(|a| a.contains(&name)) else {
-            return Err(self.unknown_option(name));
-        };
-        let value = match inline {
-            Some(v) => v,
-            None => match args.next() {
-                Some(v) => self.utf8(v)?,
-                None => return Err(self.usage(format!("`{name}` needs a value"))),
-            },
-        };
-        out.options.entry(aliases[0]).or_default().push(value);
-        Ok(())
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> std::result::Result<Arch, clap::Error> {
+        let name = value.to_string_lossy();
+        Arch::from_name(&name).ok_or_else(|| {
+            let all: Vec<&str> = Arch::ALL.iter().map(|a| a.name()).collect();
+            let what = arg.map_or_else(|| "ARCH".to_owned(), ToString::to_string);
+            let message = format!(
+                "invalid value '{name}' for '{what}': unknown architecture{}; one of: {}",
+                did_you_mean(&name, Arch::all_names()),
+                all.join(", ")
+            );
+            cmd.clone().error(ErrorKind::InvalidValue, message)
+        })
     }
 
-    fn unknown_option(&self, name: &str) -> CliError {
-        let known = self
-            .options
-            .iter()
-            .flat_map(|a| a.iter().copied())
-            .chain(self.flags.iter().copied())
-            .chain(["--help"]);
-        let hint = seccomp_compiler::diag::nearest(name, known)
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        self.usage(format!("unknown option `{name}`{hint}"))
-    }
-
-    fn utf8(&self, arg: OsString) -> Result<String> {
-        arg.into_string()
-            .map_err(|a| self.usage(format!("argument {a:?} is not valid UTF-8")))
-    }
-
-    pub fn usage(&self, message: impl Into<String>) -> CliError {
-        CliError::usage(self.command, message)
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(Arch::ALL.iter().map(|a| {
+            PossibleValue::new(a.name()).aliases(a.aliases().iter().copied())
+        })))
     }
 }
 
-/// `-x`, `--xyz`, but not `-` (standard input) or `-12` (a negative number).
-fn is_option(text: &str) -> bool {
-    let mut chars = text.chars();
-    chars.next() == Some('-')
-        && chars
-            .next()
-            .is_some_and(|c| c == '-' || !c.is_ascii_digit())
+/// `--name`: something that can name a Rust or C item.
+pub fn identifier(text: &str) -> std::result::Result<String, String> {
+    if crate::format::is_identifier(text) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "`{text}` is not an identifier (letters, digits and `_`, not starting with a digit)"
+        ))
+    }
 }
+
+/// The help of an `--arch` that selects the architecture to compile for.
+pub const ARCH_HELP: &str =
+    "The architecture to compile for (aliases such as amd64 and arm64 are accepted)";
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn os(args: &[&str]) -> Vec<OsString> {
-        args.iter().map(OsString::from).collect()
-    }
-
-    const COMPILE: Spec = Spec {
-        command: "compile",
-        options: &[&["--arch"], &["-o", "--output"]],
-        flags: &["--log"],
-        command_after: None,
-    };
-
     #[test]
-    fn options_flags_and_positionals() {
-        let p = COMPILE
-            .parse(os(&[
-                "p.policy",
-                "--arch=x86_64",
-                "-o",
-                "out",
-                "--log",
-                "-",
-            ]))
-            .unwrap();
-        assert_eq!(p.positionals, ["p.policy", "-"]);
-        assert_eq!(p.option("--arch"), Some("x86_64"));
-        assert_eq!(p.option("-o"), Some("out"));
-        assert!(p.flag("--log"));
-        let p = COMPILE.parse(os(&["--arch", "a", "--arch=b"])).unwrap();
-        assert_eq!(p.option("--arch"), Some("b"));
-        assert_eq!(p.option_all("--arch"), ["a", "b"]);
+    fn identifiers() {
+        assert!(identifier("FILTER_1").is_ok());
+        assert!(identifier("_x").is_ok());
+        for bad in ["a-b", "1a", "", "_"] {
+            assert!(identifier(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
-    fn negative_numbers_are_positionals() {
-        let p = COMPILE.parse(os(&["openat", "-100", "-0x1"])).unwrap();
-        assert_eq!(p.positionals, ["openat", "-100", "-0x1"]);
-    }
-
-    #[test]
-    fn mistakes_are_usage_errors() {
-        let e = COMPILE.parse(os(&["--ach", "x"])).unwrap_err();
-        assert_eq!(e.exit_code(), 2);
-        assert!(e.to_string().contains("did you mean `--arch`?"), "{e}");
-        let e = COMPILE.parse(os(&["--arch"])).unwrap_err();
-        assert!(e.to_string().contains("`--arch` needs a value"), "{e}");
-    }
-
-    #[test]
-    fn the_command_line_after_the_positionals_is_verbatim() {
-        let run = Spec {
-            command: "run",
-            options: &[],
-            flags: &["--log"],
-            command_after: Some(1),
-        };
-        let p = run
-            .parse(os(&["--log", "p.policy", "ls", "-l", "--help"]))
-            .unwrap();
-        assert_eq!(p.positionals, ["p.policy"]);
-        assert_eq!(p.command, os(&["ls", "-l", "--help"]));
-        assert!(!p.help);
-        let p = run.parse(os(&["p.policy", "--", "--weird"])).unwrap();
-        assert_eq!(p.command, os(&["--weird"]));
+    fn architectures_by_name_and_alias() {
+        let cmd = clap::Command::new("t");
+        let parse = |s: &str| ArchParser.parse_ref(&cmd, None, OsStr::new(s));
+        assert_eq!(parse("arm64").unwrap(), Arch::Aarch64);
+        assert_eq!(parse("x86_64").unwrap(), Arch::X86_64);
+        let e = parse("x86-65").unwrap_err().to_string();
+        assert!(e.contains("(did you mean `x86_64`?)"), "{e}");
     }
 }

@@ -1,16 +1,18 @@
 //! `seccompc disasm`: a program's instructions, libseccomp style.
 
-use crate::args::{CliError, Result, Spec};
+use crate::args::{ArchParser, CliError, Result};
 use crate::input::{self, Input};
+use crate::output;
 use seccomp_compiler::Arch;
 use seccomp_compiler::bpf::SockFilter;
 use seccomp_compiler::emu;
-use std::ffi::OsString;
 
-pub const HELP: &str = "\
-seccompc disasm: list the instructions of a seccomp program
-
-Usage: seccompc disasm FILE --arch ARCH
+/// `seccompc disasm`.
+#[derive(clap::Args)]
+#[command(
+    about = "list the instructions of a seccomp program (a policy, or raw BPF)",
+    long_about = "\
+list the instructions of a seccomp program
 
 FILE is raw BPF (8-byte `struct sock_filter` records, as `compile --format
 raw`, libseccomp's seccomp_export_bpf() or `bwrap --seccomp` use) or a
@@ -22,29 +24,28 @@ The listing follows libseccomp's scmp_bpf_disasm: line, the four fields in
 hex, then the instruction with jump targets as line numbers, seccomp_data
 fields by name (args[1].hi is the upper half of argument 1 on ARCH) and
 return values as actions. A raw program the kernel would refuse is listed,
-followed by why (exit status 1).
+followed by why (exit status 1).",
+    after_long_help = "\
+Examples:
+  seccompc disasm service.policy --arch x86_64
+  seccompc disasm service.bpf --arch x86_64
 
-Options:
-  --arch ARCH      the program's architecture: its byte order for raw input,
-                   the target for a policy
-  -h, --help       this help
-";
+Exit status: 0 on success, 1 when the file cannot be read, the policy has
+errors or the kernel would refuse the program, 2 for a mistake on the
+command line."
+)]
+pub struct Args {
+    /// Raw BPF or a policy; `-` reads standard input
+    file: String,
+    /// The program's architecture: its byte order for raw input, the target
+    /// for a policy
+    #[arg(long, value_parser = ArchParser)]
+    arch: Arch,
+}
 
-const SPEC: Spec = Spec {
-    command: "disasm",
-    options: &[&["--arch"]],
-    flags: &[],
-    command_after: None,
-};
-
-pub fn main(args: Vec<OsString>) -> Result<()> {
-    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
-        return Ok(());
-    };
-    let path = SPEC.one_positional(&parsed, "FILE (raw BPF or a policy)")?;
-    let arch = input::required_arch(SPEC.command, parsed.option("--arch"))?;
-    let prog = load_program(path, arch)?;
-    print!("{}", emu::disasm_for(&prog, arch.is_big_endian()));
+pub fn main(args: Args) -> Result<()> {
+    let prog = load_program(&args.file, args.arch)?;
+    output::stdout(emu::disasm_for(&prog, args.arch.is_big_endian()).as_bytes())?;
     emu::validate(&prog)
         .map_err(|e| CliError::failed(format!("the kernel would refuse this program: {e}")))
 }

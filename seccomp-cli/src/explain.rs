@@ -1,21 +1,23 @@
 //! `seccompc explain`: what a policy does with every syscall it names on
 //! one architecture, and why.
 
-use crate::args::{Result, Spec};
+use crate::args::{ARCH_HELP, ArchParser, Result};
 use crate::input::{self, Compiled};
+use crate::output;
 use crate::pretty::{Locator, Printer, audit_arch_name};
-use seccomp_compiler::Action;
 use seccomp_compiler::arch::X32_SYSCALL_BIT;
 use seccomp_compiler::decide::{Decision, DecisionTable};
 use seccomp_compiler::emu::{self, NotCached};
 use seccomp_compiler::tables::syscalls;
-use std::ffi::OsString;
+use seccomp_compiler::{Action, Arch};
 use std::fmt::Write as _;
 
-pub const HELP: &str = "\
-seccompc explain: what a policy does with each syscall, and why
-
-Usage: seccompc explain POLICY_FILE --arch ARCH
+/// `seccompc explain`.
+#[derive(clap::Args)]
+#[command(
+    about = "what a policy does with each syscall, and why",
+    long_about = "\
+what a policy does with each syscall, and why
 
 Prints one line per syscall the policy names or that one of its groups
 brings in, sorted by number: the number, the name, the statement that
@@ -30,33 +32,25 @@ the action depends on the arguments; for
 Then the action of every syscall no statement names (`default`), of numbers
 no table knows (`unknown`), the rule for calls through another ABI, and
 which allowed syscalls the kernel's constant-action cache (Linux 5.11+)
-cannot serve because their action depends on arguments.
+cannot serve because their action depends on arguments.",
+    after_long_help = "\
+Example:
+  seccompc explain service.policy --arch x86_64
 
-Arguments:
-  POLICY_FILE      the policy; `-` reads standard input
+Exit status: 0 on success, 1 when the policy has errors or cannot be read,
+2 for a mistake on the command line."
+)]
+pub struct Args {
+    /// The policy; `-` reads standard input
+    #[arg(value_name = "POLICY_FILE")]
+    policy: String,
+    #[arg(long, value_parser = ArchParser, help = ARCH_HELP)]
+    arch: Arch,
+}
 
-Options:
-  --arch ARCH      x86_64, x86, aarch64, arm, riscv64, s390x, powerpc64le,
-                   loongarch64 (aliases such as amd64, arm64 are accepted)
-  -h, --help       this help
-";
-
-const SPEC: Spec = Spec {
-    command: "explain",
-    options: &[&["--arch"]],
-    flags: &[],
-    command_after: None,
-};
-
-pub fn main(args: Vec<OsString>) -> Result<()> {
-    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
-        return Ok(());
-    };
-    let path = SPEC.one_positional(&parsed, "POLICY_FILE")?;
-    let arch = input::required_arch(SPEC.command, parsed.option("--arch"))?;
-    let compiled = input::compile_for(input::read_policy(path)?, arch)?;
-    print!("{}", explain(&compiled));
-    Ok(())
+pub fn main(args: Args) -> Result<()> {
+    let compiled = input::compile_for(input::read_policy(&args.policy)?, args.arch)?;
+    output::stdout(explain(&compiled).as_bytes())
 }
 
 /// The whole report.

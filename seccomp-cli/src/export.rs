@@ -2,18 +2,18 @@
 //! object, for runc, crun, Docker's and Podman's `--security-opt seccomp=`
 //! (the exporter is `seccomp_import::export_oci`).
 
-use crate::args::{CliError, Result, Spec};
-use crate::compile::write_output;
-use crate::input;
+use crate::args::{ArchParser, CliError, Result};
+use crate::{input, output};
 use seccomp_compiler::diag::render_all;
 use seccomp_compiler::{Arch, Span, compile, parse};
 use seccomp_import::{ExportOptions, export_oci};
-use std::ffi::OsString;
 
-pub const HELP: &str = "\
-seccompc export: write a policy as OCI seccomp JSON
-
-Usage: seccompc export POLICY_FILE [--format oci] [--arch ARCH,...] [-o OUT]
+/// `seccompc export`.
+#[derive(clap::Args)]
+#[command(
+    about = "write a policy as OCI seccomp JSON (runc, crun, Docker, Podman)",
+    long_about = "\
+write a policy as OCI seccomp JSON
 
 Prints the policy as the `linux.seccomp` object of the OCI runtime spec
 (defaultAction, architectures, syscalls with names, action, errnoRet and
@@ -26,39 +26,44 @@ different actions whose conditions overlap, the same argument compared twice
 in one alternative, value sets with `!=`, ordering comparisons on parameters
 narrower than 64 bits, Rust-path values, and rules that differ between
 architectures. OCI has no `unknown` action: numbers no table knows get
-`defaultAction`, and a warning says so when the policy's `unknown` differs.
-
-Arguments:
-  POLICY_FILE           the policy; `-` reads standard input
-
-Options:
-  --format oci          the output format (oci is the only one)
-  --arch ARCH,...       the architectures to export; default: every one the
-                        policy compiles for
-  -o, --output OUT      write to OUT instead of standard output
-  -h, --help            this help
+`defaultAction`, and a warning says so when the policy's `unknown` differs.",
+    after_long_help = "\
+Example:
+  seccompc export service.policy --arch x86_64,aarch64 -o service.json
+  docker run --security-opt seccomp=service.json debian true
 
 Exit status: 0 on success, 1 when the policy does not compile or OCI cannot
-express it, 2 for a mistake on the command line.
-";
+express it, 2 for a mistake on the command line."
+)]
+pub struct Args {
+    /// The policy; `-` reads standard input
+    #[arg(value_name = "POLICY_FILE")]
+    policy: String,
+    /// The output format
+    #[arg(long, value_enum, default_value_t = ExportFormat::Oci)]
+    format: ExportFormat,
+    /// The architectures to export; default: every one the policy compiles
+    /// for
+    #[arg(long, value_name = "ARCH,...", value_parser = ArchParser, value_delimiter = ',')]
+    arch: Vec<Arch>,
+    /// Write to OUT instead of standard output
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<String>,
+}
 
-const SPEC: Spec = Spec {
-    command: "export",
-    options: &[&["--format"], &["--arch"], &["-o", "--output"]],
-    flags: &[],
-    command_after: None,
-};
+/// `export --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum ExportFormat {
+    /// The `linux.seccomp` object of the OCI runtime spec
+    Oci,
+}
 
-pub fn main(args: Vec<OsString>) -> Result<()> {
-    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
-        return Ok(());
-    };
-    let path = SPEC.one_positional(&parsed, "POLICY_FILE")?;
-    if let Some(format) = parsed.option("--format").filter(|&f| f != "oci") {
-        return Err(SPEC.usage(format!("unknown format `{format}`; the only one is `oci`")));
-    }
-    let arches = parsed.option("--arch").map(arches).transpose()?;
-    let source = input::read_policy(path)?;
+pub fn main(args: Args) -> Result<()> {
+    let to = args.output.as_deref();
+    output::refuse_overwriting_input("export", &args.policy, to)?;
+    let ExportFormat::Oci = args.format;
+    let arches = (!args.arch.is_empty()).then_some(args.arch);
+    let source = input::read_policy(&args.policy)?;
     let rendered = |diags: &[_]| CliError::Policy(render_all(diags, &source));
     let policy = parse::parse_str(&source.text).map_err(|d| rendered(&d))?;
     let whole = Span::text(0, source.text.len());
@@ -66,13 +71,7 @@ pub fn main(args: Vec<OsString>) -> Result<()> {
     let exported = export_oci(&compilation, &ExportOptions { arches })
         .map_err(|e| CliError::Policy(format!("error: {e}")))?;
     for w in &exported.warnings {
-        eprintln!("warning: {w}");
+        output::warn(w);
     }
-    write_output(parsed.option("-o"), exported.json.as_bytes())
-}
-
-fn arches(list: &str) -> Result<Vec<Arch>> {
-    list.split(',')
-        .map(|a| input::parse_arch(SPEC.command, a.trim()))
-        .collect()
+    output::write(to, exported.json.as_bytes())
 }

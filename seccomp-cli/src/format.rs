@@ -10,11 +10,29 @@ use seccomp_compiler::emu;
 use seccomp_import::json_quote as quote;
 use std::fmt::Write as _;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// `compile --format`; each value's help is shown by `--help`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// 8-byte `struct sock_filter` records in the target's byte order
+    /// (big-endian for s390x, little-endian otherwise): what the kernel
+    /// reads, `bwrap --seccomp FD` loads and libseccomp's
+    /// seccomp_export_bpf() writes
     Raw,
+    /// `pub static NAME: [seccomp_runtime::SockFilter; N]` and
+    /// `pub static NAME_ACTIONS: [u32; M]` behind the architecture's
+    /// #[cfg], ready for `seccomp_runtime::Policy::from_parts(&NAME,
+    /// &NAME_ACTIONS, &[])`; SockFilter is the kernel's struct sock_filter
+    /// (code: u16, jt: u8, jf: u8, k: u32) built with
+    /// `const fn new(code, jt, jf, k)`, so another type of that shape works
+    /// if you replace the path
     Rust,
+    /// `static const struct sock_filter NAME_filter[N]` and
+    /// `static const struct sock_fprog NAME_prog` (<linux/filter.h>), with
+    /// an #error for other architectures
     C,
+    /// The program (code, jt, jf, k per instruction) and its metadata:
+    /// arch, AUDIT_ARCH value and name, byte order, length, actions with
+    /// their SECCOMP_RET_* values
     Json,
 }
 

@@ -1,17 +1,18 @@
 //! `seccompc groups`: the syscall groups policies can name.
 
-use crate::args::{CliError, Result, Spec};
-use seccomp_compiler::diag::nearest;
+use crate::args::{CliError, Result, did_you_mean};
+use crate::output;
 use seccomp_compiler::tables::groups::{self, GROUPS, Group};
 use seccomp_compiler::tables::syscalls;
 use std::collections::BTreeSet;
-use std::ffi::OsString;
 use std::fmt::Write as _;
 
-pub const HELP: &str = "\
-seccompc groups: the syscall groups a policy can name
-
-Usage: seccompc groups [@GROUP]
+/// `seccompc groups`.
+#[derive(clap::Args)]
+#[command(
+    about = "the syscall groups (@system-service, ...) and their members",
+    long_about = "\
+the syscall groups a policy can name
 
 Without an argument: every group with its size (syscalls once nested
 groups are expanded), where it comes from (systemd or firejail) and its
@@ -22,30 +23,27 @@ as @firejail-NAME (@firejail-default is firejail's default block-list).
 
 With @GROUP (the @ may be left out): its description and origin, then its
 members as a tree: nested groups with their own members indented below
-them, then the number of syscalls it stands for.
+them, then the number of syscalls it stands for.",
+    after_long_help = "\
+Examples:
+  seccompc groups
+  seccompc groups @system-service
 
-Options:
-  -h, --help       this help
-";
+Exit status: 0 on success, 1 when there is no such group, 2 for a mistake on
+the command line."
+)]
+pub struct Args {
+    /// A group, with or without its `@`
+    #[arg(value_name = "@GROUP")]
+    group: Option<String>,
+}
 
-const SPEC: Spec = Spec {
-    command: "groups",
-    options: &[],
-    flags: &[],
-    command_after: None,
-};
-
-pub fn main(args: Vec<OsString>) -> Result<()> {
-    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
-        return Ok(());
+pub fn main(args: Args) -> Result<()> {
+    let text = match args.group {
+        None => list(),
+        Some(name) => describe(find(&name)?),
     };
-    let text = match parsed.positionals.as_slice() {
-        [] => list(),
-        [name] => describe(find(name)?),
-        _ => return Err(SPEC.usage("expected at most one @GROUP")),
-    };
-    print!("{text}");
-    Ok(())
+    output::stdout(text.as_bytes())
 }
 
 fn find(name: &str) -> Result<&'static Group> {
@@ -55,9 +53,7 @@ fn find(name: &str) -> Result<&'static Group> {
         format!("@{name}")
     };
     groups::group(&name).ok_or_else(|| {
-        let hint = nearest(&name, GROUPS.iter().map(|g| g.name))
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
+        let hint = did_you_mean(&name, GROUPS.iter().map(|g| g.name));
         CliError::failed(format!(
             "no group `{name}`{hint}; `seccompc groups` lists them"
         ))

@@ -1,18 +1,19 @@
 //! `seccompc import`: policies written for other tools, as policy text in
 //! our language (the importers are `seccomp_import`).
 
-use crate::args::{CliError, Result, Spec};
-use crate::compile::write_output;
-use crate::input;
+use crate::args::{ArchParser, CliError, Result};
+use crate::{input, output};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use seccomp_compiler::Arch;
 use seccomp_import::{self as import, Format, ImportOptions, minijail};
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-pub const HELP: &str = "\
-seccompc import: convert another tool's seccomp policy to a policy file
-
-Usage: seccompc import --from FORMAT FILE [OPTIONS] [-o OUT]
+/// `seccompc import`.
+#[derive(clap::Args)]
+#[command(
+    about = "convert OCI, seccompiler, firejail, systemd or minijail policies",
+    long_about = "\
+convert another tool's seccomp policy to a policy file
 
 Prints the policy in seccompc's language, with comments naming the source
 rules and every choice the import made; it compiles as printed. What the
@@ -29,73 +30,77 @@ Formats (--from):
   systemd      unit file lines: SystemCallFilter=, SystemCallErrorNumber=,
                SystemCallArchitectures=
   minijail     minijail policy files (crosvm's), with @include and
-               constants
-
-Arguments:
-  FILE                  the source; `-` reads standard input
-
-Options:
-  --from FORMAT         the source's format (required)
-  --filter NAME         seccompiler: the named filter to import (needed when
-                        the file has several)
-  --caps CAP,...        oci: the container's capabilities for includes and
-                        excludes by `caps` (CAP_ may be left out; `--caps ''`
-                        for none); default: Docker's default set, i.e. a
-                        container started without --cap-add
-  --kernel X.Y          oci: the kernel version for `minKernel`; default: a
-                        current kernel, which meets every minKernel
-  --arch ARCH,...       the architectures to compile for; default: the ones
-                        the source names (all for firejail and systemd)
-  --exact-width         keep the source's comparison widths bit for bit
-                        (`arg1:u64`) instead of the width the kernel uses for
-                        each parameter; by default 64-bit comparisons on
-                        32-bit parameters are narrowed and a comment says so
-  --include-dir DIR     minijail: where @include files are looked for (by
-                        their path, then by file name); repeatable; FILE's
-                        directory is always searched
-  --constants FILE      minijail: named constants as JSON (crosvm's
-                        constants.json); default: constants.json next to FILE
-                        if there is one
-  -o, --output OUT      write the policy to OUT instead of standard output
-  -h, --help            this help
+               constants",
+    after_long_help = "\
+Examples:
+  seccompc import --from oci default.json -o docker.policy
+  seccompc import --from seccompiler --filter vmm x86_64.json
+  seccompc import --from minijail --include-dir policies policies/block_device.policy
 
 Exit status: 0 on success, 1 when the source cannot be read or imported, 2
-for a mistake on the command line.
-";
+for a mistake on the command line."
+)]
+pub struct Args {
+    /// The source; `-` reads standard input
+    file: String,
+    /// The source's format
+    #[arg(long, value_name = "FORMAT", value_parser = format_parser())]
+    from: Format,
+    /// seccompiler: the named filter to import (needed when the file has
+    /// several)
+    #[arg(long, value_name = "NAME")]
+    filter: Option<String>,
+    /// oci: the container's capabilities for includes and excludes by `caps`
+    /// (CAP_ may be left out; `--caps ''` for none); default: Docker's
+    /// default set, i.e. a container started without --cap-add
+    #[arg(long, value_name = "CAP,...")]
+    caps: Option<String>,
+    /// oci: the kernel version for `minKernel`; default: a current kernel,
+    /// which meets every minKernel
+    #[arg(long, value_name = "X.Y", value_parser = kernel)]
+    kernel: Option<(u32, u32)>,
+    /// The architectures to compile for; default: the ones the source names
+    /// (all for firejail and systemd)
+    #[arg(long, value_name = "ARCH,...", value_parser = ArchParser, value_delimiter = ',')]
+    arch: Vec<Arch>,
+    /// Keep the source's comparison widths bit for bit (`arg1:u64`) instead
+    /// of the width the kernel uses for each parameter; by default 64-bit
+    /// comparisons on 32-bit parameters are narrowed and a comment says so
+    #[arg(long)]
+    exact_width: bool,
+    /// minijail: where @include files are looked for (by their path, then by
+    /// file name); repeatable; FILE's directory is always searched
+    #[arg(long, value_name = "DIR")]
+    include_dir: Vec<PathBuf>,
+    /// minijail: named constants as JSON (crosvm's constants.json);
+    /// default: constants.json next to FILE if there is one
+    #[arg(long, value_name = "FILE")]
+    constants: Option<PathBuf>,
+    /// Write the policy to OUT instead of standard output
+    #[arg(short, long, value_name = "OUT")]
+    output: Option<String>,
+}
 
-const SPEC: Spec = Spec {
-    command: "import",
-    options: &[
-        &["--from"],
-        &["--filter"],
-        &["--caps"],
-        &["--kernel"],
-        &["--arch"],
-        &["--include-dir"],
-        &["--constants"],
-        &["-o", "--output"],
-    ],
-    flags: &["--exact-width"],
-    command_after: None,
-};
+/// `--from`: the importers' names, which completions offer.
+fn format_parser() -> impl TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(Format::ALL.map(Format::name)).map(|name| {
+        // PossibleValuesParser passes only the names it was given.
+        Format::from_name(&name).expect("one of Format::ALL's names")
+    })
+}
 
-pub fn main(args: Vec<OsString>) -> Result<()> {
-    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
-        return Ok(());
-    };
-    let path = SPEC.one_positional(&parsed, "FILE")?;
-    let format = format(parsed.option("--from"))?;
+pub fn main(args: Args) -> Result<()> {
+    let path = args.file.as_str();
+    let to = args.output.as_deref();
+    output::refuse_overwriting_input("import", path, to)?;
+    let format = args.from;
     let mut opts = ImportOptions {
-        filter: parsed.option("--filter").map(str::to_owned),
-        caps: parsed.option("--caps").map(caps),
-        kernel: parsed.option("--kernel").map(kernel).transpose()?,
-        arches: parsed.option("--arch").map(arches).transpose()?,
-        exact_width: parsed.flag("--exact-width"),
-        include_dirs: parsed
-            .option_all("--include-dir")
-            .iter()
-            .map(PathBuf::from)
-            .collect(),
+        filter: args.filter,
+        caps: args.caps.as_deref().map(caps),
+        kernel: args.kernel,
+        arches: (!args.arch.is_empty()).then_some(args.arch),
+        exact_width: args.exact_width,
+        include_dirs: args.include_dir,
         ..ImportOptions::default()
     };
     let dir = match Path::new(path).parent() {
@@ -107,7 +112,7 @@ pub fn main(args: Vec<OsString>) -> Result<()> {
         if let Some(dir) = &dir {
             opts.include_dirs.push(dir.clone());
         }
-        opts.constants = constants(parsed.option("--constants"), dir.as_deref())?;
+        opts.constants = constants(args.constants.as_deref(), dir.as_deref())?;
     }
     let bytes = input::read_bytes(path)?;
     let name = if path == "-" { "<stdin>" } else { path };
@@ -116,25 +121,9 @@ pub fn main(args: Vec<OsString>) -> Result<()> {
     let imported = import::import(format, name, &text, &opts)
         .map_err(|e| CliError::Policy(format!("error: {e}")))?;
     for w in &imported.warnings {
-        eprintln!("warning: {w}");
+        output::warn(w);
     }
-    write_output(parsed.option("-o"), imported.policy.as_bytes())
-}
-
-fn format(name: Option<&str>) -> Result<Format> {
-    let all: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
-    let Some(name) = name else {
-        return Err(SPEC.usage(format!(
-            "missing `--from FORMAT`; one of: {}",
-            all.join(", ")
-        )));
-    };
-    Format::from_name(name).ok_or_else(|| {
-        SPEC.usage(format!(
-            "unknown format `{name}`; one of: {}",
-            all.join(", ")
-        ))
-    })
+    output::write(to, imported.policy.as_bytes())
 }
 
 /// `sys_admin,CAP_NET_RAW` -> `CAP_SYS_ADMIN`, `CAP_NET_RAW`.
@@ -154,27 +143,21 @@ fn caps(list: &str) -> Vec<String> {
 }
 
 /// `6.1` -> (6, 1).
-fn kernel(text: &str) -> Result<(u32, u32)> {
+fn kernel(text: &str) -> std::result::Result<(u32, u32), String> {
     let parsed = text
         .split_once('.')
         .and_then(|(major, minor)| Some((major.parse().ok()?, minor.parse().ok()?)));
-    parsed.ok_or_else(|| SPEC.usage(format!("`--kernel {text}`: expected MAJOR.MINOR, e.g. 6.1")))
-}
-
-fn arches(list: &str) -> Result<Vec<Arch>> {
-    list.split(',')
-        .map(|a| input::parse_arch(SPEC.command, a.trim()))
-        .collect()
+    parsed.ok_or_else(|| format!("`{text}`: expected MAJOR.MINOR, e.g. 6.1"))
 }
 
 /// minijail constants: `--constants FILE`, else `constants.json` beside
 /// the policy, else none.
 fn constants(
-    explicit: Option<&str>,
+    explicit: Option<&Path>,
     dir: Option<&Path>,
 ) -> Result<std::collections::BTreeMap<String, u64>> {
     let path = match explicit {
-        Some(p) => PathBuf::from(p),
+        Some(p) => p.to_path_buf(),
         None => match dir.map(|d| d.join("constants.json")) {
             Some(p) if p.is_file() => p,
             _ => return Ok(Default::default()),

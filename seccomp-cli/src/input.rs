@@ -5,7 +5,7 @@
 use crate::args::{CliError, Result};
 use seccomp_compiler::bpf::SockFilter;
 use seccomp_compiler::compile::ArchOutput;
-use seccomp_compiler::diag::{Diagnostic, nearest, render_all};
+use seccomp_compiler::diag::{Diagnostic, render_all};
 use seccomp_compiler::{Arch, Source, Span, ast, compile, parse};
 use std::io::Read;
 
@@ -37,34 +37,6 @@ pub fn require_native_arch() -> Result<Arch> {
     native_arch().ok_or_else(|| {
         CliError::failed("this machine's architecture is not one seccompc compiles for")
     })
-}
-
-/// An architecture named on the command line.
-pub fn parse_arch(command: &'static str, name: &str) -> Result<Arch> {
-    Arch::from_name(name).ok_or_else(|| {
-        let hint = nearest(name, Arch::all_names())
-            .map(|s| format!(" (did you mean `{s}`?)"))
-            .unwrap_or_default();
-        let all: Vec<&str> = Arch::ALL.iter().map(|a| a.name()).collect();
-        CliError::usage(
-            command,
-            format!(
-                "unknown architecture `{name}`{hint}; one of: {}",
-                all.join(", ")
-            ),
-        )
-    })
-}
-
-/// The value of a required `--arch`.
-pub fn required_arch(command: &'static str, value: Option<&str>) -> Result<Arch> {
-    match value {
-        Some(name) => parse_arch(command, name),
-        None => Err(CliError::usage(
-            command,
-            "missing `--arch ARCH` (the architecture to compile for)",
-        )),
-    }
 }
 
 /// The bytes of `path`, standard input for `-`.

@@ -4,21 +4,22 @@
 
 mod ptrace;
 
-use crate::args::{CliError, Result, Spec};
-use crate::compile::write_output;
+use crate::args::{CliError, Result};
 use crate::format::comment_safe;
-use crate::input;
 use crate::run::{c_string, c_strings, find_executable};
+use crate::{input, output};
 use ptrace::{Ending, Recording};
 use seccomp_compiler::Arch;
 use seccomp_compiler::tables::{groups, syscalls};
 use std::ffi::OsString;
 use std::fmt::Write as _;
 
-pub const HELP: &str = "\
-seccompc record: trace a command and write a policy allowing what it used
-
-Usage: seccompc record [-o POLICY] [--] CMD [ARGS...]
+/// `seccompc record`.
+#[derive(clap::Args)]
+#[command(
+    about = "trace a command and print a policy allowing the syscalls it made",
+    long_about = "\
+trace a command and write a policy allowing what it used
 
 Runs CMD (searched in PATH) under ptrace, follows every process and thread
 it starts, and collects the syscalls they make through the running
@@ -47,23 +48,31 @@ What a trace cannot see, and the policy will therefore lack:
 The tracer uses ptrace's PTRACE_GET_SYSCALL_INFO (Linux 5.3+), so it needs
 permission to trace its own children (usually granted; not inside some
 sandboxes). Traced setuid programs run without their privileges.
-
-Options:
-  -o, --output POLICY   write the policy to POLICY instead of standard
-                        output (use it when CMD writes to standard output)
-  -h, --help            this help
+Everything after the options is the command, verbatim; `--` before it is
+allowed.",
+    after_long_help = "\
+Examples:
+  seccompc record -o ls.policy -- ls -l /tmp
+  seccompc run ls.policy -- ls -l /tmp
 
 Exit status: 0 when a policy was written (whatever CMD's status, which is
-reported on standard error), 127 if CMD is not found, 1 if it could not be
-traced or executed, 2 for a mistake on the command line.
-";
-
-const SPEC: Spec = Spec {
-    command: "record",
-    options: &[&["-o", "--output"]],
-    flags: &[],
-    command_after: Some(0),
-};
+reported on standard error), 127 if CMD is not found, 126 if it cannot be
+executed, 1 if it could not be traced, 2 for a mistake on the command line."
+)]
+pub struct Args {
+    /// Write the policy to POLICY instead of standard output (use it when
+    /// CMD writes to standard output)
+    #[arg(short, long, value_name = "POLICY")]
+    output: Option<String>,
+    /// The command to trace (searched in PATH) and its arguments
+    #[arg(
+        value_name = "CMD",
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    command: Vec<OsString>,
+}
 
 /// The groups a recorded syscall is filed under, first match wins: what
 /// every process needs, then by topic, privileged ones last.
@@ -101,18 +110,16 @@ const TOPICS: [&str; 28] = [
 /// Groups suggested as a broader start, smallest first.
 const BASES: [&str; 2] = ["@default", "@system-service"];
 
-pub fn main(args: Vec<OsString>) -> Result<()> {
-    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
-        return Ok(());
-    };
-    let Some(program) = parsed.command.first() else {
-        return Err(SPEC.usage("expected the command to record"));
+pub fn main(args: Args) -> Result<()> {
+    // clap requires at least one word of the command.
+    let Some(program) = args.command.first() else {
+        return Err(CliError::usage("record", "expected the command to record"));
     };
     let arch = input::require_native_arch()?;
     let path = c_string(find_executable(program)?.as_os_str())?;
-    let argv = c_strings(&parsed.command)?;
+    let argv = c_strings(&args.command)?;
     let recording = ptrace::record(&path, &argv, arch)?;
-    let shown = parsed
+    let shown = args
         .command
         .iter()
         .map(|a| shell_quote(&a.to_string_lossy()))
@@ -122,8 +129,8 @@ pub fn main(args: Vec<OsString>) -> Result<()> {
         return Err(not_executed(&shown, recording.status));
     }
     let policy = policy(arch, &shown, &recording);
-    write_output(parsed.option("-o"), policy.as_bytes())?;
-    eprintln!("seccompc record: {}", summary(&shown, &recording));
+    output::write(args.output.as_deref(), policy.as_bytes())?;
+    output::stderr_line(&format!("seccompc record: {}", summary(&shown, &recording)));
     Ok(())
 }
 
@@ -135,7 +142,7 @@ fn not_executed(shown: &str, status: Option<Ending>) -> CliError {
         Some(Ending::Exited(126)) => ("not executable, or permission denied", 126),
         _ => ("it did not start", 1),
     };
-    eprintln!("seccompc: cannot execute `{shown}`: {why}");
+    output::stderr_line(&format!("seccompc: cannot execute `{shown}`: {why}"));
     CliError::Exit(code)
 }
 

@@ -2,26 +2,32 @@
 //! command under it.
 //!
 //! Everything that can fail or that needs syscalls the policy may refuse
-//! (compiling, finding the command on `PATH`, building `argv`, resetting
-//! signal dispositions) happens before the filter is installed; after it,
-//! the only syscall made is `execve`.
+//! (compiling, finding and checking the command, building `argv`,
+//! resetting signal dispositions, preparing what a failing `execve`
+//! reports) happens before the filter is installed; after it, the only
+//! syscall made is `execve`, and if it fails, only calls the program was
+//! shown to allow (`launch.rs`).
 
-use crate::args::{CliError, Result, Spec};
+mod launch;
+
+pub use launch::{c_string, c_strings, find_executable};
+
+use crate::args::{CliError, Result};
 use crate::input::{self, Compiled};
 use crate::pretty::Locator;
+use launch::Launch;
 use seccomp_compiler::Action;
 use seccomp_compiler::bpf::{BPF_K, BPF_RET, SockFilter};
 use seccomp_compiler::decide::Lookup;
 use seccomp_compiler::tables::syscalls;
-use std::ffi::{CString, OsStr, OsString};
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::ffi::OsString;
 
-pub const HELP: &str = "\
-seccompc run: run a command under a policy
-
-Usage: seccompc run [--log] POLICY [--] CMD [ARGS...]
+/// `seccompc run`.
+#[derive(clap::Args)]
+#[command(
+    about = "install a policy and execute a command under it",
+    long_about = "\
+run a command under a policy
 
 Compiles POLICY for the running architecture, installs it in this process
 (no_new_privs, then seccomp(2) with TSYNC, after checking that the kernel
@@ -32,61 +38,72 @@ setuid and file-capability programs run without their privileges.
 
 The policy must allow `execve` (it is checked), and what CMD's dynamic
 loader and libc need at start-up: `base @system-service;` is a good start,
-`seccompc record` finds the rest.
-
-Options:
-  --log        debug mode: every action except allow becomes `log`
-               (SECCOMP_RET_LOG, Linux 4.14+), so nothing is refused and each
-               call the policy would refuse is logged by the kernel's audit
-               subsystem instead, as a `type=1326` record naming the syscall
-               by number (`syscall=83`; `seccompc syscalls 83` names it):
-                 journalctl -k -g type=1326     or     dmesg | grep type=1326
-               (with auditd running: ausearch -m SECCOMP). The kernel logs
-               only if `log` is listed in
-               /proc/sys/kernel/seccomp/actions_logged (the default), and
-               rate-limits the messages. Calls through another ABI, which
-               the policy always kills, are logged and allowed too.
-  -h, --help   this help
+`seccompc record` finds the rest. Everything after POLICY is the command,
+verbatim; `--` before it is allowed.",
+    after_long_help = "\
+Examples:
+  seccompc run service.policy -- /usr/bin/env ls -l
+  seccompc run --log service.policy ./server --port 8080
+  journalctl -k -g type=1326
 
 Exit status: CMD's own; 126 if CMD cannot be executed, 127 if it is not
 found, 1 if the policy has errors or cannot be installed, 2 for a mistake
-on the command line.
-";
+on the command line."
+)]
+pub struct Args {
+    /// Debug mode: every action except allow becomes `log`
+    /// (SECCOMP_RET_LOG, Linux 4.14+), so nothing is refused and each
+    /// call the policy would refuse is logged by the kernel's audit
+    /// subsystem instead, as a `type=1326` record naming the syscall by
+    /// number (`syscall=83`; `seccompc syscalls 83` names it):
+    /// `journalctl -k -g type=1326` or `dmesg | grep type=1326` (with auditd
+    /// running: `ausearch -m SECCOMP`). The kernel logs only if `log` is
+    /// listed in /proc/sys/kernel/seccomp/actions_logged (the default), and
+    /// rate-limits the messages. Calls through another ABI, which the policy
+    /// always kills, are logged and allowed too
+    #[arg(long)]
+    log: bool,
+    /// The policy; `-` reads standard input
+    policy: String,
+    /// The command to run (searched in PATH) and its arguments
+    #[arg(
+        value_name = "CMD",
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    command: Vec<OsString>,
+}
 
-const SPEC: Spec = Spec {
-    command: "run",
-    options: &[],
-    flags: &["--log"],
-    command_after: Some(1),
-};
-
-pub fn main(args: Vec<OsString>) -> Result<()> {
-    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
-        return Ok(());
-    };
-    let [path] = parsed.positionals.as_slice() else {
-        return Err(SPEC.usage("expected POLICY, then the command to run"));
-    };
-    let Some(program) = parsed.command.first() else {
-        return Err(SPEC.usage("expected the command to run after POLICY"));
+pub fn main(args: Args) -> Result<()> {
+    // clap requires at least one word of the command.
+    let Some(program) = args.command.first() else {
+        return Err(CliError::usage(
+            "run",
+            "expected the command to run after POLICY",
+        ));
     };
     let arch = input::require_native_arch()?;
-    let compiled = input::compile_for(input::read_policy(path)?, arch)?;
-    let log = parsed.flag("--log");
-    if !log {
+    let compiled = input::compile_for(input::read_policy(&args.policy)?, arch)?;
+    if !args.log {
         check_execve(&compiled)?;
     }
     let mut prog = compiled.filters()?;
     let mut actions: Vec<Action> = compiled.output.program.actions.clone();
-    if log {
+    if args.log {
         (prog, actions) = log_instead(&prog, &actions);
     }
     let executable = find_executable(program)?;
-    let argv = c_strings(&parsed.command)?;
-    let path = c_string(executable.as_os_str())?;
+    let launch = Launch::prepare(
+        &executable,
+        &args.command,
+        &prog,
+        arch,
+        &compiled.source.name,
+    )?;
     reset_signals();
     install(&prog, &actions)?;
-    Err(exec(&path, &argv, program))
+    launch.exec()
 }
 
 /// Refuses a policy under which `execve` cannot start the command.
@@ -139,44 +156,6 @@ fn log_instead(prog: &[SockFilter], actions: &[Action]) -> (Vec<SockFilter>, Vec
     (prog, actions)
 }
 
-/// Where `execvp` would find `program`: as given if it contains a `/`,
-/// else the first executable file of that name in `PATH`.
-pub fn find_executable(program: &OsStr) -> Result<PathBuf> {
-    let not_found =
-        || CliError::failed(format!("{}: command not found", program.to_string_lossy()));
-    if program.as_bytes().contains(&b'/') {
-        return Ok(PathBuf::from(program));
-    }
-    if program.is_empty() {
-        return Err(not_found());
-    }
-    let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|p| is_executable(p))
-        .ok_or_else(|| CliError::Exit(report(127, not_found())))
-}
-
-fn is_executable(path: &Path) -> bool {
-    path.metadata()
-        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-/// Prints `e` and gives `status` to exit with.
-fn report(status: i32, e: CliError) -> i32 {
-    eprintln!("{e}");
-    status
-}
-
-pub fn c_string(s: &OsStr) -> Result<CString> {
-    CString::new(s.as_bytes())
-        .map_err(|_| CliError::failed(format!("{} contains a NUL byte", s.to_string_lossy())))
-}
-
-pub fn c_strings(args: &[OsString]) -> Result<Vec<CString>> {
-    args.iter().map(|a| c_string(a)).collect()
-}
-
 /// Gives the command default signal dispositions where Rust's runtime
 /// changed them: SIGPIPE is ignored in Rust programs, and ignored signals
 /// stay ignored across execve.
@@ -203,30 +182,4 @@ fn install(prog: &[SockFilter], actions: &[Action]) -> Result<()> {
     seccomp_runtime::Policy::from_parts(filters, kinds, &[])
         .apply()
         .map_err(|e| CliError::failed(format!("cannot install the filter: {e}")))
-}
-
-/// `execve` with the current environment; returns only on failure, with
-/// the exit status a shell would use (126, or 127 when not found).
-fn exec(path: &CString, argv: &[CString], program: &OsStr) -> CliError {
-    let mut pointers: Vec<*const libc::c_char> = argv.iter().map(|a| a.as_ptr()).collect();
-    pointers.push(std::ptr::null());
-    // SAFETY: execv(2) reads the NUL-terminated `path` and the
-    // NULL-terminated `argv` array of NUL-terminated strings, all alive
-    // here; it returns only on failure.
-    unsafe {
-        libc::execv(path.as_ptr(), pointers.as_ptr());
-    }
-    let err = std::io::Error::last_os_error();
-    let status = if err.raw_os_error() == Some(libc::ENOENT) {
-        127
-    } else {
-        126
-    };
-    CliError::Exit(report(
-        status,
-        CliError::failed(format!(
-            "cannot execute {}: {err}",
-            program.to_string_lossy()
-        )),
-    ))
 }

@@ -1,8 +1,9 @@
 //! `seccompc simulate`: one syscall through a program in the emulator,
 //! and for a policy through the reference evaluator too.
 
-use crate::args::{CliError, Result, Spec};
+use crate::args::{ArchParser, CliError, Result};
 use crate::input::{self, Compiled, Input};
+use crate::output;
 use crate::pretty::{Locator, Printer};
 use crate::syscalls::syscall_number;
 use seccomp_compiler::arch::X32_SYSCALL_BIT;
@@ -10,13 +11,14 @@ use seccomp_compiler::bpf::{SeccompData, SockFilter};
 use seccomp_compiler::decide::{self, Lookup};
 use seccomp_compiler::tables::syscalls;
 use seccomp_compiler::{Action, Arch, emu};
-use std::ffi::OsString;
 use std::fmt::Write as _;
 
-pub const HELP: &str = "\
-seccompc simulate: what a program does with one syscall
-
-Usage: seccompc simulate FILE --arch ARCH SYSCALL [ARG...]
+/// `seccompc simulate`.
+#[derive(clap::Args)]
+#[command(
+    about = "run a program on one syscall in the emulator, with the reference evaluator",
+    long_about = "\
+what a program does with one syscall
 
 Runs the program in seccompc's emulator (the kernel's classic-BPF semantics
 for seccomp_data) on SYSCALL with up to six arguments, as a process of ARCH
@@ -24,64 +26,90 @@ would make it, and prints the action, the instructions executed and whether
 the kernel's constant-action cache would answer without running the filter.
 For a policy it also asks the reference evaluator, which reads the policy's
 statements directly, and shows the statement that decided; the two must
-agree (exit status 1 if they ever do not).
-
-Arguments:
-  FILE        a policy (compiled for ARCH first) or raw BPF; `-` reads
-              standard input
-  SYSCALL     a name (`openat`) or a number (`257`, `0x101`; x32 numbers
-              and unknown ones are allowed)
-  ARG         decimal, hex (0x), octal (0o) or binary (0b), negative values
-              as two's complement (`-100` is AT_FDCWD); missing ones are 0.
-              On 32-bit architectures (x86, arm) arguments are 32 bits.
-
-Options:
-  --arch ARCH      the architecture of the calling process
-  -h, --help       this help
-
+agree (exit status 1 if they ever do not). A raw program the kernel would
+refuse is not run.",
+    override_usage = "seccompc simulate [OPTIONS] --arch <ARCH> <FILE> <SYSCALL> [ARG]...",
+    after_long_help = "\
 Example:
   seccompc simulate service.policy --arch x86_64 openat -100 0 0
-";
 
-const SPEC: Spec = Spec {
-    command: "simulate",
-    options: &[&["--arch"]],
-    flags: &[],
-    command_after: None,
-};
+Exit status: 0 on success, 1 when the file cannot be read, the policy has
+errors, the kernel would refuse the program or the program and the policy
+disagree, 2 for a mistake on the command line."
+)]
+pub struct Args {
+    /// A policy (compiled for ARCH first) or raw BPF; `-` reads standard
+    /// input
+    file: String,
+    /// A name (`openat`) or a number (`257`, `0x101`; x32 numbers and
+    /// unknown ones are allowed)
+    syscall: String,
+    #[command(flatten)]
+    call: CallArgs,
+    /// The architecture of the calling process
+    #[arg(long, value_parser = ArchParser)]
+    arch: Arch,
+}
 
-pub fn main(args: Vec<OsString>) -> Result<()> {
-    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
-        return Ok(());
-    };
-    let [path, syscall, call_args @ ..] = parsed.positionals.as_slice() else {
-        return Err(SPEC.usage("expected FILE and SYSCALL"));
-    };
-    let arch = input::required_arch(SPEC.command, parsed.option("--arch"))?;
-    if call_args.len() > 6 {
-        return Err(SPEC.usage(format!(
-            "a syscall has at most 6 arguments, {} given",
-            call_args.len()
-        )));
+/// The syscall's arguments: six positionals rather than one list, so that
+/// each may start with `-` (`-100`, `-0x1`) while options after them
+/// (`--arch`) are still options.
+#[derive(clap::Args)]
+struct CallArgs {
+    /// Up to six arguments: decimal, hex (0x), octal (0o) or binary (0b),
+    /// negative values as two's complement (`-100` is AT_FDCWD); missing
+    /// ones are 0. On 32-bit architectures (x86, arm) arguments are 32 bits
+    #[arg(value_name = "ARG", allow_hyphen_values = true)]
+    arg0: Option<String>,
+    #[arg(hide = true, allow_hyphen_values = true)]
+    arg1: Option<String>,
+    #[arg(hide = true, allow_hyphen_values = true)]
+    arg2: Option<String>,
+    #[arg(hide = true, allow_hyphen_values = true)]
+    arg3: Option<String>,
+    #[arg(hide = true, allow_hyphen_values = true)]
+    arg4: Option<String>,
+    #[arg(hide = true, allow_hyphen_values = true)]
+    arg5: Option<String>,
+}
+
+impl CallArgs {
+    /// The arguments given, in order (positionals fill from the first).
+    fn given(&self) -> Vec<&str> {
+        [
+            &self.arg0, &self.arg1, &self.arg2, &self.arg3, &self.arg4, &self.arg5,
+        ]
+        .into_iter()
+        .map_while(|a| a.as_deref())
+        .collect()
     }
-    let nr = syscall_number(SPEC.command, arch, syscall)?;
+}
+
+const COMMAND: &str = "simulate";
+
+pub fn main(args: Args) -> Result<()> {
+    let arch = args.arch;
+    let call_args = args.call.given();
+    let nr = syscall_number(COMMAND, arch, &args.syscall)?;
     let mut data = SeccompData {
         nr,
         arch: arch.audit_arch(),
         ..SeccompData::default()
     };
-    for (slot, text) in data.args.iter_mut().zip(call_args) {
+    for (slot, text) in data.args.iter_mut().zip(&call_args) {
         *slot = parse_arg(arch, text)?;
     }
-    let (prog, compiled) = match input::read_policy_or_bpf(path)? {
+    let (prog, compiled) = match input::read_policy_or_bpf(&args.file)? {
         Input::Bpf { name, bytes } => (input::decode_bpf(&name, &bytes, arch)?, None),
         Input::Policy(source) => {
             let c = input::compile_for(source, arch)?;
             (c.filters()?, Some(c))
         }
     };
+    emu::validate(&prog)
+        .map_err(|e| CliError::failed(format!("the kernel would refuse this program: {e}")))?;
     let (report, action) = run(&prog, arch, &data, call_args.len())?;
-    print!("{report}");
+    output::stdout(report.as_bytes())?;
     match compiled {
         Some(c) => compare(&c, &data, action),
         None => Ok(()),
@@ -92,16 +120,18 @@ pub fn main(args: Vec<OsString>) -> Result<()> {
 fn parse_arg(arch: Arch, text: &str) -> Result<u64> {
     let bits = arch.word_bits();
     let value = parse_signed(text).ok_or_else(|| {
-        SPEC.usage(format!(
-            "argument `{text}` is not a number (decimal, 0x, 0o, 0b, optionally negative)"
-        ))
+        CliError::usage(
+            COMMAND,
+            format!("argument `{text}` is not a number (decimal, 0x, 0o, 0b, optionally negative)"),
+        )
     })?;
     let min = -(1i128 << (bits - 1));
     let max = (1i128 << bits) - 1;
     if !(min..=max).contains(&value) {
-        return Err(SPEC.usage(format!(
-            "argument `{text}` does not fit a {bits}-bit register of {arch}"
-        )));
+        return Err(CliError::usage(
+            COMMAND,
+            format!("argument `{text}` does not fit a {bits}-bit register of {arch}"),
+        ));
     }
     let mask = if bits == 64 {
         u64::MAX
@@ -199,13 +229,13 @@ fn compare(c: &Compiled, data: &SeccompData, emulated: Action) -> Result<()> {
         source: &c.source,
         policy: &c.policy,
     };
-    println!(
-        "reference evaluator: {reference}, {}",
+    let verdict = format!(
+        "reference evaluator: {reference}, {}\n",
         decided_by(c, &locator, data)
     );
+    output::stdout(verdict.as_bytes())?;
     if reference == emulated {
-        println!("the program and the policy agree");
-        Ok(())
+        output::stdout(b"the program and the policy agree\n")
     } else {
         Err(CliError::failed(format!(
             "the program returns {emulated} but the policy says {reference}: this is a compiler bug, please report it with the policy"

@@ -1,20 +1,20 @@
 //! `seccompc syscalls`: the kernel's syscall tables, like
 //! `firejail --debug-syscalls`, and one syscall's parameters.
 
-use crate::args::{CliError, Result, Spec};
-use crate::input;
+use crate::args::{ArchParser, CliError, Result, did_you_mean};
 use crate::simulate::parse_signed;
+use crate::{input, output};
 use seccomp_compiler::Arch;
-use seccomp_compiler::diag::nearest;
 use seccomp_compiler::tables::params::{self, ParamSlot};
 use seccomp_compiler::tables::{groups, syscalls};
-use std::ffi::OsString;
 use std::fmt::Write as _;
 
-pub const HELP: &str = "\
-seccompc syscalls: syscall names, numbers and parameters
-
-Usage: seccompc syscalls [--arch ARCH] [NAME_OR_NUMBER]
+/// `seccompc syscalls`.
+#[derive(clap::Args)]
+#[command(
+    about = "syscall names and numbers per architecture, and parameters",
+    long_about = "\
+syscall names, numbers and parameters
 
 Without NAME_OR_NUMBER: with --arch, that architecture's table, number and
 name per line (like `firejail --debug-syscalls`); without, every name with
@@ -28,49 +28,43 @@ looked up in ARCH's table first.
 
 The numbers come from the `syscalls` crate (Linux's syscall tables), the
 parameters from Linux 6.12's include/linux/syscalls.h and SYSCALL_DEFINE
-lines.
+lines.",
+    after_long_help = "\
+Examples:
+  seccompc syscalls --arch aarch64
+  seccompc syscalls openat
+  seccompc syscalls --arch x86 102
 
-Options:
-  --arch ARCH      x86_64, x86, aarch64, arm, riscv64, s390x, powerpc64le,
-                   loongarch64 (aliases such as amd64, arm64 are accepted)
-  -h, --help       this help
-";
+Exit status: 0 on success, 1 when no syscall has that name or number, 2 for
+a mistake on the command line."
+)]
+pub struct Args {
+    /// A syscall name, or a number in ARCH's table
+    #[arg(allow_negative_numbers = true)]
+    name_or_number: Option<String>,
+    #[arg(long, value_parser = ArchParser, help = "The architecture (aliases such as amd64 and arm64 are accepted)")]
+    arch: Option<Arch>,
+}
 
-const SPEC: Spec = Spec {
-    command: "syscalls",
-    options: &[&["--arch"]],
-    flags: &[],
-    command_after: None,
-};
-
-pub fn main(args: Vec<OsString>) -> Result<()> {
-    let Some(parsed) = SPEC.parse_or_help(args, HELP)? else {
-        return Ok(());
-    };
-    let arch = parsed
-        .option("--arch")
-        .map(|a| input::parse_arch(SPEC.command, a))
-        .transpose()?;
-    let text = match parsed.positionals.as_slice() {
-        [] => match arch {
+pub fn main(args: Args) -> Result<()> {
+    let text = match args.name_or_number {
+        None => match args.arch {
             Some(arch) => table(arch),
             None => matrix(),
         },
-        [what] => {
-            let arch = match arch {
+        Some(what) => {
+            let arch = match args.arch {
                 Some(a) => a,
                 None => input::require_native_arch()?,
             };
-            let name = match parse_signed(what) {
+            let name = match parse_signed(&what) {
                 Some(nr) => name_of(arch, nr)?,
-                None => known_name(what)?,
+                None => known_name(&what)?,
             };
             describe(name, arch)
         }
-        _ => return Err(SPEC.usage("expected at most one NAME_OR_NUMBER")),
     };
-    print!("{text}");
-    Ok(())
+    output::stdout(text.as_bytes())
 }
 
 /// The number of a syscall given by name or number on `arch`.
@@ -92,9 +86,7 @@ fn known_name(text: &str) -> Result<&'static str> {
     if let Some(&name) = all.get(text) {
         return Ok(name);
     }
-    let hint = nearest(text, all.iter().copied())
-        .map(|s| format!(" (did you mean `{s}`?)"))
-        .unwrap_or_default();
+    let hint = did_you_mean(text, all.iter().copied());
     Err(CliError::failed(format!(
         "no architecture has a syscall named `{text}`{hint}"
     )))

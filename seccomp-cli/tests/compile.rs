@@ -353,13 +353,15 @@ fn command_line_mistakes_exit_with_status_2() {
     );
     let out = seccompc(&["compile", &policy, "--arch", "x86_64", "--frmat", "c"]);
     assert!(
-        out.stderr.contains("did you mean `--format`?"),
+        out.stderr
+            .contains("tip: a similar argument exists: '--format'"),
         "{}",
         out.stderr
     );
     let out = seccompc(&["complie"]);
     assert!(
-        out.stderr.contains("did you mean `compile`?"),
+        out.stderr
+            .contains("similar subcommands exist: 'completions', 'compile'"),
         "{}",
         out.stderr
     );

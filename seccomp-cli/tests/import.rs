@@ -57,9 +57,20 @@ fn import_mistakes() {
     let json = file(&dir, "profile.json", OCI);
     let no_format = seccompc(&["import", &json]);
     assert_eq!(no_format.status, 2);
-    assert!(no_format.stderr.contains("missing `--from FORMAT`"));
+    assert!(
+        no_format.stderr.contains("--from <FORMAT>"),
+        "{}",
+        no_format.stderr
+    );
     let bad_format = seccompc(&["import", "--from", "docker", &json]);
     assert_eq!(bad_format.status, 2);
+    assert!(
+        bad_format
+            .stderr
+            .contains("[possible values: oci, seccompiler, firejail, systemd, minijail]"),
+        "{}",
+        bad_format.stderr
+    );
     let bad_kernel = seccompc(&["import", "--from", "oci", "--kernel", "six", &json]);
     assert_eq!(bad_kernel.status, 2);
     let broken = file(&dir, "broken.json", "{ \"defaultAction\": ");

@@ -166,10 +166,70 @@ fn record_reports_commands_it_cannot_run() {
     assert!(
         by_path
             .stderr
-            .contains("cannot execute `/nonexistent/command`: no such file")
+            .contains("cannot execute /nonexistent/command: No such file or directory"),
+        "{}",
+        by_path.stderr
     );
     let not_a_program = seccompc(&["record", "--", "/etc/passwd"]);
     assert_eq!(not_a_program.status, 126);
     let usage = seccompc(&["record"]);
     assert_eq!(usage.status, 2);
+}
+
+/// An executable file the kernel cannot run (neither ELF nor `#!`): execve
+/// itself fails with ENOEXEC, after the filter is installed, so the
+/// failure is reported with only what the policy allows.
+#[test]
+fn a_failing_execve_is_reported_under_a_narrow_policy() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("run-enoexec");
+    let garbage = dir.join("garbage");
+    std::fs::write(&garbage, "not a program\n").unwrap();
+    std::fs::set_permissions(&garbage, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let garbage = garbage.to_str().unwrap();
+    let with_stderr = file(
+        &dir,
+        "a.policy",
+        "keep execve, write(fd == 2), exit_group;\n",
+    );
+    let out = seccompc(&["run", &with_stderr, garbage]);
+    assert_eq!(out.status, 126, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!("seccompc: cannot execute {garbage}: Exec format error (os error 8)\n")
+    );
+    // Writing would kill: the status alone reports it.
+    let silent = file(&dir, "b.policy", "keep execve, exit_group;\n");
+    let out = seccompc(&["run", &silent, garbage]);
+    assert_eq!(out.status, 126, "{}", out.stderr);
+    assert_eq!(out.stderr, "");
+    // `exit` ends a one-thread process as well as `exit_group`.
+    let exit_only = file(&dir, "c.policy", "keep execve, exit;\n");
+    assert_eq!(seccompc(&["run", &exit_only, garbage]).status, 126);
+    // A policy no program could exit under is refused before running.
+    let no_exit = file(&dir, "d.policy", "keep execve;\n");
+    let out = seccompc(&["run", &no_exit, garbage]);
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("refuses both `exit_group` and `exit`"),
+        "{}",
+        out.stderr
+    );
+    // What execve would refuse before loading anything is found before
+    // installing, and reported normally whatever the policy.
+    let script = file(&dir, "script", "#!/nonexistent/interpreter\n");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = seccompc(&["run", &silent, &script]);
+    assert_eq!(out.status, 126, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("bad interpreter `/nonexistent/interpreter`: No such file"),
+        "{}",
+        out.stderr
+    );
+    let out = seccompc(&["run", &silent, dir.to_str().unwrap()]);
+    assert_eq!(out.status, 126, "{}", out.stderr);
+    assert!(out.stderr.contains("it is a directory"), "{}", out.stderr);
+    let out = seccompc(&["run", &silent, "/nonexistent/command"]);
+    assert_eq!(out.status, 127, "{}", out.stderr);
 }

@@ -87,3 +87,57 @@ pub fn native() -> &'static str {
         "loongarch64"
     }
 }
+
+/// Where a run's standard output or error goes, for the write-error tests.
+#[derive(Clone, Copy, Debug)]
+pub enum Sink {
+    /// A pipe (read by the test).
+    Pipe,
+    /// `/dev/full`: every write fails with ENOSPC.
+    Full,
+    /// A pipe whose read end is closed: every write fails with EPIPE.
+    Closed,
+}
+
+impl Sink {
+    fn stdio(self) -> Stdio {
+        match self {
+            Sink::Pipe => Stdio::piped(),
+            Sink::Full => std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .expect("/dev/full opens")
+                .into(),
+            Sink::Closed => {
+                let (reader, writer) = std::io::pipe().expect("pipe");
+                drop(reader);
+                writer.into()
+            }
+        }
+    }
+}
+
+/// How one run ended: its exit status or signal, and what it printed where
+/// the test could read it.
+pub struct Ended {
+    pub status: std::process::ExitStatus,
+    pub stdout: Vec<u8>,
+    pub stderr: String,
+}
+
+/// Runs `seccompc` with standard output and error going to `stdout` and
+/// `stderr`, and standard input empty.
+pub fn seccompc_into(args: &[&str], stdout: Sink, stderr: Sink) -> Ended {
+    let out = Command::new(env!("CARGO_BIN_EXE_seccompc"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(stdout.stdio())
+        .stderr(stderr.stdio())
+        .output()
+        .expect("seccompc runs");
+    Ended {
+        status: out.status,
+        stdout: out.stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
