@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// `seccompc import`.
 #[derive(clap::Args)]
 #[command(
-    about = "convert OCI, seccompiler, firejail, systemd or minijail policies",
+    about = "convert OCI, seccompiler, firejail, systemd, minijail or kafel policies",
     long_about = "\
 convert another tool's seccomp policy to a policy file
 
@@ -30,7 +30,9 @@ Formats (--from):
   systemd      unit file lines: SystemCallFilter=, SystemCallErrorNumber=,
                SystemCallArchitectures=
   minijail     minijail policy files (crosvm's), with @include and
-               constants",
+               constants
+  kafel        kafel policies (nsjail's language), or an nsjail config whose
+               seccomp_string / seccomp_policy_file holds one",
     after_long_help = "\
 Examples:
   seccompc import --from oci default.json -o docker.policy
@@ -60,7 +62,9 @@ pub struct Args {
     #[arg(long, value_name = "X.Y", value_parser = kernel)]
     kernel: Option<(u32, u32)>,
     /// The architectures to compile for; default: the ones the source names
-    /// (all for firejail and systemd)
+    /// (all for firejail and systemd; for kafel, those of x86_64, x86,
+    /// aarch64, arm, riscv64 where kafel accepts the policy and it means the
+    /// same)
     #[arg(long, value_name = "ARCH,...", value_parser = ArchParser, value_delimiter = ',')]
     arch: Vec<Arch>,
     /// Keep the source's comparison widths bit for bit (`arg1:u64`) instead
@@ -69,7 +73,8 @@ pub struct Args {
     #[arg(long)]
     exact_width: bool,
     /// minijail: where @include files are looked for (by their path, then by
-    /// file name); repeatable; FILE's directory is always searched
+    /// file name); repeatable; FILE's directory is always searched. kafel:
+    /// the #include search directories, in order (kafel searches no other)
     #[arg(long, value_name = "DIR")]
     include_dir: Vec<PathBuf>,
     /// minijail: named constants as JSON (crosvm's constants.json);

@@ -20,11 +20,13 @@
 //! | firejail profile lines | [`firejail`] | firejail `src/fseccomp/seccomp.c`, firejail(1) |
 //! | systemd unit lines | [`systemd`] | systemd.exec(5) "SYSTEM CALL FILTERING" |
 //! | minijail policy files | [`minijail`] | minijail0(5), minijail `tools/parser.py` |
+//! | kafel policies, nsjail configs | [`kafel`] | google/kafel `src/lexer.l`, `src/parser.y`, `src/range_rules.c`, `src/codegen.c`; nsjail `config.proto`, `sandbox.cc` |
 
 mod cond;
 pub mod export;
 pub mod firejail;
 mod json;
+pub mod kafel;
 pub mod minijail;
 pub mod oci;
 pub mod seccompiler;
@@ -57,15 +59,18 @@ pub enum Format {
     Systemd,
     /// minijail policy files.
     Minijail,
+    /// kafel policies (nsjail's language), and nsjail configs embedding one.
+    Kafel,
 }
 
 impl Format {
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 6] = [
         Format::Oci,
         Format::Seccompiler,
         Format::Firejail,
         Format::Systemd,
         Format::Minijail,
+        Format::Kafel,
     ];
 
     /// The name used on the command line (`--from oci`).
@@ -76,6 +81,7 @@ impl Format {
             Format::Firejail => "firejail",
             Format::Systemd => "systemd",
             Format::Minijail => "minijail",
+            Format::Kafel => "kafel",
         }
     }
 
@@ -172,6 +178,7 @@ pub fn import(
         Format::Firejail => firejail::import(source_name, text, opts),
         Format::Systemd => systemd::import(source_name, text, opts),
         Format::Minijail => minijail::import(source_name, text, opts),
+        Format::Kafel => kafel::import(source_name, text, opts),
     }
 }
 

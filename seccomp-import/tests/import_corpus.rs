@@ -218,3 +218,48 @@ fn minijail_policies() {
     }
     assert_eq!(names.len(), 46);
 }
+
+#[test]
+fn kafel_policies_and_nsjail_configs() {
+    // kafel's samples that compare two arguments with each other
+    // (`fd != count`, `buf & fd`) cannot be written in our language and
+    // are refused; every other file imports and compiles.
+    let refused = [
+        "sample_and_cmp_var.policy",
+        "sample_and_eq_var_long.policy",
+        "sample_and_eq_var_long_set.policy",
+        "sample_and_eq_var_short_bottom.policy",
+        "sample_and_eq_var_short_top.policy",
+        "sample_var_cmp.policy",
+        // SYSCALL[-1]: number 0xffffffff, in no syscall table of ours.
+        "sample_custom_syscall.policy",
+        "sample_custom_syscall_const.policy",
+    ];
+    let mut imported = 0;
+    for sub in ["kafel/samples", "kafel/nsjail"] {
+        let mut names: Vec<_> = std::fs::read_dir(dir().join(sub))
+            .expect("kafel corpus")
+            .map(|e| e.expect("entry").file_name().into_string().expect("utf-8"))
+            .collect();
+        names.sort();
+        for name in names {
+            let path = format!("{sub}/{name}");
+            let result = import(
+                Format::Kafel,
+                &path,
+                &read(&path),
+                &ImportOptions::default(),
+            );
+            if refused.contains(&name.as_str()) {
+                assert!(result.is_err(), "{path} should be refused");
+                continue;
+            }
+            let i = result.unwrap_or_else(|e| panic!("{path}: {e}"));
+            let c = compile_str(&i.policy).unwrap_or_else(|d| panic!("{path}: {d:?}"));
+            let arches: Vec<Arch> = c.arches.iter().map(|a| a.arch).collect();
+            println!("{}", compiles(&path, &i, &arches));
+            imported += 1;
+        }
+    }
+    assert_eq!(imported, 16 + 14);
+}
