@@ -260,7 +260,14 @@ fn bash_completes_commands_options_and_values() {
     let formats = bash_completes(&script, &["seccompc", "import", "--from", ""]);
     assert_eq!(
         formats,
-        ["oci", "seccompiler", "firejail", "systemd", "minijail"]
+        [
+            "oci",
+            "seccompiler",
+            "firejail",
+            "systemd",
+            "minijail",
+            "kafel"
+        ]
     );
     let options = bash_completes(&script, &["seccompc", "export", "--f"]);
     assert_eq!(options, ["--format"]);
