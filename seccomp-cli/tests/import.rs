@@ -67,7 +67,7 @@ fn import_mistakes() {
     assert!(
         bad_format
             .stderr
-            .contains("[possible values: oci, seccompiler, firejail, systemd, minijail]"),
+            .contains("[possible values: oci, seccompiler, firejail, systemd, minijail, kafel]"),
         "{}",
         bad_format.stderr
     );
