@@ -11,25 +11,7 @@ use std::io::Read;
 
 /// The architecture this binary runs on, which `run` and `record` use.
 pub const fn native_arch() -> Option<Arch> {
-    if cfg!(all(target_arch = "x86_64", target_pointer_width = "64")) {
-        Some(Arch::X86_64)
-    } else if cfg!(target_arch = "x86") {
-        Some(Arch::X86)
-    } else if cfg!(target_arch = "aarch64") {
-        Some(Arch::Aarch64)
-    } else if cfg!(target_arch = "arm") {
-        Some(Arch::Arm)
-    } else if cfg!(target_arch = "riscv64") {
-        Some(Arch::Riscv64)
-    } else if cfg!(target_arch = "s390x") {
-        Some(Arch::S390x)
-    } else if cfg!(all(target_arch = "powerpc64", target_endian = "little")) {
-        Some(Arch::Powerpc64le)
-    } else if cfg!(target_arch = "loongarch64") {
-        Some(Arch::Loongarch64)
-    } else {
-        None
-    }
+    Arch::native()
 }
 
 /// The running architecture, or an error saying none of ours is.

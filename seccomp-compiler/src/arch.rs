@@ -105,6 +105,30 @@ impl Arch {
             .flat_map(|a| std::iter::once(a.name()).chain(a.aliases().iter().copied()))
     }
 
+    /// The architecture this program was built for, if it is one of ours
+    /// (x86_64 with 32-bit pointers, x32, is not).
+    pub const fn native() -> Option<Arch> {
+        if cfg!(all(target_arch = "x86_64", target_pointer_width = "64")) {
+            Some(Arch::X86_64)
+        } else if cfg!(target_arch = "x86") {
+            Some(Arch::X86)
+        } else if cfg!(target_arch = "aarch64") {
+            Some(Arch::Aarch64)
+        } else if cfg!(target_arch = "arm") {
+            Some(Arch::Arm)
+        } else if cfg!(target_arch = "riscv64") {
+            Some(Arch::Riscv64)
+        } else if cfg!(target_arch = "s390x") {
+            Some(Arch::S390x)
+        } else if cfg!(all(target_arch = "powerpc64", target_endian = "little")) {
+            Some(Arch::Powerpc64le)
+        } else if cfg!(target_arch = "loongarch64") {
+            Some(Arch::Loongarch64)
+        } else {
+            None
+        }
+    }
+
     /// The `AUDIT_ARCH_*` value the kernel puts in `seccomp_data.arch`.
     pub const fn audit_arch(self) -> u32 {
         match self {
