@@ -91,7 +91,11 @@ pub fn trace_closure<F: FnOnce()>(
             // atexit handlers or flushing its copied buffers twice.
             unsafe { libc::_exit(status) }
         }
-        pid => plan.trace(pid, pipe, options, timeout),
+        pid => {
+            let mut report = plan.trace(pid, pipe, options, timeout)?;
+            report.executed = true;
+            Ok(report)
+        }
     }
 }
 
