@@ -25,13 +25,16 @@ mod format;
 mod groups;
 mod import;
 mod input;
+mod learn;
 mod man;
 mod output;
 mod pretty;
 mod record;
+mod rules;
 mod run;
 mod simulate;
 mod syscalls;
+mod trace;
 
 use args::{CliError, Result};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -76,6 +79,7 @@ enum Command {
     Groups(groups::Args),
     Run(run::Args),
     Record(record::Args),
+    Learn(learn::Args),
     Import(import::Args),
     Export(export::Args),
     Completions(completions::Args),
@@ -93,6 +97,7 @@ impl Command {
             Command::Groups(a) => groups::main(a),
             Command::Run(a) => run::main(a),
             Command::Record(a) => record::main(a),
+            Command::Learn(a) => learn::main(a),
             Command::Import(a) => import::main(a),
             Command::Export(a) => export::main(a),
             Command::Completions(a) => completions::main(a),

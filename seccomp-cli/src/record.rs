@@ -2,11 +2,13 @@
 //! write a policy that allows exactly those: the seed workflow of building
 //! an allow-list from `strace -c`, done for the user.
 
+mod after;
+mod merge;
 mod ptrace;
 
 use crate::args::{CliError, Result};
 use crate::format::comment_safe;
-use crate::run::{c_string, c_strings, find_executable};
+use crate::trace::shown;
 use crate::{input, output};
 use ptrace::{Ending, Recording};
 use seccomp_compiler::Arch;
@@ -33,7 +35,8 @@ seen and which group would cover them all as a broader `base`.
 
 What a trace cannot see, and the policy will therefore lack:
   - code paths this run did not take (errors, signals, other input or
-    options): record the ways the program is used and merge the lists;
+    options): record each way the program is used with --add-to, into one
+    policy;
   - calls the vDSO answers in user space (clock_gettime, gettimeofday,
     time, getcpu) never reach the kernel on most machines; seccomp does not
     see them either, but on some clock sources they fall back to real
@@ -54,6 +57,9 @@ allowed.",
 Examples:
   seccompc record -o ls.policy -- ls -l /tmp
   seccompc run ls.policy -- ls -l /tmp
+  seccompc record --add-to tools.policy -- ls -la /usr
+  seccompc record --add-to tools.policy -- tar cf /tmp/x.tar /etc/hostname
+  seccompc record --after-sandbox -o app.policy -- ./app
 
 Exit status: 0 when a policy was written (whatever CMD's status, which is
 reported on standard error), 127 if CMD is not found, 126 if it cannot be
@@ -62,8 +68,22 @@ executed, 1 if it could not be traced, 2 for a mistake on the command line."
 pub struct Args {
     /// Write the policy to POLICY instead of standard output (use it when
     /// CMD writes to standard output)
-    #[arg(short, long, value_name = "POLICY")]
+    #[arg(short, long, value_name = "POLICY", conflicts_with = "add_to")]
     output: Option<String>,
+    /// Add this run to POLICY: the syscalls it used that POLICY does not
+    /// allow yet are appended as one `keep` with a comment naming the run;
+    /// the file's statements and comments stay as they are (it is created
+    /// if it does not exist). Several runs, of one command or of several,
+    /// make one policy this way
+    #[arg(long, value_name = "POLICY")]
+    add_to: Option<String>,
+    /// Record only what CMD does after it installs its own seccomp filter
+    /// (`#[sandbox]`, `Policy::apply`, any seccomp(2) or
+    /// prctl(PR_SET_SECCOMP) call): what that filter must allow. The filter
+    /// is installed with every return turned into a trace, so the program
+    /// runs unfiltered (see `seccompc learn`)
+    #[arg(long)]
+    after_sandbox: bool,
     /// The command to trace (searched in PATH) and its arguments
     #[arg(
         value_name = "CMD",
@@ -112,25 +132,35 @@ const BASES: [&str; 2] = ["@default", "@system-service"];
 
 pub fn main(args: Args) -> Result<()> {
     // clap requires at least one word of the command.
-    let Some(program) = args.command.first() else {
+    if args.command.is_empty() {
         return Err(CliError::usage("record", "expected the command to record"));
-    };
+    }
     let arch = input::require_native_arch()?;
-    let path = c_string(find_executable(program)?.as_os_str())?;
-    let argv = c_strings(&args.command)?;
-    let recording = ptrace::record(&path, &argv, arch)?;
-    let shown = args
-        .command
-        .iter()
-        .map(|a| shell_quote(&a.to_string_lossy()))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let existing = args
+        .add_to
+        .as_deref()
+        .map(|path| merge::Existing::read(path, arch))
+        .transpose()?;
+    let recording = ptrace::record(&args.command, arch, args.after_sandbox)?;
+    let shown = shown(&args.command);
     if !recording.executed {
         return Err(not_executed(&shown, recording.status));
     }
-    let policy = policy(arch, &shown, &recording);
+    if args.after_sandbox && recording.installs == 0 {
+        return Err(ptrace::no_sandbox(&shown));
+    }
+    let summary = format!("seccompc record: {}", summary(&shown, &recording));
+    if let Some(existing) = existing {
+        let added = existing.add(&recording, &after::command_line(&shown, args.after_sandbox))?;
+        output::stderr_line(&format!("{summary}; {added}"));
+        return Ok(());
+    }
+    let mut policy = policy(arch, &shown, &recording);
+    if args.after_sandbox {
+        policy = after::with_note(policy);
+    }
     output::write(args.output.as_deref(), policy.as_bytes())?;
-    output::stderr_line(&format!("seccompc record: {}", summary(&shown, &recording)));
+    output::stderr_line(&summary);
     Ok(())
 }
 
@@ -144,16 +174,6 @@ fn not_executed(shown: &str, status: Option<Ending>) -> CliError {
     };
     output::stderr_line(&format!("seccompc: cannot execute `{shown}`: {why}"));
     CliError::Exit(code)
-}
-
-/// `arg` as a POSIX shell word, quoted only where needed.
-fn shell_quote(arg: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c);
-    if !arg.is_empty() && arg.chars().all(plain) {
-        arg.to_owned()
-    } else {
-        format!("'{}'", arg.replace('\'', "'\\''"))
-    }
 }
 
 fn ending(r: &Recording) -> String {
@@ -277,7 +297,7 @@ fn base_suggestion(names: &[&str]) -> String {
 }
 
 /// One `keep` statement, a commented line per topic group.
-fn keep(names: &[&str]) -> String {
+pub(crate) fn keep(names: &[&str]) -> String {
     let mut rest: Vec<&str> = names.to_vec();
     let mut sections: Vec<(String, Vec<&str>)> = Vec::new();
     for topic in TOPICS {
@@ -325,14 +345,6 @@ fn wrap(names: &[&str], end: &str, out: &mut String) {
 mod tests {
     use super::*;
     use std::collections::BTreeMap;
-
-    #[test]
-    fn words_are_quoted_for_the_shell() {
-        assert_eq!(shell_quote("/bin/ls"), "/bin/ls");
-        assert_eq!(shell_quote("ls /tmp; echo"), "'ls /tmp; echo'");
-        assert_eq!(shell_quote("it's"), "'it'\\''s'");
-        assert_eq!(shell_quote(""), "''");
-    }
 
     #[test]
     fn a_recording_becomes_a_policy_that_compiles() {

@@ -8,7 +8,7 @@ mod common;
 use common::{file, scratch, seccompc, seccompc_with_stdin};
 use std::process::Command;
 
-const COMMANDS: [&str; 12] = [
+const COMMANDS: [&str; 13] = [
     "compile",
     "explain",
     "disasm",
@@ -17,6 +17,7 @@ const COMMANDS: [&str; 12] = [
     "groups",
     "run",
     "record",
+    "learn",
     "import",
     "export",
     "completions",

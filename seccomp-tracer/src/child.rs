@@ -54,6 +54,10 @@ pub struct Setup<'a> {
     pub errors: libc::c_int,
     /// Lead a new process group, which a timeout kills as a whole.
     pub new_group: bool,
+    /// Give SIGPIPE its default disposition back (Rust's runtime ignores it,
+    /// and ignored signals stay ignored across execve): before the filters,
+    /// so that this call is not the command's.
+    pub reset_sigpipe: bool,
 }
 
 /// Becomes a tracee, stops until the tracer has set its options, then
@@ -63,6 +67,10 @@ pub fn prepare(setup: &Setup) {
         // SAFETY: setpgid(2) takes no pointers; a fresh child may lead a
         // group.
         unsafe { libc::setpgid(0, 0) };
+    }
+    if setup.reset_sigpipe {
+        // SAFETY: signal(2) with SIG_DFL installs no handler.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     }
     // SAFETY: PTRACE_TRACEME takes no pointers.
     if unsafe { libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) } == -1 {
@@ -90,14 +98,9 @@ pub fn prepare(setup: &Setup) {
 
 /// Executes the command; reports the failure and exits if that fails.
 pub fn exec(path: &CStr, argv: &[*const libc::c_char], errors: libc::c_int) -> ! {
-    // SAFETY: signal() installs no handler (SIGPIPE is ignored by Rust's
-    // runtime and would stay ignored in the command); execv reads the
-    // NUL-terminated `path` and the NULL-terminated `argv`, alive in this
-    // copy of the parent's memory.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-        libc::execv(path.as_ptr(), argv.as_ptr());
-    }
+    // SAFETY: execv reads the NUL-terminated `path` and the NULL-terminated
+    // `argv`, alive in this copy of the parent's memory.
+    unsafe { libc::execv(path.as_ptr(), argv.as_ptr()) };
     fail(errors, Stage::Exec)
 }
 

@@ -149,12 +149,14 @@ impl Plan {
         })
     }
 
-    fn setup(&self, errors: libc::c_int, new_group: bool) -> Setup<'_> {
+    /// For a command, or (`closure`) for a closure in a forked child.
+    fn setup(&self, errors: libc::c_int, closure: bool) -> Setup<'_> {
         Setup {
             policy: self.policy.as_deref(),
             interceptor: self.interceptor.as_deref(),
             errors,
-            new_group,
+            new_group: closure,
+            reset_sigpipe: !closure,
         }
     }
 

@@ -141,7 +141,8 @@ pub fn set_options(tid: libc::pid_t, options: libc::c_int) -> io::Result<()> {
 /// The message of the last `PTRACE_EVENT_*` stop: a new task's id, an
 /// exec's former thread id, a seccomp filter's `SECCOMP_RET_DATA`.
 pub fn event_message(tid: libc::pid_t) -> io::Result<u64> {
-    let mut message: libc::c_ulong = 0;
+    // An `unsigned long`, which is 64 bits on every machine this supports.
+    let mut message: u64 = 0;
     // SAFETY: PTRACE_GETEVENTMSG writes one unsigned long to `data`.
     check(unsafe {
         ptrace(
@@ -151,7 +152,7 @@ pub fn event_message(tid: libc::pid_t) -> io::Result<u64> {
             (&raw mut message) as usize,
         )
     })?;
-    Ok(u64::from(message))
+    Ok(message)
 }
 
 /// What the tracee is doing, at a syscall or seccomp stop.
