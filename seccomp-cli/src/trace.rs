@@ -17,7 +17,12 @@ pub fn trace(command: &[OsString], options: &Options) -> Result<Report> {
     let argv = c_strings(command)?;
     seccomp_tracer::trace_command(&path, &argv, options).map_err(|e| match e {
         Error::Exec { errno } => {
-            let why = std::io::Error::from_raw_os_error(errno);
+            let why = match errno {
+                libc::ENOENT => "no such file".to_owned(),
+                libc::EACCES => "permission denied".to_owned(),
+                libc::ENOEXEC => "not an executable file".to_owned(),
+                _ => std::io::Error::from_raw_os_error(errno).to_string(),
+            };
             output::stderr_line(&format!(
                 "seccompc: cannot execute `{}`: {why}",
                 program.to_string_lossy()
