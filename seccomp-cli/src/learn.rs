@@ -7,7 +7,7 @@ mod report;
 use crate::args::{CliError, Result};
 use crate::input::{self, Compiled};
 use crate::{output, trace};
-use seccomp_tracer::{Mode, Options};
+use seccomp_tracer::{Mode, Options, Report};
 use std::ffi::OsString;
 use std::io::Write as _;
 
@@ -75,36 +75,58 @@ pub struct Args {
 }
 
 pub fn main(args: Args) -> Result<()> {
-    // clap requires at least one word of the command.
-    if args.command.is_empty() {
-        return Err(CliError::usage("learn", "expected the command to run"));
-    }
     let arch = input::require_native_arch()?;
     let policy = args
         .policy
         .as_deref()
         .map(|path| input::compile_for(input::read_policy(path)?, arch))
         .transpose()?;
-    let mut options = Options::new(Mode::Refusals {
+    learn(&Learn {
+        policy: policy.as_ref(),
         keep_trap: args.keep_trap,
+        output: args.output.as_deref(),
+        command: &args.command,
+    })
+    .map(drop)
+}
+
+/// One learning run, for `learn` and `run --log`.
+pub struct Learn<'a> {
+    pub policy: Option<&'a Compiled>,
+    pub keep_trap: bool,
+    /// Where the report goes (standard error if `None`).
+    pub output: Option<&'a str>,
+    pub command: &'a [OsString],
+}
+
+/// Runs the command, writes the report, and returns what the tracer saw.
+pub fn learn(l: &Learn) -> Result<Report> {
+    // clap requires at least one word of the command.
+    if l.command.is_empty() {
+        return Err(CliError::usage("learn", "expected the command to run"));
+    }
+    let arch = input::require_native_arch()?;
+    let mut options = Options::new(Mode::Refusals {
+        keep_trap: l.keep_trap,
     });
-    options.policy = policy.as_ref().map(Compiled::filters).transpose()?;
+    options.policy = l.policy.map(Compiled::filters).transpose()?;
     options.outlive_interrupts = true;
-    let traced = trace::trace(&args.command, &options)?;
+    let traced = trace::trace(l.command, &options)?;
     let text = report::render(&report::Run {
         arch,
-        command: &trace::shown(&args.command),
-        policy: policy.as_ref(),
+        command: &trace::shown(l.command),
+        policy: l.policy,
         report: &traced,
     });
-    match args.output.as_deref() {
-        Some(path) => output::write(Some(path), text.as_bytes()),
+    match l.output {
+        Some(path) => output::write(Some(path), text.as_bytes())?,
         None => {
             // The report is the result, so a failure to write it is one.
             let mut stderr = std::io::stderr().lock();
             stderr
                 .write_all(text.as_bytes())
-                .map_err(|e| CliError::failed(format!("cannot write standard error: {e}")))
+                .map_err(|e| CliError::failed(format!("cannot write standard error: {e}")))?;
         }
     }
+    Ok(traced)
 }

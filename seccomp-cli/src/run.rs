@@ -14,10 +14,12 @@ pub use launch::{c_string, c_strings, find_executable};
 
 use crate::args::{CliError, Result};
 use crate::input::{self, Compiled};
+use crate::learn;
+use seccomp_tracer::Ending;
 use crate::pretty::Locator;
 use launch::Launch;
 use seccomp_compiler::Action;
-use seccomp_compiler::bpf::{BPF_K, BPF_RET, SockFilter};
+use seccomp_compiler::bpf::SockFilter;
 use seccomp_compiler::decide::Lookup;
 use seccomp_compiler::tables::syscalls;
 use std::ffi::OsString;
@@ -44,23 +46,17 @@ verbatim; `--` before it is allowed.",
 Examples:
   seccompc run service.policy -- /usr/bin/env ls -l
   seccompc run --log service.policy ./server --port 8080
-  journalctl -k -g type=1326
 
 Exit status: CMD's own; 126 if CMD cannot be executed, 127 if it is not
 found, 1 if the policy has errors or cannot be installed, 2 for a mistake
 on the command line."
 )]
 pub struct Args {
-    /// Debug mode: every action except allow becomes `log`
-    /// (SECCOMP_RET_LOG, Linux 4.14+), so nothing is refused and each
-    /// call the policy would refuse is logged by the kernel's audit
-    /// subsystem instead, as a `type=1326` record naming the syscall by
-    /// number (`syscall=83`; `seccompc syscalls 83` names it):
-    /// `journalctl -k -g type=1326` or `dmesg | grep type=1326` (with auditd
-    /// running: `ausearch -m SECCOMP`). The kernel logs only if `log` is
-    /// listed in /proc/sys/kernel/seccomp/actions_logged (the default), and
-    /// rate-limits the messages. Calls through another ABI, which the policy
-    /// always kills, are logged and allowed too
+    /// Learning mode: nothing is refused. Every call the policy would
+    /// refuse runs, and when the command has ended each one is listed on
+    /// standard error with its count, its action and its first arguments,
+    /// with a `keep` to paste: `seccompc learn --policy POLICY -- CMD`
+    /// (which see). No kernel log is read and nothing is rate-limited
     #[arg(long)]
     log: bool,
     /// The policy; `-` reads standard input
@@ -85,14 +81,12 @@ pub fn main(args: Args) -> Result<()> {
     };
     let arch = input::require_native_arch()?;
     let compiled = input::compile_for(input::read_policy(&args.policy)?, arch)?;
-    if !args.log {
-        check_execve(&compiled)?;
-    }
-    let mut prog = compiled.filters()?;
-    let mut actions: Vec<Action> = compiled.output.program.actions.clone();
     if args.log {
-        (prog, actions) = log_instead(&prog, &actions);
+        return learn_instead(&compiled, &args.command);
     }
+    check_execve(&compiled)?;
+    let prog = compiled.filters()?;
+    let actions: Vec<Action> = compiled.output.program.actions.clone();
     let executable = find_executable(program)?;
     let launch = Launch::prepare(
         &executable,
@@ -131,29 +125,25 @@ fn check_execve(c: &Compiled) -> Result<()> {
     )))
 }
 
-/// The program with every refusing return replaced by `SECCOMP_RET_LOG`.
-fn log_instead(prog: &[SockFilter], actions: &[Action]) -> (Vec<SockFilter>, Vec<Action>) {
-    let prog = prog
-        .iter()
-        .map(|&f| {
-            let refuses = f.code == BPF_RET | BPF_K && !Action::from_ret(f.k).lets_through();
-            if refuses {
-                SockFilter {
-                    k: Action::Log.to_ret(),
-                    ..f
-                }
-            } else {
-                f
-            }
-        })
-        .collect();
-    let mut actions: Vec<Action> = actions
-        .iter()
-        .map(|&a| if a.lets_through() { a } else { Action::Log })
-        .collect();
-    actions.sort();
-    actions.dedup();
-    (prog, actions)
+/// `--log`: the command runs under the tracer with the policy's refusals
+/// recorded, not enforced; the exit status is still the command's.
+fn learn_instead(compiled: &Compiled, command: &[OsString]) -> Result<()> {
+    let report = learn::learn(&learn::Learn {
+        policy: Some(compiled),
+        keep_trap: false,
+        output: None,
+        command,
+    })?;
+    match report.status {
+        Some(Ending::Exited(0)) => Ok(()),
+        // Exit statuses are 0..=255 (the low byte of the wait status).
+        Some(Ending::Exited(code)) => Err(CliError::Exit(u8::try_from(code).unwrap_or(1))),
+        // As a shell reports a death by a signal (signal numbers are < 128).
+        Some(Ending::Signalled(signal)) => Err(CliError::Exit(
+            u8::try_from(128 + signal).unwrap_or(1),
+        )),
+        None => Err(CliError::Exit(1)),
+    }
 }
 
 /// Gives the command default signal dispositions where Rust's runtime

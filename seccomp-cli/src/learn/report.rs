@@ -298,6 +298,8 @@ fn value(name: &str, ctype: &str, v: u64, abi: Option<Arch>) -> String {
     };
     if ctype.contains('*') {
         format!("{v:#x}")
+    } else if ctype.contains("umode_t") && v != 0 {
+        format!("{v:#o}")
     } else if signed && as_signed < 0 {
         as_signed.to_string()
     } else if v < 0x10000 {
@@ -369,7 +371,7 @@ mod tests {
         );
         assert_eq!(value("fd", "unsigned long", 0xffff_ffff, x86_64), "-1");
         assert_eq!(value("x", "long", u64::MAX, x86_64), "-1");
-        assert_eq!(value("mode", "umode_t", 0o644, x86_64), "420");
+        assert_eq!(value("mode", "umode_t", 0o644, x86_64), "0o644");
         assert_eq!(value("count", "size_t", 0x10_0000, x86_64), "0x100000");
         assert_eq!(value("x", "long", 0xffff_ffff, Some(Arch::X86)), "-1");
     }
