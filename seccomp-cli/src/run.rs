@@ -15,13 +15,13 @@ pub use launch::{c_string, c_strings, find_executable};
 use crate::args::{CliError, Result};
 use crate::input::{self, Compiled};
 use crate::learn;
-use seccomp_tracer::Ending;
 use crate::pretty::Locator;
 use launch::Launch;
 use seccomp_compiler::Action;
 use seccomp_compiler::bpf::SockFilter;
 use seccomp_compiler::decide::Lookup;
 use seccomp_compiler::tables::syscalls;
+use seccomp_tracer::Ending;
 use std::ffi::OsString;
 
 /// `seccompc run`.
@@ -139,9 +139,9 @@ fn learn_instead(compiled: &Compiled, command: &[OsString]) -> Result<()> {
         // Exit statuses are 0..=255 (the low byte of the wait status).
         Some(Ending::Exited(code)) => Err(CliError::Exit(u8::try_from(code).unwrap_or(1))),
         // As a shell reports a death by a signal (signal numbers are < 128).
-        Some(Ending::Signalled(signal)) => Err(CliError::Exit(
-            u8::try_from(128 + signal).unwrap_or(1),
-        )),
+        Some(Ending::Signalled(signal)) => {
+            Err(CliError::Exit(u8::try_from(128 + signal).unwrap_or(1)))
+        }
         None => Err(CliError::Exit(1)),
     }
 }
