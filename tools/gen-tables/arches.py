@@ -21,7 +21,8 @@ class ArchInfo:
     table: str  # syscall table, relative to the kernel source
     abis: tuple  # ABI column values of `table` that this ABI uses
     abi_source: str  # where the ABI list comes from
-    kdir: str  # arch/<kdir>/
+    kdir: str  # arch/<kdir>/, and ARCH= for the kernel's Makefile
+    clang_target: str  # --target= for clang (constants_gen.py)
     word_bits: int
     crate_file: str  # syscalls-0.8.1/src/arch/<crate_file>
     kconfig_blocks: tuple  # `config` entries of arch/<kdir>/Kconfig that are on
@@ -47,6 +48,7 @@ ARCHES = (
         64,
         rust="X86_64",
         name="x86_64",
+        clang_target="x86_64-linux-gnu",
         table="arch/x86/entry/syscalls/syscall_64.tbl",
         abis=("common", "64"),
         abi_source="arch/x86/entry/syscalls/Makefile (syscall_64.tbl, abis common,64)",
@@ -60,6 +62,7 @@ ARCHES = (
         32,
         rust="X86",
         name="x86",
+        clang_target="i386-linux-gnu",
         table="arch/x86/entry/syscalls/syscall_32.tbl",
         abis=("i386",),
         abi_source="arch/x86/entry/syscalls/Makefile (syscall_32.tbl, abi i386)",
@@ -73,6 +76,7 @@ ARCHES = (
         64,
         rust="Aarch64",
         name="aarch64",
+        clang_target="aarch64-linux-gnu",
         table="arch/arm64/tools/syscall_64.tbl",
         abis=("common", "64", "renameat", "rlimit", "memfd_secret"),
         abi_source="arch/arm64/kernel/Makefile.syscalls (syscall_abis_64 += renameat rlimit memfd_secret)",
@@ -84,6 +88,7 @@ ARCHES = (
         32,
         rust="Arm",
         name="arm",
+        clang_target="armv7a-linux-gnueabihf",
         table="arch/arm/tools/syscall.tbl",
         abis=("common", "eabi"),
         abi_source="arch/arm/tools/Makefile (syscall.tbl, abis common,eabi)",
@@ -96,6 +101,7 @@ ARCHES = (
         64,
         rust="Riscv64",
         name="riscv64",
+        clang_target="riscv64-linux-gnu",
         table="scripts/syscall.tbl",
         abis=("common", "64", "riscv", "rlimit", "memfd_secret"),
         abi_source="arch/riscv/kernel/Makefile.syscalls (syscall_abis_64 += riscv rlimit memfd_secret)",
@@ -107,6 +113,7 @@ ARCHES = (
         64,
         rust="S390x",
         name="s390x",
+        clang_target="s390x-linux-gnu",
         table="arch/s390/kernel/syscalls/syscall.tbl",
         abis=("common", "64"),
         abi_source="arch/s390/kernel/syscalls/Makefile (abis common,64)",
@@ -119,6 +126,7 @@ ARCHES = (
         64,
         rust="Powerpc64le",
         name="powerpc64le",
+        clang_target="powerpc64le-linux-gnu",
         table="arch/powerpc/kernel/syscalls/syscall.tbl",
         abis=("common", "64", "nospu"),
         abi_source="arch/powerpc/kernel/syscalls/Makefile (abis common,nospu,64)",
@@ -132,6 +140,7 @@ ARCHES = (
         64,
         rust="Loongarch64",
         name="loongarch64",
+        clang_target="loongarch64-linux-gnu",
         table="scripts/syscall.tbl",
         abis=("common", "64"),
         abi_source="arch/loongarch/kernel/Makefile.syscalls (no extra syscall_abis_64)",

@@ -7,8 +7,8 @@ from rust_emit import comment, header, lit, param
 
 def module(sources):
     return header("Data the hand-written accessors in tables/*.rs read.", sources) + (
-        "\npub(crate) mod arch_private;\npub(crate) mod errno;\npub(crate) mod groups;\n"
-        "pub(crate) mod params;\n"
+        "\npub(crate) mod arch_private;\npub(crate) mod constants;\npub(crate) mod errno;\n"
+        "pub(crate) mod groups;\npub(crate) mod params;\n"
     )
 
 
@@ -267,3 +267,68 @@ def arch_private(sources, private, foreign):
         f"match arch {{\n{''.join(arms)}}}\n}}\n"
     )
     return "".join(out)
+
+
+# --- constants.rs ----------------------------------------------------------
+
+
+def constants(sources, values, notes):
+    """values: {arch name: {name: value}}; notes: comment lines on how they
+    were made. One sorted name list, the value most architectures give each
+    name, and per architecture its differences and the names it lacks."""
+    names = sorted(set().union(*values.values()))
+    if len(names) > 0xFFFF:
+        raise SystemExit("more constants than a u16 index reaches")
+    common = [usual_value(name, values) for name in names]
+    out = [header("Kernel constants (O_*, AF_*, TCGETS, ...) per architecture, by name.", sources)]
+    out.append(comment([""] + notes + [""] + constant_counts(names, common, values)))
+    out.append("\nuse crate::arch::Arch;\n\n")
+    out.append("/// Every name some architecture defines, sorted by bytes (binary search).\n")
+    out.append(f"pub(crate) static NAMES: [&str; {len(names)}] = [\n")
+    out += [f"{lit(n)},\n" for n in names]
+    out.append("];\n\n/// The value most architectures give each name of `NAMES`.\n")
+    out.append(f"pub(crate) static USUAL: [i128; {len(names)}] = [\n")
+    out += [f"{int_lit(v)},\n" for v in common]
+    out.append("];\n")
+    arms = []
+    for arch in ARCHES:
+        col = values[arch.name]
+        differ = [(i, col[n]) for i, n in enumerate(names) if n in col and col[n] != common[i]]
+        absent = [i for i, n in enumerate(names) if n not in col]
+        up = arch.rust.upper()
+        out.append(f"\n/// {arch.name}: (index into NAMES, value) where it differs from USUAL.\n")
+        out.append(f"static {up}_DIFFERENT: [(u16, i128); {len(differ)}] = [")
+        out.append("".join(f"({i}, {int_lit(v)}), " for i, v in differ) + "];\n")
+        out.append(f"/// {arch.name}: the indices into NAMES of the names it does not define.\n")
+        out.append(f"static {up}_ABSENT: [u16; {len(absent)}] = [")
+        out.append("".join(f"{i}, " for i in absent) + "];\n")
+        arms.append(f"Arch::{arch.rust} => (&{up}_DIFFERENT, &{up}_ABSENT),\n")
+    out.append(
+        "\n/// `arch`'s differences from USUAL and the names it lacks, both sorted by index.\n"
+        "pub(crate) fn exceptions(arch: Arch) -> (&'static [(u16, i128)], &'static [u16]) {\n"
+        f"match arch {{\n{''.join(arms)}}}\n}}\n"
+    )
+    return "".join(out)
+
+
+def usual_value(name, values):
+    """The value most architectures defining `name` give it (the first in
+    ARCHES order among equally common ones)."""
+    seen = [values[a.name][name] for a in ARCHES if name in values[a.name]]
+    return max(seen, key=seen.count)
+
+
+def int_lit(v):
+    """Small numbers in decimal, flags and ioctl numbers in hex."""
+    if -4096 <= v <= 4096:
+        return str(v)
+    return f"-{-v:#x}" if v < 0 else f"{v:#x}"
+
+
+def constant_counts(names, common, values):
+    lines = [f"{len(names)} names; per architecture, how many it defines and how many differ from USUAL:"]
+    for arch in ARCHES:
+        col = values[arch.name]
+        differ = sum(1 for i, n in enumerate(names) if n in col and col[n] != common[i])
+        lines.append(f"  {arch.name}: {len(col)} defined, {differ} different")
+    return lines

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Generates seccomp-compiler/src/tables/generated/*.rs from the kernel's own
-declarations, the syscalls crate's tables and the systemd/firejail group
+declarations and uapi headers, the syscalls crate's tables and the systemd/firejail group
 transcriptions in tools/gen-tables/sources (repositories and commits in its SOURCES.tsv).
 
 Re-run (from the workspace root, after installing the sources once):
 
-    apt-get install -y linux-source-6.12=6.12.117-1~deb12u1 \
-        linux-headers-6.12.117+deb12-common=6.12.117-1~deb12u1
+    apt-get install -y linux-source-6.12=6.12.118-1~deb12u1 \
+        linux-headers-6.12.118+deb12-common=6.12.118-1~deb12u1 clang-16 make gcc
     python3 tools/gen-tables/gen_tables.py
 
 The kernel tarball is unpacked to /tmp/gen-tables-ksrc on first use (pass
@@ -22,6 +22,7 @@ import re
 import subprocess
 
 import arch_private_gen
+import constants_gen
 import crate_tables
 import ctypes_table
 import emit_files
@@ -55,6 +56,8 @@ def parse_args():
         "--crate-dir", help="source of the syscalls crate (default: from Cargo.lock and CARGO_HOME)"
     )
     p.add_argument("--out", default=os.path.join(ROOT, "seccomp-compiler/src/tables/generated"))
+    # Evaluates the constants for each architecture's target (constants_gen.py).
+    p.add_argument("--clang", default="clang-16")
     return p.parse_args()
 
 
@@ -83,6 +86,14 @@ def deb_version(package):
         ["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True, check=True
     )
     return out.stdout.strip()
+
+
+def clang_version(clang):
+    """The first line of `clang --version`: `Debian clang version 16.0.6 (15~deb12u1)`."""
+    out = subprocess.run([clang, "--version"], capture_output=True, text=True, check=True).stdout
+    if "clang version" not in out:
+        raise SystemExit(f"{clang} is not clang: {out[:200]}")
+    return out.splitlines()[0]
 
 
 def crate_dir(path):
@@ -144,7 +155,9 @@ def main():
         "errno": linux,
         "arch_private": f"{linux}; {crate_v}",
     }
-    sources["mod"] = f"{linux} and {headers}; {crate_v}; {corpus}"
+    clang = clang_version(args.clang)
+    sources["constants"] = f"{linux}: uapi headers from `make headers`, include/linux/socket.h and net.h; {clang}"
+    sources["mod"] = f"{linux} and {headers}; {crate_v}; {corpus}; {clang}"
     ctypes_table.check_citations(src)
 
     private, foreign, crate_maps, rows = {}, {}, {}, {}
@@ -182,6 +195,9 @@ def main():
     errnos = errno_gen.generic(src)
     overrides = {a.name: errno_gen.arch_overrides(src, a) for a in ARCHES}
 
+    constants, constant_headers = constants_gen.generate(src, ARCHES, args.clang)
+    constant_notes = constants_gen.notes(constant_headers)
+
     os.makedirs(args.out, exist_ok=True)
     files = {
         "mod.rs": emit_files.module(sources["mod"]),
@@ -189,6 +205,7 @@ def main():
         "groups.rs": emit_files.groups(sources["groups"], groups, allowed_unknown),
         "errno.rs": emit_files.errno(sources["errno"], errnos, overrides),
         "arch_private.rs": emit_files.arch_private(sources["arch_private"], private, foreign),
+        "constants.rs": emit_files.constants(sources["constants"], constants, constant_notes),
     }
     paths = []
     for name, text in files.items():
@@ -199,6 +216,8 @@ def main():
     for res in results:
         print(f"{res.arch.name}: {len(res.protos)} prototypes, {len(res.aliases)} aliases")
     print(f"{len(groups)} groups")
+    for arch in ARCHES:
+        print(f"{arch.name}: {len(constants[arch.name])} constants")
 
 
 if __name__ == "__main__":
