@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// `seccompc import`.
 #[derive(clap::Args)]
 #[command(
-    about = "convert OCI, seccompiler, firejail, systemd, minijail or kafel policies",
+    about = "convert OCI, seccompiler, firejail, systemd, minijail, kafel or LXC policies",
     long_about = "\
 convert another tool's seccomp policy to a policy file
 
@@ -32,7 +32,9 @@ Formats (--from):
   minijail     minijail policy files (crosvm's), with @include and
                constants
   kafel        kafel policies (nsjail's language), or an nsjail config whose
-               seccomp_string / seccomp_policy_file holds one",
+               seccomp_string / seccomp_policy_file holds one
+  lxc          LXC seccomp policies (lxc.seccomp.profile), versions 1 and 2:
+               allowlist/denylist, [arch] sections, argument filters",
     after_long_help = "\
 Examples:
   seccompc import --from oci default.json -o docker.policy
@@ -64,7 +66,8 @@ pub struct Args {
     /// The architectures to compile for; default: the ones the source names
     /// (all for firejail and systemd; for kafel, those of x86_64, x86,
     /// aarch64, arm, riscv64 where kafel accepts the policy and it means the
-    /// same)
+    /// same; for lxc, all on which it means the same; one for an LXC
+    /// version 1 policy)
     #[arg(long, value_name = "ARCH,...", value_parser = ArchParser, value_delimiter = ',')]
     arch: Vec<Arch>,
     /// Keep the source's comparison widths bit for bit (`arg1:u64`) instead

@@ -65,9 +65,9 @@ fn import_mistakes() {
     let bad_format = seccompc(&["import", "--from", "docker", &json]);
     assert_eq!(bad_format.status, 2);
     assert!(
-        bad_format
-            .stderr
-            .contains("[possible values: oci, seccompiler, firejail, systemd, minijail, kafel]"),
+        bad_format.stderr.contains(
+            "[possible values: oci, seccompiler, firejail, systemd, minijail, kafel, lxc]"
+        ),
         "{}",
         bad_format.stderr
     );

@@ -20,6 +20,7 @@
 //! | firejail profile lines | [`firejail`] | firejail `src/fseccomp/seccomp.c`, firejail(1) |
 //! | systemd unit lines | [`systemd`] | systemd.exec(5) "SYSTEM CALL FILTERING" |
 //! | minijail policy files | [`minijail`] | minijail0(5), minijail `tools/parser.py` |
+//! | LXC seccomp policies | [`lxc`] | lxc/lxc `src/lxc/seccomp.c` (parse_config_v1/v2), libseccomp as for OCI |
 //! | kafel policies, nsjail configs | [`kafel`] | google/kafel `src/lexer.l`, `src/parser.y`, `src/range_rules.c`, `src/codegen.c`; nsjail `config.proto`, `sandbox.cc` |
 
 mod cond;
@@ -27,6 +28,7 @@ pub mod export;
 pub mod firejail;
 mod json;
 pub mod kafel;
+pub mod lxc;
 pub mod minijail;
 pub mod oci;
 pub mod seccompiler;
@@ -61,16 +63,19 @@ pub enum Format {
     Minijail,
     /// kafel policies (nsjail's language), and nsjail configs embedding one.
     Kafel,
+    /// LXC seccomp policies (versions 1 and 2).
+    Lxc,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 7] = [
         Format::Oci,
         Format::Seccompiler,
         Format::Firejail,
         Format::Systemd,
         Format::Minijail,
         Format::Kafel,
+        Format::Lxc,
     ];
 
     /// The name used on the command line (`--from oci`).
@@ -82,6 +87,7 @@ impl Format {
             Format::Systemd => "systemd",
             Format::Minijail => "minijail",
             Format::Kafel => "kafel",
+            Format::Lxc => "lxc",
         }
     }
 
@@ -179,6 +185,7 @@ pub fn import(
         Format::Systemd => systemd::import(source_name, text, opts),
         Format::Minijail => minijail::import(source_name, text, opts),
         Format::Kafel => kafel::import(source_name, text, opts),
+        Format::Lxc => lxc::import(source_name, text, opts),
     }
 }
 
