@@ -478,7 +478,7 @@ fn plans(
     p: &Profile,
     arch: Arch,
     warnings: &mut Vec<String>,
-) -> Result<BTreeMap<&'static str, (Plan, usize)>, ImportError> {
+) -> Result<Plans, ImportError> {
     let table = syscalls::table(arch);
     let mut unknown = Vec::new();
     let mut by_name: BTreeMap<&'static str, Vec<Rule>> = BTreeMap::new();
@@ -628,7 +628,9 @@ fn combine(source_name: &str, name: &str, rules: &[Rule]) -> Result<(Plan, usize
     ))
 }
 
-type PerArch = Vec<(Arch, BTreeMap<&'static str, (Plan, usize)>)>;
+/// Per syscall name, its plan and the line of its first rule.
+type Plans = BTreeMap<&'static str, (Plan, usize)>;
+type PerArch = Vec<(Arch, Plans)>;
 
 /// The statements of one syscall (empty: the default).
 fn render(
@@ -662,7 +664,7 @@ fn unify(
     per_arch: &PerArch,
     default: Action,
     exact: bool,
-) -> Result<BTreeMap<&'static str, (Plan, usize)>, ImportError> {
+) -> Result<Plans, ImportError> {
     let names: BTreeSet<&'static str> = per_arch
         .iter()
         .flat_map(|(_, m)| m.keys().copied())
@@ -722,7 +724,7 @@ fn consistent(
     default: Action,
     exact: bool,
     draft: &mut Draft,
-) -> Result<(Vec<Arch>, BTreeMap<&'static str, (Plan, usize)>), ImportError> {
+) -> Result<(Vec<Arch>, Plans), ImportError> {
     let mut chosen: PerArch = Vec::new();
     let mut plans = BTreeMap::new();
     for (arch, m) in per_arch {
