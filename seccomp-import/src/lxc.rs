@@ -628,8 +628,10 @@ fn combine(source_name: &str, name: &str, rules: &[Rule]) -> Result<(Plan, usize
     ))
 }
 
-/// Per syscall name, its plan and the line of its first rule.
-type Plans = BTreeMap<&'static str, (Plan, usize)>;
+/// A plan and the line of its first rule.
+type Planned = (Plan, usize);
+/// Per syscall name, its plan.
+type Plans = BTreeMap<&'static str, Planned>;
 type PerArch = Vec<(Arch, Plans)>;
 
 /// The statements of one syscall (empty: the default).
@@ -671,7 +673,7 @@ fn unify(
         .collect();
     let mut out = BTreeMap::new();
     for name in names {
-        let texts: Vec<(Arch, String, Option<&(Plan, usize)>)> = per_arch
+        let texts: Vec<(Arch, String, Option<&Planned>)> = per_arch
             .iter()
             .filter(|(a, _)| syscalls::table(*a).number(name).is_some())
             .map(|(a, m)| {
