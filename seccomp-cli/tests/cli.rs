@@ -267,7 +267,8 @@ fn bash_completes_commands_options_and_values() {
             "firejail",
             "systemd",
             "minijail",
-            "kafel"
+            "kafel",
+            "lxc"
         ]
     );
     let options = bash_completes(&script, &["seccompc", "export", "--f"]);
