@@ -51,7 +51,6 @@ check_tools() {
 # --- the host side: seccompc, the cases, the programs -------------------------
 
 build_tools() {
-    say "building seccompc and real-kernels"
     (cd "$root" && cargo build --quiet -p seccomp-cli -p real-kernels)
     seccompc=$target/debug/seccompc
     generator=$target/debug/real-kernels
@@ -74,7 +73,6 @@ make_cases() {
 # --- drivers -----------------------------------------------------------------
 
 build_drivers() {
-    say "building the drivers"
     local d=$work/drivers flags=(-O2 -Wall -Wextra -Werror -static)
     mkdir -p "$d"
     gcc "${flags[@]}" -o "$d/x86_64" "$here/driver.c"
@@ -102,6 +100,8 @@ kernel() {
     deb=$(ls "$cache/${package}_"*"_$arch.deb" 2>/dev/null | tail -n 1) || true
     if [[ -z $deb ]]; then
         say "downloading $package ($arch)"
+        # An older kernel of this architecture is not needed any more.
+        rm -rf "$cache"/linux-image-*_"$arch".deb "$cache"/linux-image-*_"$arch"
         (cd "$cache" && apt-get download -q "$package:$arch" >/dev/null 2>&1) ||
             fail "apt-get download $package:$arch failed"
         deb=$(ls "$cache/${package}_"*"_$arch.deb" | tail -n 1)
@@ -205,13 +205,20 @@ run_guests() {
     wait "${pids[@]}" || true
 }
 
+# step NAME FUNCTION: runs a step and says how long it took.
+step() {
+    local start=$SECONDS
+    "$2"
+    say "$1: $((SECONDS - start)) s"
+}
+
 main() {
     check_tools
-    build_tools
-    make_cases
-    build_drivers
-    host_runs
-    run_guests
+    step "seccompc and real-kernels built" build_tools
+    step "cases generated, programs compiled" make_cases
+    step "drivers built" build_drivers
+    step "x86_64 and x86 on this machine's kernel" host_runs
+    step "guests" run_guests
     "$generator" check "$work/out" "$work"/logs/*.log
 }
 
