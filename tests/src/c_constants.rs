@@ -129,7 +129,8 @@ impl Toolchain {
     }
 
     /// Debian's compiler for `arch` (the host's gcc for x86_64, `gcc -m32`
-    /// from gcc-multilib for x86, the `gcc-*-linux-gnu*` cross compilers),
+    /// with libc6-dev-i386 for x86 (compiling only; gcc-multilib conflicts
+    /// with the cross compilers), the `gcc-*-linux-gnu*` cross compilers),
     /// or zig's for loongarch64 (`python3 -m ziglang`, PyPI's ziglang),
     /// with the kernel headers of the `linux-libc-dev` tree `uapi`.
     pub fn debian(arch: Arch, uapi: &Path) -> Toolchain {

@@ -39,8 +39,8 @@ fail() { say "$*"; exit 1; }
 check_tools() {
     local missing=()
     for tool in gcc i686-linux-gnu-gcc aarch64-linux-gnu-gcc arm-linux-gnueabihf-gcc \
-        powerpc64le-linux-gnu-gcc s390x-linux-gnu-gcc qemu-system-aarch64 qemu-system-arm \
-        qemu-system-ppc64 qemu-system-s390x cpio apt-get apt-cache dpkg-deb timeout; do
+        powerpc64le-linux-gnu-gcc s390x-linux-gnu-gcc riscv64-linux-gnu-gcc qemu-system-aarch64 \
+        qemu-system-arm qemu-system-ppc64 qemu-system-s390x qemu-system-riscv64 cpio apt-get apt-cache dpkg-deb timeout; do
         command -v "$tool" >/dev/null || missing+=("$tool")
     done
     if ((${#missing[@]})); then
@@ -82,27 +82,57 @@ build_drivers() {
     powerpc64le-linux-gnu-gcc "${flags[@]}" -o "$d/powerpc64le" "$here/driver.c"
     s390x-linux-gnu-gcc "${flags[@]}" -o "$d/s390x" "$here/driver.c"
     s390x-linux-gnu-gcc -m31 "${flags[@]}" -o "$d/s390" "$here/driver.c"
+    riscv64-linux-gnu-gcc "${flags[@]}" -o "$d/riscv64" "$here/driver.c"
 }
 
 # --- kernels -----------------------------------------------------------------
 
-# kernel DEB_ARCH FLAVOUR: the path of Debian's current kernel image for
-# that architecture and flavour, downloaded and unpacked once.
+# private_apt SUITE DEB_ARCH: sets `apt_options` to an apt configuration of
+# our own, in the cache, that knows SUITE's packages for DEB_ARCH from the
+# mirror the system's main archive uses; the system's configuration is
+# left alone. Its package lists are refreshed once a week.
+private_apt() {
+    local suite=$1 arch=$2 dir=$cache/apt-$1-$2 mirror codename
+    codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+    mirror=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' |
+        awk -v s="$codename" '$2 == s {print $1; exit}')
+    [[ -n $mirror ]] || fail "cannot find the mirror of Debian $codename in apt's configuration"
+    mkdir -p "$dir"/etc/apt/{sources.list.d,preferences.d,apt.conf.d} \
+        "$dir"/state/lists/partial "$dir"/cache/archives/partial
+    echo "deb [arch=$arch] $mirror $suite main" >"$dir/etc/apt/sources.list"
+    apt_options=(-o "Dir::Etc=$dir/etc/apt" -o Dir::Etc::trusted=/etc/apt/trusted.gpg
+        -o Dir::Etc::trustedparts=/etc/apt/trusted.gpg.d -o "Dir::State=$dir/state"
+        -o "Dir::Cache=$dir/cache" -o "APT::Architectures::=$arch" -o "APT::Architecture=$arch")
+    if [[ -z $(find "$dir/state/lists" -name '*Packages*' -mtime -7 2>/dev/null) ]]; then
+        say "reading Debian $suite's package list for $arch"
+        apt-get "${apt_options[@]}" update -q >/dev/null 2>&1 ||
+            fail "apt-get update of Debian $suite ($arch) failed"
+    fi
+}
+
+# kernel DEB_ARCH FLAVOUR [SUITE]: the path of Debian's current kernel image
+# for that architecture and flavour (from SUITE when Debian 12 has none),
+# downloaded and unpacked once.
 kernel() {
-    local arch=$1 flavour=$2 meta package deb
+    local arch=$1 flavour=$2 suite=${3:-} meta package deb
+    local -a apt=()
+    mkdir -p "$cache"
+    if [[ -n $suite ]]; then
+        private_apt "$suite" "$arch"
+        apt=("${apt_options[@]}")
+    fi
     meta="linux-image-$flavour:$arch"
-    package=$(apt-cache depends "$meta" 2>/dev/null | awk '/Depends: linux-image-/ {print $2; exit}') ||
-        true
+    package=$(apt-cache "${apt[@]}" depends "$meta" 2>/dev/null |
+        awk '/Depends: linux-image-/ {print $2; exit}') || true
     [[ -n $package ]] ||
         fail "apt knows no $meta: run tools/real-kernels/setup.sh as root (dpkg --add-architecture $arch, apt-get update)"
     package=${package%%:*}
-    mkdir -p "$cache"
     deb=$(ls "$cache/${package}_"*"_$arch.deb" 2>/dev/null | tail -n 1) || true
     if [[ -z $deb ]]; then
         say "downloading $package ($arch)"
         # An older kernel of this architecture is not needed any more.
         rm -rf "$cache"/linux-image-*_"$arch".deb "$cache"/linux-image-*_"$arch"
-        (cd "$cache" && apt-get download -q "$package:$arch" >/dev/null 2>&1) ||
+        (cd "$cache" && apt-get "${apt[@]}" download -q "$package:$arch" >/dev/null 2>&1) ||
             fail "apt-get download $package:$arch failed"
         deb=$(ls "$cache/${package}_"*"_$arch.deb" | tail -n 1)
     fi
@@ -181,6 +211,15 @@ guest_s390x() {
         -kernel "$k" -initrd "$i" -append "console=ttysclp0 $boot_cmdline"
 }
 
+guest_riscv64() {
+    local k i
+    k=$(kernel riscv64 riscv64 trixie)
+    i=$(initramfs riscv64 riscv64 riscv64)
+    # `-bios default`: the OpenSBI firmware qemu ships.
+    guest riscv64 qemu-system-riscv64 -M virt -bios default \
+        -kernel "$k" -initrd "$i" -append "console=ttyS0 $boot_cmdline"
+}
+
 host_runs() {
     # The drivers read their programs relative to the working directory.
     (cd "$work/out" && "$work/drivers/x86_64" x86_64.cases "$work/drivers/x86" x86.cases) \
@@ -194,8 +233,9 @@ run_guests() {
     kernel armhf armmp >/dev/null
     kernel ppc64el powerpc64le >/dev/null
     kernel s390x s390x >/dev/null
+    kernel riscv64 riscv64 trixie >/dev/null
     local pids=() g
-    for g in guest_aarch64 guest_arm guest_powerpc64le guest_s390x; do
+    for g in guest_aarch64 guest_arm guest_powerpc64le guest_s390x guest_riscv64; do
         while (($(jobs -rp | wc -l) >= parallel)); do
             wait -n || true
         done

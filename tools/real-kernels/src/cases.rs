@@ -135,6 +135,8 @@ fn judge(run: &'static Run, policy: &Policy, output: &ArchOutput, call: Call) ->
 /// Vectors per probe the policy puts conditions on, and per other probe.
 const CONDITIONED_VECTORS: usize = 16;
 const PLAIN_VECTORS: usize = 2;
+/// Probes per policy made with bits the kernel drops in the number.
+const DROPPED_BIT_CALLS: usize = 3;
 
 fn native_calls(policy: &str, rp: &ResolvedPolicy, abi: Abi) -> Result<Vec<Call>, FixedRegister> {
     let table = syscalls::table(abi.numbers);
@@ -200,30 +202,7 @@ fn odd_numbers(rp: &ResolvedPolicy, abi: Abi) -> Vec<Call> {
     let enosys_like =
         |a: Action| matches!(a, Action::Errno(38) | Action::Trace(_) | Action::UserNotif);
     calls.retain(|c| !enosys_like(outcome(rp, abi, c.nr)));
-    let getppid = table.number("getppid").map(u64::from);
-    if let Some(nr) = getppid {
-        let dropped_bits = if abi.nr_mask == 0xffff {
-            // arch/s390/kernel/syscall.c: `gprs[1] & 0xffff`
-            Some(0x1_0000)
-        } else if abi.word_bits == 64 {
-            // syscall_get_nr() is an int
-            Some(0xdead_0000_0000_0000)
-        } else {
-            None
-        };
-        // powerpc64's system_call_exception() checks the whole r0 against
-        // NR_syscalls after the filter ran on its low word: the call is
-        // ENOSYS even where the filter lets it run, so the case can only
-        // show a refusal.
-        let tells_something = abi.numbers != Arch::Powerpc64le
-            || !outcome(rp, abi, nr | dropped_bits.unwrap_or(0)).lets_through();
-        if let Some(bits) = dropped_bits.filter(|_| tells_something) {
-            calls.push(plain(
-                "getppid (number with bits the kernel drops)",
-                nr | bits,
-            ));
-        }
-    }
+    calls.extend(dropped_bit_calls(rp, abi));
     if rp.arch.has_x32_abi() {
         for name in ["getppid", "close"] {
             if let Some(nr) = table.number(name) {
@@ -233,6 +212,35 @@ fn odd_numbers(rp: &ResolvedPolicy, abi: Abi) -> Vec<Call> {
         }
     }
     calls
+}
+
+/// Probes whose number register also holds bits the kernel drops before
+/// building `seccomp_data.nr`: `syscall_get_nr()` returns an `int`, and
+/// s390's `__do_syscall` (arch/s390/kernel/syscall.c) keeps
+/// `gprs[1] & 0xffff` when `svc 0` carries the number in r1, as glibc's
+/// `syscall()` does. What runs when the filter lets such a call through
+/// differs between kernels (powerpc64 dispatches on the whole register:
+/// ENOSYS; riscv64 on the low word, but only when a filter is installed),
+/// so only calls the filter refuses are cases: their verdict shows what
+/// the filter was given.
+fn dropped_bit_calls(rp: &ResolvedPolicy, abi: Abi) -> Vec<Call> {
+    let bits = match (abi.nr_mask, abi.word_bits) {
+        (0xffff, _) => 0x1_0000,
+        (_, 64) => 0xdead_0000_0000_0000,
+        _ => return Vec::new(),
+    };
+    let table = syscalls::table(abi.numbers);
+    PROBES
+        .iter()
+        .filter_map(|p| Some((p.name, u64::from(table.number(p.name)?) | bits)))
+        .filter(|&(_, nr)| !outcome(rp, abi, nr).lets_through())
+        .take(DROPPED_BIT_CALLS)
+        .map(|(name, nr)| Call {
+            name: format!("{name} (number with bits the kernel drops)"),
+            nr,
+            args: [0; 6],
+        })
+        .collect()
 }
 
 /// What the policy does with a call of number `nr` and no arguments.
@@ -331,4 +339,134 @@ fn seed(parts: &[&str]) -> u64 {
         h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// The committed policies, compiled as `real-kernels cases` does.
+    fn policies() -> Vec<Policy> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .expect("tools/real-kernels/policies")
+            .map(|e| e.expect("a directory entry").path())
+            .collect();
+        paths.sort();
+        paths
+            .into_iter()
+            .map(|path| {
+                let text = std::fs::read_to_string(&path).expect("a policy file");
+                let compiled = seccomp_compiler::compile_str(&text)
+                    .unwrap_or_else(|ds| panic!("{}: {ds:?}", path.display()));
+                let name = path
+                    .file_stem()
+                    .expect("a file name")
+                    .to_string_lossy()
+                    .into_owned();
+                Policy {
+                    name,
+                    path,
+                    compiled,
+                }
+            })
+            .collect()
+    }
+
+    /// The action without its data: what coverage is counted by.
+    fn kind(a: Action) -> u32 {
+        a.kind_ret()
+    }
+
+    #[test]
+    fn every_run_that_has_native_programs_expects_every_action() {
+        let cases = all_cases(&policies()).expect("no condition on a fixed register");
+        let every: BTreeSet<u32> = [
+            Action::Allow,
+            Action::Log,
+            Action::KillProcess,
+            Action::KillThread,
+            Action::Trap,
+            Action::Errno(1),
+            Action::Trace(0),
+            Action::UserNotif,
+        ]
+        .into_iter()
+        .map(kind)
+        .collect();
+        for run in RUNS.iter().filter(|r| r.native.is_some()) {
+            let seen: BTreeSet<u32> = cases
+                .iter()
+                .filter(|c| c.run == run.name)
+                .map(|c| kind(c.expected))
+                .collect();
+            assert_eq!(seen, every, "run {}", run.name);
+        }
+    }
+
+    #[test]
+    fn every_call_through_another_abi_is_expected_to_be_killed() {
+        let cases = all_cases(&policies()).expect("no condition on a fixed register");
+        for run in RUNS.iter().filter(|r| r.guarded.is_some()) {
+            let guarded: Vec<&Case> = cases
+                .iter()
+                .filter(|c| c.run == run.name && Some(c.program) == run.guarded)
+                .collect();
+            assert!(
+                guarded.len() >= 8,
+                "run {}: {} guard cases",
+                run.name,
+                guarded.len()
+            );
+            assert!(guarded.iter().all(|c| c.expected == Action::KillProcess));
+        }
+    }
+
+    #[test]
+    fn conditions_decide_both_ways_and_high_words_vary() {
+        // For each conditioned probe of a native run, some vectors make
+        // the condition hold and others not: otherwise the cases would
+        // not show that the program reads the register right.
+        let cases = all_cases(&policies()).expect("no condition on a fixed register");
+        let mut outcomes: std::collections::BTreeMap<(&str, &str, &str), BTreeSet<Action>> =
+            Default::default();
+        for c in cases
+            .iter()
+            .filter(|c| c.run == "x86_64" && c.policy == "allow-list")
+        {
+            outcomes
+                .entry((c.run, c.policy.as_str(), c.call.as_str()))
+                .or_default()
+                .insert(c.expected);
+        }
+        for name in [
+            "write",
+            "close",
+            "umask",
+            "personality",
+            "dup3",
+            "fcntl",
+            "ioctl",
+            "eventfd2",
+        ] {
+            let seen = &outcomes[&("x86_64", "allow-list", name)];
+            assert!(
+                seen.contains(&Action::Allow) && seen.contains(&Action::KillProcess),
+                "{name}: {seen:?}"
+            );
+        }
+        let high_word = |c: &Case| c.args.iter().any(|&a| a > u64::from(u32::MAX));
+        assert!(
+            cases
+                .iter()
+                .any(|c| c.run == "aarch64" && c.expected == Action::Allow && high_word(c))
+        );
+        assert!(
+            cases
+                .iter()
+                .filter(|c| c.run == "arm")
+                .all(|c| !high_word(c))
+        );
+    }
 }

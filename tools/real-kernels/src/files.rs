@@ -182,7 +182,10 @@ mod tests {
             ("arm-3", "arm", "close")
         );
         assert_eq!(e.args, case.args.to_vec());
-        assert_eq!((e.expected, e.others.clone()), (case.expected, case.others));
+        assert_eq!(
+            (e.expected, e.others.clone()),
+            (case.expected, case.others.clone())
+        );
         assert_eq!(
             cases_file("arm", &[case]).lines().nth(1),
             Some("arm-3 programs/layered.arm.bpf 6 3 ffffffff 0 0 0 1")

@@ -25,7 +25,7 @@ pub struct Run {
 }
 
 /// Every run `run.sh` makes.
-pub const RUNS: [Run; 8] = [
+pub const RUNS: [Run; 9] = [
     Run {
         name: "x86_64",
         kernel: "this machine's kernel",
@@ -73,6 +73,13 @@ pub const RUNS: [Run; 8] = [
         kernel: "Debian's s390x kernel under qemu",
         abi: Abi::native(Arch::S390x),
         native: Some(Arch::S390x),
+        guarded: None,
+    },
+    Run {
+        name: "riscv64",
+        kernel: "Debian 13's riscv64 kernel under qemu",
+        abi: Abi::native(Arch::Riscv64),
+        native: Some(Arch::Riscv64),
         guarded: None,
     },
     Run {
