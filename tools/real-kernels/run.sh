@@ -3,12 +3,13 @@
 #
 # Compiles the policies in tools/real-kernels/policies (and Docker's default
 # profile, imported) with `seccompc` for x86_64, x86, aarch64, arm,
-# powerpc64le and s390x; generates the cases from the compiler's reference
-# evaluator (`real-kernels cases`); runs them with a static C driver
-# (driver.c): on this machine's kernel for x86_64 and x86 (i386 ABI), and
-# for the others as /init of a qemu guest booted on Debian's own kernel for
-# that architecture (aarch64 also runs the arm driver through its AArch32
-# compat ABI, s390x a 31-bit one); then compares every line the drivers
+# powerpc64le, s390x and riscv64; generates the cases from the compiler's
+# reference evaluator (`real-kernels cases`); runs them with a static C
+# driver (driver.c): on this machine's kernel for x86_64 and x86 (i386
+# ABI), and for the others as /init of a qemu guest booted on Debian's own
+# kernel for that architecture (Debian 13's for riscv64; aarch64 also runs
+# the arm driver through its AArch32 compat ABI, s390x a 31-bit one); then
+# compares every line the drivers
 # printed with the expectation (`real-kernels check`), which ends with
 #
 #   real kernels: N architectures, M cases, 0 mismatches
@@ -110,38 +111,52 @@ private_apt() {
     fi
 }
 
-# kernel DEB_ARCH FLAVOUR [SUITE]: the path of Debian's current kernel image
-# for that architecture and flavour (from SUITE when Debian 12 has none),
-# downloaded and unpacked once.
-kernel() {
-    local arch=$1 flavour=$2 suite=${3:-} meta package deb
-    local -a apt=()
-    mkdir -p "$cache"
+# fetch_kernels SUITE DEB_ARCH:FLAVOUR...: Debian's current kernel image for
+# each architecture and flavour (from SUITE when Debian 12 has none; "" for
+# the system's own suite), downloaded and unpacked once; sets
+# kernels[DEB_ARCH] to its path. One apt-cache call for all of them: on a
+# machine with five architectures each call reads large package lists.
+declare -A kernels
+fetch_kernels() {
+    local suite=$1 item arch meta package deb resolved
+    shift
+    local -a apt=() metas=()
     if [[ -n $suite ]]; then
-        private_apt "$suite" "$arch"
+        private_apt "$suite" "${1%%:*}"
         apt=("${apt_options[@]}")
     fi
-    meta="linux-image-$flavour:$arch"
-    package=$(apt-cache "${apt[@]}" depends "$meta" 2>/dev/null |
-        awk '/Depends: linux-image-/ {print $2; exit}') || true
-    [[ -n $package ]] ||
-        fail "apt knows no $meta: run tools/real-kernels/setup.sh as root (dpkg --add-architecture $arch, apt-get update)"
-    package=${package%%:*}
-    deb=$(ls "$cache/${package}_"*"_$arch.deb" 2>/dev/null | tail -n 1) || true
-    if [[ -z $deb ]]; then
-        say "downloading $package ($arch)"
-        # An older kernel of this architecture is not needed any more.
-        rm -rf "$cache"/linux-image-*_"$arch".deb "$cache"/linux-image-*_"$arch"
-        (cd "$cache" && apt-get "${apt[@]}" download -q "$package:$arch" >/dev/null 2>&1) ||
-            fail "apt-get download $package:$arch failed"
-        deb=$(ls "$cache/${package}_"*"_$arch.deb" | tail -n 1)
-    fi
-    local unpacked=${deb%.deb}
-    if [[ ! -d $unpacked/boot ]]; then
-        mkdir -p "$unpacked"
-        dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$unpacked" ./boot
-    fi
-    ls "$unpacked"/boot/vmlinu[xz]-* | head -n 1
+    for item; do
+        metas+=("linux-image-${item#*:}:${item%%:*}")
+    done
+    # "METAPACKAGE PACKAGE" per line, from apt-cache's "NAME[:ARCH]" then
+    # "  Depends: linux-image-...[:ARCH]" lines (no ":ARCH" for the
+    # configuration's own architecture).
+    resolved=$(apt-cache "${apt[@]}" depends "${metas[@]}" 2>/dev/null |
+        awk '/^[^ ]/ {meta = $1; sub(/:.*/, "", meta)}
+             /Depends: linux-image-/ && meta {print meta, $2; meta = ""}') || true
+    for item; do
+        arch=${item%%:*}
+        meta="linux-image-${item#*:}"
+        package=$(awk -v m="$meta" '$1 == m {print $2}' <<<"$resolved")
+        [[ -n $package ]] ||
+            fail "apt knows no $meta:$arch: run tools/real-kernels/setup.sh as root (dpkg --add-architecture $arch, apt-get update)"
+        package=${package%%:*}
+        deb=$(ls "$cache/${package}_"*"_$arch.deb" 2>/dev/null | tail -n 1) || true
+        if [[ -z $deb ]]; then
+            say "downloading $package ($arch)"
+            # An older kernel of this architecture is not needed any more.
+            rm -rf "$cache"/linux-image-*_"$arch".deb "$cache"/linux-image-*_"$arch"
+            (cd "$cache" && apt-get "${apt[@]}" download -q "$package:$arch" >/dev/null 2>&1) ||
+                fail "apt-get download $package:$arch failed"
+            deb=$(ls "$cache/${package}_"*"_$arch.deb" | tail -n 1)
+        fi
+        local unpacked=${deb%.deb}
+        if [[ ! -d $unpacked/boot ]]; then
+            mkdir -p "$unpacked"
+            dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$unpacked" ./boot
+        fi
+        kernels[$arch]=$(ls "$unpacked"/boot/vmlinu[xz]-* | head -n 1)
+    done
 }
 
 # --- runs ----------------------------------------------------------------------
@@ -175,7 +190,7 @@ boot_cmdline="quiet loglevel=1 panic=-1"
 
 guest_aarch64() {
     local k i
-    k=$(kernel arm64 arm64)
+    k=${kernels[arm64]}
     i=$(initramfs aarch64 aarch64 aarch64 arm arm-on-aarch64)
     # `max` has AArch32 at EL0, for the compat run; pauth-impdef keeps
     # pointer authentication cheap under TCG.
@@ -185,7 +200,7 @@ guest_aarch64() {
 
 guest_arm() {
     local k i
-    k=$(kernel armhf armmp)
+    k=${kernels[armhf]}
     i=$(initramfs arm arm arm)
     # armmp has no LPAE: keep qemu's devices below 4 GiB.
     guest arm qemu-system-arm -M virt,highmem=off -cpu cortex-a15 \
@@ -194,7 +209,7 @@ guest_arm() {
 
 guest_powerpc64le() {
     local k i
-    k=$(kernel ppc64el powerpc64le)
+    k=${kernels[ppc64el]}
     i=$(initramfs powerpc64le powerpc64le powerpc64le)
     # x-vof: qemu's own small firmware instead of SLOF (faster, no ROM
     # files); the caps are the security workarounds TCG cannot provide.
@@ -205,7 +220,7 @@ guest_powerpc64le() {
 
 guest_s390x() {
     local k i
-    k=$(kernel s390x s390x)
+    k=${kernels[s390x]}
     i=$(initramfs s390x s390x s390x s390 s390-on-s390x)
     guest s390x qemu-system-s390x -M s390-ccw-virtio -cpu max \
         -kernel "$k" -initrd "$i" -append "console=ttysclp0 $boot_cmdline"
@@ -213,7 +228,7 @@ guest_s390x() {
 
 guest_riscv64() {
     local k i
-    k=$(kernel riscv64 riscv64 trixie)
+    k=${kernels[riscv64]}
     i=$(initramfs riscv64 riscv64 riscv64)
     # `-bios default`: the OpenSBI firmware qemu ships.
     guest riscv64 qemu-system-riscv64 -M virt -bios default \
@@ -229,11 +244,9 @@ host_runs() {
 run_guests() {
     # Kernels first, sequentially: apt-get download is not meant to run
     # twice at once in one directory.
-    kernel arm64 arm64 >/dev/null
-    kernel armhf armmp >/dev/null
-    kernel ppc64el powerpc64le >/dev/null
-    kernel s390x s390x >/dev/null
-    kernel riscv64 riscv64 trixie >/dev/null
+    mkdir -p "$cache"
+    fetch_kernels "" arm64:arm64 armhf:armmp ppc64el:powerpc64le s390x:s390x
+    fetch_kernels trixie riscv64:riscv64
     local pids=() g
     for g in guest_aarch64 guest_arm guest_powerpc64le guest_s390x guest_riscv64; do
         while (($(jobs -rp | wc -l) >= parallel)); do
