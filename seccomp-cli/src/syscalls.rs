@@ -26,9 +26,9 @@ C type, argument slot and the width a condition compares: 32-bit types
 compare the low half only), and the groups that include it. A NUMBER is
 looked up in ARCH's table first.
 
-The numbers come from the `syscalls` crate (Linux's syscall tables), the
-parameters from Linux 6.12's include/linux/syscalls.h and SYSCALL_DEFINE
-lines.",
+The numbers come from Linux's syscall tables (the `syscalls` crate's,
+corrected from Linux 6.12's), the parameters from Linux 6.12's
+include/linux/syscalls.h and SYSCALL_DEFINE lines.",
     after_long_help = "\
 Examples:
   seccompc syscalls --arch aarch64

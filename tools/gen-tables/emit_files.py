@@ -7,8 +7,8 @@ from rust_emit import comment, header, lit, param
 
 def module(sources):
     return header("Data the hand-written accessors in tables/*.rs read.", sources) + (
-        "\npub(crate) mod arch_private;\npub(crate) mod constants;\npub(crate) mod errno;\n"
-        "pub(crate) mod groups;\npub(crate) mod params;\n"
+        "\npub(crate) mod constants;\npub(crate) mod errno;\npub(crate) mod groups;\n"
+        "pub(crate) mod params;\npub(crate) mod syscalls;\n"
     )
 
 
@@ -226,7 +226,7 @@ def errno(sources, errnos, overrides):
     return "".join(out)
 
 
-# --- arch_private.rs -------------------------------------------------------
+# --- syscalls.rs -----------------------------------------------------------
 
 
 def number(nr):
@@ -235,9 +235,15 @@ def number(nr):
     return f"{nr:#x}" if nr >= 0x1000 else str(nr)
 
 
-def arch_private(sources, private, foreign):
-    out = [header("Syscalls of the kernel's tables that the syscalls crate lacks or has wrongly.", sources)]
-    lines = ["", "Per architecture, (number, name) and where the kernel defines it:"]
+def syscalls(sources, tables, private, foreign):
+    """`tables`: {arch name: (by_number, by_name)} from syscalls_gen.merge."""
+    out = [header("Syscall names and numbers per architecture.", sources)]
+    lines = [
+        "",
+        "The syscalls crate's tables, corrected and completed from the kernel's own (see",
+        "tools/gen-tables/syscalls_gen.py). Kernel entries the crate lacks or names differently,",
+        "per architecture, (number, name) and where the kernel defines it:",
+    ]
     for arch in ARCHES:
         for nr, name, why in private[arch.name]:
             lines.append(f"  {arch.name} {number(nr)} {name}: {why}")
@@ -246,25 +252,25 @@ def arch_private(sources, private, foreign):
         for nr, name, why in foreign[arch.name]:
             lines.append(f"  {arch.name} {number(nr)} {name}: {why}")
     out.append(comment(lines))
-    out.append("\nuse crate::arch::Arch;\n")
-    arms = []
+    out.append("\nuse crate::arch::Arch;\nuse crate::tables::syscalls::SyscallTable;\n")
     for arch in ARCHES:
-        entries = "".join(f"({number(nr)}, {lit(name)}), " for nr, name, _ in private[arch.name])
-        arms.append(f"Arch::{arch.rust} => &[{entries}],\n")
+        by_number, by_name = tables[arch.name]
+        numbers = "".join(f"({number(nr)}, {lit(name)}), " for nr, name in by_number)
+        names = "".join(f"({lit(name)}, {number(nr)}), " for name, nr in by_name)
+        out.append(
+            f"\nstatic {arch.rust.upper()}: SyscallTable = SyscallTable {{\n"
+            f"by_number: &[{numbers}],\nby_name: &[{names}],\n}};\n"
+        )
+    arms = "".join(f"Arch::{arch.rust} => &{arch.rust.upper()},\n" for arch in ARCHES)
     out.append(
-        "\n/// The syscalls of `arch` that the crate's table lacks, by number.\n"
-        "pub(crate) fn syscalls(arch: Arch) -> &'static [(u32, &'static str)] {\n"
-        f"match arch {{\n{''.join(arms)}}}\n}}\n"
+        "\n/// The syscall table of `arch`.\n"
+        "pub(crate) fn table(arch: Arch) -> &'static SyscallTable {\n"
+        f"match arch {{\n{arms}}}\n}}\n"
     )
-    arms = []
-    for arch in ARCHES:
-        entries = "".join(f"({number(nr)}, {lit(name)}), " for nr, name, _ in foreign[arch.name])
-        arms.append(f"Arch::{arch.rust} => &[{entries}],\n")
+    every = sorted({name for by_number, _ in tables.values() for _, name in by_number})
     out.append(
-        "\n/// Entries of the crate's table for `arch` that the kernel defines only\n"
-        "/// for other ABIs: not syscalls of `arch`.\n"
-        "pub(crate) fn not_native(arch: Arch) -> &'static [(u32, &'static str)] {\n"
-        f"match arch {{\n{''.join(arms)}}}\n}}\n"
+        "\n/// Every name some architecture shows a number as, sorted.\n"
+        f"pub(crate) static ALL_NAMES: [&str; {len(every)}] = [{''.join(lit(n) + ', ' for n in every)}];\n"
     )
     return "".join(out)
 

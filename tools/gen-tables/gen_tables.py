@@ -20,6 +20,7 @@ import glob
 import os
 import re
 import subprocess
+import tempfile
 
 import arch_private_gen
 import constants_gen
@@ -31,6 +32,7 @@ import groups_gen
 import kconfig
 import kernel
 import params_gen
+import syscalls_gen
 from arches import ARCHES
 
 # Python puts this script's directory first on sys.path, so the modules
@@ -40,6 +42,9 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 KERNEL_SERIES = "6.12"
 TARBALL = f"/usr/src/linux-source-{KERNEL_SERIES}.tar.xz"
 UNPACK_DIR = "/tmp/gen-tables-ksrc"
+# The syscalls crate whose tables give the numbers (syscalls_gen.py): read
+# from its source, which has numbers newer than the kernel above.
+SYSCALLS_CRATE = "0.8.1"
 
 
 def parse_args():
@@ -53,7 +58,7 @@ def parse_args():
     # nothing outside the repository.
     p.add_argument("--corpus", default=os.path.join(HERE, "sources"))
     p.add_argument(
-        "--crate-dir", help="source of the syscalls crate (default: from Cargo.lock and CARGO_HOME)"
+        "--crate-dir", help=f"source of the syscalls crate (default: syscalls-{SYSCALLS_CRATE} in CARGO_HOME, fetched if missing)"
     )
     p.add_argument("--out", default=os.path.join(ROOT, "seccomp-compiler/src/tables/generated"))
     # Evaluates the constants for each architecture's target (constants_gen.py).
@@ -97,16 +102,25 @@ def clang_version(clang):
 
 
 def crate_dir(path):
-    """The syscalls crate's source, at the version Cargo.lock pins."""
+    """The syscalls crate's source, at SYSCALLS_CRATE. The compiler does not
+    depend on the crate (its tables are generated here), so when cargo has
+    not downloaded it yet, a scratch package that depends on it makes
+    `cargo fetch` do so."""
     if path:
         return path
-    with open(os.path.join(ROOT, "Cargo.lock"), encoding="utf-8") as f:
-        lock = f.read()
-    version = lock.split('name = "syscalls"\nversion = "', 1)[1].split('"', 1)[0]
     home = os.environ.get("CARGO_HOME", os.path.expanduser("~/.cargo"))
-    found = sorted(glob.glob(os.path.join(home, f"registry/src/*/syscalls-{version}")))
+    pattern = os.path.join(home, f"registry/src/*/syscalls-{SYSCALLS_CRATE}")
+    if not glob.glob(pattern):
+        with tempfile.TemporaryDirectory() as scratch:
+            with open(os.path.join(scratch, "Cargo.toml"), "w", encoding="utf-8") as f:
+                f.write(
+                    '[package]\nname = "fetch-syscalls"\nversion = "0.0.0"\nedition = "2024"\n'
+                    f'[lib]\npath = "lib.rs"\n[dependencies]\nsyscalls = "={SYSCALLS_CRATE}"\n'
+                )
+            subprocess.run(["cargo", "fetch", "--manifest-path", os.path.join(scratch, "Cargo.toml")], check=True)
+    found = sorted(glob.glob(pattern))
     if not found:
-        raise SystemExit(f"syscalls-{version} not in {home}/registry: run `cargo fetch` first")
+        raise SystemExit(f"syscalls-{SYSCALLS_CRATE} is not in {home}/registry after `cargo fetch`")
     return found[0]
 
 
@@ -153,7 +167,7 @@ def main():
         "params": f"{linux} and {headers}; {crate_v}",
         "groups": f"{corpus}; names checked against {linux} and the {crate_v}",
         "errno": linux,
-        "arch_private": f"{linux}; {crate_v}",
+        "syscalls": f"{linux}; {crate_v}",
     }
     clang = clang_version(args.clang)
     sources["constants"] = f"{linux}: uapi headers from `make headers`, include/linux/socket.h and net.h; {clang}"
@@ -172,6 +186,10 @@ def main():
             arch, rows[arch.name], crate_maps[arch.name], extra
         )
         foreign[arch.name] = arch_private_gen.other_abis_only(src, arch, crate_maps[arch.name])
+    tables = {
+        arch.name: syscalls_gen.merge(crate_maps[arch.name], private[arch.name], foreign[arch.name])
+        for arch in ARCHES
+    }
 
     kc = {a.name: kconfig.values(src, a) for a in ARCHES}
     resolver = params_gen.Resolver(
@@ -204,7 +222,7 @@ def main():
         "params.rs": emit_files.params(sources["params"], results, kc),
         "groups.rs": emit_files.groups(sources["groups"], groups, allowed_unknown),
         "errno.rs": emit_files.errno(sources["errno"], errnos, overrides),
-        "arch_private.rs": emit_files.arch_private(sources["arch_private"], private, foreign),
+        "syscalls.rs": emit_files.syscalls(sources["syscalls"], tables, private, foreign),
         "constants.rs": emit_files.constants(sources["constants"], constants, constant_notes),
     }
     paths = []
