@@ -156,6 +156,11 @@ mod tests {
             assert!(t.by_number.windows(2).all(|w| w[0].0 < w[1].0), "{arch}");
             assert!(t.by_name.windows(2).all(|w| w[0].0 < w[1].0), "{arch}");
         }
-        assert!(all_names().iter().zip(all_names().iter().skip(1)).all(|(a, b)| a < b));
+        assert!(
+            all_names()
+                .iter()
+                .zip(all_names().iter().skip(1))
+                .all(|(a, b)| a < b)
+        );
     }
 }
