@@ -814,8 +814,8 @@ fn comparisons(out: &ArchOutput, nr: u32) -> Vec<&Cmp> {
     out.resolved
         .rules
         .iter()
-        .filter_map(|r| r.entries.get(&nr))
-        .filter_map(|e| e.cond.as_ref())
+        .filter_map(|r| r.entries.get(nr))
+        .filter_map(|e| e.cond.as_deref())
         .flat_map(|c| c.comparisons())
         .collect()
 }

@@ -171,8 +171,9 @@ fn constants(
             _ => return Ok(Default::default()),
         },
     };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| CliError::failed(format!("cannot read `{}`: {e}", path.display())))?;
+    let shown = path.to_string_lossy();
+    let text = String::from_utf8(input::read_bytes(&shown)?)
+        .map_err(|_| CliError::failed(format!("`{shown}` is not UTF-8 text")))?;
     minijail::constants_from_json(&text).map_err(|e| CliError::Policy(format!("error: {e}")))
 }
 

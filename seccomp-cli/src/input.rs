@@ -6,6 +6,7 @@ use crate::args::{CliError, Result};
 use seccomp_compiler::bpf::SockFilter;
 use seccomp_compiler::compile::ArchOutput;
 use seccomp_compiler::diag::{Diagnostic, render_all};
+use seccomp_compiler::lex::MAX_POLICY_BYTES;
 use seccomp_compiler::{Arch, Source, Span, ast, compile, parse};
 use std::io::Read;
 
@@ -21,17 +22,34 @@ pub fn require_native_arch() -> Result<Arch> {
     })
 }
 
-/// The bytes of `path`, standard input for `-`.
+/// The bytes of `path`, standard input for `-`: at most
+/// [`MAX_POLICY_BYTES`] (4 MiB), so that `/dev/zero` or a wrong file is an
+/// error rather than all the memory there is. Every input seccompc reads
+/// (policies, raw programs of at most 4096 instructions, other tools'
+/// policies) is far smaller.
 pub fn read_bytes(path: &str) -> Result<Vec<u8>> {
-    if path == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| CliError::failed(format!("cannot read standard input: {e}")))?;
-        Ok(buf)
+    let name = if path == "-" {
+        "standard input".to_owned()
     } else {
-        std::fs::read(path).map_err(|e| CliError::failed(format!("cannot read `{path}`: {e}")))
+        format!("`{path}`")
+    };
+    let cannot_read = |e: std::io::Error| CliError::failed(format!("cannot read {name}: {e}"));
+    let mut buf = Vec::new();
+    // One byte past the limit tells a file at the limit from a larger one.
+    let most = MAX_POLICY_BYTES as u64 + 1;
+    if path == "-" {
+        std::io::stdin().take(most).read_to_end(&mut buf)
+    } else {
+        let file = std::fs::File::open(path).map_err(cannot_read)?;
+        file.take(most).read_to_end(&mut buf)
     }
+    .map_err(cannot_read)?;
+    if buf.len() > MAX_POLICY_BYTES {
+        return Err(CliError::failed(format!(
+            "{name} is larger than {MAX_POLICY_BYTES} bytes (4 MiB), the limit for an input; policies and programs are far smaller"
+        )));
+    }
+    Ok(buf)
 }
 
 /// The name diagnostics use for `path`.
@@ -108,11 +126,15 @@ pub fn compile_for(source: Source, arch: Arch) -> Result<Compiled> {
     let policy = parse::parse_str(&source.text).map_err(|d| rendered(&d))?;
     let whole = Span::text(0, source.text.len());
     // With one architecture, its problems fail the whole compilation.
-    let mut compilation = compile(policy.clone(), whole, Some(&[arch])).map_err(|d| {
+    let mut compilation = compile(policy, whole, Some(&[arch])).map_err(|d| {
         let tagged = d.iter().any(|d| d.arch.is_some());
+        // Parsed again rather than cloned beforehand: a copy of a large
+        // policy costs memory on every run, parsing again only on errors.
+        let again = || parse::parse_str(&source.text).ok();
         match tagged
-            .then(|| as_for_every_arch(policy, whole, arch))
+            .then(again)
             .flatten()
+            .and_then(|policy| as_for_every_arch(policy, whole, arch))
         {
             Some(untagged) => rendered(&untagged),
             None => rendered(&d),

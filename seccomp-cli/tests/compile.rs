@@ -278,6 +278,14 @@ fn a_problem_of_another_architecture_does_not_fail_this_one() {
         "{}",
         other.stderr
     );
+    // The error points at the `arch` statement.
+    let late = file(&dir, "late.policy", "keep read;\narch x86_64;\n");
+    let out = seccompc(&["compile", &late, "--arch", "aarch64", "-o", "/dev/null"]);
+    assert!(
+        out.stderr.contains(&format!(" --> {late}:2:1\n")),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

@@ -93,11 +93,21 @@ fn architectures(
             .collect::<Vec<_>>()
             .join(", ");
         return Err(vec![Diagnostic::error(
-            Span::none(),
+            arch_statement(policy),
             format!("the policy is not for {a}: its `arch` statement selects {list}"),
         )]);
     }
     Ok(only.to_vec())
+}
+
+/// Where the policy selects its architectures (the first `arch`
+/// statement; only called when there is one).
+fn arch_statement(policy: &ast::Policy) -> Span {
+    policy
+        .statements
+        .iter()
+        .find(|s| matches!(s.kind, ast::StatementKind::Arch(_)))
+        .map_or(Span::none(), |s| s.span)
 }
 
 fn compile_arch(policy: &ast::Policy, arch: Arch) -> Result<ArchOutput, Vec<Diagnostic>> {
@@ -131,7 +141,7 @@ fn too_long(policy: &ast::Policy, resolved: &ResolvedPolicy, e: codegen::TooLong
         let n: usize = rule
             .entries
             .values()
-            .map(|e| e.cond.as_ref().map_or(1, values))
+            .map(|e| e.cond.as_deref().map_or(1, values))
             .sum();
         *weight.entry(rule.statement).or_default() += n;
     }

@@ -156,11 +156,11 @@ pub fn decide(rp: &ResolvedPolicy) -> DecisionTable {
             index: rule.statement,
             span: rule.span,
         };
-        for (&nr, entry) in &rule.entries {
+        for (nr, entry) in rule.entries.iter() {
             let earlier = named
                 .remove(&nr)
                 .unwrap_or_else(|| Decision::constant(default));
-            let next = match (rule.kind, &entry.cond) {
+            let next = match (rule.kind, entry.cond.as_deref()) {
                 (RuleKind::Allow, None) => Decision::constant(Outcome {
                     action: Action::Allow,
                     origin,
@@ -216,7 +216,7 @@ pub fn eval(rp: &ResolvedPolicy, data: &SeccompData, syms: &dyn Fn(usize) -> u64
     }
     let mut verdict = None;
     for rule in &rp.rules {
-        let Some(entry) = rule.entries.get(&data.nr) else {
+        let Some(entry) = rule.entries.get(data.nr) else {
             continue;
         };
         let holds = entry

@@ -160,12 +160,21 @@ pub fn render_all(diags: &[Diagnostic], source: &Source) -> String {
 
 /// The candidate nearest to `word` by edit distance, if one is near enough
 /// to be a plausible typo; failing that, the one candidate that has `word`
-/// as a `_`-separated part (`flags` -> `clone_flags`).
+/// as a part separated by `_` or `-` (`flags` -> `clone_flags`, `@network`
+/// -> `@network-io`).
+///
+/// The work is bounded whatever `word` is: a candidate whose length differs
+/// from the word's by more than the allowed edits cannot be within them, so
+/// its distance is never computed, and a word longer than one and a half
+/// times the longest candidate is compared with none (a 1 MB name costs
+/// one pass over its characters).
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let candidates: Vec<&str> = candidates.into_iter().filter(|&c| c != word).collect();
-    let limit = (word.chars().count() / 3).max(1);
+    let word_len = word.chars().count();
+    let limit = typo_limit(word_len);
     let close = candidates
         .iter()
+        .filter(|c| may_be_within(word_len, c.chars().count(), limit))
         .map(|&c| (edit_distance(word, c), c))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, c)| (d, c.len()))
@@ -173,12 +182,24 @@ pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     close.or_else(|| {
         let mut parts = candidates
             .iter()
-            .filter(|c| c.split('_').any(|p| p == word));
+            .filter(|c| c.split(['_', '-']).any(|p| p == word));
         match (parts.next(), parts.next()) {
             (Some(only), None) => Some(*only),
             _ => None,
         }
     })
+}
+
+/// The most edits a suggestion may be away from a word of `len`
+/// characters: a third of it, at least one.
+fn typo_limit(len: usize) -> usize {
+    (len / 3).max(1)
+}
+
+/// Whether words of these lengths can be `limit` edits apart or closer:
+/// every edit changes the length by at most one.
+fn may_be_within(word_len: usize, candidate_len: usize, limit: usize) -> bool {
+    word_len.abs_diff(candidate_len) <= limit
 }
 
 /// Damerau-Levenshtein distance (optimal string alignment), so swapped
@@ -225,6 +246,46 @@ mod tests {
             Some("clone_flags")
         );
         assert_eq!(nearest("fd", ["in_fd", "out_fd"]), None);
+    }
+
+    #[test]
+    fn a_prefix_before_a_separator_suggests_the_only_name_it_starts() {
+        let groups = crate::tables::groups::GROUPS.iter().map(|g| g.name);
+        assert_eq!(nearest("@network", groups.clone()), Some("@network-io"));
+        assert_eq!(nearest("@system", groups.clone()), Some("@system-service"));
+        assert_eq!(nearest("@file", groups.clone()), Some("@file-system"));
+        // Several groups start with it: no guess.
+        assert_eq!(nearest("@firejail", groups.clone()), None);
+        assert_eq!(nearest("@network-oi", groups.clone()), Some("@network-io"));
+        assert_eq!(nearest("@nothing-like-it", groups), None);
+        // Syscall names have no `-`: what was suggested before still is,
+        // and nothing else.
+        let names = crate::tables::syscalls::all_names().iter().copied();
+        assert_eq!(nearest("wirte", names.clone()), Some("write"));
+        assert_eq!(nearest("network", names.clone()), None);
+        assert_eq!(nearest("io", names), None);
+    }
+
+    #[test]
+    fn long_words_are_compared_with_no_candidate() {
+        let names = crate::tables::syscalls::all_names();
+        let longest = names.iter().map(|n| n.len()).max().unwrap();
+        // Past one and a half times the longest name, the length alone
+        // rules every candidate out, so no distance is computed at all.
+        let word_len = longest * 3 / 2 + 2;
+        let limit = typo_limit(word_len);
+        assert!(
+            names
+                .iter()
+                .all(|n| !may_be_within(word_len, n.len(), limit))
+        );
+        let huge = "w".repeat(1 << 20);
+        assert_eq!(nearest(&huge, names.iter().copied()), None);
+        let almost = format!("{}x", "rt_sigtimedwait_time64");
+        assert_eq!(
+            nearest(&almost, names.iter().copied()),
+            Some("rt_sigtimedwait_time64")
+        );
     }
 
     #[test]

@@ -170,12 +170,13 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// The `;` that ends a statement. Missing, it is reported at the
-    /// statement's last token, where it belongs, as rustc does.
+    /// The `;` that ends a statement. Missing, it is reported right after
+    /// the statement's last token, where it belongs, as rustc does (not
+    /// under that token, which may be a whole condition).
     fn end_statement(&mut self, keyword: &str) -> PResult<Span> {
         self.eat_punct(';').ok_or_else(|| {
             Diagnostic::error(
-                self.prev_span(),
+                self.prev_span().end(),
                 format!(
                     "expected `;` after the `{keyword}` statement, found {}",
                     self.found()

@@ -12,7 +12,9 @@ use crate::action::{Action, ENOSYS};
 use crate::arch::Arch;
 use crate::ast::{self, ActionKind, ErrnoSpec, ItemKind, StatementKind, ValueKind};
 use crate::diag::{Diagnostic, Diagnostics, nearest};
-use crate::ir::{self, Entry, Operand, ResolvedPolicy, Rule, RuleKind, Setting, SymbolUse};
+use crate::ir::{
+    self, Entries, Entry, Operand, ResolvedPolicy, Rule, RuleKind, Setting, SymbolUse,
+};
 use crate::span::Span;
 use crate::tables::params::{self, ParamSlot};
 use crate::tables::{errno, groups, syscalls};
@@ -339,7 +341,7 @@ impl Resolver {
     /// The syscalls a statement names, with their combined conditions:
     /// several entries for one syscall are alternatives, and an
     /// unconditional one makes the whole unconditional.
-    fn entries(&mut self, items: &[ast::Item]) -> BTreeMap<u32, Entry> {
+    fn entries(&mut self, items: &[ast::Item]) -> Entries {
         let table = syscalls::table(self.arch);
         let mut named: BTreeMap<u32, (Vec<Option<ir::Cond>>, Span)> = BTreeMap::new();
         let mut exempt = BTreeSet::new();
@@ -371,19 +373,15 @@ impl Resolver {
                 }
             }
         }
-        named
-            .into_iter()
-            .filter(|(nr, _)| !exempt.contains(nr))
-            .map(|(nr, (conds, span))| {
-                (
-                    nr,
-                    Entry {
-                        cond: any_of(conds),
-                        span,
-                    },
-                )
-            })
-            .collect()
+        Entries::from_sorted(
+            named
+                .into_iter()
+                .filter(|(nr, _)| !exempt.contains(nr))
+                .map(|(nr, (conds, span))| {
+                    let cond = any_of(conds).map(Box::new);
+                    (nr, Entry { cond, span })
+                }),
+        )
     }
 
     /// Resolves a condition; `None` after reporting a problem.

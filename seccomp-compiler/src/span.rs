@@ -22,7 +22,7 @@ pub struct Span {
 impl Span {
     /// A span over bytes `lo..hi` of a text source.
     pub fn text(lo: usize, hi: usize) -> Span {
-        // Policy sources are far below 4 GiB; the lexer refuses larger ones.
+        // Policy text is at most `lex::MAX_POLICY_BYTES` (4 MiB): the lexer refuses larger.
         Span {
             lo: lo as u32,
             hi: hi as u32,
@@ -58,6 +58,18 @@ impl Span {
             lo: self.lo.min(other.lo),
             hi: self.hi.max(other.hi),
             tokens,
+        }
+    }
+
+    /// Where the span ends: the empty position after it in text, its last
+    /// token in macro input (stable proc_macro2 cannot make a position
+    /// between tokens). "Expected `;`" points here, after the statement,
+    /// not under its last item.
+    pub fn end(self) -> Span {
+        Span {
+            lo: self.hi,
+            hi: self.hi,
+            tokens: self.tokens.map(|(_, last)| (last, last)),
         }
     }
 

@@ -237,12 +237,14 @@ fn architecture_selection() {
     let c = compile_str("arch x86_64, aarch64; keep read;").unwrap();
     let arches: Vec<Arch> = c.arches.iter().map(|a| a.arch).collect();
     assert_eq!(arches, [Arch::X86_64, Arch::Aarch64]);
-    let policy = parse::parse_str("arch x86_64; keep read;").unwrap();
+    let policy = parse::parse_str("keep read;\narch x86_64;").unwrap();
     let e = compile(policy, Span::none(), Some(&[Arch::S390x])).unwrap_err();
     assert_eq!(
         e[0].message,
         "the policy is not for s390x: its `arch` statement selects x86_64"
     );
+    // At the `arch` statement, not at the start of the policy.
+    assert_eq!(e[0].span.byte_range(), 11..23);
     let policy = parse::parse_str("keep read;").unwrap();
     let c = compile(policy, Span::none(), Some(&[Arch::S390x])).unwrap();
     assert_eq!(c.arches.len(), 1);

@@ -168,6 +168,24 @@ fn collects_every_broken_statement() {
 }
 
 #[test]
+fn a_missing_semicolon_is_reported_after_the_statement() {
+    // Right after the last token, whatever it is: never under the condition.
+    for (text, at) in [
+        ("keep write(fd == 1 | 2)\nkeep read;", 23),
+        ("keep read\nkeep write;", 9),
+        ("drop kill(sig == 9) => errno(EPERM)\nkeep read;", 35),
+        ("keep openat(dfd == -100 && flags & 3 == 0)", 42),
+    ] {
+        let errs = parse_str(text).unwrap_err();
+        assert!(
+            errs[0].message.starts_with("expected `;` after the"),
+            "{text}"
+        );
+        assert_eq!(errs[0].span.byte_range(), at..at, "{text}");
+    }
+}
+
+#[test]
 fn mistakes_get_specific_messages() {
     let cases = [
         (
