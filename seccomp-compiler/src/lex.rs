@@ -128,9 +128,10 @@ fn convert_stream(stream: TokenStream, depth: usize, too_deep: &mut Option<Span>
 
 fn convert_tree(tt: TokenTree, depth: usize, too_deep: &mut Option<Span>, out: &mut Vec<Token>) {
     let span = match &tt {
-        // From its opening to its closing delimiter, so that a group ends
-        // at its `)` (where "expected `;`" then points).
-        TokenTree::Group(g) => Span::tokens(g.span_open()).join(Span::tokens(g.span_close())),
+        // The whole group, whose last token is its closing delimiter: a
+        // group then ends at its `)` (where "expected `;`" points), and
+        // still reads as one span where a single one is wanted.
+        TokenTree::Group(g) => Span::tokens(g.span()).join(Span::tokens(g.span_close())),
         _ => Span::tokens(tt.span()),
     };
     let kind = match tt {

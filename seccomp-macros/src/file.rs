@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::input::arch_suffix;
 use proc_macro2::{Literal, Span, TokenStream, TokenTree};
 use quote::quote;
+use seccomp_compiler::lex::MAX_POLICY_BYTES;
 use seccomp_compiler::{Diagnostic, Source};
 use std::path::{Path, PathBuf};
 
@@ -82,15 +83,34 @@ fn string_value(lit: &Literal) -> Option<String> {
     Some(out)
 }
 
+/// The file's text, reading no more than the compiler's limit (a policy
+/// path naming `/dev/zero` must not take all the memory there is).
+fn read_at_most_limit(path: &std::path::Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    // One byte past the limit tells a file at the limit from a larger one.
+    let most = MAX_POLICY_BYTES as u64 + 1;
+    std::fs::File::open(path)?
+        .take(most)
+        .read_to_string(&mut text)?;
+    if text.len() > MAX_POLICY_BYTES {
+        return Err(std::io::ErrorKind::FileTooLarge.into());
+    }
+    Ok(text)
+}
+
 impl PolicyFile {
     /// Reads `path`, relative to the directory of the crate being built
     /// (`CARGO_MANIFEST_DIR`).
     pub fn read(path: &str, literal: Span) -> Result<PolicyFile, Error> {
         let base = std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(PathBuf::new, PathBuf::from);
         let absolute = base.join(path);
-        let text = std::fs::read_to_string(&absolute).map_err(|e| {
+        let text = read_at_most_limit(&absolute).map_err(|e| {
             let what = match e.kind() {
                 std::io::ErrorKind::NotFound => format!("policy file `{path}` not found"),
+                std::io::ErrorKind::FileTooLarge => format!(
+                    "policy file `{path}` is larger than {MAX_POLICY_BYTES} bytes (4 MiB), the limit for a policy"
+                ),
                 _ => format!("cannot read policy file `{path}`: {e}"),
             };
             Error::new(

@@ -238,4 +238,11 @@ fn policy_file_errors_name_the_place_in_the_file() {
         missing.contains(r#""policyfile`no/such.policy`notfound\nhelp:"#),
         "{missing}"
     );
+    // An endless file is read no further than the limit.
+    let endless = expanded(r#"file = "/dev/zero""#);
+    assert!(
+        endless
+            .contains(r#""policyfile`/dev/zero`islargerthan4194304bytes(4MiB),thelimitforapolicy"#),
+        "{endless}"
+    );
 }
