@@ -280,8 +280,8 @@ fn slot_constants(rp: &ResolvedPolicy, nr: u32) -> [Vec<u64>; 6] {
     let conditions = rp
         .rules
         .iter()
-        .filter_map(|r| r.entries.get(&nr))
-        .filter_map(|e| e.cond.as_ref());
+        .filter_map(|r| r.entries.get(nr))
+        .filter_map(|e| e.cond.as_deref());
     for cmp in conditions.flat_map(|c| c.comparisons()) {
         let constants = cmp.values.iter().chain(&cmp.mask).filter_map(|o| match o {
             Operand::Const(c) => Some(*c),
