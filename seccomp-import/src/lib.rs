@@ -32,6 +32,7 @@ pub mod lxc;
 pub mod minijail;
 pub mod oci;
 pub mod seccompiler;
+mod stack;
 pub mod systemd;
 mod text;
 
@@ -119,8 +120,13 @@ pub struct ImportOptions {
     /// `argN:u32`) instead of the kernel-exact width of each parameter.
     pub exact_width: bool,
     /// minijail: directories searched for `@include`d files (by their path
-    /// relative to the directory, then by file name).
+    /// relative to the directory, then by file name). firejail: directories
+    /// searched for `include`d files before the profile's own directory,
+    /// `~/.config/firejail` and `/etc/firejail`.
     pub include_dirs: Vec<PathBuf>,
+    /// firejail: the home directory `${HOME}` and `~` stand for in
+    /// `include` lines. `None`: `$HOME`.
+    pub home: Option<PathBuf>,
     /// minijail: named constants (e.g. crosvm's `constants.json`, read with
     /// [`minijail::constants_from_json`]); used before the built-in ones.
     pub constants: BTreeMap<String, u64>,

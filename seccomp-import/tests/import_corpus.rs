@@ -144,18 +144,22 @@ fn firecracker_filters() {
 #[test]
 fn firejail_profile_lines() {
     // The file collects lines of many profiles (`path:line:text`): each
-    // profile's lines are imported together.
+    // profile's lines, without the prefix, are imported together.
     let file = "firejail-profile-seccomp-lines.txt";
     let text = read(file);
     let mut profiles: Vec<(String, String)> = Vec::new();
     for line in text.lines().filter(|l| !l.starts_with('#')) {
-        let path = line.split(':').next().unwrap_or_default().to_owned();
-        match profiles.iter_mut().find(|(p, _)| *p == path) {
+        let mut parts = line.splitn(3, ':');
+        let (Some(path), Some(_), Some(content)) = (parts.next(), parts.next(), parts.next())
+        else {
+            panic!("{file}: `{line}` is not path:line:text");
+        };
+        match profiles.iter_mut().find(|(p, _)| p == path) {
             Some((_, lines)) => {
-                lines.push_str(line);
+                lines.push_str(content);
                 lines.push('\n');
             }
-            None => profiles.push((path, format!("{line}\n"))),
+            None => profiles.push((path.to_owned(), format!("{content}\n"))),
         }
     }
     let (mut ok, mut none) = (0, 0);
