@@ -11,43 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
 use seccomp_compiler::tables::groups;
+use tests::systemd::{expand, parse_listing};
 
 const FIXTURE: &str = include_str!("../fixtures/systemd-252-group-differences.txt");
-
-/// `systemd-analyze syscall-filter` output: group -> members (syscalls
-/// and `@group` references), in order.
-fn parse_listing(text: &str) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut current: Option<String> = None;
-    for line in text.lines() {
-        if line.starts_with('@') {
-            let name = line.trim().to_owned();
-            out.entry(name.clone()).or_default();
-            current = Some(name);
-        } else if let (Some(g), Some(member)) = (&current, line.strip_prefix("    ")) {
-            let member = member.trim();
-            if !member.starts_with('#') && !member.is_empty() {
-                out.get_mut(g)
-                    .expect("inserted above")
-                    .push(member.to_owned());
-            }
-        } else {
-            // A blank line ends a group; `# Ungrouped ...` trailers are not groups.
-            current = None;
-        }
-    }
-    out
-}
-
-fn expand(listing: &BTreeMap<String, Vec<String>>, group: &str, out: &mut BTreeSet<String>) {
-    for m in listing.get(group).into_iter().flatten() {
-        if m.starts_with('@') {
-            expand(listing, m, out);
-        } else {
-            out.insert(m.clone());
-        }
-    }
-}
 
 /// One difference: (group, "+name" / "-name" / "group").
 type Difference = (String, String);

@@ -160,6 +160,11 @@ fn firejail_filters(
     let mut filters = Vec::new();
     for path in loaded.iter().rev() {
         let base = path.trim_start_matches(RUNDIR);
+        // The i386 filters (`seccomp.32`, `seccomp.mdwx.32`, ...) let every
+        // x86_64 syscall through (VALIDATE_ARCHITECTURE_32).
+        if base.ends_with(".32") {
+            continue;
+        }
         let entries = entries_loaded(&lines, path)?;
         let f = match read(&scratch.0.join(base)) {
             Some(f) => f,
@@ -205,10 +210,8 @@ fn entries_loaded(lines: &[&str], path: &str) -> Result<usize, String> {
 fn prebuilt(base: &str) -> &'static [&'static str] {
     match base {
         "seccomp" => &["seccomp", "seccomp.debug"],
-        "seccomp.32" => &["seccomp.32", "seccomp.debug32"],
         "seccomp.block_secondary" => &["seccomp.block_secondary"],
         "seccomp.mdwx" => &["seccomp.mdwx"],
-        "seccomp.mdwx.32" => &["seccomp.mdwx.32"],
         _ => &[],
     }
 }
