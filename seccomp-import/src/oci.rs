@@ -75,24 +75,55 @@ pub(super) fn import(
 ) -> Result<Imported, ImportError> {
     let root = json::parse(text)
         .map_err(|e| ImportError::new(super::location(source_name, text, e.offset), e.message))?;
+    let (root, prefix) = profile_node(source_name, text, &root)?;
     let r = Reader {
         name: source_name,
         text,
+        prefix,
     };
     let mut warnings = Vec::new();
-    let profile = read_profile(&r, &root, &mut warnings)?;
+    let profile = read_profile(&r, root, &mut warnings)?;
+    if !prefix.is_empty() {
+        warnings.push(format!(
+            "{source_name} is an OCI runtime configuration: its `linux.seccomp` is imported"
+        ));
+    }
     let ctx = Context::new(&profile, opts)?;
     let mut draft = Draft::new();
     draft.warnings = warnings;
     Importer {
         text,
         profile: &profile,
+        targets: ctx.targets.clone(),
+        left_out: Vec::new(),
         ctx: &ctx,
         opts,
         draft: &mut draft,
     }
     .run(source_name)?;
     draft.finish(source_name)
+}
+
+/// The profile in `root`: the document itself, or the `linux.seccomp` of
+/// an OCI runtime `config.json` (which has `ociVersion`); and its path.
+fn profile_node<'n>(
+    source_name: &str,
+    text: &str,
+    root: &'n json::Node,
+) -> Result<(&'n json::Node, &'static str), ImportError> {
+    if root.get("ociVersion").is_none() {
+        return Ok((root, ""));
+    }
+    match root.get("linux").and_then(|l| l.get("seccomp")) {
+        Some(s) if !s.is_null() => Ok((s, "linux.seccomp.")),
+        _ => Err(ImportError::new(
+            format!(
+                "{} (linux.seccomp)",
+                super::location(source_name, text, root.offset)
+            ),
+            "an OCI runtime configuration without `linux.seccomp`: the container runs without a seccomp filter",
+        )),
+    }
 }
 
 /// The container and host the profile is imported for.
@@ -106,22 +137,30 @@ struct Context {
 
 impl Context {
     fn new(p: &Profile, opts: &ImportOptions) -> Result<Context, ImportError> {
-        let targets = match &opts.arches {
-            Some(list) => list
-                .iter()
-                .map(|&a| {
-                    (
-                        a,
-                        p.arches
-                            .iter()
-                            .find(|(b, _)| *b == a)
-                            .map_or(a, |&(_, h)| h),
-                    )
-                })
-                .collect(),
-            None if p.arches.is_empty() => Arch::ALL.iter().map(|&a| (a, a)).collect(),
-            None => p.arches.clone(),
-        };
+        // runc creates the filter for the native architecture and adds the
+        // listed ones (libcontainer/seccomp InitSeccomp: libseccomp's
+        // seccomp_init always includes the native one), so the rules apply
+        // on every architecture a container runs on, whatever the list.
+        let targets = opts
+            .arches
+            .as_deref()
+            .unwrap_or(&Arch::ALL)
+            .iter()
+            .map(|&a| {
+                (
+                    a,
+                    p.arches
+                        .iter()
+                        .find(|(b, _)| *b == a)
+                        .map_or(a, |&(_, h)| h),
+                )
+            })
+            .collect();
+        if let Some(list) = &opts.caps {
+            for c in list {
+                check_cap(c)?;
+            }
+        }
         let (caps, caps_text): (BTreeSet<String>, String) = match &opts.caps {
             Some(list) => (
                 list.iter().map(|c| normalize_cap(c)).collect(),
@@ -145,10 +184,6 @@ impl Context {
             caps_text,
             kernel: opts.kernel,
         })
-    }
-
-    fn arches(&self) -> Vec<Arch> {
-        self.targets.iter().map(|&(a, _)| a).collect()
     }
 
     /// Why `rule` does not apply on an architecture with host `host`.
@@ -175,6 +210,65 @@ impl Context {
         }
         None
     }
+}
+
+/// The capabilities of linux/capability.h, for `--caps`.
+const CAPABILITIES: [&str; 41] = [
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
+];
+
+/// A `--caps` name must be a capability (with or without `CAP_`, any
+/// case): a misspelt one would silently leave the rules it enables out.
+fn check_cap(c: &str) -> Result<(), ImportError> {
+    let n = normalize_cap(c);
+    if CAPABILITIES.contains(&n.as_str()) {
+        return Ok(());
+    }
+    let mut e = ImportError::new("--caps", format!("`{c}` is not a capability"));
+    if let Some(near) = seccomp_compiler::diag::nearest(&n, CAPABILITIES.iter().copied()) {
+        e = e.with_help(format!("did you mean `{near}`?"));
+    }
+    Err(e)
 }
 
 fn normalize_cap(c: &str) -> String {
@@ -260,6 +354,15 @@ impl Plan {
     }
 }
 
+/// Per syscall, its plan on each architecture that has it.
+type PerArch = BTreeMap<String, Vec<(Arch, Option<Plan>)>>;
+
+/// Whether `args` compare one argument more than once.
+fn repeats_an_argument(args: &[Arg]) -> bool {
+    let mut seen = BTreeSet::new();
+    args.iter().any(|a| !seen.insert(a.index))
+}
+
 /// One rule's contribution to a syscall.
 struct Entry {
     rule: usize,
@@ -271,6 +374,11 @@ struct Importer<'a> {
     text: &'a str,
     profile: &'a Profile,
     ctx: &'a Context,
+    /// The architectures compiled for and their hosts: the context's,
+    /// less those whose rules one policy cannot say with the others'.
+    targets: Vec<(Arch, Arch)>,
+    /// Why an architecture was left out, one sentence each.
+    left_out: Vec<String>,
     opts: &'a ImportOptions,
     draft: &'a mut Draft,
 }
@@ -281,11 +389,15 @@ impl Importer<'_> {
     }
 
     fn run(mut self, source_name: &str) -> Result<(), ImportError> {
-        let arches = self.ctx.arches();
+        let entries = self.entries();
+        let table = self.arch_plans(&entries, source_name)?;
+        if self.opts.arches.is_none() {
+            self.keep_consistent_arches(&table, source_name);
+        }
+        let arches: Vec<Arch> = self.targets.iter().map(|&(a, _)| a).collect();
         self.header(source_name, &arches);
         self.settings(&arches);
-        let entries = self.entries();
-        let plans = self.plans(&entries, source_name)?;
+        let plans = self.plans(&table, source_name)?;
         self.ack_reasons(&plans);
         self.body(&plans, &arches);
         Ok(())
@@ -309,7 +421,6 @@ impl Importer<'_> {
             "Widths: kernel-exact (a 32-bit parameter is compared on its 32 bits); each rule where this differs from libseccomp's 64-bit comparison says so; --exact-width keeps libseccomp's.".to_owned()
         });
         let hosts: Vec<String> = self
-            .ctx
             .targets
             .iter()
             .map(|&(a, h)| {
@@ -321,6 +432,10 @@ impl Importer<'_> {
             })
             .collect();
         h.push(format!("Architectures: {}.", hosts.join(", ")));
+        if !self.profile.arches.is_empty() && self.opts.arches.is_none() {
+            h.push("runc (through libseccomp) always adds the native architecture to the ones the profile lists, so its rules apply on every architecture a container runs on.".to_owned());
+        }
+        h.extend(self.left_out.iter().map(|m| format!("{m}.")));
         if !self.profile.unsupported.is_empty() {
             h.push(format!(
                 "Not compiled (not supported here): {}.",
@@ -349,7 +464,7 @@ impl Importer<'_> {
             &format!("unknown {d};"),
             "libseccomp gives the default action to every number without a rule, new syscalls included",
         );
-        if self.opts.arches.is_some() || !self.profile.arches.is_empty() {
+        if self.opts.arches.is_some() || arches.len() < Arch::ALL.len() {
             let names: Vec<&str> = arches.iter().map(|a| a.name()).collect();
             s.line(&format!("arch {};", names.join(", ")));
         }
@@ -360,7 +475,7 @@ impl Importer<'_> {
         let mut out: BTreeMap<Arch, BTreeMap<String, Vec<Entry>>> = BTreeMap::new();
         let mut unknown: BTreeSet<&str> = BTreeSet::new();
         for rule in &self.profile.rules {
-            for &(arch, host) in &self.ctx.targets {
+            for &(arch, host) in &self.targets {
                 if self.ctx.excluded(rule, host).is_some() || rule.action == self.profile.default {
                     continue;
                 }
@@ -394,17 +509,17 @@ impl Importer<'_> {
         out
     }
 
-    /// The plan of every syscall, the same on every architecture that has it.
-    fn plans(
-        &mut self,
+    /// Per syscall, its plan on each architecture that has it.
+    fn arch_plans(
+        &self,
         entries: &BTreeMap<Arch, BTreeMap<String, Vec<Entry>>>,
         source_name: &str,
-    ) -> Result<BTreeMap<String, Plan>, ImportError> {
+    ) -> Result<PerArch, ImportError> {
         let names: BTreeSet<&String> = entries.values().flat_map(|m| m.keys()).collect();
         let mut out = BTreeMap::new();
         for name in names {
             let mut per_arch: Vec<(Arch, Option<Plan>)> = Vec::new();
-            for &(arch, _) in &self.ctx.targets {
+            for &(arch, _) in &self.targets {
                 if syscalls::table(arch).number(name).is_none() {
                     continue;
                 }
@@ -415,7 +530,61 @@ impl Importer<'_> {
                 };
                 per_arch.push((arch, plan));
             }
-            if let Some(plan) = self.unify(name, &per_arch, source_name)? {
+            out.insert(name.clone(), per_arch);
+        }
+        Ok(out)
+    }
+
+    /// Leaves out the architectures on which some syscall gets rules that
+    /// differ from those of the architectures kept (Docker's `modify_ldt`,
+    /// allowed only `includes.arches` amd64, x32, x86, is refused by the
+    /// default action on powerpc64le), the profile's own first; each with a
+    /// warning. They import with `--arch`.
+    fn keep_consistent_arches(&mut self, table: &PerArch, source_name: &str) {
+        let listed = |a: Arch| self.profile.arches.iter().any(|&(b, _)| b == a);
+        let mut order = self.targets.clone();
+        order.sort_by_key(|&(a, _)| !listed(a));
+        let mut kept: Vec<Arch> = Vec::new();
+        for &(arch, _) in &order {
+            let mut trial = kept.clone();
+            trial.push(arch);
+            let clash = table.iter().find_map(|(name, per_arch)| {
+                let sub: Vec<(Arch, Option<Plan>)> = per_arch
+                    .iter()
+                    .filter(|(a, _)| trial.contains(a))
+                    .cloned()
+                    .collect();
+                self.unify(name, &sub, source_name).err()
+            });
+            match clash {
+                None => kept.push(arch),
+                Some(e) => {
+                    let msg = format!(
+                        "not compiled for {arch}: {}; import it for {arch} alone with --arch {arch}",
+                        e.message
+                    );
+                    self.left_out.push(msg.clone());
+                    self.draft.warnings.push(msg);
+                }
+            }
+        }
+        self.targets.retain(|(a, _)| kept.contains(a));
+    }
+
+    /// The plan of every syscall, the same on every architecture compiled.
+    fn plans(
+        &self,
+        table: &PerArch,
+        source_name: &str,
+    ) -> Result<BTreeMap<String, Plan>, ImportError> {
+        let mut out = BTreeMap::new();
+        for (name, per_arch) in table {
+            let sub: Vec<(Arch, Option<Plan>)> = per_arch
+                .iter()
+                .filter(|(a, _)| self.targets.iter().any(|(b, _)| b == a))
+                .cloned()
+                .collect();
+            if let Some(plan) = self.unify(name, &sub, source_name)? {
                 out.insert(name.clone(), plan);
             }
         }
@@ -438,41 +607,35 @@ impl Importer<'_> {
         }
         let mut layers: Vec<Layer> = Vec::new();
         for e in entries {
-            let conj = self.conj(e, source_name)?;
-            match layers.iter_mut().find(|l| l.action == e.action) {
-                Some(l) => {
-                    if !l.alts.iter().any(|(_, c)| *c == conj) {
-                        l.alts.push((e.rule, conj));
+            for conj in Self::alternatives(e) {
+                match layers.iter_mut().find(|l| l.action == e.action) {
+                    Some(l) => {
+                        if !l.alts.iter().any(|(_, c)| *c == conj) {
+                            l.alts.push((e.rule, conj));
+                        }
                     }
+                    None => layers.push(Layer {
+                        action: e.action,
+                        alts: vec![(e.rule, conj)],
+                    }),
                 }
-                None => layers.push(Layer {
-                    action: e.action,
-                    alts: vec![(e.rule, conj)],
-                }),
             }
         }
         self.order_layers(name, layers, source_name)
             .map(Plan::Layers)
     }
 
-    fn conj(&self, e: &Entry, source_name: &str) -> Result<Conj, ImportError> {
-        let mut seen = BTreeSet::new();
-        for a in &e.args {
-            if !seen.insert(a.index) {
-                let rule = self.rule(e.rule);
-                return Err(ImportError::new(
-                    format!("{} ({}.args)", super::location(source_name, self.text, rule.offset), rule.path),
-                    format!(
-                        "rule {} compares argument {} twice; libseccomp refuses such a rule (EINVAL), so runtimes refuse the profile",
-                        rule.number, a.index
-                    ),
-                )
-                .with_help("split it into two rules, or use SCMP_CMP_MASKED_EQ"));
-            }
+    /// The alternatives a rule's `args` give: all of them (AND), or, when
+    /// the rule compares one argument twice, each on its own (OR), as
+    /// runc's `matchCall` (libcontainer/seccomp/seccomp_linux.go) adds
+    /// each comparison as a rule of its own then.
+    fn alternatives(e: &Entry) -> Vec<Conj> {
+        if repeats_an_argument(&e.args) {
+            return e.args.iter().map(|a| vec![a.cmp()]).collect();
         }
         let mut conj: Conj = e.args.iter().map(|a| a.cmp()).collect();
         conj.sort();
-        Ok(conj)
+        vec![conj]
     }
 
     /// Orders layers so that, where two overlap, the one libseccomp lets
@@ -631,6 +794,9 @@ impl Importer<'_> {
                 .filter(|(_, h)| self.ctx.excluded(rule, *h).is_none())
                 .collect();
             let mut head = vec![self.rule_title(rule)];
+            if repeats_an_argument(&rule.args) {
+                head.push("It compares one argument more than once: runc adds each comparison as a rule of its own (libcontainer/seccomp matchCall), so the action applies when any one holds.".to_owned());
+            }
             self.draft.body.blank();
             if applied.is_empty() {
                 let why = self
@@ -648,7 +814,7 @@ impl Importer<'_> {
                 comment_block(&mut self.draft.body, &head);
                 continue;
             }
-            if applied.len() < self.ctx.targets.len() {
+            if applied.len() < self.targets.len() {
                 let on: Vec<String> = applied.iter().map(|(a, _)| a.to_string()).collect();
                 head.push(format!("Applies on {} only.", on.join(", ")));
             }

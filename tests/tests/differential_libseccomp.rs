@@ -1006,11 +1006,25 @@ mod corpus {
 
     use super::with_libseccomp::{Compared, PER_RULE, multiplexers};
 
-    /// The profiles, relative to the workspace.
-    const PROFILES: [&str; 2] = [
+    /// The profiles, relative to the workspace: Docker's, Podman's, and
+    /// one whose rules compare an argument twice, which runc splits.
+    const PROFILES: [&str; 3] = [
         "../seccomp-import/tests/corpus/moby-default.json",
         "../seccomp-import/tests/corpus/podman-containers-common-seccomp.json",
+        "fixtures/oci-runc-split.json",
     ];
+
+    /// runc's `matchCall` (libcontainer/seccomp/seccomp_linux.go): a rule
+    /// comparing one argument more than once becomes one rule per
+    /// comparison.
+    fn runc_split(args: &[ArgCmp]) -> Vec<Vec<ArgCmp>> {
+        let mut seen = BTreeSet::new();
+        if args.iter().any(|a| !seen.insert(a.arg)) {
+            args.iter().map(|a| vec![*a]).collect()
+        } else {
+            vec![args.to_vec()]
+        }
+    }
 
     /// One rule of a profile as moby hands it to runc.
     struct OciRule {
@@ -1177,7 +1191,9 @@ mod corpus {
         f.set_attr(Attr::CtlOptimize, optimize)?;
         for r in rules.iter().filter(|r| r.action != default) {
             for name in &r.names {
-                f.add_rule_by_name(r.action.to_ret(), name, &scmp_cmps(&r.args))?;
+                for args in runc_split(&r.args) {
+                    f.add_rule_by_name(r.action.to_ret(), name, &scmp_cmps(&args))?;
+                }
             }
         }
         Ok(f)
@@ -1213,10 +1229,12 @@ mod corpus {
                             nr,
                             rules: Vec::new(),
                         });
-                        s.rules.push(Rule {
-                            action: r.action,
-                            conds: r.args.clone(),
-                        });
+                        for conds in runc_split(&r.args) {
+                            s.rules.push(Rule {
+                                action: r.action,
+                                conds,
+                            });
+                        }
                     }
                     (Some(nr), false) => {
                         assert!(

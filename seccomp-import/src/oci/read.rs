@@ -89,10 +89,18 @@ impl Arg {
 pub(super) struct Reader<'a> {
     pub(super) name: &'a str,
     pub(super) text: &'a str,
+    /// Where the profile sits in the file: `""`, or `linux.seccomp.` in
+    /// an OCI runtime `config.json`.
+    pub(super) prefix: &'a str,
 }
 
 impl Reader<'_> {
     pub(super) fn err(&self, node: &Node, path: &str, message: impl Into<String>) -> ImportError {
+        let path = match (self.prefix, path) {
+            ("", p) => p.to_owned(),
+            (pre, "$") => pre.trim_end_matches('.').to_owned(),
+            (pre, p) => format!("{pre}{p}"),
+        };
         ImportError::new(
             format!(
                 "{} ({path})",

@@ -59,7 +59,11 @@ keep socket(arg0 == 1 | 2);
     );
     assert!(p.contains("\ndeny errno(EPERM); // defaultAction SCMP_ACT_ERRNO\n"));
     assert!(p.contains("\nunknown errno(EPERM); //"));
-    assert!(p.contains("\narch x86_64;\n"));
+    assert!(!p.contains("\narch "), "{p}");
+    assert!(
+        p.contains("runc (through libseccomp) always adds the native architecture"),
+        "{p}"
+    );
     let exact = oci(
         r#"{"defaultAction": "SCMP_ACT_KILL", "syscalls": [{"names": ["socket"], "action": "SCMP_ACT_ALLOW",
             "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]}]}"#,
@@ -243,14 +247,6 @@ fn libseccomp_combinations() {
 
 #[test]
 fn what_libseccomp_refuses_or_leaves_to_chance_is_refused() {
-    let e = err(
-        r#"{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["socket"], "action": "SCMP_ACT_ALLOW",
-        "args": [{"index": 0, "value": 3, "op": "SCMP_CMP_GE"}, {"index": 0, "value": 9, "op": "SCMP_CMP_LE"}]}]}"#,
-    );
-    assert!(
-        e.starts_with("p.json:1:50 (syscalls[0].args): rule 1 compares argument 0 twice"),
-        "{e}"
-    );
     let e = err(r#"{"defaultAction": "SCMP_ACT_KILL", "syscalls": [
         {"names": ["socket"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1, "args": [{"index": 0, "value": 10, "op": "SCMP_CMP_EQ"}]},
         {"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 16, "op": "SCMP_CMP_NE"}]}]}"#);
@@ -262,15 +258,110 @@ fn what_libseccomp_refuses_or_leaves_to_chance_is_refused() {
         e.contains("depends on the layout of its decision tree"),
         "{e}"
     );
-    let e = err(r#"{"defaultAction": "SCMP_ACT_ERRNO", "archMap": [
+}
+
+/// Issue 8: a rule comparing one argument twice was refused; runc's
+/// matchCall adds each comparison as a rule of its own (OR).
+#[test]
+fn an_argument_compared_twice_is_split_as_runc_splits_it() {
+    let p = ok(
+        r#"{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["socket"], "action": "SCMP_ACT_ALLOW",
+        "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}, {"index": 0, "value": 2, "op": "SCMP_CMP_EQ"},
+                 {"index": 1, "value": 5, "op": "SCMP_CMP_EQ"}]}]}"#,
+    );
+    assert!(
+        p.contains(
+            "runc adds each comparison as a rule of its own (libcontainer/seccomp matchCall)"
+        ),
+        "{p}"
+    );
+    let x = Arch::X86_64;
+    assert_eq!(verdict(&p, x, "socket", &[1, 0]), Action::Allow);
+    assert_eq!(verdict(&p, x, "socket", &[2, 0]), Action::Allow);
+    assert_eq!(
+        verdict(&p, x, "socket", &[3, 5]),
+        Action::Allow,
+        "any one comparison"
+    );
+    assert_eq!(verdict(&p, x, "socket", &[3, 0]), EPERM);
+}
+
+/// Issue 8: runc adds the native architecture to those a profile lists,
+/// so the import compiles for every architecture; where a rule's
+/// `includes.arches` makes one differ, it is left out with a warning and
+/// imports on its own with --arch.
+#[test]
+fn every_architecture_as_runc_applies_the_profile() {
+    let text = r#"{"defaultAction": "SCMP_ACT_ERRNO", "architectures": ["SCMP_ARCH_X86"], "syscalls": [
+        {"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}"#;
+    let i = import(Format::Oci, "p.json", text, &ImportOptions::default()).unwrap();
+    let c = seccomp_compiler::compile_str(&i.policy).unwrap();
+    assert_eq!(c.arches.len(), Arch::ALL.len());
+    assert_eq!(
+        verdict(&i.policy, Arch::Aarch64, "read", &[]),
+        Action::Allow
+    );
+    let text = r#"{"defaultAction": "SCMP_ACT_ERRNO", "archMap": [
         {"architecture": "SCMP_ARCH_X86_64", "subArchitectures": []},
         {"architecture": "SCMP_ARCH_X86", "subArchitectures": []}], "syscalls": [
-        {"names": ["getpid"], "action": "SCMP_ACT_ALLOW", "includes": {"arches": ["amd64"]}}]}"#);
+        {"names": ["getpid"], "action": "SCMP_ACT_ALLOW", "includes": {"arches": ["amd64"]}}]}"#;
+    let i = import(Format::Oci, "p.json", text, &ImportOptions::default()).unwrap();
+    assert!(i.policy.contains("\n// not compiled for x86: `getpid` gets different rules on different architectures (x86_64: rules 1; x86: no rule)"), "{}", i.policy);
+    assert_eq!(
+        seccomp_compiler::compile_str(&i.policy)
+            .unwrap()
+            .arches
+            .len(),
+        1
+    );
+    let alone = ImportOptions {
+        arches: Some(vec![Arch::X86]),
+        ..ImportOptions::default()
+    };
+    let p = oci(text, &alone).unwrap();
+    assert_eq!(verdict(&p, Arch::X86, "getpid", &[]), EPERM);
+    let both = ImportOptions {
+        arches: Some(vec![Arch::X86_64, Arch::X86]),
+        ..ImportOptions::default()
+    };
+    let e = oci(text, &both).unwrap_err().to_string();
     assert!(e.contains("`getpid` gets different rules on different architectures (x86_64: rules 1; x86: no rule)"), "{e}");
+}
+
+/// A whole OCI runtime config.json: its `linux.seccomp`.
+#[test]
+fn a_runtime_configuration() {
+    let text = r#"{"ociVersion": "1.1.0", "process": {"args": ["sh"]},
+        "linux": {"seccomp": {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+            {"names": ["read"], "action": "SCMP_ACT_ALLOW"}, {"names": ["write"], "action": "SCMP_ACT_BOGUS"}]}}}"#;
+    let e = err(text);
     assert!(
-        e.contains("help: import one architecture at a time with --arch"),
+        e.starts_with("p.json:3:93 (linux.seccomp.syscalls[1].action)"),
         "{e}"
     );
+    let fixed = text.replace("SCMP_ACT_BOGUS", "SCMP_ACT_ALLOW");
+    let p = ok(&fixed);
+    assert_eq!(verdict(&p, Arch::X86_64, "write", &[]), Action::Allow);
+    assert_eq!(verdict(&p, Arch::X86_64, "open", &[]), EPERM);
+    let e = err(r#"{"ociVersion": "1.1.0", "linux": {}}"#);
+    assert!(e.contains("without `linux.seccomp`"), "{e}");
+}
+
+#[test]
+fn unknown_capabilities_are_refused() {
+    let opts = ImportOptions {
+        caps: Some(vec!["CAP_SYS_ADMN".into(), "net_raw".into()]),
+        ..ImportOptions::default()
+    };
+    let e = oci(r#"{"defaultAction": "SCMP_ACT_ALLOW"}"#, &opts).unwrap_err();
+    assert_eq!(e.location, "--caps");
+    assert_eq!(e.message, "`CAP_SYS_ADMN` is not a capability");
+    assert_eq!(e.help, ["did you mean `CAP_SYS_ADMIN`?"]);
+    let fine = ImportOptions {
+        caps: Some(vec!["sys_admin".into(), "CAP_BPF".into()]),
+        ..ImportOptions::default()
+    };
+    assert!(oci(r#"{"defaultAction": "SCMP_ACT_ALLOW"}"#, &fine).is_ok());
 }
 
 #[test]

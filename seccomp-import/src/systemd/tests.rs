@@ -1,6 +1,7 @@
 use super::*;
 use crate::testutil::verdict;
 use crate::{Format, import};
+use seccomp_compiler::action::Action;
 
 fn imp(text: &str) -> Result<Imported, ImportError> {
     import(
