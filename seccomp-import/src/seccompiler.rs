@@ -472,6 +472,14 @@ fn body(
     for n in &notes {
         draft.body.comment(&format!("Note: {n}."));
     }
+    if items.is_empty() {
+        // Firecracker's resources/seccomp/unimplemented.json: valid, and
+        // every syscall gets the default (mismatch) action.
+        draft
+            .body
+            .comment("The filter lists no syscall: every syscall gets the default action.");
+        return;
+    }
     if matched == Action::Allow {
         draft.body.statement("base", &items, "");
     } else {

@@ -147,6 +147,46 @@ fn firecracker_filters() {
     }
 }
 
+/// Issue 8: Firecracker's unimplemented.json, whose filters are empty,
+/// imports: every syscall gets the default action (allow).
+#[test]
+fn firecracker_empty_filters() {
+    let file = "firecracker-unimplemented.json";
+    for filter in ["vmm", "api", "vcpu"] {
+        let opts = ImportOptions {
+            filter: Some(filter.into()),
+            arches: Some(vec![Arch::X86_64]),
+            ..ImportOptions::default()
+        };
+        let imported = import(Format::Seccompiler, file, &read(file), &opts)
+            .unwrap_or_else(|e| panic!("{file} {filter}: {e}"));
+        let c =
+            compile_str(&imported.policy).unwrap_or_else(|d| panic!("{d:?}\n{}", imported.policy));
+        let x86_64 = c.get(Arch::X86_64).expect("x86_64");
+        let program = x86_64.program.filters().expect("no symbolic values");
+        for nr in [0, 1, 59, 165] {
+            let data = seccomp_compiler::bpf::SeccompData {
+                nr,
+                arch: Arch::X86_64.audit_arch(),
+                instruction_pointer: 0,
+                args: [0; 6],
+            };
+            let ret = seccomp_compiler::emu::run(&program, &data, false)
+                .expect("runs")
+                .ret;
+            assert_eq!(
+                seccomp_compiler::Action::from_ret(ret),
+                seccomp_compiler::Action::Allow,
+                "{nr}"
+            );
+        }
+        println!(
+            "{}",
+            compiles(&format!("{file} `{filter}`"), &imported, &[Arch::X86_64])
+        );
+    }
+}
+
 #[test]
 fn firejail_profile_lines() {
     // The file collects lines of many profiles (`path:line:text`): each
