@@ -160,7 +160,7 @@ impl SyscallFilter {
                 "no such syscall".to_owned()
             });
         }
-        let put = (!invert == allow_list) || (invert && allow_list && num != Num::None);
+        let put = (invert != allow_list) || (invert && allow_list && num != Num::None);
         Ok(Some(Op {
             name: name.to_owned(),
             put: put.then_some(num),
@@ -269,7 +269,7 @@ impl SyscallFilter {
         for l in &self.lines {
             out.blank();
             out.comment(&format!("{}: {}", l.at, l.text));
-            if l.invert == !allow_list {
+            if l.invert != allow_list {
                 // Lines of the list's own kind: the usual meaning.
             } else if allow_list {
                 out.comment("in an allow-list, `~` takes syscalls off it: they are refused like any unlisted one");
@@ -318,11 +318,10 @@ impl SyscallFilter {
             .lines
             .iter()
             .flat_map(|l| l.ops.iter().map(move |op| (l, op)))
-            .filter(|(_, op)| {
+            .rfind(|(_, op)| {
                 op.name == "write"
                     || groups::expanded(&op.name).is_some_and(|m| m.contains(&"write"))
-            })
-            .last()?;
+            })?;
         matches!(last.1.put, Some(Num::Errno(_) | Num::Kill)).then(|| last.0.at.clone())
     }
 }

@@ -240,7 +240,7 @@ impl Settings {
         let (words, bad) = words_unquoted(list);
         for w in words {
             match address_family(&w) {
-                Some(af) if !invert == allow => {
+                Some(af) if invert != allow => {
                     set.insert(af);
                 }
                 Some(af) => {
@@ -309,10 +309,10 @@ impl Settings {
         if let Some((at, what)) = suid.or(dynamic) {
             out.push(suid_sgid_layer(at, what));
         }
-        if let Some((keep, at)) = &self.namespaces {
-            if keep & NAMESPACES_ALL != NAMESPACES_ALL {
-                out.push(namespaces_layer(*keep, at));
-            }
+        if let Some((keep, at)) = &self.namespaces
+            && keep & NAMESPACES_ALL != NAMESPACES_ALL
+        {
+            out.push(namespaces_layer(*keep, at));
         }
         let groups: [(&Flag, &str, &str); 5] = [
             (
