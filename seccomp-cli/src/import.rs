@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// `seccompc import`.
 #[derive(clap::Args)]
 #[command(
-    about = "convert OCI, seccompiler, firejail, systemd, minijail, kafel or LXC policies",
+    about = "convert OCI, seccompiler, firejail, systemd, minijail, kafel, LXC or bionic policies",
     long_about = "\
 convert another tool's seccomp policy to a policy file
 
@@ -34,7 +34,10 @@ Formats (--from):
   kafel        kafel policies (nsjail's language), or an nsjail config whose
                seccomp_string / seccomp_policy_file holds one
   lxc          LXC seccomp policies (lxc.seccomp.profile), versions 1 and 2:
-               allowlist/denylist, [arch] sections, argument filters",
+               allowlist/denylist, [arch] sections, argument filters
+  bionic       Android bionic's SYSCALLS.TXT and SECCOMP_*LIST_*.TXT, read
+               from FILE's directory (FILE: any of them); --filter app or
+               system, unless FILE's name says",
     after_long_help = "\
 Examples:
   seccompc import --from oci default.json -o docker.policy
@@ -51,7 +54,7 @@ pub struct Args {
     #[arg(long, value_name = "FORMAT", value_parser = format_parser())]
     from: Format,
     /// seccompiler: the named filter to import (needed when the file has
-    /// several)
+    /// several); bionic: the policy, app or system
     #[arg(long, value_name = "NAME")]
     filter: Option<String>,
     /// oci: the container's capabilities for includes and excludes by `caps`

@@ -268,7 +268,8 @@ fn bash_completes_commands_options_and_values() {
             "systemd",
             "minijail",
             "kafel",
-            "lxc"
+            "lxc",
+            "bionic"
         ]
     );
     let options = bash_completes(&script, &["seccompc", "export", "--f"]);

@@ -66,7 +66,7 @@ fn import_mistakes() {
     assert_eq!(bad_format.status, 2);
     assert!(
         bad_format.stderr.contains(
-            "[possible values: oci, seccompiler, firejail, systemd, minijail, kafel, lxc]"
+            "[possible values: oci, seccompiler, firejail, systemd, minijail, kafel, lxc, bionic]"
         ),
         "{}",
         bad_format.stderr

@@ -63,7 +63,11 @@ pub(super) fn import(
         let plans = unify(&decided, &files, default, opts.exact_width)?;
         (decided, plans)
     } else {
-        consistent(decided, &files, default, opts.exact_width, &mut draft)?
+        super::per_arch::consistent(
+            decided,
+            |d| unify(d, &files, default, opts.exact_width),
+            &mut draft.warnings,
+        )?
     };
     let arches: Vec<Arch> = decided.iter().map(|(a, _)| *a).collect();
     header(&mut draft, source_name, &what, &arches, &program, opts);
@@ -213,33 +217,6 @@ fn decide_all(
 
 type Decided = Vec<(Arch, BTreeMap<u32, Vec<Step>>)>;
 
-/// Without `--arch`: the architectures, in kafel's order from x86_64, on
-/// which the policy means the same as on those before (a kafel name can
-/// stand for different syscalls: `geteuid` is our `geteuid32` on x86);
-/// the others are left out with a warning.
-fn consistent(
-    decided: Decided,
-    files: &Files,
-    default: Action,
-    exact: bool,
-    draft: &mut Draft,
-) -> Result<(Decided, BTreeMap<&'static str, Plan>), ImportError> {
-    let mut chosen: Decided = Vec::new();
-    let mut plans = BTreeMap::new();
-    for (arch, d) in decided {
-        chosen.push((arch, d));
-        match unify(&chosen, files, default, exact) {
-            Ok(p) => plans = p,
-            Err(e) if chosen.len() > 1 => {
-                chosen.pop();
-                draft.warnings.push(format!("not imported for {arch}, where the policy means something else than on {}: {e}", chosen[0].0));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Ok((chosen, plans))
-}
-
 /// A syscall's rules in our terms: alternatives in order, then the last.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Plan {
@@ -277,49 +254,30 @@ fn unify(
     for (name, plans) in per_name {
         // Every architecture that has the syscall: those without a rule
         // give it the default.
-        let having: Vec<Arch> = decided
-            .iter()
-            .map(|(a, _)| *a)
-            .filter(|&a| syscalls::table(a).number(name).is_some())
-            .collect();
-        let texts: Vec<(Arch, String)> = having
-            .iter()
-            .map(|&a| {
-                let text = plans
-                    .iter()
-                    .find(|(b, _)| *b == a)
-                    .map_or_else(String::new, |(_, p)| {
-                        render_plan(name, p, &[a], exact, &mut BTreeSet::new())
-                    });
-                (a, text)
-            })
-            .collect();
-        if texts.iter().any(|(_, t)| *t != texts[0].1) {
+        let texts: Vec<(Arch, String)> =
+            super::per_arch::having(decided.iter().map(|(a, _)| *a), name)
+                .into_iter()
+                .map(|a| {
+                    let text = plans
+                        .iter()
+                        .find(|(b, _)| *b == a)
+                        .map_or_else(String::new, |(_, p)| {
+                            render_plan(name, p, &[a], exact, &mut BTreeSet::new())
+                        });
+                    (a, text)
+                })
+                .collect();
+        if let Some(msg) = super::per_arch::differing(name, &texts) {
             let first = plans
                 .iter()
                 .flat_map(|(_, p)| p.locs.first())
                 .next()
                 .copied();
-            let show = |t: &str| {
-                if t.is_empty() {
-                    "the default".to_owned()
-                } else {
-                    format!("`{}`", t.trim().replace('\n', " "))
-                }
-            };
-            let list: Vec<String> = texts
-                .iter()
-                .map(|(a, t)| format!("{a}: {}", show(t)))
-                .collect();
-            let msg = format!(
-                "`{name}` gets different rules on different architectures ({}), which one policy cannot say",
-                list.join("; ")
-            );
             let e = match first {
                 Some(l) => files.error(l, msg),
                 None => ImportError::new(&files.list[0].name, msg),
             };
-            return Err(e.with_help("import one architecture at a time with --arch"));
+            return Err(e.with_help(super::per_arch::HELP));
         }
         if let Some((_, p)) = plans.into_iter().find(|(_, p)| !p.steps.is_empty()) {
             out.insert(name, p);

@@ -21,8 +21,10 @@
 //! | systemd unit lines | [`systemd`] | systemd.exec(5) "SYSTEM CALL FILTERING" |
 //! | minijail policy files | [`minijail`] | minijail0(5), minijail `tools/parser.py` |
 //! | LXC seccomp policies | [`lxc`] | lxc/lxc `src/lxc/seccomp.c` (parse_config_v1/v2), libseccomp as for OCI |
+//! | Android bionic's seccomp lists | [`bionic`] | bionic `libc/tools/genseccomp.py`, `gensyscalls.py`, `Android.bp`, `seccomp_policy.cpp` |
 //! | kafel policies, nsjail configs | [`kafel`] | google/kafel `src/lexer.l`, `src/parser.y`, `src/range_rules.c`, `src/codegen.c`; nsjail `config.proto`, `sandbox.cc` |
 
+pub mod bionic;
 mod cond;
 pub mod export;
 pub mod firejail;
@@ -31,6 +33,7 @@ pub mod kafel;
 pub mod lxc;
 pub mod minijail;
 pub mod oci;
+mod per_arch;
 pub mod seccompiler;
 mod stack;
 pub mod systemd;
@@ -66,10 +69,12 @@ pub enum Format {
     Kafel,
     /// LXC seccomp policies (versions 1 and 2).
     Lxc,
+    /// Android bionic's SECCOMP_*.TXT lists.
+    Bionic,
 }
 
 impl Format {
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Oci,
         Format::Seccompiler,
         Format::Firejail,
@@ -77,6 +82,7 @@ impl Format {
         Format::Minijail,
         Format::Kafel,
         Format::Lxc,
+        Format::Bionic,
     ];
 
     /// The name used on the command line (`--from oci`).
@@ -89,6 +95,7 @@ impl Format {
             Format::Minijail => "minijail",
             Format::Kafel => "kafel",
             Format::Lxc => "lxc",
+            Format::Bionic => "bionic",
         }
     }
 
@@ -192,6 +199,7 @@ pub fn import(
         Format::Minijail => minijail::import(source_name, text, opts),
         Format::Kafel => kafel::import(source_name, text, opts),
         Format::Lxc => lxc::import(source_name, text, opts),
+        Format::Bionic => bionic::import(source_name, text, opts),
     }
 }
 

@@ -102,13 +102,12 @@ pub(super) fn import(
             unify(source_name, &per_arch, profile.default, opts.exact_width)?,
         )
     } else {
-        consistent(
-            source_name,
+        let (chosen, plans) = super::per_arch::consistent(
             per_arch,
-            profile.default,
-            opts.exact_width,
-            &mut draft,
-        )?
+            |p| unify(source_name, p, profile.default, opts.exact_width),
+            &mut draft.warnings,
+        )?;
+        (chosen.into_iter().map(|(a, _)| a).collect(), plans)
     };
     header(&mut draft, source_name, &profile, &arches);
     settings(&mut draft, profile.default, &arches);
@@ -632,7 +631,6 @@ fn combine(source_name: &str, name: &str, rules: &[Rule]) -> Result<(Plan, usize
 type Planned = (Plan, usize);
 /// Per syscall name, its plan.
 type Plans = BTreeMap<&'static str, Planned>;
-type PerArch = Vec<(Arch, Plans)>;
 
 /// The statements of one syscall (empty: the default).
 fn render(
@@ -663,7 +661,7 @@ fn render(
 
 fn unify(
     source_name: &str,
-    per_arch: &PerArch,
+    per_arch: &[(Arch, Plans)],
     default: Action,
     exact: bool,
 ) -> Result<Plans, ImportError> {
@@ -691,56 +689,21 @@ fn unify(
                 )
             })
             .collect();
-        if texts.iter().any(|(_, t, _)| *t != texts[0].1) {
-            let show = |t: &str| {
-                if t.is_empty() {
-                    "the default".to_owned()
-                } else {
-                    format!("`{}`", t.replace('\n', " "))
-                }
-            };
-            let list: Vec<String> = texts
-                .iter()
-                .map(|(a, t, _)| format!("{a}: {}", show(t)))
-                .collect();
+        let plain: Vec<(Arch, String)> = texts.iter().map(|(a, t, _)| (*a, t.clone())).collect();
+        if let Some(msg) = super::per_arch::differing(name, &plain) {
             let line = texts
                 .iter()
                 .find_map(|(_, _, p)| p.map(|(_, l)| *l))
                 .unwrap_or(1);
-            return Err(ImportError::new(at(source_name, line), format!("`{name}` gets different rules on different architectures ({}), which one policy cannot say", list.join("; ")))
-                .with_help("import one architecture at a time with --arch"));
+            return Err(
+                ImportError::new(at(source_name, line), msg).with_help(super::per_arch::HELP)
+            );
         }
         if let Some((_, _, Some(p))) = texts.into_iter().find(|(_, _, p)| p.is_some()) {
             out.insert(name, p.clone());
         }
     }
     Ok(out)
-}
-
-/// Without `--arch`: the architectures, from x86_64 on, on which the
-/// policy means what it means on the first; the others left out with a
-/// warning.
-fn consistent(
-    source_name: &str,
-    per_arch: PerArch,
-    default: Action,
-    exact: bool,
-    draft: &mut Draft,
-) -> Result<(Vec<Arch>, Plans), ImportError> {
-    let mut chosen: PerArch = Vec::new();
-    let mut plans = BTreeMap::new();
-    for (arch, m) in per_arch {
-        chosen.push((arch, m));
-        match unify(source_name, &chosen, default, exact) {
-            Ok(p) => plans = p,
-            Err(e) if chosen.len() > 1 => {
-                chosen.pop();
-                draft.warnings.push(format!("not imported for {arch}, where the policy means something else than on {}: {e}", chosen[0].0));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    Ok((chosen.into_iter().map(|(a, _)| a).collect(), plans))
 }
 
 fn header(draft: &mut Draft, source_name: &str, p: &Profile, arches: &[Arch]) {
