@@ -3,7 +3,7 @@
 mod common;
 
 use common::{file, scratch, seccompc};
-use seccomp_compiler::bpf::SeccompData;
+use seccomp_compiler::bpf::{SeccompData, SockFilter};
 use seccomp_compiler::tables::{groups, syscalls};
 use seccomp_compiler::{Arch, compile_str, decide, emu};
 
@@ -383,4 +383,52 @@ fn every_command_has_help() {
         "{}",
         missing.stderr
     );
+}
+
+/// A raw program the kernel would refuse (5,000 instructions, past
+/// BPF_MAXINSNS) is not run: its answer would mean nothing.
+#[test]
+fn simulate_refuses_a_program_the_kernel_would_refuse() {
+    let dir = scratch("simulate-invalid");
+    // 4,999 `ld [0]` then `ret ALLOW`, little-endian records.
+    let ld = SockFilter {
+        code: 0x20,
+        jt: 0,
+        jf: 0,
+        k: 0,
+    };
+    let ret = SockFilter {
+        code: 0x06,
+        jt: 0,
+        jf: 0,
+        k: 0x7fff_0000,
+    };
+    let mut bytes = Vec::new();
+    for f in std::iter::repeat_n(ld, 4999).chain([ret]) {
+        bytes.extend_from_slice(&f.to_bytes(false));
+    }
+    let path = dir.join("long.bpf");
+    std::fs::write(&path, &bytes).unwrap();
+    let path = path.to_str().unwrap();
+    let out = seccompc(&["simulate", path, "--arch", "x86_64", "read"]);
+    assert_eq!(out.status, 1, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr
+            .starts_with("seccompc: the kernel would refuse this program: "),
+        "{}",
+        out.stderr
+    );
+    // The same program cut to the kernel's limit runs.
+    let short = dir.join("short.bpf");
+    std::fs::write(&short, &bytes[(5000 - 4096) * 8..]).unwrap();
+    let out = seccompc(&[
+        "simulate",
+        short.to_str().unwrap(),
+        "--arch",
+        "x86_64",
+        "read",
+    ])
+    .ok();
+    assert!(out.contains("\naction: allow (0x7fff0000)\n"), "{out}");
 }
