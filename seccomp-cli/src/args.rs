@@ -120,6 +120,20 @@ pub fn identifier(text: &str) -> std::result::Result<String, String> {
     }
 }
 
+/// The command `run`, `record` and `learn` start: everything after their
+/// options (or after `--`) verbatim, its own options included.
+#[derive(clap::Args)]
+pub struct CommandLine {
+    /// The command (searched in PATH) and its arguments
+    #[arg(
+        value_name = "CMD",
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
+    pub words: Vec<std::ffi::OsString>,
+}
+
 /// The help of an `--arch` that selects the architecture to compile for.
 pub const ARCH_HELP: &str =
     "The architecture to compile for (aliases such as amd64 and arm64 are accepted)";

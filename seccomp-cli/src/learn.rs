@@ -4,7 +4,7 @@
 
 mod report;
 
-use crate::args::{CliError, Result};
+use crate::args::{CliError, CommandLine, Result};
 use crate::input::{self, Compiled};
 use crate::{output, trace};
 use seccomp_tracer::{Mode, Options, Report};
@@ -64,14 +64,8 @@ pub struct Args {
     /// Write the report to REPORT instead of standard error
     #[arg(short, long, value_name = "REPORT")]
     output: Option<String>,
-    /// The command to run (searched in PATH) and its arguments
-    #[arg(
-        value_name = "CMD",
-        required = true,
-        trailing_var_arg = true,
-        allow_hyphen_values = true
-    )]
-    command: Vec<OsString>,
+    #[command(flatten)]
+    command: CommandLine,
 }
 
 pub fn main(args: Args) -> Result<()> {
@@ -85,7 +79,7 @@ pub fn main(args: Args) -> Result<()> {
         policy: policy.as_ref(),
         keep_trap: args.keep_trap,
         output: args.output.as_deref(),
-        command: &args.command,
+        command: &args.command.words,
     })
     .map(drop)
 }

@@ -6,14 +6,13 @@ mod after;
 mod merge;
 mod ptrace;
 
-use crate::args::{CliError, Result};
+use crate::args::{CliError, CommandLine, Result};
 use crate::format::comment_safe;
 use crate::trace::shown;
 use crate::{input, output};
 use ptrace::{Ending, Recording};
 use seccomp_compiler::Arch;
 use seccomp_compiler::tables::{groups, syscalls};
-use std::ffi::OsString;
 use std::fmt::Write as _;
 
 /// `seccompc record`.
@@ -84,14 +83,8 @@ pub struct Args {
     /// runs unfiltered (see `seccompc learn`)
     #[arg(long)]
     after_sandbox: bool,
-    /// The command to trace (searched in PATH) and its arguments
-    #[arg(
-        value_name = "CMD",
-        required = true,
-        trailing_var_arg = true,
-        allow_hyphen_values = true
-    )]
-    command: Vec<OsString>,
+    #[command(flatten)]
+    command: CommandLine,
 }
 
 /// The groups a recorded syscall is filed under, first match wins: what
@@ -132,7 +125,7 @@ const BASES: [&str; 2] = ["@default", "@system-service"];
 
 pub fn main(args: Args) -> Result<()> {
     // clap requires at least one word of the command.
-    if args.command.is_empty() {
+    if args.command.words.is_empty() {
         return Err(CliError::usage("record", "expected the command to record"));
     }
     let arch = input::require_native_arch()?;
@@ -141,8 +134,8 @@ pub fn main(args: Args) -> Result<()> {
         .as_deref()
         .map(|path| merge::Existing::read(path, arch))
         .transpose()?;
-    let recording = ptrace::record(&args.command, arch, args.after_sandbox)?;
-    let shown = shown(&args.command);
+    let recording = ptrace::record(&args.command.words, arch, args.after_sandbox)?;
+    let shown = shown(&args.command.words);
     if !recording.executed {
         return Err(not_executed(&shown, recording.status));
     }

@@ -12,7 +12,7 @@ mod launch;
 
 pub use launch::{c_string, c_strings, find_executable};
 
-use crate::args::{CliError, Result};
+use crate::args::{CliError, CommandLine, Result};
 use crate::input::{self, Compiled};
 use crate::learn;
 use crate::pretty::Locator;
@@ -61,19 +61,13 @@ pub struct Args {
     log: bool,
     /// The policy; `-` reads standard input
     policy: String,
-    /// The command to run (searched in PATH) and its arguments
-    #[arg(
-        value_name = "CMD",
-        required = true,
-        trailing_var_arg = true,
-        allow_hyphen_values = true
-    )]
-    command: Vec<OsString>,
+    #[command(flatten)]
+    command: CommandLine,
 }
 
 pub fn main(args: Args) -> Result<()> {
     // clap requires at least one word of the command.
-    let Some(program) = args.command.first() else {
+    let Some(program) = args.command.words.first() else {
         return Err(CliError::usage(
             "run",
             "expected the command to run after POLICY",
@@ -82,7 +76,7 @@ pub fn main(args: Args) -> Result<()> {
     let arch = input::require_native_arch()?;
     let compiled = input::compile_for(input::read_policy(&args.policy)?, arch)?;
     if args.log {
-        return learn_instead(&compiled, &args.command);
+        return learn_instead(&compiled, &args.command.words);
     }
     check_execve(&compiled)?;
     let prog = compiled.filters()?;
@@ -90,7 +84,7 @@ pub fn main(args: Args) -> Result<()> {
     let executable = find_executable(program)?;
     let launch = Launch::prepare(
         &executable,
-        &args.command,
+        &args.command.words,
         &prog,
         arch,
         &compiled.source.name,
