@@ -23,7 +23,10 @@
 //!
 //! Named constants come from `ImportOptions::constants` (crosvm ships its
 //! own `constants.json`, read with [`constants_from_json`]) and, after
-//! them, a small built-in table of the generic Linux values.
+//! them, the kernel constants table for the policy's architecture
+//! (`seccomp_compiler::tables::constants`, from the uapi headers, as
+//! minijail's own `constants.json` is generated from that architecture's
+//! headers by `gen_constants.sh`), so no `constants.json` is needed.
 
 use super::cond::{ArgRef, Cmp, Conj, Renderer, SourceWidth};
 use super::text::Item;
@@ -31,44 +34,10 @@ use super::{Draft, ImportError, ImportOptions, Imported};
 use seccomp_compiler::action::Action;
 use seccomp_compiler::arch::Arch;
 use seccomp_compiler::ast::CmpOp;
-use seccomp_compiler::tables::{errno, syscalls};
+use seccomp_compiler::diag::nearest;
+use seccomp_compiler::tables::{constants, errno, syscalls};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-/// Generic Linux constants minijail policies commonly use (the values of
-/// include/uapi/asm-generic/*.h and linux/*.h, the same on every supported
-/// architecture); `ImportOptions::constants` come first.
-const BUILTIN: &[(&str, u64)] = &[
-    ("PROT_NONE", 0),
-    ("PROT_READ", 1),
-    ("PROT_WRITE", 2),
-    ("PROT_EXEC", 4),
-    ("MAP_SHARED", 1),
-    ("MAP_PRIVATE", 2),
-    ("MAP_FIXED", 0x10),
-    ("MAP_ANONYMOUS", 0x20),
-    ("O_RDONLY", 0),
-    ("O_WRONLY", 1),
-    ("O_RDWR", 2),
-    ("O_CLOEXEC", 0o2000000),
-    ("AF_UNIX", 1),
-    ("AF_INET", 2),
-    ("AF_INET6", 10),
-    ("AF_NETLINK", 16),
-    ("CLONE_VM", 0x100),
-    ("CLONE_FS", 0x200),
-    ("CLONE_FILES", 0x400),
-    ("CLONE_SIGHAND", 0x800),
-    ("CLONE_THREAD", 0x10000),
-    ("F_GETFD", 1),
-    ("F_SETFD", 2),
-    ("F_GETFL", 3),
-    ("F_SETFL", 4),
-    ("F_DUPFD_CLOEXEC", 1030),
-    ("FIONBIO", 0x5421),
-    ("FIOCLEX", 0x5451),
-    ("SIGABRT", 6),
-];
 
 /// Reads crosvm's `constants.json` (`{"constants": {"NAME": value, ...}}`):
 /// negative values are stored in two's complement, as minijail does.
@@ -426,14 +395,18 @@ impl Parser<'_> {
         if let Some(v) = self.opts.constants.get(t) {
             return Ok(*v);
         }
-        if let Some(&(_, v)) = BUILTIN.iter().find(|(n, _)| *n == t) {
-            return Ok(v);
+        if let Some(v) = constants::value(self.arch, t) {
+            // Two's complement, as minijail's truncate_word does with a
+            // negative constant (AT_FDCWD); the table's values fit 64 bits.
+            return Ok(v as u64);
         }
-        if let Some(e) = errno::number(self.arch, t) {
-            return Ok(u64::from(e));
+        let mut e = ImportError::new(at, format!("unknown constant `{t}`"));
+        if let Some(near) = nearest(t, constants::names().iter().copied()) {
+            e = e.with_help(format!("did you mean `{near}`? (or pass the policy's constants, crosvm's constants.json, to the import)"));
+        } else {
+            e = e.with_help("pass the policy's constants (crosvm's constants.json) to the import");
         }
-        Err(ImportError::new(at, format!("unknown constant `{t}`"))
-            .with_help("pass the policy's constants (crosvm's constants.json) to the import"))
+        Err(e)
     }
 }
 
@@ -745,6 +718,32 @@ mod tests {
             e.contains("cannot find `./nowhere.policy` to @include"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn kernel_constants_are_the_architectures_own() {
+        // Hand-checked: O_DIRECTORY is 00200000 in asm-generic/fcntl.h
+        // (x86_64) and 040000 in arch/arm64/include/uapi/asm/fcntl.h;
+        // AT_FDCWD is -100 in linux/fcntl.h, minijail's truncate_word
+        // keeping its two's complement.
+        let text = "openat: arg0 == AT_FDCWD && arg2 & O_DIRECTORY\n";
+        for (path, arch, o_directory, elsewhere) in [
+            ("x86_64/p.policy", Arch::X86_64, 0o200000, 0o40000),
+            ("aarch64/p.policy", Arch::Aarch64, 0o40000, 0o200000),
+        ] {
+            let p = import(Format::Minijail, path, text, &ImportOptions::default())
+                .unwrap()
+                .policy;
+            let at_fdcwd = (-100i64) as u64;
+            let allowed = verdict(&p, arch, "openat", &[at_fdcwd, 0, o_directory]);
+            assert_eq!(allowed, Action::Allow, "{arch}: {p}");
+            let other_arch_bit = verdict(&p, arch, "openat", &[at_fdcwd, 0, elsewhere]);
+            assert_eq!(other_arch_bit, Action::KillProcess, "{arch}: {p}");
+        }
+        let e = imp("read: arg0 == O_DIRECTROY\n", &ImportOptions::default())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean `O_DIRECTORY`?"), "{e}");
     }
 
     #[test]
