@@ -135,8 +135,7 @@ pub struct CommandLine {
 }
 
 /// The help of an `--arch` that selects the architecture to compile for.
-pub const ARCH_HELP: &str =
-    "The architecture to compile for (aliases such as amd64 and arm64 are accepted)";
+pub const ARCH_HELP: &str = "The architecture to compile for (default: this machine's, when the policy selects it; aliases such as amd64 and arm64 are accepted)";
 
 #[cfg(test)]
 mod tests {

@@ -22,7 +22,7 @@ with Rust values (`libc::AF_UNIX`, `{ expr }`) compile only with the
 Raw output is refused on a terminal: redirect it or use -o.",
     after_long_help = "\
 Examples:
-  seccompc compile service.policy --arch x86_64 -o service.bpf
+  seccompc compile service.policy -o service.bpf     (for this machine)
   bwrap --seccomp 3 3<service.bpf --ro-bind / / /bin/echo hello
   seccompc compile service.policy --arch aarch64 --format c --name service > service.h
 
@@ -34,7 +34,7 @@ pub struct Args {
     #[arg(value_name = "POLICY_FILE")]
     policy: String,
     #[arg(long, value_parser = ArchParser, help = ARCH_HELP)]
-    arch: Arch,
+    arch: Option<Arch>,
     /// The output format
     #[arg(long, value_enum, default_value_t = Format::Raw)]
     format: Format,
@@ -55,7 +55,9 @@ pub fn main(args: Args) -> Result<()> {
             "refusing to write raw BPF to a terminal: redirect standard output or use `-o FILE`",
         ));
     }
-    let compiled = input::compile_for(input::read_policy(&args.policy)?, args.arch)?;
+    let source = input::read_policy(&args.policy)?;
+    let arch = input::choose_arch(COMMAND, args.arch, &source)?;
+    let compiled = input::compile_for(source, arch)?;
     let bytes = format::render(&compiled, args.format, args.name.as_deref())?;
     output::write(output, &bytes)
 }

@@ -27,8 +27,8 @@ return values as actions. A raw program the kernel would refuse is listed,
 followed by why (exit status 1).",
     after_long_help = "\
 Examples:
-  seccompc disasm service.policy --arch x86_64
-  seccompc disasm service.bpf --arch x86_64
+  seccompc disasm service.policy                   (for this machine)
+  seccompc disasm service.bpf --arch s390x
 
 Exit status: 0 on success, 1 when the file cannot be read, the policy has
 errors or the kernel would refuse the program, 2 for a mistake on the
@@ -38,22 +38,36 @@ pub struct Args {
     /// Raw BPF or a policy; `-` reads standard input
     file: String,
     /// The program's architecture: its byte order for raw input, the target
-    /// for a policy
+    /// for a policy (default: this machine's, when the policy selects it)
     #[arg(long, value_parser = ArchParser)]
-    arch: Arch,
+    arch: Option<Arch>,
 }
 
+const COMMAND: &str = "disasm";
+
 pub fn main(args: Args) -> Result<()> {
-    let prog = load_program(&args.file, args.arch)?;
-    output::stdout(emu::disasm_for(&prog, args.arch.is_big_endian()).as_bytes())?;
+    let (prog, arch) = load_program(COMMAND, &args.file, args.arch)?;
+    output::stdout(emu::disasm_for(&prog, arch.is_big_endian()).as_bytes())?;
     emu::validate(&prog)
         .map_err(|e| CliError::failed(format!("the kernel would refuse this program: {e}")))
 }
 
-/// The program in `path`: raw BPF as it is, a policy compiled for `arch`.
-pub fn load_program(path: &str, arch: Arch) -> Result<Vec<SockFilter>> {
+/// The program in `path` and its architecture (`given`, or the default
+/// [`input::choose_arch`] and [`input::arch_or_native`] pick): raw BPF as it
+/// is, a policy compiled for that architecture.
+pub fn load_program(
+    command: &'static str,
+    path: &str,
+    given: Option<Arch>,
+) -> Result<(Vec<SockFilter>, Arch)> {
     match input::read_policy_or_bpf(path)? {
-        Input::Bpf { name, bytes } => input::decode_bpf(&name, &bytes, arch),
-        Input::Policy(source) => input::compile_for(source, arch)?.filters(),
+        Input::Bpf { name, bytes } => {
+            let arch = input::arch_or_native(command, given)?;
+            Ok((input::decode_bpf(&name, &bytes, arch)?, arch))
+        }
+        Input::Policy(source) => {
+            let arch = input::choose_arch(command, given, &source)?;
+            Ok((input::compile_for(source, arch)?.filters()?, arch))
+        }
     }
 }

@@ -35,7 +35,8 @@ which allowed syscalls the kernel's constant-action cache (Linux 5.11+)
 cannot serve because their action depends on arguments.",
     after_long_help = "\
 Example:
-  seccompc explain service.policy --arch x86_64
+  seccompc explain service.policy                  (for this machine)
+  seccompc explain service.policy --arch aarch64
 
 Exit status: 0 on success, 1 when the policy has errors or cannot be read,
 2 for a mistake on the command line."
@@ -45,11 +46,15 @@ pub struct Args {
     #[arg(value_name = "POLICY_FILE")]
     policy: String,
     #[arg(long, value_parser = ArchParser, help = ARCH_HELP)]
-    arch: Arch,
+    arch: Option<Arch>,
 }
 
+const COMMAND: &str = "explain";
+
 pub fn main(args: Args) -> Result<()> {
-    let compiled = input::compile_for(input::read_policy(&args.policy)?, args.arch)?;
+    let source = input::read_policy(&args.policy)?;
+    let arch = input::choose_arch(COMMAND, args.arch, &source)?;
+    let compiled = input::compile_for(source, arch)?;
     output::stdout(explain(&compiled).as_bytes())
 }
 

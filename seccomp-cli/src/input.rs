@@ -111,6 +111,45 @@ pub fn decode_bpf(name: &str, bytes: &[u8], arch: Arch) -> Result<Vec<SockFilter
         .collect())
 }
 
+/// The architecture a command works on: `--arch` when given, otherwise
+/// the running one, which the policy must select (no `arch` statement
+/// selects all eight). A policy for other architectures only needs
+/// `--arch`: guessing one of them would print a program for a machine the
+/// user did not name.
+pub fn choose_arch(command: &'static str, given: Option<Arch>, source: &Source) -> Result<Arch> {
+    if let Some(arch) = given {
+        return Ok(arch);
+    }
+    let native = arch_or_native(command, None)?;
+    // A policy that does not parse is reported by the compilation that
+    // follows, for the running architecture.
+    let Ok(policy) = parse::parse_str(&source.text) else {
+        return Ok(native);
+    };
+    let selected = seccomp_compiler::resolve::selected_arches(&policy);
+    if selected.contains(&native) {
+        return Ok(native);
+    }
+    let list: Vec<&str> = selected.iter().map(|a| a.name()).collect();
+    Err(CliError::usage(
+        command,
+        format!(
+            "the policy is not for {native}, this machine: its `arch` statement selects {}; choose one with `--arch`",
+            list.join(", ")
+        ),
+    ))
+}
+
+/// The architecture for a raw program: `--arch`, or the running one.
+pub fn arch_or_native(command: &'static str, given: Option<Arch>) -> Result<Arch> {
+    given.or(native_arch()).ok_or_else(|| {
+        CliError::usage(
+            command,
+            "this machine's architecture is not one seccompc compiles for: choose one with `--arch`",
+        )
+    })
+}
+
 /// A policy compiled for one architecture.
 pub struct Compiled {
     pub source: Source,

@@ -13,6 +13,8 @@ use seccomp_compiler::tables::syscalls;
 use seccomp_compiler::{Action, Arch, emu};
 use std::fmt::Write as _;
 
+mod call;
+
 /// `seccompc simulate`.
 #[derive(clap::Args)]
 #[command(
@@ -28,10 +30,11 @@ For a policy it also asks the reference evaluator, which reads the policy's
 statements directly, and shows the statement that decided; the two must
 agree (exit status 1 if they ever do not). A raw program the kernel would
 refuse is not run.",
-    override_usage = "seccompc simulate [OPTIONS] --arch <ARCH> <FILE> <SYSCALL> [ARG]...",
+    override_usage = "seccompc simulate [OPTIONS] <FILE> <SYSCALL> [ARG]...",
     after_long_help = "\
-Example:
-  seccompc simulate service.policy --arch x86_64 openat -100 0 0
+Examples:
+  seccompc simulate service.policy openat -100 0 O_RDONLY
+  seccompc simulate service.policy --arch aarch64 write fd=3 count=-1
 
 Exit status: 0 on success, 1 when the file cannot be read, the policy has
 errors, the kernel would refuse the program or the program and the policy
@@ -46,9 +49,10 @@ pub struct Args {
     syscall: String,
     #[command(flatten)]
     call: CallArgs,
-    /// The architecture of the calling process
+    /// The architecture of the calling process (default: this machine's,
+    /// when the policy selects it)
     #[arg(long, value_parser = ArchParser)]
-    arch: Arch,
+    arch: Option<Arch>,
 }
 
 /// The syscall's arguments: six positionals rather than one list, so that
@@ -56,9 +60,13 @@ pub struct Args {
 /// (`--arch`) are still options.
 #[derive(clap::Args)]
 struct CallArgs {
-    /// Up to six arguments: decimal, hex (0x), octal (0o) or binary (0b),
-    /// negative values as two's complement (`-100` is AT_FDCWD); missing
-    /// ones are 0. On 32-bit architectures (x86, arm) arguments are 32 bits
+    /// Up to six arguments, in order or as `NAME=VALUE` (a parameter of the
+    /// syscall's kernel prototype, `fd=3`, or `arg0`..`arg5`): decimal, hex
+    /// (0x), octal (0o) or binary (0b), or a constant such as O_CREAT, several
+    /// joined with `|`; missing ones are 0. A negative value is what C's
+    /// conversion to the register makes of it: sign-extended for a signed
+    /// parameter (`-100` is AT_FDCWD), zero-extended from its width for an
+    /// unsigned one. On 32-bit architectures (x86, arm) arguments are 32 bits
     #[arg(value_name = "ARG", allow_hyphen_values = true)]
     arg0: Option<String>,
     #[arg(hide = true, allow_hyphen_values = true)]
@@ -88,18 +96,20 @@ impl CallArgs {
 const COMMAND: &str = "simulate";
 
 pub fn main(args: Args) -> Result<()> {
-    let arch = args.arch;
-    let call_args = args.call.given();
+    let input = input::read_policy_or_bpf(&args.file)?;
+    let arch = match &input {
+        Input::Bpf { .. } => input::arch_or_native(COMMAND, args.arch)?,
+        Input::Policy(source) => input::choose_arch(COMMAND, args.arch, source)?,
+    };
     let nr = syscall_number(COMMAND, arch, &args.syscall)?;
-    let mut data = SeccompData {
+    let call = call::parse_args(arch, nr, &args.call.given())?;
+    let data = SeccompData {
         nr,
         arch: arch.audit_arch(),
+        args: call.values,
         ..SeccompData::default()
     };
-    for (slot, text) in data.args.iter_mut().zip(&call_args) {
-        *slot = parse_arg(arch, text)?;
-    }
-    let (prog, compiled) = match input::read_policy_or_bpf(&args.file)? {
+    let (prog, compiled) = match input {
         Input::Bpf { name, bytes } => (input::decode_bpf(&name, &bytes, arch)?, None),
         Input::Policy(source) => {
             let c = input::compile_for(source, arch)?;
@@ -108,39 +118,12 @@ pub fn main(args: Args) -> Result<()> {
     };
     emu::validate(&prog)
         .map_err(|e| CliError::failed(format!("the kernel would refuse this program: {e}")))?;
-    let (report, action) = run(&prog, arch, &data, call_args.len())?;
+    let (report, action) = run(&prog, arch, &data, call.shown)?;
     output::stdout(report.as_bytes())?;
     match compiled {
         Some(c) => compare(&c, &data, action),
         None => Ok(()),
     }
-}
-
-/// An argument as the kernel puts it in `seccomp_data.args`.
-fn parse_arg(arch: Arch, text: &str) -> Result<u64> {
-    let bits = arch.word_bits();
-    let value = parse_signed(text).ok_or_else(|| {
-        CliError::usage(
-            COMMAND,
-            format!("argument `{text}` is not a number (decimal, 0x, 0o, 0b, optionally negative)"),
-        )
-    })?;
-    let min = -(1i128 << (bits - 1));
-    let max = (1i128 << bits) - 1;
-    if !(min..=max).contains(&value) {
-        return Err(CliError::usage(
-            COMMAND,
-            format!("argument `{text}` does not fit a {bits}-bit register of {arch}"),
-        ));
-    }
-    let mask = if bits == 64 {
-        u64::MAX
-    } else {
-        (1u64 << bits) - 1
-    };
-    // Two's complement, reduced to the register width: the cast keeps the
-    // low 64 bits on purpose.
-    Ok((value as u64) & mask)
 }
 
 /// `-0x10`, `255`, `0b101`, `0o17` (underscores allowed).
@@ -296,19 +279,5 @@ mod tests {
         assert_eq!(parse_signed("--1"), None);
         assert_eq!(parse_signed("0x"), None);
         assert_eq!(parse_signed("x"), None);
-    }
-
-    #[test]
-    fn arguments_take_the_register_width() {
-        assert_eq!(
-            parse_arg(Arch::X86_64, "-100").unwrap(),
-            0xffff_ffff_ffff_ff9c
-        );
-        assert_eq!(parse_arg(Arch::X86, "-100").unwrap(), 0xffff_ff9c);
-        assert!(parse_arg(Arch::X86, "0x1_0000_0000").is_err());
-        assert_eq!(
-            parse_arg(Arch::X86_64, "0xffffffffffffffff").unwrap(),
-            u64::MAX
-        );
     }
 }

@@ -340,7 +340,7 @@ fn command_line_mistakes_exit_with_status_2() {
     let dir = scratch("usage");
     let policy = file(&dir, "p.policy", POLICY);
     for args in [
-        vec!["compile", &policy],
+        vec!["compile", &policy, "--arch"],
         vec!["compile", &policy, "--arch", "x86-65"],
         vec!["compile", &policy, "--arch", "x86_64", "--format", "elf"],
         vec!["compile", &policy, "--arch", "x86_64", "--frmat", "c"],
