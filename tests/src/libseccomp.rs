@@ -2,8 +2,8 @@
 //! libseccomp and seccompiler all express ([`rules`]), a tally of compared
 //! inputs ([`tally`]), an interpreter for libseccomp's pseudo-filter code
 //! ([`pfc`]), and, behind the `libseccomp` feature, a small FFI to
-//! the system's libseccomp ([`ffi`]) with the way runc and crun build a
-//! filter from rules ([`build`]).
+//! the system's libseccomp (`ffi`) with the way runc and crun build a
+//! filter from rules (`build`).
 
 /// The architectures both libseccomp 2.5.4 and we support: all of ours
 /// but loongarch64.

@@ -13,7 +13,7 @@ pub struct Group {
     /// With the '@', e.g. "@system-service".
     pub name: &'static str,
     pub description: &'static str,
-    /// "systemd <commit>" or "firejail <commit>".
+    /// `"systemd <commit>"` or `"firejail <commit>"`.
     pub origin: &'static str,
     /// Syscall names or "@group" references, in source order.
     pub members: &'static [&'static str],

@@ -1,9 +1,9 @@
 //! firejail profiles, as firejail 0.9.72 applies them: the main filter of
-//! `seccomp`, `seccomp.drop` or `seccomp.keep` ([`lists`]), and the
+//! `seccomp`, `seccomp.drop` or `seccomp.keep` (`lists`), and the
 //! filters of `memory-deny-write-execute`, `restrict-namespaces` and
-//! `protocol` ([`extra`]) installed beside it, combined as the kernel
-//! combines stacked filters ([`crate::stack`]). The profile is read as
-//! firejail reads it, includes and all ([`profile`]).
+//! `protocol` (`extra`) installed beside it, combined as the kernel
+//! combines stacked filters (`stack`). The profile is read as
+//! firejail reads it, includes and all (`profile`).
 //!
 //! Which main filter (src/firejail/sandbox.c, src/firejail/seccomp.c
 //! `seccomp_filter_drop`, `seccomp_filter_keep`): `seccomp.keep` if given,
@@ -20,7 +20,7 @@
 //! says: `seccomp.32*` lines are skipped with a warning and
 //! `seccomp.block-secondary` is what they do anyway.
 //!
-//! Groups are firejail 0.9.72's ([`groups`]), written with our
+//! Groups are firejail 0.9.72's (`groups`), written with our
 //! `@firejail-<name>` groups (`@default-nodebuggers`, `@default-keep`)
 //! and the differences spelled out.
 

@@ -1,10 +1,10 @@
 //! systemd units, as systemd 257 applies them: the unit file read as
-//! systemd reads it ([`unit`]), `SystemCallFilter=` and
-//! `SystemCallErrorNumber=` ([`filter`]), and the other settings that
-//! install a seccomp filter of their own ([`protect`]: `ProtectClock=`,
+//! systemd reads it (`unit`), `SystemCallFilter=` and
+//! `SystemCallErrorNumber=` (`filter`), and the other settings that
+//! install a seccomp filter of their own (`protect`: `ProtectClock=`,
 //! `RestrictNamespaces=`, `RestrictAddressFamilies=`,
 //! `MemoryDenyWriteExecute=`, ...), stacked under `SystemCallFilter=` as
-//! the kernel stacks filters ([`crate::stack`]).
+//! the kernel stacks filters (`stack`).
 //!
 //! Settings are read in the sections of units that run processes
 //! (`[Service]`, `[Socket]`, `[Mount]`, `[Swap]`); everything else in a
