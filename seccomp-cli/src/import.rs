@@ -29,8 +29,9 @@ Formats (--from):
                seccomp.block-secondary, seccomp-error-action
   systemd      unit file lines: SystemCallFilter=, SystemCallErrorNumber=,
                SystemCallArchitectures=
-  minijail     minijail policy files (crosvm's), with @include and
-               constants
+  minijail     minijail policy files (Android's, ChromiumOS's, crosvm's) as
+               libminijail or compile_seccomp_policy.py reads them:
+               @include, @frequency, @default, @denylist, constants
   kafel        kafel policies (nsjail's language), or an nsjail config whose
                seccomp_string / seccomp_policy_file holds one
   lxc          LXC seccomp policies (lxc.seccomp.profile), versions 1 and 2:
@@ -87,6 +88,13 @@ pub struct Args {
     /// default: constants.json next to FILE if there is one
     #[arg(long, value_name = "FILE")]
     constants: Option<PathBuf>,
+    /// minijail: the compiler that runs the policy, where minijail's two
+    /// read it differently: libminijail (Android's services, minijail0 at
+    /// run time) or tools (compile_seccomp_policy.py: crosvm, ChromiumOS's
+    /// precompiled policies); default: the one that accepts the file, and
+    /// an error where both do and disagree
+    #[arg(long, value_name = "COMPILER", value_parser = minijail_compiler_parser())]
+    minijail_compiler: Option<minijail::MinijailCompiler>,
     /// Write the policy to OUT instead of standard output
     #[arg(short, long, value_name = "OUT")]
     output: Option<String>,
@@ -98,6 +106,16 @@ fn format_parser() -> impl TypedValueParser<Value = Format> {
         // PossibleValuesParser passes only the names it was given.
         Format::from_name(&name).expect("one of Format::ALL's names")
     })
+}
+
+/// `--minijail-compiler`: its names, which completions offer.
+fn minijail_compiler_parser() -> impl TypedValueParser<Value = minijail::MinijailCompiler> {
+    PossibleValuesParser::new(minijail::MinijailCompiler::ALL.map(minijail::MinijailCompiler::name))
+        .map(|name| {
+            // PossibleValuesParser passes only the names it was given.
+            minijail::MinijailCompiler::from_name(&name)
+                .expect("one of MinijailCompiler::ALL's names")
+        })
 }
 
 pub fn main(args: Args) -> Result<()> {
@@ -112,6 +130,7 @@ pub fn main(args: Args) -> Result<()> {
         arches: (!args.arch.is_empty()).then_some(args.arch),
         exact_width: args.exact_width,
         include_dirs: args.include_dir,
+        minijail_compiler: args.minijail_compiler,
         ..ImportOptions::default()
     };
     let dir = match Path::new(path).parent() {

@@ -138,3 +138,63 @@ fn export_round_trips_through_import() {
     let bad = seccompc(&["export", &policy, "--format", "yaml"]);
     assert_eq!(bad.status, 2);
 }
+
+/// `--minijail-compiler` picks the meaning of a line minijail's two
+/// compilers read differently; without it the import refuses and says so.
+#[test]
+fn minijail_compiler_choice() {
+    let dir = scratch("import-minijail");
+    let policy = file(
+        &dir,
+        "x86_64.policy",
+        "read: arg0 == 0; return EBADF\nexit_group: 1\n",
+    );
+    let refused = seccompc(&["import", "--from", "minijail", &policy]);
+    assert_eq!(refused.status, 1);
+    assert!(
+        refused
+            .stderr
+            .contains("minijail's two compilers read `read` differently"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("--minijail-compiler libminijail"),
+        "{}",
+        refused.stderr
+    );
+    for (compiler, expected) in [("libminijail", "allow"), ("tools", "errno(EBADF)")] {
+        let out = dir.join(format!("{compiler}.policy"));
+        let out = out.to_str().unwrap();
+        let imported = seccompc(&[
+            "import",
+            "--from",
+            "minijail",
+            "--minijail-compiler",
+            compiler,
+            &policy,
+            "-o",
+            out,
+        ]);
+        assert_eq!(imported.status, 0, "{}", imported.stderr);
+        let simulated = seccompc(&["simulate", out, "--arch", "x86_64", "read", "0"]).ok();
+        assert!(
+            simulated.contains(&format!("action: {expected}")),
+            "{compiler}: {simulated}"
+        );
+    }
+    let bad = seccompc(&[
+        "import",
+        "--from",
+        "minijail",
+        "--minijail-compiler",
+        "python",
+        &policy,
+    ]);
+    assert_eq!(bad.status, 2);
+    assert!(
+        bad.stderr.contains("[possible values: libminijail, tools]"),
+        "{}",
+        bad.stderr
+    );
+}

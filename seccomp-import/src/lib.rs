@@ -19,7 +19,7 @@
 //! | seccompiler JSON (Firecracker) | [`seccompiler`] | rust-vmm/seccompiler `src/frontend/json.rs`, `src/backend/condition.rs` |
 //! | firejail profile lines | [`firejail`] | firejail `src/fseccomp/seccomp.c`, firejail(1) |
 //! | systemd unit lines | [`systemd`] | systemd.exec(5) "SYSTEM CALL FILTERING" |
-//! | minijail policy files | [`minijail`] | minijail0(5), minijail `tools/parser.py` |
+//! | minijail policy files | [`minijail`] | minijail `syscall_filter.c` (libminijail), `tools/parser.py` and `tools/compiler.py` (compile_seccomp_policy.py) |
 //! | LXC seccomp policies | [`lxc`] | lxc/lxc `src/lxc/seccomp.c` (parse_config_v1/v2), libseccomp as for OCI |
 //! | Android bionic's seccomp lists | [`bionic`] | bionic `libc/tools/genseccomp.py`, `gensyscalls.py`, `Android.bp`, `seccomp_policy.cpp` |
 //! | kafel policies, nsjail configs | [`kafel`] | google/kafel `src/lexer.l`, `src/parser.y`, `src/range_rules.c`, `src/codegen.c`; nsjail `config.proto`, `sandbox.cc` |
@@ -137,6 +137,10 @@ pub struct ImportOptions {
     /// minijail: named constants (e.g. crosvm's `constants.json`, read with
     /// [`minijail::constants_from_json`]); used before the built-in ones.
     pub constants: BTreeMap<String, u64>,
+    /// minijail: which of minijail's two compilers runs the policy, where
+    /// they read it differently. `None`: `tools` when the file uses what
+    /// only it reads, else the import refuses where they differ.
+    pub minijail_compiler: Option<minijail::MinijailCompiler>,
 }
 
 /// An imported policy.

@@ -39,6 +39,14 @@ use seccomp_compiler::tables::{constants, errno, syscalls};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+mod combine;
+mod frequency;
+
+pub use combine::MinijailCompiler;
+
+/// EPERM, the errno of `kill` in a denylist (compile_seccomp_policy.py).
+const EPERM: u16 = 1;
+
 /// Reads crosvm's `constants.json` (`{"constants": {"NAME": value, ...}}`):
 /// negative values are stored in two's complement, as minijail does.
 pub fn constants_from_json(text: &str) -> Result<BTreeMap<String, u64>, ImportError> {
@@ -69,11 +77,25 @@ struct Filter {
     action: Action,
 }
 
-/// A syscall's line(s) as read.
+/// A line as libminijail's `syscall_filter.c` reads it (`compile_file`,
+/// `compile_policy_line`): `1`, `return ERRNO`, or an expression allowed
+/// when it holds and otherwise refused with `; return ERRNO` or the
+/// default action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum CLine {
+    One,
+    Return(Action),
+    Expr(Vec<Conj>, Option<Action>),
+}
+
+/// A syscall's line as read.
 struct Statement {
     syscall: String,
-    filters: Vec<Filter>,
-    /// `file:line` and the text, for comments.
+    /// The filters `tools/parser.py` makes of the line.
+    tools: Vec<Filter>,
+    /// The line as libminijail reads it, or why it cannot.
+    libminijail: Result<CLine, String>,
+    /// `file:line:col` and the text, for comments and errors.
     origin: String,
     text: String,
     /// The file it came from (for grouping comments).
@@ -83,8 +105,17 @@ struct Statement {
 struct Parser<'a> {
     opts: &'a ImportOptions,
     arch: Arch,
-    default: Action,
+    /// `@default`, and where it was set.
+    default: Option<(Action, String)>,
+    /// The policy starts with `@denylist` (compiled with
+    /// `compile_seccomp_policy.py --denylist`).
+    denylist: bool,
     statements: Vec<Statement>,
+    /// The first construct only `tools/parser.py` reads: where, and what.
+    tools_only: Option<(String, String)>,
+    /// Problems in `@frequency` files (an error for `tools/parser.py`,
+    /// which reads them; libminijail ignores the statement).
+    frequency_problems: Vec<ImportError>,
     files: Vec<String>,
     warnings: Vec<String>,
     depth: usize,
@@ -108,47 +139,31 @@ pub(super) fn import(
     let mut parser = Parser {
         opts,
         arch: arches[0],
-        default: Action::KillProcess,
+        default: None,
+        denylist: has_denylist_header(text),
         statements: Vec::new(),
+        tools_only: None,
+        frequency_problems: Vec::new(),
         files: Vec::new(),
         warnings: Vec::new(),
         depth: 0,
     };
     parser.file(source_name, text, &arches)?;
+    let default = parser.default_action();
+    let (compiler, syscalls, warnings) = combine::read(&parser, opts.minijail_compiler, default)?;
     let mut draft = Draft::new();
-    draft.warnings = std::mem::take(&mut parser.warnings);
-    draft.header.push(format!(
-        "Imported from {source_name} (minijail policy) by `seccompc import --from minijail`."
-    ));
-    if parser.files.len() > 1 {
-        draft
-            .header
-            .push(format!("Files: {}.", parser.files.join(", ")));
-    }
-    draft.header.push(if opts.exact_width {
-        "Widths: all 64 bits, as minijail compares (--exact-width).".to_owned()
-    } else {
-        "Widths: kernel-exact (a 32-bit parameter is compared on its 32 bits), noted where minijail's 64-bit comparison differs.".to_owned()
-    });
-    let d = parser.default;
-    draft.settings.setting(
-        &format!("deny {d};"),
-        "minijail: a syscall the policy does not allow is refused with the default action",
-    );
-    draft.settings.setting(
-        &format!("unknown {d};"),
-        "minijail gives the default action to every number without a rule",
-    );
-    let names: Vec<&str> = arches.iter().map(|a| a.name()).collect();
-    draft.settings.line(&format!("arch {};", names.join(", ")));
+    draft.warnings = parser.warnings.clone();
+    draft.warnings.extend(warnings);
+    header(&mut draft, source_name, &parser, compiler, opts.exact_width);
+    settings(&mut draft, default, parser.denylist, &arches);
     body(
         &mut draft,
-        &parser.statements,
+        &syscalls,
         &arches,
         opts.exact_width,
-        d,
+        default,
         source_name,
-    )?;
+    );
     draft.ack_reasons.insert(
         "ptrace",
         "The policy allows `ptrace`: it accepts that a tracer can change syscalls after the filter"
@@ -160,8 +175,61 @@ pub(super) fn import(
     draft.finish(source_name)
 }
 
+fn header(
+    draft: &mut Draft,
+    source_name: &str,
+    parser: &Parser,
+    compiler: combine::Reading,
+    exact_width: bool,
+) {
+    draft.header.push(format!(
+        "Imported from {source_name} (minijail policy) by `seccompc import --from minijail`."
+    ));
+    draft.header.push(compiler.describe().to_owned());
+    if parser.files.len() > 1 {
+        draft
+            .header
+            .push(format!("Files: {}.", parser.files.join(", ")));
+    }
+    draft.header.push(if exact_width {
+        "Widths: all 64 bits, as minijail compares (--exact-width).".to_owned()
+    } else {
+        "Widths: kernel-exact (a 32-bit parameter is compared on its 32 bits), noted where minijail's 64-bit comparison differs.".to_owned()
+    });
+}
+
+fn settings(draft: &mut Draft, default: Action, denylist: bool, arches: &[Arch]) {
+    if denylist {
+        draft.settings.setting(
+            "default allow;",
+            "minijail @denylist: a syscall the policy does not name is allowed",
+        );
+    } else {
+        draft.settings.setting(
+            &format!("deny {default};"),
+            "minijail: a syscall the policy does not allow is refused with the default action",
+        );
+    }
+    draft.settings.setting(
+        &format!("unknown {default};"),
+        "minijail gives the default action to every number without a rule",
+    );
+    let names: Vec<&str> = arches.iter().map(|a| a.name()).collect();
+    draft.settings.line(&format!("arch {};", names.join(", ")));
+}
+
+/// Whether the policy is a denylist: `tools/parser.py` takes the
+/// `@denylist` token only alone at the end of a line (`@denylist$`), and
+/// `compile_seccomp_policy.py --denylist` requires it in the file.
+fn has_denylist_header(text: &str) -> bool {
+    text.lines()
+        .map(|l| strip_comment(l).trim().to_owned())
+        .any(|l| l == "@denylist")
+}
+
 /// The architecture: from `constants.json`'s table if given, or the file's
-/// path (`crosvm/x86_64/...`).
+/// path (`crosvm/x86_64/...`, `mediacodec-arm.policy`,
+/// `crash_dump.arm64.policy`, ChromiumOS's `...-seccomp-amd64.policy`).
 fn arch_of(source_name: &str, opts: &ImportOptions) -> Result<Arch, ImportError> {
     super::seccompiler::arch_in_name(source_name).ok_or_else(|| {
         ImportError::new(
@@ -176,42 +244,157 @@ fn arch_of(source_name: &str, opts: &ImportOptions) -> Result<Arch, ImportError>
     })
 }
 
+/// Where a line is: its file, number and text, to give `file:line:col`.
+struct Loc<'a> {
+    file: &'a str,
+    line: usize,
+    raw: &'a str,
+}
+
+impl Loc<'_> {
+    /// `file:line:col` of the first `needle` in the line (of its first
+    /// non-blank character when the needle is not there).
+    fn at(&self, needle: &str) -> String {
+        let col = self
+            .raw
+            .find(needle)
+            .filter(|_| !needle.is_empty())
+            .or_else(|| self.raw.find(|c: char| !c.is_whitespace()))
+            .unwrap_or(0);
+        // Columns count characters, from 1.
+        let col = self.raw[..col].chars().count() + 1;
+        format!("{}:{}:{col}", self.file, self.line)
+    }
+}
+
 impl Parser<'_> {
     fn file(&mut self, name: &str, text: &str, arches: &[Arch]) -> Result<(), ImportError> {
         self.files.push(name.to_owned());
+        let mut denylist_header = false;
         for (number, line) in logical_lines(text) {
-            let at = format!("{name}:{number}");
+            let loc = Loc {
+                file: name,
+                line: number,
+                raw: &line,
+            };
             let line = strip_comment(&line);
             let line = line.trim();
             if line.is_empty() {
                 continue;
             }
             if let Some(path) = line.strip_prefix("@include") {
-                self.include(path.trim(), &at, arches)?;
-            } else if line.starts_with("@frequency") {
-                continue;
+                self.include(path.trim(), &loc, arches)?;
+            } else if let Some(path) = line.strip_prefix("@frequency") {
+                self.frequency(path.trim(), &loc);
             } else if let Some(action) = line.strip_prefix("@default") {
-                self.default = parse_action(action.trim(), &at)?;
+                self.set_default(action.trim(), &loc)?;
+            } else if line == "@denylist" {
+                self.only_tools(&loc.at("@denylist"), "`@denylist`");
+                denylist_header = true;
+            } else if line.starts_with('@') {
+                return Err(ImportError::new(
+                    loc.at("@"),
+                    format!("unknown statement `{}`", super::text::one_line(line)),
+                )
+                .with_help("minijail reads `@include`, `@frequency`, `@default` and `@denylist`"));
             } else {
-                self.statement(line, &at, name, arches)?;
+                self.statement(line, &loc, name, arches)?;
             }
+        }
+        if self.denylist && !denylist_header {
+            // tools/parser.py's _parse_policy_file checks each file.
+            return Err(ImportError::new(
+                format!("{name}:1:1"),
+                "policy must contain @denylist flag to be compiled with --denylist flag",
+            )
+            .with_help("the including policy is a denylist (`@denylist`), and minijail requires the header in each file"));
         }
         Ok(())
     }
 
-    fn include(&mut self, path: &str, at: &str, arches: &[Arch]) -> Result<(), ImportError> {
+    /// Records the first construct libminijail cannot read.
+    fn only_tools(&mut self, at: &str, what: &str) {
+        if self.tools_only.is_none() {
+            self.tools_only = Some((at.to_owned(), what.to_owned()));
+        }
+    }
+
+    fn set_default(&mut self, text: &str, loc: &Loc) -> Result<(), ImportError> {
+        let at = loc.at("@default");
+        self.only_tools(&at, "`@default`");
+        if self.denylist {
+            return Err(ImportError::new(
+                at,
+                "`@default` in a @denylist policy is not supported",
+            )
+            .with_help("compile_seccomp_policy.py --denylist allows every syscall the policy does not name, whatever @default says"));
+        }
+        // tools/parser.py's _parse_default_action: no permissive default.
+        let action = match text {
+            "kill-process" => Action::KillProcess,
+            "kill-thread" | "kill" => Action::KillThread,
+            "trap" => Action::Trap,
+            "user-notify" => Action::UserNotif,
+            other => {
+                return Err(ImportError::new(
+                    loc.at(other),
+                    format!("invalid default action `{other}`"),
+                )
+                .with_help("expected `kill-process`, `kill-thread`, `kill`, `trap` or `user-notify` (minijail refuses a permissive default)"));
+            }
+        };
+        self.default = Some((action, at));
+        Ok(())
+    }
+
+    /// The action for syscalls the policy does not decide. Both compilers
+    /// kill the thread by default: libminijail uses SECCOMP_RET_KILL
+    /// unless the jail asked for thread sync (`minijail0 -T`,
+    /// libminijail.c: `filteropts.action`), compile_seccomp_policy.py
+    /// uses KillThread unless `--use-kill-process`. A denylist allows.
+    fn default_action(&self) -> Action {
+        match &self.default {
+            Some((a, _)) => *a,
+            None if self.denylist => Action::Allow,
+            None => Action::KillThread,
+        }
+    }
+
+    /// `kill` in a line: compile_seccomp_policy.py's `kill_action`
+    /// (EPERM for a denylist, else KillThread).
+    fn kill_action(&self) -> Action {
+        if self.denylist {
+            Action::Errno(EPERM)
+        } else {
+            Action::KillThread
+        }
+    }
+
+    fn include(&mut self, path: &str, loc: &Loc, arches: &[Arch]) -> Result<(), ImportError> {
+        let at = loc.at(path);
         if self.depth >= 10 {
             return Err(ImportError::new(
                 at,
                 "@include nested too deep (minijail's limit is 10)",
             ));
         }
+        if self.depth > 0 {
+            // syscall_filter.c, parse_include_statement: "Disallow nested
+            // includes: only the initial policy file can have @include".
+            self.only_tools(&at, "a nested `@include`");
+        }
+        if !path.starts_with('/') && !path.starts_with("./") {
+            return Err(ImportError::new(
+                at,
+                format!("implicit relative path '{path}' not supported, use './{path}'"),
+            ));
+        }
         let found = self.find_include(path).ok_or_else(|| {
-            ImportError::new(at, format!("cannot find `{path}` to @include"))
-                .with_help("name the directory holding it with --include")
+            ImportError::new(&at, format!("cannot find `{path}` to @include"))
+                .with_help("name the directory holding it with --include-dir")
         })?;
         let text = std::fs::read_to_string(&found)
-            .map_err(|e| ImportError::new(at, format!("cannot read {}: {e}", found.display())))?;
+            .map_err(|e| ImportError::new(&at, format!("cannot read {}: {e}", found.display())))?;
         let shown = found
             .file_name()
             .map_or_else(|| path.to_owned(), |f| f.to_string_lossy().into_owned());
@@ -231,72 +414,194 @@ impl Parser<'_> {
             .find(|p| p.is_file())
     }
 
+    /// `@frequency PATH`: a hint for the order of the checks, which cannot
+    /// change a verdict. compile_seccomp_policy.py reads the file (an
+    /// error when missing or malformed); libminijail skips the statement
+    /// ("ignored @frequency statement").
+    fn frequency(&mut self, path: &str, loc: &Loc) {
+        let at = loc.at(path);
+        let problem = match self.find_include(path) {
+            None => Some(
+                ImportError::new(&at, format!("Could not open frequency file {path}"))
+                    .with_help("name the directory holding it with --include-dir"),
+            ),
+            Some(found) => match std::fs::read_to_string(&found) {
+                Err(e) => Some(ImportError::new(
+                    &at,
+                    format!("cannot read {}: {e}", found.display()),
+                )),
+                Ok(text) => {
+                    let shown = found
+                        .file_name()
+                        .map_or_else(|| path.to_owned(), |f| f.to_string_lossy().into_owned());
+                    frequency::check(&shown, &text, syscalls::table(self.arch)).err()
+                }
+            },
+        };
+        self.frequency_problems.extend(problem);
+        self.warnings.push(format!(
+            "{at}: @frequency only orders the checks; the import does not need it"
+        ));
+    }
+
     fn statement(
         &mut self,
         line: &str,
-        at: &str,
+        loc: &Loc,
         file: &str,
         arches: &[Arch],
     ) -> Result<(), ImportError> {
-        let (name, filter) = line.split_once(':').ok_or_else(|| {
-            ImportError::new(at, format!("expected `syscall: filter`, found `{line}`"))
+        let (names, filter) = line.split_once(':').ok_or_else(|| {
+            ImportError::new(
+                loc.at(line),
+                format!("expected `syscall: filter`, found `{line}`"),
+            )
         })?;
-        let name = name.trim();
-        if name.starts_with('{') || name.contains('@') || name.contains('[') {
-            return Err(ImportError::new(
-                at,
-                format!("`{name}`: syscall groups and metadata are not supported by this importer"),
-            ));
+        let names = self.syscall_names(names.trim(), loc, arches)?;
+        let filter = filter.trim();
+        let tools = self.tools_filters(filter, loc)?;
+        let libminijail = self.libminijail_line(filter, loc);
+        if let Err(why) = &libminijail {
+            self.only_tools(&loc.at(filter), why);
         }
-        if let Some(a) = arches
-            .iter()
-            .find(|&&a| syscalls::table(a).number(name).is_none())
-        {
-            let hint = seccomp_compiler::diag::nearest(
-                name,
-                syscalls::table(*a).entries().iter().map(|&(_, n)| n),
-            );
-            let mut e = ImportError::new(at, format!("`{name}` is not a syscall on {a}"));
-            if let Some(h) = hint {
-                e = e.with_help(format!("did you mean `{h}`?"));
-            }
-            return Err(e);
+        for syscall in names {
+            self.statements.push(Statement {
+                syscall,
+                tools: tools.clone(),
+                libminijail: libminijail.clone(),
+                origin: loc.at(line),
+                text: line.to_owned(),
+                file: file.to_owned(),
+            });
         }
-        let filters = self.filter(filter.trim(), at)?;
-        self.statements.push(Statement {
-            syscall: name.to_owned(),
-            filters,
-            origin: at.to_owned(),
-            text: line.to_owned(),
-            file: file.to_owned(),
-        });
         Ok(())
     }
 
-    /// `action` | `expr [; action]` -> the filters it adds.
-    fn filter(&self, text: &str, at: &str) -> Result<Vec<Filter>, ImportError> {
-        if !text.starts_with("arg") {
-            return Ok(vec![Filter {
-                expr: None,
-                action: parse_action(text, at)?,
-            }]);
-        }
-        let (expr, otherwise) = match text.split_once(';') {
-            Some((e, a)) => (e, Some(parse_action(a.trim(), at)?)),
-            None => (text, None),
+    /// `name` or tools/parser.py's `{ name, name }`, each a syscall of
+    /// every architecture; ARM's private calls spelled as minijail's
+    /// tables spell them (`ARM_set_tls`: gen_syscalls.sh names
+    /// `__ARM_NR_x` `ARM_x`).
+    fn syscall_names(
+        &mut self,
+        text: &str,
+        loc: &Loc,
+        arches: &[Arch],
+    ) -> Result<Vec<String>, ImportError> {
+        let list = match text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+            Some(inner) => {
+                self.only_tools(&loc.at("{"), "a `{ ... }` list of syscalls");
+                inner.split(',').map(str::trim).collect()
+            }
+            None => vec![text],
         };
-        let dnf = self.dnf(expr, at)?;
-        let mut out = vec![Filter {
-            expr: Some(dnf),
-            action: Action::Allow,
-        }];
-        if let Some(a) = otherwise {
-            out.push(Filter {
+        list.into_iter()
+            .map(|name| syscall_name(name, loc, arches))
+            .collect()
+    }
+
+    /// The filters tools/parser.py makes of a line (`parse_filter`):
+    /// `{ f, f }` or one filter; a filter is an action, or an expression
+    /// allowed when it holds, or an expression with `; ACTION`, that
+    /// action when it holds (`_parse_single_filter`).
+    fn tools_filters(&self, text: &str, loc: &Loc) -> Result<Vec<Filter>, ImportError> {
+        let singles: Vec<&str> = match text.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+            Some(inner) => inner.split(',').map(str::trim).collect(),
+            None => vec![text],
+        };
+        singles
+            .into_iter()
+            .map(|single| self.tools_filter(single, loc))
+            .collect()
+    }
+
+    fn tools_filter(&self, text: &str, loc: &Loc) -> Result<Filter, ImportError> {
+        if !text.starts_with("arg") {
+            return Ok(Filter {
                 expr: None,
-                action: a,
+                action: self.tools_action(text, loc)?,
             });
         }
-        Ok(out)
+        let (expr, action) = match text.split_once(';') {
+            Some((e, a)) => (e, self.tools_action(a.trim(), loc)?),
+            None => (text, Action::Allow),
+        };
+        Ok(Filter {
+            expr: Some(self.dnf(expr, &loc.at(expr.trim()))?),
+            action,
+        })
+    }
+
+    /// tools/parser.py's `parse_action`; a denylist's lines must `return`.
+    fn tools_action(&self, text: &str, loc: &Loc) -> Result<Action, ImportError> {
+        let at = loc.at(text);
+        if self.denylist && !text.starts_with("return") {
+            return Err(ImportError::new(at, "invalid denylist policy")
+                .with_help("every line of a @denylist policy returns an errno (`return EPERM`)"));
+        }
+        if let Some(e) = text.strip_prefix("return") {
+            return self.errno(e.trim(), &at);
+        }
+        match text {
+            "1" | "allow" => Ok(Action::Allow),
+            "kill" => Ok(self.kill_action()),
+            "kill-process" => Ok(Action::KillProcess),
+            "kill-thread" => Ok(Action::KillThread),
+            "trap" => Ok(Action::Trap),
+            "trace" => Ok(Action::Trace(0)),
+            "log" => Ok(Action::Log),
+            "user-notify" => Ok(Action::UserNotif),
+            other => Err(ImportError::new(at, format!("unknown action `{other}`"))
+                .with_help("expected `1`, `allow`, `kill`, `kill-process`, `kill-thread`, `trap`, `trace`, `log`, `user-notify` or `return ERRNO`")),
+        }
+    }
+
+    /// `return ERRNO`'s value: a number or a named constant.
+    fn errno(&self, text: &str, at: &str) -> Result<Action, ImportError> {
+        let n = match parse_number(text) {
+            Some(n) => n,
+            None if text.is_empty() => return Err(ImportError::new(at, "missing return value")),
+            None => self.single(text, at)?,
+        };
+        // SECCOMP_RET_DATA keeps 16 bits; an errno above 4095 is not one.
+        u16::try_from(n)
+            .ok()
+            .filter(|&n| n <= 4095)
+            .map(Action::Errno)
+            .ok_or_else(|| ImportError::new(at, format!("`return {text}`: {n} is not an errno")))
+    }
+
+    /// The line as libminijail reads it (`compile_file`: `1`, else
+    /// `compile_policy_line`), or why it cannot.
+    fn libminijail_line(&self, text: &str, loc: &Loc) -> Result<CLine, String> {
+        if text == "1" {
+            return Ok(CLine::One);
+        }
+        if text.starts_with('{') {
+            return Err("a `{ ... }` list of filters".to_owned());
+        }
+        if let Some(e) = text.strip_prefix("return") {
+            return Ok(CLine::Return(
+                self.errno(e.trim(), &loc.at(text)).map_err(|e| e.message)?,
+            ));
+        }
+        if !text.starts_with("arg") {
+            return Err(format!("the action `{text}`"));
+        }
+        let (expr, otherwise) = match text.split_once(';') {
+            Some((e, a)) => {
+                let a = a.trim();
+                let Some(n) = a.strip_prefix("return") else {
+                    return Err(format!("`; {a}` after an expression"));
+                };
+                (
+                    e,
+                    Some(self.errno(n.trim(), &loc.at(a)).map_err(|e| e.message)?),
+                )
+            }
+            None => (text, None),
+        };
+        let dnf = self.dnf(expr, &loc.at(expr)).map_err(|e| e.message)?;
+        Ok(CLine::Expr(dnf, otherwise))
     }
 
     fn dnf(&self, expr: &str, at: &str) -> Result<Vec<Conj>, ImportError> {
@@ -410,35 +715,6 @@ impl Parser<'_> {
     }
 }
 
-fn parse_action(text: &str, at: &str) -> Result<Action, ImportError> {
-    let text = text.trim();
-    if let Some(e) = text.strip_prefix("return") {
-        let e = e.trim();
-        let n = parse_number(e)
-            .or_else(|| errno::number(Arch::X86_64, e).map(u64::from))
-            .filter(|&n| n <= 4095)
-            .ok_or_else(|| {
-                ImportError::new(
-                    at,
-                    format!("`return {e}`: expected an errno name or number"),
-                )
-            })?;
-        // Checked <= 4095.
-        return Ok(Action::Errno(n as u16));
-    }
-    match text {
-        "1" | "allow" => Ok(Action::Allow),
-        "kill" | "kill-process" => Ok(Action::KillProcess),
-        "kill-thread" => Ok(Action::KillThread),
-        "trap" => Ok(Action::Trap),
-        "trace" => Ok(Action::Trace(0)),
-        "log" => Ok(Action::Log),
-        "user-notify" => Ok(Action::UserNotif),
-        other => Err(ImportError::new(at, format!("unknown action `{other}`"))
-            .with_help("expected `1`, `allow`, `kill`, `kill-process`, `kill-thread`, `trap`, `trace`, `log`, `user-notify` or `return ERRNO`")),
-    }
-}
-
 /// Numbers as minijail reads them: decimal, `0x` hex, `0` octal, negative.
 fn parse_number(t: &str) -> Option<u64> {
     let (neg, t) = match t.strip_prefix('-') {
@@ -505,75 +781,113 @@ fn logical_lines(text: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// A syscall name of every architecture, ARM's private calls as
+/// minijail spells them (`ARM_set_tls` is our `set_tls`, number
+/// 0xf0005, on arm only).
+fn syscall_name(name: &str, loc: &Loc, arches: &[Arch]) -> Result<String, ImportError> {
+    if name.contains('@') || name.contains('[') || name.is_empty() {
+        return Err(ImportError::new(
+            loc.at(name),
+            format!("`{name}`: syscall groups and metadata are not supported by this importer"),
+        )
+        .with_help("list the group's syscalls"));
+    }
+    let ours = match name.strip_prefix("ARM_") {
+        Some(private) if arm_private(private, arches) => private,
+        _ => name,
+    };
+    if ours == name && arm_private(name, arches) {
+        return Err(ImportError::new(
+            loc.at(name),
+            format!("minijail knows ARM's private call `{name}` as `ARM_{name}`"),
+        )
+        .with_help(format!("write `ARM_{name}`")));
+    }
+    if let Some(a) = arches
+        .iter()
+        .find(|&&a| syscalls::table(a).number(ours).is_none())
+    {
+        let hint = seccomp_compiler::diag::nearest(
+            name,
+            syscalls::table(*a).entries().iter().map(|&(_, n)| n),
+        );
+        let mut e = ImportError::new(loc.at(name), format!("nonexistent syscall `{name}` on {a}"))
+            .with_help("minijail refuses a policy naming a syscall its architecture does not have");
+        if let Some(h) = hint {
+            e = e.with_help(format!("did you mean `{h}`?"));
+        }
+        return Err(e);
+    }
+    Ok(ours.to_owned())
+}
+
+/// Whether `name` is one of ARM's private calls (`__ARM_NR_BASE` + n,
+/// arch/arm/include/uapi/asm/unistd.h) on every architecture imported.
+fn arm_private(name: &str, arches: &[Arch]) -> bool {
+    arches.iter().all(|&a| {
+        a == Arch::Arm
+            && syscalls::table(a)
+                .number(name)
+                .is_some_and(|n| n >= 0xf0000)
+    })
+}
+
 /// The statements: allowed syscalls in one `base` statement (in order of
 /// first appearance, each with its source lines as comments), then the
 /// syscalls with other actions.
 fn body(
     draft: &mut Draft,
-    statements: &[Statement],
+    syscalls: &[combine::Syscall],
     arches: &[Arch],
     exact: bool,
     default: Action,
     source_name: &str,
-) -> Result<(), ImportError> {
+) {
     let render = Renderer { arches, exact };
-    let mut order: Vec<&str> = Vec::new();
-    for s in statements {
-        if !order.contains(&s.syscall.as_str()) {
-            order.push(&s.syscall);
-        }
-    }
     let mut allowed = Vec::new();
-    let mut others: Vec<(String, Vec<String>, Vec<Filter>)> = Vec::new();
+    let mut others: Vec<(&str, Vec<String>, &[Filter])> = Vec::new();
     let mut notes = BTreeSet::new();
     let mut last_file = source_name.to_owned();
-    for name in order {
-        let mine: Vec<&Statement> = statements.iter().filter(|s| s.syscall == name).collect();
-        let mut filters: Vec<Filter> = Vec::new();
-        for s in &mine {
-            if let Some(prev) = filters.iter().position(|f| f.expr.is_none()) {
-                let first = mine
-                    .iter()
-                    .find(|m| m.filters.iter().any(|f| f.expr.is_none()))
-                    .map_or("", |m| m.origin.as_str());
-                return Err(ImportError::new(
-                    &s.origin,
-                    format!("`{name}` already had an unconditional action applied (at {first}); minijail refuses a later line for it"),
-                )
-                .with_help(format!("remove one of the lines ({} filter(s) before)", prev + 1)));
-            }
-            filters.extend(s.filters.iter().cloned());
-        }
-        let comments: Vec<String> = mine
+    for s in syscalls {
+        let comments: Vec<String> = s
+            .lines
             .iter()
-            .map(|s| format!("{}: {}", s.origin, super::text::one_line(&s.text)))
+            .map(|l| format!("{}: {}", l.origin, super::text::one_line(&l.text)))
             .collect();
-        // All filters allow when their expression holds: one item.
-        if filters.iter().all(|f| f.action == Action::Allow) {
-            let mut item = match filters.iter().find(|f| f.expr.is_none()) {
-                Some(_) => Item::new(name),
-                None => {
-                    let alts: Vec<Conj> = filters
-                        .iter()
-                        .flat_map(|f| f.expr.clone().unwrap_or_default())
-                        .collect();
-                    Item::new(format!("{name}({})", render.dnf(name, &alts, &mut notes)))
-                }
-            };
-            let file = mine[0].file.clone();
-            if file != last_file {
-                item = item.with_comment(format!("from {file}"));
-                last_file = file;
-            }
-            if mine.len() > 1 || filters.iter().any(|f| f.expr.is_some()) {
-                for c in comments {
-                    item = item.with_comment(c);
-                }
-            }
-            allowed.push(item);
-        } else {
-            others.push((name.to_owned(), comments, filters));
+        let filters = decisive(&s.filters, default);
+        // Only where refusing is the deny action can `base` say it.
+        let all_allow = !filters.is_empty()
+            && default != Action::Allow
+            && filters.iter().all(|f| f.action == Action::Allow);
+        if !all_allow {
+            others.push((s.name, comments, filters));
+            continue;
         }
+        let mut item = match filters.iter().find(|f| f.expr.is_none()) {
+            Some(_) => Item::new(s.name),
+            None => {
+                let alts: Vec<Conj> = filters
+                    .iter()
+                    .flat_map(|f| f.expr.clone().unwrap_or_default())
+                    .collect();
+                Item::new(format!(
+                    "{}({})",
+                    s.name,
+                    render.dnf(s.name, &alts, &mut notes)
+                ))
+            }
+        };
+        let file = s.lines[0].file.clone();
+        if file != last_file {
+            item = item.with_comment(format!("from {file}"));
+            last_file = file;
+        }
+        if s.lines.len() > 1 || filters.iter().any(|f| f.expr.is_some()) {
+            for c in comments {
+                item = item.with_comment(c);
+            }
+        }
+        allowed.push(item);
     }
     for n in &notes {
         draft.body.comment(&format!("Note: {n}."));
@@ -586,9 +900,22 @@ fn body(
         for c in &comments {
             draft.body.comment(c);
         }
-        layered(draft, &render, &name, &filters, default);
+        layered(draft, &render, name, filters, default);
     }
-    Ok(())
+}
+
+/// The filters that decide: up to the first unconditional one, which is
+/// left out when it is the default action.
+fn decisive(filters: &[Filter], default: Action) -> &[Filter] {
+    let end = filters
+        .iter()
+        .position(|f| f.expr.is_none())
+        .map_or(filters.len(), |i| i + 1);
+    let filters = &filters[..end];
+    match filters.split_last() {
+        Some((last, rest)) if last.expr.is_none() && last.action == default => rest,
+        _ => filters,
+    }
 }
 
 /// A syscall whose filters have actions other than allow: the last
@@ -601,8 +928,10 @@ fn layered(draft: &mut Draft, render: &Renderer, name: &str, filters: &[Filter],
         _ => (filters, None),
     };
     let mut lines = Vec::new();
-    if let Some(a) = last.filter(|&a| a != default) {
-        lines.push(format!("drop {name} => {a};"));
+    match last {
+        Some(a) if a != default => lines.push(format!("drop {name} => {a};")),
+        _ if filters.is_empty() && default != Action::Allow => lines.push(format!("drop {name};")),
+        _ => {}
     }
     for f in conditional.iter().rev() {
         let alts = f.expr.clone().unwrap_or_default();
@@ -612,150 +941,13 @@ fn layered(draft: &mut Draft, render: &Renderer, name: &str, filters: &[Filter],
     for n in &notes {
         draft.body.comment(&format!("Note: {n}."));
     }
+    if lines.is_empty() {
+        draft.body.comment(&format!("{name}: the default action"));
+    }
     for l in lines {
         draft.body.line(&l);
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::testutil::{corpus, verdict};
-    use crate::{Format, import};
-
-    fn imp(text: &str, opts: &ImportOptions) -> Result<String, ImportError> {
-        import(Format::Minijail, "x86_64/p.policy", text, opts).map(|i| i.policy)
-    }
-
-    #[test]
-    fn minijails_cat_example() {
-        let p = import(
-            Format::Minijail,
-            "minijail-examples-cat.policy",
-            &corpus("minijail-examples-cat.policy"),
-            &ImportOptions {
-                arches: Some(vec![Arch::X86_64]),
-                ..ImportOptions::default()
-            },
-        )
-        .unwrap()
-        .policy;
-        assert!(
-            p.contains("    mmap(arg2 & 4 == 0 || arg2 & 2 == 0),\n"),
-            "{p}"
-        );
-        let x = Arch::X86_64;
-        assert_eq!(verdict(&p, x, "mmap", &[0, 4096, 3, 0x22]), Action::Allow);
-        assert_eq!(
-            verdict(&p, x, "mmap", &[0, 4096, 7, 0x22]),
-            Action::KillProcess,
-            "W^X"
-        );
-        assert_eq!(verdict(&p, x, "execve", &[]), Action::KillProcess);
-        assert_eq!(verdict(&p, x, "read", &[]), Action::Allow);
-    }
-
-    #[test]
-    fn returns_actions_and_constants() {
-        let opts = ImportOptions {
-            constants: BTreeMap::from([("MY_FLAG".to_owned(), 0x40)]),
-            ..ImportOptions::default()
-        };
-        let p = imp(
-            "read: 1\nwrite: arg0 == 1 || arg0 == 2; return EBADF\nopen: return ENOENT\nioctl: arg1 & MY_FLAG|0x1 \\\n  && arg0 in ~3\nclose: trap\n@default kill-thread\n",
-            &opts,
-        )
-        .unwrap();
-        let x = Arch::X86_64;
-        assert_eq!(verdict(&p, x, "write", &[2]), Action::Allow);
-        assert_eq!(verdict(&p, x, "write", &[3]), Action::Errno(9));
-        assert_eq!(verdict(&p, x, "open", &[]), Action::Errno(2));
-        assert_eq!(verdict(&p, x, "ioctl", &[4, 0x40]), Action::Allow);
-        assert_eq!(verdict(&p, x, "ioctl", &[5, 0x40]), Action::KillThread);
-        assert_eq!(verdict(&p, x, "ioctl", &[4, 0x80]), Action::KillThread);
-        assert_eq!(verdict(&p, x, "close", &[]), Action::Trap);
-        assert_eq!(verdict(&p, x, "getpid", &[]), Action::KillThread);
-        assert!(
-            p.contains("drop write => errno(EBADF);\ndrop write(arg0 == 1 | 2) => allow;\n"),
-            "{p}"
-        );
-        assert!(
-            p.contains("ioctl(arg1 & 0x41 != 0 && arg0 & 3 == 0)"),
-            "{p}"
-        );
-    }
-
-    #[test]
-    fn duplicate_lines_combine_or_are_refused() {
-        let p = imp(
-            "ioctl: arg1 == 1\nread: 1\nioctl: arg1 == 2\n",
-            &ImportOptions::default(),
-        )
-        .unwrap();
-        assert!(p.contains("    ioctl(arg1 == 1 | 2),\n"), "{p}");
-        let e = imp("open: return ENOENT\nopen: 1\n", &ImportOptions::default())
-            .unwrap_err()
-            .to_string();
-        assert!(e.starts_with("x86_64/p.policy:2: `open` already had an unconditional action applied (at x86_64/p.policy:1)"), "{e}");
-        let e = imp("opne: 1\n", &ImportOptions::default())
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            e,
-            "x86_64/p.policy:1: `opne` is not a syscall on x86_64\nhelp: did you mean `open`?"
-        );
-        let e = imp("read: arg0 == NOPE\n", &ImportOptions::default())
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.starts_with("x86_64/p.policy:1: unknown constant `NOPE`"),
-            "{e}"
-        );
-        let e = imp("@include ./nowhere.policy\n", &ImportOptions::default())
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("cannot find `./nowhere.policy` to @include"),
-            "{e}"
-        );
-    }
-
-    #[test]
-    fn kernel_constants_are_the_architectures_own() {
-        // Hand-checked: O_DIRECTORY is 00200000 in asm-generic/fcntl.h
-        // (x86_64) and 040000 in arch/arm64/include/uapi/asm/fcntl.h;
-        // AT_FDCWD is -100 in linux/fcntl.h, minijail's truncate_word
-        // keeping its two's complement.
-        let text = "openat: arg0 == AT_FDCWD && arg2 & O_DIRECTORY\n";
-        for (path, arch, o_directory, elsewhere) in [
-            ("x86_64/p.policy", Arch::X86_64, 0o200000, 0o40000),
-            ("aarch64/p.policy", Arch::Aarch64, 0o40000, 0o200000),
-        ] {
-            let p = import(Format::Minijail, path, text, &ImportOptions::default())
-                .unwrap()
-                .policy;
-            let at_fdcwd = (-100i64) as u64;
-            let allowed = verdict(&p, arch, "openat", &[at_fdcwd, 0, o_directory]);
-            assert_eq!(allowed, Action::Allow, "{arch}: {p}");
-            let other_arch_bit = verdict(&p, arch, "openat", &[at_fdcwd, 0, elsewhere]);
-            assert_eq!(other_arch_bit, Action::KillProcess, "{arch}: {p}");
-        }
-        let e = imp("read: arg0 == O_DIRECTROY\n", &ImportOptions::default())
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("did you mean `O_DIRECTORY`?"), "{e}");
-    }
-
-    #[test]
-    fn numbers() {
-        assert_eq!(parse_number("0x10"), Some(16));
-        assert_eq!(parse_number("010"), Some(8));
-        assert_eq!(parse_number("0"), Some(0));
-        assert_eq!(parse_number("-1"), Some(u64::MAX));
-        assert_eq!(parse_number("PROT"), None);
-        let c = constants_from_json(r#"{"constants": {"A": 5, "B": -2}, "arch_name": "x86_64"}"#)
-            .unwrap();
-        assert_eq!(c["A"], 5);
-        assert_eq!(c["B"], u64::MAX - 1);
-    }
-}
+mod tests;
