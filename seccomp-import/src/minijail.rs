@@ -35,7 +35,7 @@ use seccomp_compiler::action::Action;
 use seccomp_compiler::arch::Arch;
 use seccomp_compiler::ast::CmpOp;
 use seccomp_compiler::diag::nearest;
-use seccomp_compiler::tables::{constants, errno, syscalls};
+use seccomp_compiler::tables::{constants, syscalls};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
