@@ -1,6 +1,8 @@
 //! A TCP echo server on 127.0.0.1 that binds its socket, then sandboxes
-//! itself to what serving needs (`policies/echo_daemon.policy`, installed
-//! by `#[sandbox]` on `serve`).
+//! itself to what serving needs (`policies/echo_daemon.policy`, compiled
+//! into `POLICY` and installed by `#[sandbox]` on `serve`). Its unit tests
+//! (below, run by `cargo test`) check that very `POLICY` with
+//! `seccomp-testing`: single calls, and everything serving a request does.
 //!
 //! ```sh
 //! cargo run -p examples --example echo_daemon -- 7777   # or no port: any free one
@@ -21,7 +23,11 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::process::ExitCode;
 
-use seccomp_runtime::sandbox;
+use seccomp_runtime::{Policy, sandbox, seccomp_policy};
+
+/// The daemon's policy: a `static`, so that the tests evaluate exactly what
+/// `serve` installs.
+static POLICY: Policy = seccomp_policy!(file = "policies/echo_daemon.policy");
 
 /// include/uapi/asm-generic/errno-base.h
 const EPERM: i32 = 1;
@@ -55,7 +61,7 @@ fn main() -> ExitCode {
 /// `!shutdown`. The policy is installed before the first statement; if the
 /// kernel refuses it, the daemon exits with status 1 instead of serving
 /// unfiltered.
-#[sandbox(file = "policies/echo_daemon.policy")]
+#[sandbox(policy = POLICY)]
 fn serve(listener: TcpListener) {
     println!(
         "echo_daemon: sandboxed: accept4, recvfrom, sendto, close, memory, exit; EPERM for the rest"
@@ -120,5 +126,81 @@ fn try_open(path: &str) -> String {
             format!("open {path}: refused with EPERM: the policy allows no openat")
         }
         Err(error) => format!("open {path}: failed: {error}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! `POLICY` in unit tests: what it does with single calls (the
+    //! emulator, checked against the kernel by seccomp-testing's own
+    //! tests), and what serving a connection needs that it refuses (the
+    //! handler run under it in learn mode).
+
+    use super::*;
+    use seccomp_testing::{Action, evaluate, learn};
+    use std::io::Read;
+    use std::net::Shutdown;
+
+    /// The errno the policy's `default` gives.
+    const REFUSED: Action = Action::Errno(EPERM as u16);
+
+    #[test]
+    fn single_calls() {
+        let verdict = |name: &str, args: &[u64]| evaluate(&POLICY, name, args).unwrap();
+        assert_eq!(verdict("accept4", &[3, 0, 0, 0x80000]), Action::Allow);
+        assert_eq!(verdict("write", &[1, 0, 5]), Action::Allow);
+        assert_eq!(verdict("write", &[2, 0, 5]), Action::Allow);
+        // Only the log: a write to a connection goes through sendto.
+        assert_eq!(verdict("write", &[4, 0, 5]), Action::KillProcess);
+        assert_eq!(verdict("mmap", &[0, 4096, 3, 0x22]), Action::Allow);
+        assert_eq!(verdict("mmap", &[0, 4096, 7, 0x22]), Action::KillProcess);
+        assert_eq!(verdict("openat", &[0xffff_ff9c, 0, 0]), REFUSED);
+        assert_eq!(verdict("socket", &[2, 1, 0]), REFUSED);
+        assert_eq!(verdict("execve", &[]), Action::KillProcess);
+        assert_eq!(verdict("ptrace", &[]), Action::KillProcess);
+    }
+
+    /// A connection as `serve` gets it from `accept`, with what the client
+    /// sent already waiting and the client's side closed for writing.
+    fn connection(request: &[u8]) -> (TcpStream, TcpStream) {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        client.write_all(request).unwrap();
+        client.shutdown(Shutdown::Write).unwrap();
+        (server, client)
+    }
+
+    fn answer(mut client: TcpStream) -> String {
+        let mut answer = String::new();
+        client.read_to_string(&mut answer).unwrap();
+        answer
+    }
+
+    #[test]
+    fn serving_a_connection_needs_nothing_the_policy_refuses() {
+        let (server, client) = connection(b"hello\nworld\n");
+        let refused = learn(&POLICY, || {
+            assert!(matches!(handle(&server), Ok(Next::Serve)));
+        })
+        .unwrap();
+        assert!(refused.is_empty(), "{refused}");
+        drop(server);
+        assert_eq!(answer(client), "hello\nworld\n");
+    }
+
+    #[test]
+    fn opening_a_file_is_the_one_refusal() {
+        let (server, client) = connection(b"!open /etc/hostname\n");
+        let refused = learn(&POLICY, || {
+            assert!(matches!(handle(&server), Ok(Next::Serve)));
+        })
+        .unwrap();
+        // std's File::open is openat(2); learn mode let it run, so the
+        // answer is not the refusal `serve` would give.
+        assert_eq!(refused.names(), ["openat"], "{refused}");
+        assert_eq!(refused.get("openat").unwrap().actions, [(REFUSED, 1)]);
+        drop(server);
+        assert!(answer(client).starts_with("open /etc/hostname: opened"));
     }
 }

@@ -3,7 +3,8 @@
 //! The arguments are options, then the policy:
 //!
 //! ```text
-//! #[sandbox( [on_error = exit|panic ,] ( POLICY | file = "PATH" ) )]
+//! #[sandbox( [on_error = exit|panic ,] [on_violation = kill|report ,]
+//!            ( POLICY | file = "PATH" | policy = PATH_TO_A_STATIC ) )]
 //! ```
 //!
 //! Options are `name = value` pairs, each followed by `,`; no statement of
@@ -33,11 +34,30 @@ enum OnError {
     Panic,
 }
 
+/// What a refused syscall does (`on_violation = ...`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum OnViolation {
+    /// What the policy says.
+    Kill,
+    /// Kills become `trap`, and the SIGSYS reporter prints the refused
+    /// call before the process exits.
+    Report,
+}
+
 /// The attribute's arguments.
 struct Args {
     on_error: OnError,
+    on_violation: OnViolation,
+    policy: Source,
+}
+
+/// Where the policy comes from.
+enum Source {
     /// Inline policy tokens, or `file = "PATH"`.
-    policy: TokenStream,
+    Tokens(TokenStream),
+    /// `policy = PATH`: a `static Policy` defined elsewhere, which tests
+    /// can evaluate (`seccomp-testing`).
+    Static(TokenStream),
 }
 
 /// `#[sandbox]`'s whole work, testable without rustc.
@@ -51,53 +71,110 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(args) => args,
         Err(e) => return function.with_prologue(e.to_compile_error()),
     };
-    let Expansion { expr, errors } = expand_policy(args.policy);
-    if !errors.is_empty() {
-        // The function stays as written: the user sees the policy's errors
-        // and nothing else.
-        return function.with_prologue(quote! { #(#errors)* });
-    }
     let variant = match args.on_error {
         OnError::Exit => quote!(Exit),
         OnError::Panic => quote!(Panic),
     };
+    let enter = match args.on_violation {
+        OnViolation::Kill => quote!(__enter_sandbox),
+        OnViolation::Report => quote!(__enter_sandbox_reporting),
+    };
+    let policy = match args.policy {
+        Source::Static(path) => path,
+        Source::Tokens(tokens) => {
+            let trap = args.on_violation == OnViolation::Report;
+            let Expansion { expr, errors } = expand_policy(tokens, trap);
+            if !errors.is_empty() {
+                // The function stays as written: the user sees the policy's
+                // errors and nothing else.
+                return function.with_prologue(quote! { #(#errors)* });
+            }
+            return function.with_prologue(quote! {
+                {
+                    static __SECCOMP_SANDBOX: ::seccomp_runtime::Policy = #expr;
+                    ::seccomp_runtime::#enter(&__SECCOMP_SANDBOX, ::seccomp_runtime::OnError::#variant);
+                }
+            });
+        }
+    };
     function.with_prologue(quote! {
         {
-            static __SECCOMP_SANDBOX: ::seccomp_runtime::Policy = #expr;
-            ::seccomp_runtime::__enter_sandbox(&__SECCOMP_SANDBOX, ::seccomp_runtime::OnError::#variant);
+            ::seccomp_runtime::#enter(&#policy, ::seccomp_runtime::OnError::#variant);
         }
     })
 }
 
-const USAGE: &str = "write `#[sandbox(base @system-service; ...)]` with the policy inline, or `#[sandbox(file = \"policies/app.policy\")]`; options such as `on_error = panic,` come first";
+const USAGE: &str = "write `#[sandbox(base @system-service; ...)]` with the policy inline, `#[sandbox(file = \"policies/app.policy\")]`, or `#[sandbox(policy = POLICY)]` for a `static POLICY: Policy = seccomp_policy! { ... };`; options such as `on_error = panic,` come first";
 
 impl Args {
     fn parse(args: TokenStream) -> Result<Args, Error> {
         let trees: Vec<TokenTree> = args.into_iter().collect();
-        let mut args = Args {
-            on_error: OnError::Exit,
-            policy: TokenStream::new(),
-        };
+        let mut on_error = OnError::Exit;
+        let mut on_violation = OnViolation::Kill;
         let mut file = None;
         let mut rest = trees.as_slice();
-        while let Some((key, value, after)) = option(rest)? {
+        loop {
+            if let Some((path, after)) = static_policy(rest)? {
+                let policy = Source::Static(path);
+                return match after.first() {
+                    None if file.is_none() => Ok(Args {
+                        on_error,
+                        on_violation,
+                        policy,
+                    }),
+                    _ => Err(Error::new(
+                        rest[0].span(),
+                        "`policy = PATH` names the whole policy: nothing else may follow it, and `file = \"...\"` cannot go with it",
+                    )),
+                };
+            }
+            let Some((key, value, after)) = option(rest)? else {
+                break;
+            };
             match key.to_string().as_str() {
-                "on_error" => args.on_error = on_error_value(value)?,
+                "on_error" => on_error = on_error_value(value)?,
+                "on_violation" => on_violation = on_violation_value(value)?,
                 "file" => file = Some(rest[..3].iter().cloned().collect()),
                 other => {
                     return Err(Error::new(
                         key.span(),
                         format!(
-                            "unknown `#[sandbox]` option `{other}`\nhelp: the options are `on_error = exit|panic` and `file = \"PATH\"`"
+                            "unknown `#[sandbox]` option `{other}`\nhelp: the options are `on_error = exit|panic`, `on_violation = kill|report`, `file = \"PATH\"` and `policy = PATH`"
                         ),
                     ));
                 }
             }
             rest = after;
         }
-        args.policy = policy(file, rest)?;
-        Ok(args)
+        Ok(Args {
+            on_error,
+            on_violation,
+            policy: Source::Tokens(policy(file, rest)?),
+        })
     }
+}
+
+/// `policy = PATH` (a path to a `static`, up to the next `,` or the end)
+/// and the tokens after it, if `trees` starts so.
+fn static_policy(trees: &[TokenTree]) -> Result<Option<(TokenStream, &[TokenTree])>, Error> {
+    let [TokenTree::Ident(key), TokenTree::Punct(eq), after @ ..] = trees else {
+        return Ok(None);
+    };
+    if key != "policy" || eq.as_char() != '=' || eq.spacing() != Spacing::Alone {
+        return Ok(None);
+    }
+    let end = after
+        .iter()
+        .position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ','))
+        .unwrap_or(after.len());
+    if end == 0 {
+        return Err(Error::new(
+            eq.span(),
+            "expected the path of a `static Policy` after `policy =`",
+        ));
+    }
+    let path = after[..end].iter().cloned().collect();
+    Ok(Some((path, &after[end..])))
 }
 
 /// An option's name, its value, and the tokens after its `,`.
@@ -138,6 +215,19 @@ fn policy(file: Option<TokenStream>, inline: &[TokenTree]) -> Result<TokenStream
         (None, None) => Err(Error::new(
             Span::call_site(),
             format!("`#[sandbox]` needs a policy\nhelp: {USAGE}"),
+        )),
+    }
+}
+
+fn on_violation_value(value: &TokenTree) -> Result<OnViolation, Error> {
+    match value {
+        TokenTree::Ident(i) if i == "kill" => Ok(OnViolation::Kill),
+        TokenTree::Ident(i) if i == "report" => Ok(OnViolation::Report),
+        other => Err(Error::new(
+            other.span(),
+            format!(
+                "unknown `on_violation` value `{other}`\nhelp: `on_violation = kill` (the default: refusals act as the policy says) or `on_violation = report` (refusals that would kill print the syscall and its arguments, then exit with status 159)"
+            ),
         )),
     }
 }
@@ -292,6 +382,43 @@ mod tests {
     }
 
     #[test]
+    fn a_static_policy_is_installed_as_it_is() {
+        assert_eq!(
+            expanded(
+                "on_error = panic, policy = crate::POLICY",
+                "fn f() { g(); }"
+            ),
+            squash(
+                "fn f() { { ::seccomp_runtime::__enter_sandbox(&crate::POLICY, ::seccomp_runtime::OnError::Panic); } g(); }"
+            )
+        );
+        assert_eq!(
+            expanded("on_violation = report, policy = POLICY", "fn f() {}"),
+            squash(
+                "fn f() { { ::seccomp_runtime::__enter_sandbox_reporting(&POLICY, ::seccomp_runtime::OnError::Exit); } }"
+            )
+        );
+    }
+
+    #[test]
+    fn reporting_turns_kills_into_traps() {
+        let out = expanded(
+            "on_violation = report, default errno(EPERM); drop ptrace; keep write(fd == 1);",
+            "fn f() {}",
+        );
+        assert!(out.contains("__enter_sandbox_reporting(&__SECCOMP_SANDBOX"));
+        // SECCOMP_RET_KILL_PROCESS (0x80000000) nowhere, SECCOMP_RET_TRAP
+        // (0x30000) returned and listed; the name table is there.
+        assert!(!out.contains("2147483648"));
+        assert!(out.contains("SockFilter::new(6,0,0,196608)"));
+        assert!(out.contains("&[2147418112,196608,327680]"));
+        assert!(out.contains("(101,\"ptrace\")"));
+        let plain = expanded("default errno(EPERM); drop ptrace;", "fn f() {}");
+        assert!(plain.contains("SockFilter::new(6,0,0,2147483648)"));
+        assert!(!plain.contains("196608"));
+    }
+
+    #[test]
     fn a_policy_with_errors_leaves_the_function_as_it_was() {
         assert_eq!(
             expanded("base @system-service; keep wirte;", "fn main() { run(); }"),
@@ -344,6 +471,18 @@ mod tests {
         assert!(
             error(r#"file = "a.policy", base @default;"#, "fn f() {}")
                 .starts_with(&squash("`#[sandbox]` takes the policy from"))
+        );
+        assert!(
+            error("on_violation = trap, base @default;", "fn f() {}")
+                .starts_with(&squash("unknown `on_violation` value `trap`"))
+        );
+        assert!(
+            error("policy = POLICY, base @default;", "fn f() {}")
+                .starts_with(&squash("`policy = PATH` names the whole policy"))
+        );
+        assert!(
+            error("policy = , base @default;", "fn f() {}")
+                .starts_with(&squash("expected the path of a `static Policy`"))
         );
     }
 }

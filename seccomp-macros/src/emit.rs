@@ -22,9 +22,13 @@ use crate::error::Error;
 use crate::input::Origin;
 use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::{format_ident, quote, quote_spanned};
+use seccomp_compiler::bpf::{
+    BPF_K, BPF_RET, SECCOMP_RET_ACTION_FULL, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD,
+    SECCOMP_RET_TRAP,
+};
 use seccomp_compiler::compile::ArchOutput;
 use seccomp_compiler::ir::SymbolUse;
-use seccomp_compiler::program::{Insn, K, SymPart};
+use seccomp_compiler::program::{Insn, K, Program, SymPart};
 use seccomp_compiler::tables::syscalls;
 use seccomp_compiler::{Action, Arch, ast};
 use std::collections::BTreeSet;
@@ -52,6 +56,8 @@ pub struct Emitter<'a> {
     symbols: Vec<Symbol>,
     /// The `arch` statement, for targets it leaves out.
     arch_statement: Option<Span>,
+    /// Whether kills become `trap` (`#[sandbox(on_violation = report)]`).
+    trap_kills: bool,
 }
 
 /// `x86_64` with 32-bit pointers: the x32 ABI, which the runtime does not
@@ -79,7 +85,15 @@ impl<'a> Emitter<'a> {
             origin,
             symbols,
             arch_statement,
+            trap_kills: false,
         }
+    }
+
+    /// Makes every `kill_process` and `kill_thread` the programs return a
+    /// `trap`, which the SIGSYS reporter turns into a message.
+    pub fn trap_kills(mut self, trap_kills: bool) -> Emitter<'a> {
+        self.trap_kills = trap_kills;
+        self
     }
 
     /// The policy expression: every architecture's plan, then the targets
@@ -137,16 +151,21 @@ impl<'a> Emitter<'a> {
     /// actions it returns and, for `trap` policies, the syscall names.
     fn program(&self, arch: Arch, out: &ArchOutput) -> TokenStream {
         let values = self.symbol_values(arch, out);
-        let insns = program_array(&out.program.insns);
-        let len = Literal::usize_unsuffixed(out.program.insns.len());
+        let program = if self.trap_kills {
+            kills_trapped(&out.program)
+        } else {
+            out.program.clone()
+        };
+        let insns = program_array(&program.insns);
+        let len = Literal::usize_unsuffixed(program.insns.len());
         let mut kinds: Vec<u32> = Vec::new();
-        for kind in out.program.actions.iter().map(|a| a.kind_ret()) {
+        for kind in program.actions.iter().map(|a| a.kind_ret()) {
             if !kinds.contains(&kind) {
                 kinds.push(kind);
             }
         }
         let kinds = kinds.into_iter().map(lit);
-        let names = names(arch, &out.program.actions);
+        let names = names(arch, &program.actions);
         quote! {
             #values
             static __SECCOMP_PROGRAM: [::seccomp_runtime::SockFilter; #len] = #insns;
@@ -336,6 +355,47 @@ fn sym_word(sym: usize, part: SymPart) -> TokenStream {
         }
     };
     quote! { #word as ::core::primitive::u32 }
+}
+
+/// `BPF_RET | BPF_K`: return the constant.
+const BPF_RET_K: u16 = BPF_RET | BPF_K;
+
+/// `program` with every `ret` of `kill_process` or `kill_thread` returning
+/// `trap` instead (`BPF_RET | BPF_K` is the only return the code
+/// generator emits), and its action list to match.
+fn kills_trapped(program: &Program) -> Program {
+    let is_kill = |action: Action| matches!(action, Action::KillProcess | Action::KillThread);
+    let insns = program
+        .insns
+        .iter()
+        .map(|insn| match insn.k {
+            K::Const(k)
+                if insn.code == BPF_RET_K
+                    && matches!(
+                        k & SECCOMP_RET_ACTION_FULL,
+                        SECCOMP_RET_KILL_PROCESS | SECCOMP_RET_KILL_THREAD
+                    ) =>
+            {
+                Insn {
+                    k: K::Const(SECCOMP_RET_TRAP),
+                    ..*insn
+                }
+            }
+            _ => *insn,
+        })
+        .collect();
+    let mut actions: Vec<Action> = program
+        .actions
+        .iter()
+        .map(|&a| if is_kill(a) { Action::Trap } else { a })
+        .collect();
+    actions.sort();
+    actions.dedup();
+    Program {
+        arch: program.arch,
+        insns,
+        actions,
+    }
 }
 
 /// The `(nr, name)` table, only when the program can trap: the SIGSYS

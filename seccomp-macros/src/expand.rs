@@ -39,11 +39,13 @@ impl Expansion {
 
 /// `seccomp_policy!`'s whole work, testable without rustc.
 pub fn expand(input: TokenStream) -> TokenStream {
-    expand_policy(input).into_tokens()
+    expand_policy(input, false).into_tokens()
 }
 
-/// Parses, compiles and emits the policy in `input`.
-pub fn expand_policy(input: TokenStream) -> Expansion {
+/// Parses, compiles and emits the policy in `input`; with `trap_kills`,
+/// every `kill_process`/`kill_thread` the programs return becomes `trap`
+/// (`#[sandbox(on_violation = report, ...)]`).
+pub fn expand_policy(input: TokenStream, trap_kills: bool) -> Expansion {
     let input = match Input::parse(input) {
         Ok(input) => input,
         Err(errors) => return Expansion::failed(errors),
@@ -53,7 +55,9 @@ pub fn expand_policy(input: TokenStream) -> Expansion {
     let arch_statement = emit::arch_statement(&input.policy, &origin);
     match compile(input.policy, origin.whole(), None) {
         Ok(c) => Expansion {
-            expr: Emitter::new(&c.policy, &origin, arch_statement).policy(&plans(&c, &origin)),
+            expr: Emitter::new(&c.policy, &origin, arch_statement)
+                .trap_kills(trap_kills)
+                .policy(&plans(&c, &origin)),
             errors: Vec::new(),
         },
         Err(diags) => failed(&diags, &selected, &origin, arch_statement),

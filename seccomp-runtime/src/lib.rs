@@ -145,9 +145,9 @@ pub use filter::{
 pub use flags::Flags;
 pub use policy::Policy;
 pub use report::report_violations;
-#[doc(hidden)]
-pub use sandbox::__enter_sandbox;
 pub use sandbox::OnError;
+#[doc(hidden)]
+pub use sandbox::{__enter_sandbox, __enter_sandbox_reporting};
 
 // The policy compilers, from `seccomp-macros` (feature `macros`, on by
 // default): `seccomp_policy! { ... }` compiles a policy to a `Policy` at

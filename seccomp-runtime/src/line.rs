@@ -53,6 +53,24 @@ impl LineBuf {
         self.push_bytes(&digits[start..]);
     }
 
+    /// Appends `value` in hex with a `0x` prefix, lower case.
+    pub(crate) fn push_hex(&mut self, value: u64) {
+        self.push_str("0x");
+        let mut digits = [0u8; 16];
+        let mut start = digits.len();
+        let mut rest = value;
+        loop {
+            start -= 1;
+            // A nibble, so the cast is exact.
+            digits[start] = b"0123456789abcdef"[(rest & 0xf) as usize];
+            rest >>= 4;
+            if rest == 0 {
+                break;
+            }
+        }
+        self.push_bytes(&digits[start..]);
+    }
+
     /// The line so far with a newline appended.
     pub(crate) fn finish(&mut self) -> &[u8] {
         // `push_str` always leaves room for this byte.
@@ -100,6 +118,13 @@ mod tests {
         line.push_str(" ");
         line.push_int(i64::MIN);
         assert_eq!(line.finish(), b"0 39 -1 -9223372036854775808\n");
+        let mut hex = LineBuf::new();
+        hex.push_hex(0);
+        hex.push_str(" ");
+        hex.push_hex(0xffff_ff9c);
+        hex.push_str(" ");
+        hex.push_hex(u64::MAX);
+        assert_eq!(hex.finish(), b"0x0 0xffffff9c 0xffffffffffffffff\n");
     }
 
     #[test]

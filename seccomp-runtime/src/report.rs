@@ -12,14 +12,18 @@ const EXIT_STATUS: i32 = 128 + 31;
 /// Installs a SIGSYS handler that reports syscalls a filter refused with
 /// `SECCOMP_RET_TRAP` (`deny trap;` in a policy), then ends the process.
 ///
-/// For each trapped syscall the handler writes one line to stderr,
+/// For each trapped syscall the handler writes one line to stderr, with
+/// the call's arguments as the registers held them (numbers below 4096 in
+/// decimal, others in hex),
 ///
 /// ```text
-/// seccomp: blocked syscall getpid (39) by policy
+/// seccomp: blocked syscall openat (257) by policy, args 0xffffff9c 0x7ffd1d35a5e0 0x80000 0 0 0
 /// ```
 ///
-/// (or `seccomp: blocked syscall 39 by policy` when the policy applied last
-/// carries no name table), and exits the whole process with status 159
+/// (`seccomp: blocked syscall 257 by policy, ...` when the policy applied
+/// last carries no name table; without `, args ...` on architectures whose
+/// signal frame layout this crate does not read: arm, riscv64, s390x,
+/// powerpc64, loongarch64), and exits the whole process with status 159
 /// (128 + SIGSYS) through `exit_group`, running no destructors. The handler
 /// uses nothing but raw `write` and `exit_group`, so it is
 /// async-signal-safe; the policy must allow those two (every policy must
@@ -34,6 +38,9 @@ pub(crate) fn on_sigsys(signal: Sigsys) -> ! {
     let mut line = LineBuf::new();
     if signal.code == sys::SYS_SECCOMP {
         violation_line(&mut line, signal.syscall, name_of(signal));
+        if let Some(args) = signal.args {
+            arguments(&mut line, args);
+        }
     } else {
         line.push_str("seccomp: SIGSYS received that no seccomp filter raised");
     }
@@ -52,6 +59,21 @@ fn violation_line(line: &mut LineBuf, nr: i32, name: Option<&str>) {
         line.push_int(i64::from(nr));
     }
     line.push_str(" by policy");
+}
+
+/// `, args 1 0x7ffd1d35a5e0 ...`: small numbers (flags, descriptors) read
+/// best in decimal, addresses and masks in hex.
+fn arguments(line: &mut LineBuf, args: [u64; 6]) {
+    line.push_str(", args");
+    for arg in args {
+        line.push_str(" ");
+        if arg < 4096 {
+            // Below 4096, so it fits an i64.
+            line.push_int(arg as i64);
+        } else {
+            line.push_hex(arg);
+        }
+    }
 }
 
 /// The name of the trapped syscall, if the policy applied last has a table
@@ -89,11 +111,26 @@ mod tests {
     }
 
     #[test]
+    fn arguments_follow() {
+        let mut line = LineBuf::new();
+        violation_line(&mut line, 257, Some("openat"));
+        arguments(
+            &mut line,
+            [0xffff_ff9c, 0x7ffd_1d35_a5e0, 0x80000, 0, 4095, 4096],
+        );
+        assert_eq!(
+            line.finish(),
+            b"seccomp: blocked syscall openat (257) by policy, args 0xffffff9c 0x7ffd1d35a5e0 0x80000 0 4095 0x1000\n"
+        );
+    }
+
+    #[test]
     fn foreign_abis_get_no_name() {
         let signal = Sigsys {
             code: sys::SYS_SECCOMP,
             syscall: 39,
             arch: 0x4000_0003,
+            args: None,
         };
         if sys::AUDIT_ARCH != 0x4000_0003 {
             assert_eq!(name_of(signal), None);

@@ -2,9 +2,9 @@
 
 use core::fmt::Write;
 
-use crate::Policy;
 use crate::line::{LineBuf, write_all};
 use crate::sys;
+use crate::{Error, Policy, report_violations};
 
 /// What [`#[sandbox]`](crate) does when the policy cannot be installed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -24,9 +24,25 @@ pub enum OnError {
 /// function it decorates; the body never runs unfiltered.
 #[doc(hidden)]
 pub fn __enter_sandbox(policy: &Policy, on_error: OnError) {
-    let Err(error) = policy.apply() else {
-        return;
-    };
+    if let Err(error) = policy.apply() {
+        refuse(error, on_error)
+    }
+}
+
+/// [`__enter_sandbox`] after installing the SIGSYS reporter
+/// ([`report_violations`]): `#[sandbox(on_violation = report, ...)]`,
+/// whose policy returns `trap` where it would kill, so a refused syscall
+/// prints its name, number and arguments before the process exits.
+#[doc(hidden)]
+pub fn __enter_sandbox_reporting(policy: &Policy, on_error: OnError) {
+    match report_violations() {
+        Ok(()) => __enter_sandbox(policy, on_error),
+        Err(error) => refuse(error, on_error),
+    }
+}
+
+/// Stops before the body: `sandbox: cannot install seccomp policy: <reason>`.
+fn refuse(error: Error, on_error: OnError) {
     match on_error {
         OnError::Exit => {
             let mut line = LineBuf::new();

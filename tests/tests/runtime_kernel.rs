@@ -536,7 +536,19 @@ fn report_violations_names_the_syscall_and_exits_159() {
         GETPID_TRAP_NAMED
             .apply()
             .map_err(|e| format!("apply: {e}"))?;
-        let _ = raw_getpid();
+        // getpid ignores its registers; the report shows them.
+        // SAFETY: getpid takes no arguments and reads none of these.
+        let _ = unsafe {
+            libc::syscall(
+                libc::SYS_getpid,
+                1,
+                4095,
+                4096,
+                -1i64,
+                0x7f00_0000_0001u64,
+                6,
+            )
+        };
         Err("survived a trapped syscall".into())
     });
     assert_eq!(
@@ -545,9 +557,11 @@ fn report_violations_names_the_syscall_and_exits_159() {
         "stderr:\n{}",
         outcome.stderr
     );
+    // The six argument registers in syscall(2)'s order, read from the
+    // signal frame (seccomp-runtime/src/sys/context.rs).
     assert_eq!(
         outcome.stderr,
-        "seccomp: blocked syscall getpid (39) by policy\n"
+        "seccomp: blocked syscall getpid (39) by policy, args 1 4095 0x1000 0xffffffffffffffff 0x7f0000000001 6\n"
     );
 }
 
@@ -567,7 +581,13 @@ fn report_violations_without_names_prints_the_number() {
         "stderr:\n{}",
         outcome.stderr
     );
-    assert_eq!(outcome.stderr, "seccomp: blocked syscall 39 by policy\n");
+    assert!(
+        outcome
+            .stderr
+            .starts_with("seccomp: blocked syscall 39 by policy, args "),
+        "{}",
+        outcome.stderr
+    );
 }
 
 #[test]
@@ -599,9 +619,12 @@ fn report_violations_from_another_thread() {
         "stderr:\n{}",
         outcome.stderr
     );
-    assert_eq!(
-        outcome.stderr,
-        "seccomp: blocked syscall getpid (39) by policy\n"
+    assert!(
+        outcome
+            .stderr
+            .starts_with("seccomp: blocked syscall getpid (39) by policy, args "),
+        "{}",
+        outcome.stderr
     );
 }
 

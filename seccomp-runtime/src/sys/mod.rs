@@ -20,7 +20,9 @@
 //!   `repr(C)` with no padding (asserted at compile time).
 //! - `signal` installs a SIGSYS handler; the handler reads the `siginfo` the
 //!   kernel passes it, with offsets taken from the kernel's layout and
-//!   asserted at compile time.
+//!   asserted at compile time, and (`context`) the argument registers in
+//!   the `ucontext` of the signal frame, at offsets from the kernel's
+//!   headers.
 //! - `names` republishes a `&'static` slice through two atomics guarded by
 //!   a sequence counter, and rebuilds it only when the counter proves the
 //!   two halves belong together.
@@ -29,6 +31,7 @@
 
 #![allow(unsafe_code)]
 
+mod context;
 mod names;
 mod signal;
 

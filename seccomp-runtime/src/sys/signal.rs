@@ -68,6 +68,9 @@ pub(crate) struct Sigsys {
     pub(crate) syscall: i32,
     /// `si_arch`: the `AUDIT_ARCH_*` of the syscall's ABI.
     pub(crate) arch: u32,
+    /// The call's six argument registers, where this architecture's signal
+    /// frame layout is known (`context.rs`).
+    pub(crate) args: Option<[u64; 6]>,
 }
 
 /// Installs the process-wide SIGSYS handler, which hands the signal to
@@ -95,14 +98,17 @@ pub(crate) fn install_sigsys_handler() -> Result<(), Errno> {
 ///
 /// # Safety
 /// Only the kernel calls it, for a signal installed with `SA_SIGINFO`.
-unsafe extern "C" fn sigsys_handler(_signo: i32, info: *const SigsysSiginfo, _context: *mut u8) {
+unsafe extern "C" fn sigsys_handler(_signo: i32, info: *const SigsysSiginfo, context: *mut u8) {
     // SAFETY: with SA_SIGINFO the kernel passes a pointer to a whole
     // siginfo_t (128 bytes) in the signal frame, valid and aligned while the
     // handler runs; `SigsysSiginfo` covers its first 32 bytes.
     let info = unsafe { &*info };
+    // SAFETY: and a pointer to the frame's `struct ucontext`, equally valid.
+    let args = unsafe { super::context::syscall_arguments(context) };
     crate::report::on_sigsys(Sigsys {
         code: info.si_code,
         syscall: info.syscall,
         arch: info.arch,
+        args,
     })
 }

@@ -1,6 +1,8 @@
 // `#[sandbox]` on the functions it supports: plain, generic, `unsafe`,
 // `async`, methods, with inner attributes and with a return value.
-use seccomp_runtime::sandbox;
+use seccomp_runtime::{Policy, sandbox, seccomp_policy};
+
+static POLICY: Policy = seccomp_policy! { default allow; drop ptrace; };
 
 #[sandbox(default allow; drop ptrace;)]
 fn plain() -> u32 {
@@ -22,6 +24,15 @@ async fn later(x: u32) -> u32 {
     x
 }
 
+#[sandbox(on_violation = report, default allow; drop ptrace;)]
+fn reported() {}
+
+#[sandbox(on_error = panic, on_violation = report, policy = POLICY)]
+fn from_a_static() {}
+
+#[sandbox(policy = crate::POLICY)]
+fn from_a_path() {}
+
 struct Service;
 
 impl Service {
@@ -34,4 +45,5 @@ impl Service {
 fn main() {
     // Never called: installing a filter here would filter the test runner.
     let _ = (plain, generic::<u32>, dangerous as unsafe fn(), later, Service::run);
+    let _ = (reported, from_a_static, from_a_path);
 }
