@@ -35,11 +35,9 @@ fn outcome(policy: Option<&Policy>, nr: i64, args: [u64; 3]) -> Outcome {
     match unsafe { libc::fork() } {
         -1 => panic!("fork: {}", std::io::Error::last_os_error()),
         0 => {
-            if let Some(policy) = policy {
-                if policy.apply_to_current_thread().is_err() {
-                    // SAFETY: ends the child.
-                    unsafe { libc::_exit(255) };
-                }
+            if policy.is_some_and(|p| p.apply_to_current_thread().is_err()) {
+                // SAFETY: ends the child.
+                unsafe { libc::_exit(255) };
             }
             // SAFETY: the calls below take integers only (descriptors,
             // offsets), no pointers.
