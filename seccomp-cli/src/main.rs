@@ -18,6 +18,7 @@
 mod args;
 mod compile;
 mod completions;
+mod constants;
 mod disasm;
 mod explain;
 mod export;
@@ -77,6 +78,7 @@ enum Command {
     Simulate(simulate::Args),
     Syscalls(syscalls::Args),
     Groups(groups::Args),
+    Constants(constants::Args),
     Run(run::Args),
     Record(record::Args),
     Learn(learn::Args),
@@ -95,6 +97,7 @@ impl Command {
             Command::Simulate(a) => simulate::main(a),
             Command::Syscalls(a) => syscalls::main(a),
             Command::Groups(a) => groups::main(a),
+            Command::Constants(a) => constants::main(a),
             Command::Run(a) => run::main(a),
             Command::Record(a) => record::main(a),
             Command::Learn(a) => learn::main(a),

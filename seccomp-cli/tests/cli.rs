@@ -8,13 +8,14 @@ mod common;
 use common::{file, scratch, seccompc, seccompc_with_stdin};
 use std::process::Command;
 
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
     "compile",
     "explain",
     "disasm",
     "simulate",
     "syscalls",
     "groups",
+    "constants",
     "run",
     "record",
     "learn",

@@ -312,6 +312,70 @@ fn rust_values_are_refused_by_name() {
 }
 
 #[test]
+fn kernel_constants_take_each_architectures_value() {
+    let dir = scratch("constants");
+    let text = "keep exit_group, openat(dfd == AT_FDCWD && flags & O_DIRECTORY == O_DIRECTORY);\n";
+    let policy = file(&dir, "p.policy", text);
+    // Hand-checked: O_DIRECTORY is 00200000 in include/uapi/asm-generic/
+    // fcntl.h (x86_64) and 040000 in arch/arm64/include/uapi/asm/fcntl.h;
+    // AT_FDCWD is -100 (include/uapi/linux/fcntl.h).
+    for (arch, flags, verdict) in [
+        ("x86_64", "0o200000", "allow"),
+        ("x86_64", "0o40000", "kill_process"),
+        ("aarch64", "0o40000", "allow"),
+        ("aarch64", "0o200000", "kill_process"),
+    ] {
+        let call = [
+            "simulate", &policy, "--arch", arch, "openat", "-100", "0", flags,
+        ];
+        let out = seccompc(&call).ok();
+        assert!(
+            out.contains(&format!("\naction: {verdict} (")),
+            "{call:?}\n{out}"
+        );
+    }
+    let typo = file(
+        &dir,
+        "typo.policy",
+        "keep exit_group,\n  openat(flags & O_DIRECTROY != 0);\n",
+    );
+    let out = seccompc(&["compile", &typo, "--arch", "x86_64", "-o", "/dev/null"]);
+    assert_eq!(out.status, 1);
+    assert!(
+        out.stderr
+            .starts_with("error: unknown constant `O_DIRECTROY`\n"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!(" --> {typo}:2:18\n")),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("did you mean `O_DIRECTORY`?"),
+        "{}",
+        out.stderr
+    );
+    // A constant the architecture lacks: an error for that --arch only.
+    let kvm = file(
+        &dir,
+        "kvm.policy",
+        "keep exit_group, ioctl(cmd == KVM_RUN);\n",
+    );
+    let out = seccompc(&["compile", &kvm, "--arch", "arm", "-o", "/dev/null"]);
+    assert_eq!(out.status, 1);
+    assert!(
+        out.stderr
+            .starts_with("error: constant `KVM_RUN` is not defined on this architecture"),
+        "{}",
+        out.stderr
+    );
+    let out = seccompc(&["compile", &kvm, "--arch", "aarch64", "-o", "/dev/null"]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+}
+
+#[test]
 fn raw_output_is_refused_on_a_terminal() {
     let dir = scratch("tty");
     let policy = file(&dir, "p.policy", POLICY);

@@ -1,4 +1,5 @@
-//! `explain`, `disasm`, `simulate`, `syscalls`, `groups` and the help texts.
+//! `explain`, `disasm`, `simulate`, `syscalls`, `groups`, `constants` and the
+//! help texts.
 
 mod common;
 
@@ -431,4 +432,44 @@ fn simulate_refuses_a_program_the_kernel_would_refuse() {
     ])
     .ok();
     assert!(out.contains("\naction: allow (0x7fff0000)\n"), "{out}");
+}
+
+#[test]
+fn constants_by_pattern_and_architecture() {
+    // Hand-checked against the uapi headers: asm-generic/ioctls.h TCGETS
+    // 0x5401; arch/powerpc/include/uapi/asm/ioctls.h _IOR('t', 19, struct
+    // termios) = 0x402c7413; O_DIRECTORY 00200000 (asm-generic/fcntl.h),
+    // 040000 (arch/{arm64,arm,powerpc}/include/uapi/asm/fcntl.h).
+    let tcgets = seccompc(&["constants", "--arch", "powerpc64le", "TCGETS"]).ok();
+    assert_eq!(tcgets, "TCGETS  0x402c7413\n");
+    let tcgets = seccompc(&["constants", "--arch", "x86_64", "TCGET?"]).ok();
+    // asm-generic/ioctls.h: TCGETA 0x5405, TCGETX 0x5432.
+    assert_eq!(tcgets, "TCGETA  0x5405\nTCGETS  0x5401\nTCGETX  0x5432\n");
+    let o = seccompc(&["constants", "O_DIRECTORY"]).ok();
+    assert_eq!(
+        o,
+        "O_DIRECTORY  0x10000 on x86_64, x86, riscv64, s390x, loongarch64; 0x4000 on aarch64, arm, powerpc64le\n"
+    );
+    let at = seccompc(&["constants", "AT_FDCWD"]).ok();
+    assert_eq!(at, "AT_FDCWD  -100\n");
+    let af = seccompc(&["constants", "--arch", "arm64", "AF_*"]).ok();
+    assert!(
+        af.contains("\nAF_UNIX        1\n") || af.contains("\nAF_UNIX "),
+        "{af}"
+    );
+    assert!(af.lines().all(|l| l.starts_with("AF_")), "{af}");
+    let typo = seccompc(&["constants", "O_DIRECTROY"]);
+    assert_eq!(typo.status, 1);
+    assert_eq!(
+        typo.stderr,
+        "seccompc: no constant matches `O_DIRECTROY` (did you mean `O_DIRECTORY`?)\n"
+    );
+    let arm = seccompc(&["constants", "--arch", "arm", "KVM_RUN"]);
+    assert_eq!(arm.status, 1);
+    assert!(
+        arm.stderr
+            .contains("(it is defined on x86_64, x86, aarch64,"),
+        "{}",
+        arm.stderr
+    );
 }

@@ -269,7 +269,11 @@ impl CmpOp {
     }
 }
 
-/// `value = int | "-" int | rust_path | "{" rust_expr "}" ;`
+/// `value = int | "-" int | CONSTANT | "(" bits ")" | rust_path | "{" rust_expr "}" ;
+///  bits = bit { "|" bit } ; bit = int | CONSTANT ;`
+///
+/// A `CONSTANT` is a lone identifier (no `::`): a kernel constant such as
+/// `O_DIRECTORY`, resolved per architecture.
 #[derive(Clone, Debug)]
 pub struct Value {
     pub kind: ValueKind,
@@ -280,8 +284,26 @@ pub struct Value {
 pub enum ValueKind {
     /// A literal, negated if written with `-`. Range: -2^64 < v < 2^64.
     Int(i128),
+    /// A kernel constant (`AF_UNIX`, `TCGETS`): its value on each
+    /// architecture, from `tables::constants`.
+    Constant(Name),
+    /// `(A | B | 0x10)`: one value, the bitwise OR of its parts, each an
+    /// `Int` (non-negative) or a `Constant` (checked to be non-negative
+    /// per architecture). Parentheses keep it apart from a value set.
+    BitOr(Vec<Value>),
     /// A Rust path or `{ expr }`, evaluated by rustc (macro only).
     Symbolic(Symbolic),
+}
+
+impl Value {
+    /// The kernel constants the value names, for checking them.
+    pub fn constants(&self) -> Vec<&Name> {
+        match &self.kind {
+            ValueKind::Constant(n) => vec![n],
+            ValueKind::BitOr(parts) => parts.iter().flat_map(Value::constants).collect(),
+            ValueKind::Int(_) | ValueKind::Symbolic(_) => Vec::new(),
+        }
+    }
 }
 
 /// A value rustc evaluates for the real target.

@@ -559,7 +559,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    /// `value = int | "-" int | rust_path | "{" rust_expr "}"`.
+    /// `value = int | "-" int | CONSTANT | "(" bits ")" | rust_path | "{" rust_expr "}"`.
     fn value(&mut self) -> PResult<Value> {
         let start = self.here();
         if self.eat_punct('-').is_some() {
@@ -598,13 +598,60 @@ impl<'a> Parser<'a> {
                 })
             }
             Some(Token {
+                kind: TokenKind::Group(g),
+                ..
+            }) if g.delim == Delim::Paren => {
+                self.pos += 1;
+                parse_bit_or(g)
+            }
+            Some(Token {
+                kind: TokenKind::Ident(_),
+                ..
+            }) if !self.path_follows() => self.constant(),
+            Some(Token {
                 kind: TokenKind::Ident(_),
                 ..
             }) => self.rust_path(),
             Some(_) if self.is_op2(':', ':') => self.rust_path(),
-            _ => Err(self.expected(
-                "a value (an integer, a Rust path such as `libc::AF_UNIX`, or `{ expr }`)",
-            )),
+            _ => Err(self.expected(VALUE)),
+        }
+    }
+
+    /// Whether the identifier here starts a path (`libc::AF_UNIX`).
+    fn path_follows(&self) -> bool {
+        self.peek_at(1).is_some_and(|t| t.is_joint_punct(':'))
+            && self.peek_at(2).is_some_and(|t| t.is_punct(':'))
+    }
+
+    /// `CONSTANT`: a lone identifier, a kernel constant.
+    fn constant(&mut self) -> PResult<Value> {
+        let name = self.ident("a kernel constant")?;
+        Ok(Value {
+            span: name.span,
+            kind: ValueKind::Constant(name),
+        })
+    }
+
+    /// `bit = int | CONSTANT`, a part of `( A | B )`.
+    fn bit(&mut self) -> PResult<Value> {
+        match self.peek() {
+            Some(Token {
+                kind: TokenKind::Int(_),
+                ..
+            }) => {
+                let (v, span) = self.int()?;
+                Ok(Value {
+                    kind: ValueKind::Int(i128::from(v)),
+                    span,
+                })
+            }
+            Some(Token {
+                kind: TokenKind::Ident(_),
+                ..
+            }) if !self.path_follows() => self.constant(),
+            _ => Err(self
+                .expected("an integer or a kernel constant inside `( | )`")
+                .with_help(BIT_OR_HELP)),
         }
     }
 
@@ -663,6 +710,34 @@ fn push_ident(stream: &mut TokenStream, name: &Name) -> bool {
         &name.text, s,
     ))]);
     true
+}
+
+const VALUE: &str = "a value (an integer, a kernel constant such as `AF_UNIX`, `( A | B )`, a Rust path such as `libc::AF_UNIX`, or `{ expr }`)";
+
+const BIT_OR_HELP: &str = "`(A | B)` combines integers and kernel constants into one value; for Rust values write `{ libc::A | libc::B }` (macro only)";
+
+/// Parses the contents of `( ... )` in a value: `bits = bit { "|" bit }`.
+fn parse_bit_or(g: &lex::Group) -> PResult<Value> {
+    let mut p = Parser::new(&g.tokens, g.span);
+    if p.at_end() {
+        return Err(Diagnostic::error(g.span, "empty value `()`").with_help(BIT_OR_HELP));
+    }
+    let mut parts = vec![p.bit()?];
+    while p.is_punct('|') && !p.is_op2('|', '|') {
+        p.pos += 1;
+        parts.push(p.bit()?);
+    }
+    if p.is_op2('|', '|') {
+        return Err(Diagnostic::error(p.here(), "`||` inside a value")
+            .with_help("`||` joins conditions; inside `( )` a value's parts are joined with `|`"));
+    }
+    if !p.at_end() {
+        return Err(p.expected("`|` or `)`").with_help(BIT_OR_HELP));
+    }
+    Ok(Value {
+        kind: ValueKind::BitOr(parts),
+        span: g.span,
+    })
 }
 
 /// Parses the contents of `( ... )` as a condition.

@@ -17,7 +17,7 @@ use crate::ir::{
 };
 use crate::span::Span;
 use crate::tables::params::{self, ParamSlot};
-use crate::tables::{errno, groups, syscalls};
+use crate::tables::{constants, errno, groups, syscalls};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Lints a policy can acknowledge (`acknowledge NAME;`), see `check.rs`.
@@ -112,13 +112,17 @@ fn check_action(a: &ast::ActionSpec, diags: &mut Diagnostics) {
 fn check_item(item: &ast::Item, arches: &[Arch], diags: &mut Diagnostics) {
     match &item.kind {
         ItemKind::Syscall { name, cond } => {
-            if check_syscall_name(name, arches, diags)
-                && let Some(c) = cond
-            {
-                c.comparisons()
-                    .into_iter()
-                    .for_each(|cmp| check_param_name(name, cmp, arches, diags));
+            let comparisons = cond.as_ref().map_or_else(Vec::new, ast::Cond::comparisons);
+            if check_syscall_name(name, arches, diags) {
+                for cmp in &comparisons {
+                    check_param_name(name, cmp, arches, diags);
+                }
             }
+            comparisons
+                .iter()
+                .flat_map(|cmp| cmp.mask.iter().chain(&cmp.values))
+                .flat_map(ast::Value::constants)
+                .for_each(|n| check_constant_name(n, arches, diags));
         }
         ItemKind::ExceptSyscall(name) => {
             check_syscall_name(name, arches, diags);
@@ -166,6 +170,43 @@ fn check_syscall_name(name: &ast::Name, arches: &[Arch], diags: &mut Diagnostics
     };
     diags.push(d);
     false
+}
+
+/// A kernel constant must be defined on some selected architecture.
+fn check_constant_name(name: &ast::Name, arches: &[Arch], diags: &mut Diagnostics) {
+    if arches
+        .iter()
+        .any(|&a| constants::value(a, &name.text).is_some())
+    {
+        return;
+    }
+    let d = if constants::is_known(&name.text) {
+        let selected = arches.iter().map(|a| a.name()).collect::<Vec<_>>();
+        Diagnostic::error(
+            name.span,
+            format!(
+                "constant `{}` is not defined on {}",
+                name.text,
+                selected.join(", ")
+            ),
+        )
+        .with_help(format!("it is defined on {}", defined_on(&name.text)))
+    } else {
+        Diagnostic::error(name.span, format!("unknown constant `{}`", name.text))
+            .with_suggestion(nearest(&name.text, constants::names().iter().copied()))
+            .with_help(CONSTANT_HELP)
+    };
+    diags.push(d);
+}
+
+const CONSTANT_HELP: &str = "a lone name is a kernel constant (`seccompc constants` lists them); a Rust value is a path (`libc::X`, `self::X`) or `{ expr }`, in the macro only";
+
+/// The architectures whose headers define constant `name`, for messages.
+fn defined_on(name: &str) -> String {
+    constants::arches_defining(name)
+        .map(Arch::name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `argN` must be in range; a parameter name must belong to the syscall on
@@ -496,28 +537,108 @@ impl Resolver {
         unsigned_only: bool,
         what: &str,
     ) -> Option<Operand> {
-        match &v.kind {
-            ValueKind::Int(i) if ir::fits(*i, bits) => Some(Operand::Const(ir::reduce(*i, bits))),
-            ValueKind::Int(i) => {
-                let shown = if *i > 9 {
-                    format!("{i:#x}")
-                } else {
-                    i.to_string()
-                };
-                let msg = format!("`{shown}` does not fit in {what}");
-                self.diags
-                    .push(Diagnostic::error(v.span, msg).for_arch(self.arch));
-                None
-            }
-            ValueKind::Symbolic(s) => {
-                self.symbol_uses.push(SymbolUse {
-                    sym: s.id,
-                    bits,
-                    unsigned_only,
-                });
-                Some(Operand::Sym(s.id))
-            }
+        if let ValueKind::Symbolic(s) = &v.kind {
+            self.symbol_uses.push(SymbolUse {
+                sym: s.id,
+                bits,
+                unsigned_only,
+            });
+            return Some(Operand::Sym(s.id));
         }
+        let i = self.number(v)?;
+        if unsigned_only && i < 0 {
+            // Only a constant can be negative here: the parser refuses a
+            // negative literal where it compares unsigned.
+            let msg = format!(
+                "`{}` is {i} on this architecture, but masks and `<`, `<=`, `>`, `>=` compare unsigned values",
+                shown_value(v)
+            );
+            self.diags
+                .push(Diagnostic::error(v.span, msg).for_arch(self.arch));
+            return None;
+        }
+        if ir::fits(i, bits) {
+            return Some(Operand::Const(ir::reduce(i, bits)));
+        }
+        let is = match v.kind {
+            ValueKind::Int(_) => String::new(),
+            _ => format!(" ({} on this architecture)", hex_if_large(i)),
+        };
+        let msg = format!("`{}`{is} does not fit in {what}", shown_value(v));
+        self.diags
+            .push(Diagnostic::error(v.span, msg).for_arch(self.arch));
+        None
+    }
+
+    /// The number a literal, a kernel constant or `( A | B )` stands for
+    /// on this architecture; `None` after reporting a problem.
+    fn number(&mut self, v: &ast::Value) -> Option<i128> {
+        match &v.kind {
+            ValueKind::Int(i) => Some(*i),
+            ValueKind::Constant(n) => self.constant(n),
+            ValueKind::BitOr(parts) => {
+                let numbers: Vec<_> = parts.iter().map(|p| self.bit(p)).collect();
+                numbers.into_iter().try_fold(0, |acc, n| Some(acc | n?))
+            }
+            // Handled by `operand`; the parser puts none inside `( | )`.
+            ValueKind::Symbolic(_) => None,
+        }
+    }
+
+    /// A part of `( A | B )`: a non-negative number (the OR of a negative
+    /// one would depend on the width it is sign-extended to).
+    fn bit(&mut self, v: &ast::Value) -> Option<i128> {
+        let i = self.number(v)?;
+        if i >= 0 {
+            return Some(i);
+        }
+        let msg = format!(
+            "`{}` is {i} on this architecture: `|` combines non-negative values only",
+            shown_value(v)
+        );
+        self.diags
+            .push(Diagnostic::error(v.span, msg).for_arch(self.arch));
+        None
+    }
+
+    /// A kernel constant's value here; a constant this architecture lacks
+    /// is a problem of this architecture only.
+    fn constant(&mut self, n: &ast::Name) -> Option<i128> {
+        let found = constants::value(self.arch, &n.text);
+        if found.is_none() {
+            let msg = format!("constant `{}` is not defined on this architecture", n.text);
+            let help = format!(
+                "it is defined on {}; leave this architecture out with an `arch` statement",
+                defined_on(&n.text)
+            );
+            self.diags.push(
+                Diagnostic::error(n.span, msg)
+                    .with_help(help)
+                    .for_arch(self.arch),
+            );
+        }
+        found
+    }
+}
+
+/// A value as the policy wrote it, for messages.
+fn shown_value(v: &ast::Value) -> String {
+    match &v.kind {
+        ValueKind::Int(i) => hex_if_large(*i),
+        ValueKind::Constant(n) => n.text.clone(),
+        ValueKind::BitOr(parts) => {
+            let parts: Vec<_> = parts.iter().map(shown_value).collect();
+            format!("({})", parts.join(" | "))
+        }
+        ValueKind::Symbolic(s) => s.text.clone(),
+    }
+}
+
+fn hex_if_large(i: i128) -> String {
+    if i > 9 {
+        format!("{i:#x}")
+    } else {
+        i.to_string()
     }
 }
 
@@ -558,3 +679,6 @@ fn any_of(conds: Vec<Option<ir::Cond>>) -> Option<ir::Cond> {
         Some(ir::Cond::Or(conds))
     }
 }
+
+#[cfg(test)]
+mod tests;

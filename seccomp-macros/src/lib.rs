@@ -22,14 +22,14 @@ use proc_macro::TokenStream;
 /// ```no_run
 /// use seccomp_runtime::{Policy, seccomp_policy};
 ///
-/// const AF_UNIX: i32 = 1;
+/// const LOG_FD: i32 = 3;
 ///
 /// static POLICY: Policy = seccomp_policy! {
 ///     base @system-service;
 ///     drop ptrace;
-///     keep write(fd == 1 | 2);
-///     keep socket(family == AF_UNIX);   // a Rust path, evaluated by rustc
-///     drop socketcall => errno(ENOSYS); // x86, s390x: make libc call `socket`
+///     keep write(fd == 1 | 2 | self::LOG_FD); // a Rust path, evaluated by rustc
+///     keep socket(family == AF_UNIX);         // a kernel constant, per architecture
+///     drop socketcall => errno(ENOSYS);       // x86, s390x: make libc call `socket`
 /// };
 ///
 /// fn main() {
@@ -58,9 +58,16 @@ use proc_macro::TokenStream;
 /// the path and say `path:line:col` with an excerpt; the crate is rebuilt
 /// when the file changes.
 ///
-/// Symbolic values (`libc::AF_UNIX`, `{ FLAG_A | FLAG_B }`) are constants
-/// rustc evaluates for the real target; one that cannot fit the parameter
-/// it is compared with is a compile error at the value.
+/// A lone name (`AF_UNIX`, `O_DIRECTORY`, `TCGETS`) is a kernel constant:
+/// each architecture's program gets that architecture's value, from the
+/// compiler's table of Linux's uapi headers, so the policy does not depend
+/// on the `libc` crate of the build target; `(O_CREAT | O_EXCL)` ORs
+/// constants into one value. A constant one architecture lacks is an error
+/// when building for that architecture only.
+///
+/// Symbolic values (`libc::AF_UNIX`, `self::FLAG`, `{ FLAG_A | FLAG_B }`)
+/// are constants rustc evaluates for the real target; one that cannot fit
+/// the parameter it is compared with is a compile error at the value.
 #[proc_macro]
 pub fn seccomp_policy(input: TokenStream) -> TokenStream {
     expand::expand(input.into()).into()

@@ -111,6 +111,7 @@ fn symbolic_text_keeps_signs_with_their_numbers() {
         .map(|v| match &v.kind {
             ValueKind::Symbolic(s) => s.text.clone(),
             ValueKind::Int(i) => i.to_string(),
+            other => panic!("{other:?}"),
         })
         .collect();
     assert_eq!(texts, ["-1", "A - 1", "(-2)"]);
@@ -129,6 +130,7 @@ fn symbolic_values_keep_their_text() {
         .map(|v| match &v.kind {
             ValueKind::Symbolic(s) => s.text.clone(),
             ValueKind::Int(i) => i.to_string(),
+            other => panic!("{other:?}"),
         })
         .collect();
     assert_eq!(texts, ["libc::AF_UNIX", "FOO | BAR"]);
@@ -270,4 +272,39 @@ fn macro_tokens_parse_the_same() {
     let p = parse_stream(stream).unwrap();
     assert_eq!(p.statements.len(), 3);
     assert!(p.statements[0].keyword.proc_macro_span().is_some());
+}
+
+#[test]
+fn lone_names_are_constants_and_parentheses_or_them() {
+    let p = parse_ok("keep openat(flags & (O_CREAT | 0x10) == O_RDONLY | libc::O_WRONLY);");
+    let Cond::Cmp(c) = only_cond(&p) else {
+        panic!()
+    };
+    let ValueKind::BitOr(parts) = &c.mask.as_ref().unwrap().kind else {
+        panic!("{:?}", c.mask)
+    };
+    assert!(matches!(&parts[0].kind, ValueKind::Constant(n) if n.text == "O_CREAT"));
+    assert!(matches!(parts[1].kind, ValueKind::Int(0x10)));
+    assert!(matches!(&c.values[0].kind, ValueKind::Constant(n) if n.text == "O_RDONLY"));
+    assert!(matches!(&c.values[1].kind, ValueKind::Symbolic(s) if s.text == "libc::O_WRONLY"));
+}
+
+#[test]
+fn parentheses_in_a_value_hold_integers_and_constants_only() {
+    for (text, expected) in [
+        ("keep read(fd == ());", "empty value `()`"),
+        (
+            "keep read(fd == (1 | -2));",
+            "expected an integer or a kernel constant inside `( | )`, found `-`",
+        ),
+        ("keep read(fd == (A || B));", "`||` inside a value"),
+        ("keep read(fd == (A B));", "expected `|` or `)`, found `B`"),
+        (
+            "keep read(fd == ({ X }));",
+            "expected an integer or a kernel constant inside `( | )`, found `{...`",
+        ),
+    ] {
+        let e = errors(text);
+        assert!(e[0].starts_with(expected), "{text}: {e:?}");
+    }
 }

@@ -246,3 +246,15 @@ fn policy_file_errors_name_the_place_in_the_file() {
         "{endless}"
     );
 }
+
+#[test]
+fn kernel_constants_are_each_architectures_numbers_not_rust_values() {
+    // TCGETS: 0x5401 = 21505 (asm-generic/ioctls.h); on powerpc
+    // _IOR('t', 19, struct termios) = 0x402c7413 = 1076655123.
+    let text = "arch x86_64, powerpc64le; default allow; drop ptrace; drop ioctl(cmd == TCGETS);";
+    let out = expanded(text);
+    assert!(!out.contains("__SECCOMP_V"), "{out}");
+    assert!(out.contains(&insns(text).1), "{out}");
+    assert!(out.contains(",21505)"), "{out}");
+    assert!(out.contains(",1076655123)"), "{out}");
+}
