@@ -20,6 +20,7 @@ pub mod codegen;
 pub mod compile;
 pub mod decide;
 pub mod diag;
+#[cfg(feature = "emu")]
 pub mod emu;
 pub mod ir;
 pub mod lex;
@@ -28,6 +29,7 @@ pub mod program;
 pub mod resolve;
 pub mod span;
 pub mod tables;
+#[cfg(feature = "testing")]
 #[doc(hidden)]
 pub mod testing;
 
