@@ -199,6 +199,12 @@ fn instructions(out: &mut String, r: &Results) {
                 col(&|s| format!("{} / {} / {}", s.write[0], s.write[1], s.write[2])),
             );
         }
+        for (i, probe) in p.policy.probes.iter().enumerate() {
+            row(
+                &format!("`{}` (figure 2; 0: cached)", probe.call),
+                col(&|s| s.probes[i].to_string()),
+            );
+        }
         t.render(out);
         targets_1(out, p, checked);
     }
@@ -245,7 +251,7 @@ fn kernel(out: &mut String, r: &Results, k: &Costs) {
     out.push_str("## 2. Real kernel: nanoseconds per call\n\n");
     let _ = writeln!(
         out,
-        "Raw syscalls in a loop ({} batches of 5,000 per child, the child's best batch), each program installed in a forked child of its own, all children of a round in rotating order, {} rounds; medians over the rounds. In brackets: the ratio to no filter and to libseccomp tree's. A cached call never runs the filter, so there all filters cost the same. Target: ours no higher than libseccomp tree's on every call (medians within {:.0}% count as equal).\n",
+        "Raw syscalls in a loop ({} batches of 1,000 per child, the child's best batch), each program installed in a forked child of its own, all children of a round in rotating order, {} rounds; medians over the rounds. In brackets: the ratio to no filter and to libseccomp tree's. A cached call never runs the filter, so there all filters cost the same. Target: ours no higher than libseccomp tree's on every call (medians within {:.0}% count as equal).\n",
         crate::figures::kernel::BATCHES,
         k.rounds,
         (KERNEL_TOLERANCE - 1.0) * 100.0

@@ -29,6 +29,9 @@ pub struct Shape {
     pub cached: (usize, usize),
     /// Instructions for `write(fd, ...)` with fd 1, 2 and 3.
     pub write: [usize; 3],
+    /// Instructions for each call figure 2 times (0 when the kernel's
+    /// cache answers it).
+    pub probes: Vec<usize>,
 }
 
 /// Instructions executed for `nr` with `args` (the final `ret` included).
@@ -92,5 +95,16 @@ pub fn shape(policy: &Policy, built: &Built, mixes: &[Mix]) -> Shape {
         after_cache: after,
         cached: (served, allowed.len()),
         write: [write(1), write(2), write(3)],
+        probes: policy
+            .probes
+            .iter()
+            .map(|p| {
+                if cached(prog, p.nr) {
+                    0
+                } else {
+                    steps(prog, p.nr, p.args)
+                }
+            })
+            .collect(),
     }
 }

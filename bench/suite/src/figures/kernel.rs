@@ -12,8 +12,8 @@ use std::time::Instant;
 
 /// Calls per batch, and batches per child (the best counts: the least
 /// disturbed by other work).
-const CALLS: u32 = 5_000;
-pub const BATCHES: usize = 15;
+const CALLS: u32 = 1_000;
+pub const BATCHES: usize = 40;
 
 /// Which filter a measurement ran under: `None` is no filter.
 pub type Under = Option<Competitor>;
