@@ -57,9 +57,11 @@
 //! # Violation reports
 //!
 //! [`report_violations`] installs a SIGSYS handler that prints what a
-//! `trap` policy refused (`seccomp: blocked syscall getpid (39) by policy`)
-//! and exits with status 159: the quickest way to find what a new policy
-//! is missing.
+//! `trap` policy refused, with the call's arguments (`seccomp: blocked
+//! syscall getpid (39) by policy, args 0 0 0 0 0 0`), and exits with status
+//! 159: the quickest way to find what a new policy is missing.
+//! `#[sandbox(on_violation = report, ...)]` does this for a policy that
+//! would otherwise kill.
 //!
 //! # Example
 //!

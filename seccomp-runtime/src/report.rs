@@ -21,9 +21,7 @@ const EXIT_STATUS: i32 = 128 + 31;
 /// ```
 ///
 /// (`seccomp: blocked syscall 257 by policy, ...` when the policy applied
-/// last carries no name table; without `, args ...` on architectures whose
-/// signal frame layout this crate does not read: arm, riscv64, s390x,
-/// powerpc64, loongarch64), and exits the whole process with status 159
+/// last carries no name table), and exits the whole process with status 159
 /// (128 + SIGSYS) through `exit_group`, running no destructors. The handler
 /// uses nothing but raw `write` and `exit_group`, so it is
 /// async-signal-safe; the policy must allow those two (every policy must
