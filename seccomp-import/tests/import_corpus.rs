@@ -313,3 +313,59 @@ fn kafel_policies_and_nsjail_configs() {
     }
     assert_eq!(imported, 16 + 14);
 }
+
+/// Android's and ChromiumOS's minijail policies (see the folders'
+/// README.md) import without a constants.json: named constants come from
+/// the kernel table of the policy's architecture, which its file name
+/// gives. Their meaning is checked against minijail itself for x86_64 in
+/// `minijail_vs_minijail.rs`.
+#[test]
+fn android_and_chromiumos_minijail_policies() {
+    for (folder, name, arch) in [
+        ("minijail-android", "mediacodec-arm.policy", Arch::Arm),
+        (
+            "minijail-android",
+            "mediaextractor-x86_64.policy",
+            Arch::X86_64,
+        ),
+        (
+            "minijail-android",
+            "mediaswcodec-arm64.policy",
+            Arch::Aarch64,
+        ),
+        ("minijail-android", "crash_dump.arm.policy", Arch::Arm),
+        ("minijail-android", "crash_dump.x86_64.policy", Arch::X86_64),
+        (
+            "minijail-chromiumos",
+            "mount-zip-seccomp-arm.policy",
+            Arch::Arm,
+        ),
+        (
+            "minijail-chromiumos",
+            "crosdns-seccomp-amd64.policy",
+            Arch::X86_64,
+        ),
+    ] {
+        let opts = ImportOptions {
+            include_dirs: vec![dir().join(folder)],
+            ..ImportOptions::default()
+        };
+        let rel = format!("{folder}/{name}");
+        let imported = import(Format::Minijail, &rel, &read(&rel), &opts)
+            .unwrap_or_else(|e| panic!("{rel}: {e}"));
+        println!("{}", compiles(&rel, &imported, &[arch]));
+        for w in &imported.warnings {
+            println!("  warning: {w}");
+        }
+    }
+    // `pipe` is no aarch64 syscall: libminijail refuses this policy on
+    // arm64 ("nonexistent syscall"), and so does the import.
+    let rel = "minijail-chromiumos/fusebox-seccomp-arm64.policy";
+    let e = import(Format::Minijail, rel, &read(rel), &ImportOptions::default()).unwrap_err();
+    assert_eq!(e.location, format!("{rel}:41:1"));
+    assert!(
+        e.message
+            .starts_with("nonexistent syscall `pipe` on aarch64"),
+        "{e}"
+    );
+}

@@ -125,7 +125,7 @@ pub(super) fn read<'a>(
             Some((a, _)) => Err(differ(a)),
         },
         (Ok((l, mut lw)), Err(e)) => {
-            lw.push(format!("{e}: compile_seccomp_policy.py refuses the policy, so it was read as libminijail reads it"));
+            lw.push(format!("{}: {}: compile_seccomp_policy.py refuses the policy, so it was read as libminijail reads it", e.location, e.message));
             Ok((
                 Reading::One(MinijailCompiler::Libminijail, Why::OnlyOneAccepts),
                 l,
@@ -190,13 +190,13 @@ fn per_syscall<'a>(
             order.push(&s.syscall);
         }
     }
-    order
+    let syscalls = order
         .into_iter()
         .map(|name| {
             let lines: Vec<&Statement> = statements.iter().filter(|s| s.syscall == name).collect();
             let filters = match compiler {
                 MinijailCompiler::Tools => tools(&lines, default)?,
-                MinijailCompiler::Libminijail => libminijail(&lines, default, warnings)?,
+                MinijailCompiler::Libminijail => libminijail(&lines, default)?,
             };
             Ok(Syscall {
                 name,
@@ -204,7 +204,31 @@ fn per_syscall<'a>(
                 lines,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, ImportError>>()?;
+    if compiler == MinijailCompiler::Libminijail {
+        warnings.extend(repeated(&syscalls));
+    }
+    Ok(syscalls)
+}
+
+/// One warning naming the syscalls listed more than once, which only
+/// libminijail built with ALLOW_DUPLICATE_SYSCALLS accepts.
+fn repeated(syscalls: &[Syscall]) -> Option<String> {
+    let repeated: Vec<String> = syscalls
+        .iter()
+        .filter(|s| s.lines.len() > 1)
+        .map(|s| {
+            let at: Vec<&str> = s.lines.iter().map(|l| l.origin.as_str()).collect();
+            format!("`{}` ({})", s.name, at.join(", "))
+        })
+        .collect();
+    (!repeated.is_empty()).then(|| {
+        format!(
+            "{} syscall(s) listed more than once: libminijail as Android builds it (ALLOW_DUPLICATE_SYSCALLS) takes the first line of each, and built without it (minijail's Makefile default) refuses the policy: {}",
+            repeated.len(),
+            repeated.join("; ")
+        )
+    })
 }
 
 /// compile_seccomp_policy.py: every line's filters in order, the default
@@ -251,11 +275,7 @@ fn tools(lines: &[&Statement], default: Action) -> Result<Vec<Filter>, ImportErr
 
 /// libminijail with ALLOW_DUPLICATE_SYSCALLS: the first line decides; at
 /// most one line may be other than `1`.
-fn libminijail(
-    lines: &[&Statement],
-    default: Action,
-    warnings: &mut Vec<String>,
-) -> Result<Vec<Filter>, ImportError> {
+fn libminijail(lines: &[&Statement], default: Action) -> Result<Vec<Filter>, ImportError> {
     let read = |s: &Statement| -> Result<CLine, ImportError> {
         s.libminijail
             .clone()
@@ -276,15 +296,6 @@ fn libminijail(
             }
             labelled = Some(s);
         }
-    }
-    if lines.len() > 1 {
-        let at: Vec<&str> = lines.iter().map(|s| s.origin.as_str()).collect();
-        warnings.push(format!(
-            "`{}` is listed {} times ({}): libminijail as Android builds it (ALLOW_DUPLICATE_SYSCALLS) takes the first line; built without it (minijail's Makefile default) it refuses the policy",
-            lines[0].syscall,
-            lines.len(),
-            at.join(", ")
-        ));
     }
     Ok(match read(lines[0])? {
         CLine::One => vec![Filter {
