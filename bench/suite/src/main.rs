@@ -233,7 +233,22 @@ fn run(args: &Args) -> Result<usize, String> {
     };
     write(&args.out.join("BENCHMARKS.md"), &report::render(&r))?;
     write(&args.out.join("benchmarks.svg"), &svg::render(&r))?;
+    update_readme(&args.out.join("README.md"), &report::readme_block(&r))?;
     Ok(report::unexplained(&r))
+}
+
+/// README.md's summary of the run, between its markers.
+fn update_readme(path: &Path, block: &str) -> Result<(), String> {
+    let readme = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let updated = report::splice_readme(&readme, block).ok_or_else(|| {
+        format!(
+            "{}: no `{}` ... `{}` markers",
+            path.display(),
+            report::README_BEGIN,
+            report::README_END
+        )
+    })?;
+    write(path, &updated)
 }
 
 fn write(path: &Path, text: &str) -> Result<(), String> {

@@ -312,7 +312,7 @@ fn apply(out: &mut String, r: &Results, a: &Installs) {
     out.push_str("## 3. Installing: microseconds\n\n");
     let _ = writeln!(
         out,
-        "`seccomp(2)` alone with the finished program (the kernel checks it, translates it to eBPF and fills the cache: it grows with the program), then the whole path a user calls: ours `Policy::apply()` (the program exists already; it also checks the actions are available and installs with TSYNC), seccompiler building the `BpfProgram` from the rules and `apply_filter`, libseccomp `seccomp_init` + rules + `seccomp_load`, firejail running `fseccomp` and loading its file. Each in a forked child, {} rounds, medians.\n",
+        "`seccomp(2)` alone with the finished program (the kernel checks it, translates it to eBPF and fills the cache: it grows with the program), then the whole path a user calls: ours `Policy::apply()` (the program exists already; it also checks the actions are available and installs with TSYNC), seccompiler building the `BpfProgram` from the rules and `apply_filter`, libseccomp `seccomp_init` + rules + `seccomp_load`, firejail running `fseccomp` and loading its file. Each in a forked child, {} rounds, medians. In brackets: the program's length.\n",
         a.rounds
     );
     let mut head = vec!["policy".to_owned()];
@@ -325,9 +325,10 @@ fn apply(out: &mut String, r: &Results, a: &Installs) {
     for p in &r.policies {
         let mut cells = vec![p.policy.title.to_owned()];
         for c in Competitor::ALL {
+            let len = p.shape(c).map_or(0, |s| s.len);
             cells.push(
                 a.us.get(&(p.policy.key, c))
-                    .map_or("-".into(), |(k, w)| format!("{k:.0} / {w:.0}")),
+                    .map_or("-".into(), |(k, w)| format!("{k:.0} / {w:.0} ({len})")),
             );
         }
         t.row(cells);
@@ -400,4 +401,215 @@ pub fn unexplained(r: &Results) -> usize {
         .filter_map(|pair| pair.reasons.get(&Reason::Unexplained))
         .map(|(n, _)| n)
         .sum()
+}
+
+/// The lines of README.md between these markers are the run's summary.
+pub const README_BEGIN: &str =
+    "<!-- bench/run.sh writes the lines up to the end marker: do not edit -->";
+pub const README_END: &str = "<!-- end of bench/run.sh's numbers -->";
+
+/// README.md's summary: mean instructions and real-kernel costs per
+/// policy, and one line per other figure, with the targets.
+pub fn readme_block(r: &Results) -> String {
+    let mut out = String::new();
+    if let Some(run) = r.machine.first() {
+        let _ = writeln!(
+            out,
+            "{run}; {}.\n",
+            r.machine.get(1).map_or("", String::as_str)
+        );
+    }
+    out.push_str("Instructions executed per syscall, mean over 0..511 (emulator):\n\n");
+    let order = [
+        Competitor::Ours,
+        Competitor::LibseccompTree,
+        Competitor::LibseccompList,
+        Competitor::Seccompiler,
+        Competitor::Firejail,
+    ];
+    let mut head = vec!["policy".to_owned()];
+    head.extend(order.iter().map(|c| c.name().to_owned()));
+    let mut t = Table::new(head);
+    for p in &r.policies {
+        let mut cells = vec![p.policy.title.to_owned()];
+        cells.extend(
+            order
+                .iter()
+                .map(|&c| p.shape(c).map_or("-".into(), |s| format!("{:.2}", s.mean))),
+        );
+        t.row(cells);
+    }
+    t.render(&mut out);
+    readme_targets_1(&mut out, r);
+    if let Some(k) = &r.kernel {
+        readme_kernel(&mut out, r, k, &order);
+    }
+    readme_rest(&mut out, r);
+    out
+}
+
+fn readme_targets_1(out: &mut String, r: &Results) {
+    let ratios: Vec<f64> = r
+        .policies
+        .iter()
+        .filter_map(|p| {
+            Some(p.shape(Competitor::Ours)?.mean / p.shape(Competitor::LibseccompTree)?.mean)
+        })
+        .collect();
+    let (lo, hi) = ratios
+        .iter()
+        .fold((f64::MAX, 0f64), |(l, h), &x| (l.min(x), h.max(x)));
+    let writes: Vec<usize> = r
+        .policies
+        .iter()
+        .filter(|p| {
+            p.policy
+                .probes
+                .iter()
+                .any(|q| q.kind == ProbeKind::CheckedWrite)
+        })
+        .filter_map(|p| {
+            p.shape(Competitor::Ours)
+                .map(|s| s.write[0].max(s.write[1]))
+        })
+        .collect();
+    let cached = r
+        .policies
+        .iter()
+        .filter_map(|p| p.shape(Competitor::Ours))
+        .all(|s| s.cached.0 == s.cached.1);
+    let _ = writeln!(
+        out,
+        "Targets: ours at most {MEAN_RATIO} times libseccomp tree's mean on every policy: {} ({lo:.2} to {hi:.2}); the argument-checked `write` in at most {WRITE_MAX} instructions: {} ({}); every syscall ours allows whatever the arguments served by the kernel's cache: {}.\n",
+        met(hi <= MEAN_RATIO),
+        met(writes.iter().all(|&w| w <= WRITE_MAX)),
+        writes
+            .iter()
+            .map(|w| w.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        met(cached)
+    );
+}
+
+fn readme_kernel(out: &mut String, r: &Results, k: &Costs, order: &[Competitor]) {
+    let _ = writeln!(
+        out,
+        "Real kernel, ns per call (medians of {} interleaved rounds, each filter in its own process):\n",
+        k.rounds
+    );
+    let mut head = vec!["call".to_owned(), "no filter".to_owned()];
+    head.extend(order.iter().map(|c| c.name().to_owned()));
+    let mut t = Table::new(head);
+    let mut worst: f64 = 0.0;
+    for p in &r.policies {
+        for probe in &p.policy.probes {
+            let get = |u| k.ns.get(&(p.policy.key, u, probe.kind)).copied();
+            let mut cells = vec![
+                format!("{}: `{}`, {}", p.policy.key, probe.call, probe.kind.label()),
+                fmt_ns(get(None)),
+            ];
+            cells.extend(order.iter().map(|&c| fmt_ns(get(Some(c)))));
+            t.row(cells);
+            if let (Some(o), Some(tree)) = (
+                get(Some(Competitor::Ours)),
+                get(Some(Competitor::LibseccompTree)),
+            ) {
+                worst = worst.max(o / tree);
+            }
+        }
+    }
+    t.render(out);
+    let _ = writeln!(
+        out,
+        "Target: ours no higher than libseccomp tree's on every call: {} (at most {worst:.2} times; medians within {:.0}% count as equal).\n",
+        met(worst <= KERNEL_TOLERANCE),
+        (KERNEL_TOLERANCE - 1.0) * 100.0
+    );
+}
+
+fn range(values: impl Iterator<Item = f64>) -> String {
+    let v: Vec<f64> = values.filter(|x| x.is_finite()).collect();
+    let (lo, hi) = v
+        .iter()
+        .fold((f64::MAX, 0f64), |(l, h), &x| (l.min(x), h.max(x)));
+    if v.is_empty() {
+        "-".into()
+    } else if hi >= 1000.0 {
+        format!("{:.1}-{:.1} ms", lo / 1000.0, hi / 1000.0)
+    } else {
+        format!("{lo:.0}-{hi:.0} µs")
+    }
+}
+
+fn readme_rest(out: &mut String, r: &Results) {
+    if let Some(a) = &r.apply {
+        let whole = |c: Competitor| {
+            range(
+                a.us.iter()
+                    .filter(|((_, k), _)| *k == c)
+                    .map(|(_, (_, w))| *w),
+            )
+        };
+        let _ = writeln!(
+            out,
+            "Installing, the whole call: ours `Policy::apply()` {}; libseccomp (`seccomp_init`, the rules, `seccomp_load`) {}; seccompiler (building, `apply_filter`) {}; firejail (`fseccomp`, then loading) {}.\n",
+            whole(Competitor::Ours),
+            whole(Competitor::LibseccompTree),
+            whole(Competitor::Seccompiler),
+            whole(Competitor::Firejail)
+        );
+    }
+    if let Some(Ok(b)) = &r.builds {
+        let find = |n: &str| b.crates.iter().find(|c| c.name == n);
+        if let (Some(o), Some(s), Some(l)) = (find("ours"), find("seccompiler"), find("libseccomp"))
+        {
+            let ratio = o.clean_wall / s.clean_wall;
+            let _ = writeln!(
+                out,
+                "A small crate installing `@system-service`, clean release build: ours {:.1} s, seccompiler {:.1} s, libseccomp {:.1} s (ours at most {BUILD_RATIO} times seccompiler's: {}, {ratio:.2}); incremental {:.2} / {:.2} / {:.2} s; stripped binary {} / {} / {} bytes (libseccomp's shared library not counted).\n",
+                o.clean_wall,
+                s.clean_wall,
+                l.clean_wall,
+                met(ratio <= BUILD_RATIO),
+                o.incremental,
+                s.incremental,
+                l.incremental,
+                o.stripped,
+                s.stripped,
+                l.stripped
+            );
+        }
+    }
+    if let Some(p) = r.policies.first() {
+        let (opt, unopt) = p.expansion;
+        let _ = writeln!(
+            out,
+            "The macro's work for `{}`: {:.1} ms with the compiler optimised, {} unoptimised (as cargo builds proc macros by default).\n",
+            p.policy.ours.trim(),
+            opt / 1000.0,
+            unopt.map_or("not measured".into(), |u| format!("{:.0} ms", u / 1000.0))
+        );
+    }
+}
+
+/// `readme` with the lines between the markers replaced by `block`; None
+/// when the markers are missing.
+pub fn splice_readme(readme: &str, block: &str) -> Option<String> {
+    let begin = readme.find(README_BEGIN)? + README_BEGIN.len();
+    let end = readme[begin..].find(README_END)? + begin;
+    Some(format!("{}\n{}{}", &readme[..begin], block, &readme[end..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splice_replaces_only_between_the_markers() {
+        let readme = format!("a\n{README_BEGIN}\nold\n{README_END}\nb\n");
+        let new = splice_readme(&readme, "new\n").unwrap();
+        assert_eq!(new, format!("a\n{README_BEGIN}\nnew\n{README_END}\nb\n"));
+        assert_eq!(splice_readme("no markers", "x"), None);
+    }
 }
