@@ -36,6 +36,7 @@ use seccomp_compiler::arch::Arch;
 use seccomp_compiler::ast::CmpOp;
 use seccomp_compiler::diag::nearest;
 use seccomp_compiler::tables::{constants, syscalls};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -119,6 +120,8 @@ struct Parser<'a> {
     files: Vec<String>,
     warnings: Vec<String>,
     depth: usize,
+    /// The constants taken from `ImportOptions::constants`.
+    from_json: RefCell<BTreeSet<String>>,
 }
 
 pub(super) fn import(
@@ -147,12 +150,14 @@ pub(super) fn import(
         files: Vec::new(),
         warnings: Vec::new(),
         depth: 0,
+        from_json: RefCell::default(),
     };
     parser.file(source_name, text, &arches)?;
     let default = parser.default_action();
     let (compiler, syscalls, warnings) = combine::read(&parser, opts.minijail_compiler, default)?;
     let mut draft = Draft::new();
     draft.warnings = parser.warnings.clone();
+    draft.warnings.extend(json_differences(&parser, &arches));
     draft.warnings.extend(warnings);
     header(&mut draft, source_name, &parser, compiler, opts.exact_width);
     settings(&mut draft, default, parser.denylist, &arches);
@@ -173,6 +178,34 @@ pub(super) fn import(
     draft.ack_reasons.insert("socketcall", "The policy allows `socketcall` beside conditions on socket calls, whose arguments then escape the filter".to_owned());
     draft.ack_reasons.insert("ipc", "The policy allows `ipc` beside conditions on SysV IPC calls, whose arguments then escape the filter".to_owned());
     draft.finish(source_name)
+}
+
+/// A warning for each constant the policy took from `constants.json` whose
+/// value there is not the kernel's for the architecture (Linux 6.12's uapi
+/// headers, the constants table): the import uses the file's value, as
+/// minijail does, but the file may be for another architecture or kernel.
+fn json_differences(parser: &Parser, arches: &[Arch]) -> Vec<String> {
+    let used = parser.from_json.borrow();
+    let mut out = Vec::new();
+    for name in used.iter() {
+        let json = parser.opts.constants[name];
+        for &arch in arches {
+            let Some(kernel) = constants::value(arch, name) else {
+                continue;
+            };
+            // Two's complement on 64 bits, and on 32 for 32-bit
+            // architectures, as minijail's truncate_word stores them.
+            let same =
+                json == kernel as u64 || (json >> 32 == 0 && json == kernel as u64 & 0xffff_ffff);
+            if !same {
+                out.push(format!(
+                    "constants.json gives `{name}` the value {json:#x}, the kernel's for {arch} is {:#x}: the import uses constants.json's, as minijail does (is the file for another architecture?)",
+                    kernel as u64
+                ));
+            }
+        }
+    }
+    out
 }
 
 fn header(
@@ -698,6 +731,7 @@ impl Parser<'_> {
             return Ok(v);
         }
         if let Some(v) = self.opts.constants.get(t) {
+            self.from_json.borrow_mut().insert(t.to_owned());
             return Ok(*v);
         }
         if let Some(v) = constants::value(self.arch, t) {

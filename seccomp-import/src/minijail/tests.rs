@@ -355,6 +355,42 @@ fn kernel_constants_are_the_architectures_own() {
     assert!(e.contains("did you mean `O_DIRECTORY`?"), "{e}");
 }
 
+/// A constants.json value that is not the kernel's for the architecture
+/// is used, as minijail uses it, with a warning (here the aarch64 value of
+/// O_DIRECTORY, 0o40000, in an x86_64 policy, where the kernel's
+/// asm-generic/fcntl.h value is 0o200000).
+#[test]
+fn constants_json_values_other_than_the_kernels_are_reported() {
+    let opts = ImportOptions {
+        constants: BTreeMap::from([
+            ("O_DIRECTORY".to_owned(), 0o40000),
+            ("PROT_EXEC".to_owned(), 4),
+        ]),
+        ..ImportOptions::default()
+    };
+    let i = import(
+        Format::Minijail,
+        "x86_64/p.policy",
+        "openat: arg2 & O_DIRECTORY\nmmap: arg2 in ~PROT_EXEC\n",
+        &opts,
+    )
+    .unwrap();
+    assert_eq!(
+        verdict(&i.policy, X, "openat", &[0, 0, 0o40000]),
+        Action::Allow
+    );
+    assert_eq!(
+        verdict(&i.policy, X, "openat", &[0, 0, 0o200000]),
+        Action::KillThread
+    );
+    assert_eq!(
+        i.warnings,
+        [
+            "constants.json gives `O_DIRECTORY` the value 0x4000, the kernel's for x86_64 is 0x10000: the import uses constants.json's, as minijail does (is the file for another architecture?)"
+        ]
+    );
+}
+
 #[test]
 fn numbers() {
     assert_eq!(parse_number("0x10"), Some(16));
