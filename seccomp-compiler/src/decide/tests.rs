@@ -235,3 +235,39 @@ fn parameters_the_kernel_narrows_after_entry_cannot_be_dodged() {
         Action::Errno(1)
     );
 }
+
+#[test]
+fn powerpc64_personality_is_compared_on_the_32_bits_the_kernel_uses() {
+    // arch/powerpc/kernel/syscalls.c: SYSCALL_DEFINE1(ppc64_personality,
+    // unsigned long, personality) passes it to ksys_personality(unsigned
+    // int) (include/linux/syscalls.h): the high word cannot dodge a drop.
+    let arch = Arch::Powerpc64le;
+    let c = compile_str(
+        "default allow; drop ptrace; drop personality(personality == 8) => errno(EPERM);",
+    )
+    .unwrap();
+    let out = c.get(arch).unwrap();
+    let program = out.program.filters().unwrap();
+    for (value, expected) in [
+        (8, Action::Errno(1)),
+        (0x1_0000_0008, Action::Errno(1)),
+        (0xffff_ffff_0000_0008, Action::Errno(1)),
+        (9, Action::Allow),
+    ] {
+        let data = SeccompData {
+            nr: syscalls::table(arch).number("personality").unwrap(),
+            arch: arch.audit_arch(),
+            args: [value, 0, 0, 0, 0, 0],
+            ..Default::default()
+        };
+        assert_eq!(eval(&out.resolved, &data, &|_| 0), expected, "{value:#x}");
+        let ran = crate::emu::run(&program, &data, arch.is_big_endian()).unwrap();
+        assert_eq!(Action::from_ret(ran.ret), expected, "{value:#x}");
+    }
+    // x86_64's personality is the generic unsigned int one already.
+    let p = "default allow; drop ptrace; drop personality(personality == 8) => errno(EPERM);";
+    assert_eq!(
+        act(p, "personality", [0x1_0000_0008, 0, 0, 0, 0, 0]),
+        Action::Errno(1)
+    );
+}

@@ -21,6 +21,7 @@ use super::parse::{BinOp, Entry, Expr, Filter, KAction, Program, SyscallSpec};
 use super::tables;
 use seccomp_compiler::arch::Arch;
 use seccomp_compiler::ast::CmpOp;
+use seccomp_compiler::tables::constants;
 use std::collections::BTreeMap;
 
 /// A condition, as our language can write it.
@@ -146,6 +147,16 @@ impl Eval<'_> {
                     return Ok(());
                 }
                 let names: Vec<&str> = args.iter().map(|(a, _)| a.as_str()).collect();
+                // kafel has no built-in constants (src/lexer.l: an
+                // IDENTIFIER is an argument or a `#define`d name), so a
+                // kernel constant is refused as kafel refuses it; the help
+                // gives the `#define` that would make it work.
+                if let Some(v) = constants::value(self.arch, name) {
+                    return Err(self
+                        .files
+                        .error(*loc, format!("undefined identifier `{name}`"))
+                        .with_help(format!("kafel has no built-in constants; `#define {name} {v}` gives it its value on {} (the kernel's headers)", self.arch)));
+                }
                 Err(self
                     .files
                     .error(*loc, format!("undefined identifier `{name}`"))

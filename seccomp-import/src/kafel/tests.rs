@@ -278,6 +278,10 @@ fn errors_name_their_place() {
     );
     let e = imp("ALLOW { write { bogus == 1 } }").unwrap_err();
     assert!(e.starts_with("p.policy:1:17: undefined identifier `bogus`\nhelp: the arguments on x86_64 are: fd, buf, count"), "{e}");
+    // kafel has no built-in constants (src/lexer.l); the help names the
+    // kernel's value (AF_UNIX is 1, include/linux/socket.h).
+    let e = imp("ALLOW { socket { family == AF_UNIX } }").unwrap_err();
+    assert!(e.starts_with("p.policy:1:28: undefined identifier `AF_UNIX`\nhelp: kafel has no built-in constants; `#define AF_UNIX 1` gives it its value on x86_64"), "{e}");
 }
 
 #[test]

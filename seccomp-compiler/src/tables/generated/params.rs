@@ -9,7 +9,8 @@
 // A few parameters are narrowed after entry and get the narrower width (see
 // NARROWED_AFTER_ENTRY in tools/gen-tables/params_gen.py): mmap's fd (fget takes an
 // unsigned int), clone's clone_flags (lower_32_bits), and the fd and vlen of readv,
-// writev, preadv, pwritev, preadv2 and pwritev2 (fdget_pos, import_iovec).
+// writev, preadv, pwritev, preadv2 and pwritev2 (fdget_pos, import_iovec), and powerpc64's
+// personality (ppc64_personality passes it to ksys_personality(unsigned int)).
 //
 // Split: on x86 and arm a 64-bit value takes two registers (on arm EABI an even-aligned
 // pair), so it and every parameter after it have no single `args[i]` slot.
@@ -231,7 +232,7 @@ pub(crate) static PROTOS: [Proto; 780] = [
     },
     Proto {
         origin: "arch/powerpc/kernel/syscalls.c: SYSCALL_DEFINE1(ppc64_personality, ...)",
-        params: &[a("personality", "unsigned long", 0, 64)],
+        params: &[a("personality", "unsigned long", 0, 32)],
     },
     Proto {
         origin: "arch/powerpc/kernel/syscalls.c: SYSCALL_DEFINE6(mmap, ...)",
