@@ -95,7 +95,7 @@ fn a_closed_or_full_standard_error_keeps_the_exit_status() {
     let failing: [(&[&str], i32); 7] = [
         (&["compile", &bad, "--arch", "x86_64"], 1),
         (&["compile", "/nonexistent", "--arch", "x86_64"], 1),
-        (&["compile", &policy], 2),
+        (&["compile", &policy, "--arch"], 2),
         (&["frobnicate"], 2),
         (&[], 2),
         (&["simulate", &policy, "--arch", "x86_64", "write", "x"], 2),

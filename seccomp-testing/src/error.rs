@@ -2,7 +2,11 @@
 //! learnt from.
 
 use seccomp_compiler::Arch;
+use seccomp_compiler::diag::nearest;
 use std::fmt;
+
+/// The slot names every syscall takes.
+const ARGS: [&str; 6] = ["arg0", "arg1", "arg2", "arg3", "arg4", "arg5"];
 
 /// Why [`evaluate`](crate::evaluate) or [`learn`](crate::learn) gave no
 /// answer, in a sentence a test's failure message can show.
@@ -19,6 +23,22 @@ pub enum Error {
     /// The syscall exists, but not on the running architecture (`open` on
     /// aarch64).
     NotOnThisArch { name: String, arch: Arch },
+    /// The syscall has no parameter of this name on the running
+    /// architecture.
+    UnknownParameter {
+        syscall: String,
+        name: String,
+        arch: Arch,
+        /// Its parameters' names.
+        known: Vec<&'static str>,
+    },
+    /// The parameter has no single argument slot on the running
+    /// architecture (a 64-bit value a 32-bit ABI splits over two registers).
+    SplitParameter {
+        syscall: String,
+        name: String,
+        arch: Arch,
+    },
     /// More than the six arguments a syscall has.
     TooManyArguments { given: usize },
     /// The policy's program cannot run (an empty policy: the stand-in the
@@ -52,6 +72,29 @@ impl fmt::Display for Error {
                     "`{name}` is not a syscall on {arch}, where the tests run"
                 )
             }
+            Error::UnknownParameter {
+                syscall,
+                name,
+                arch,
+                known,
+            } => {
+                write!(f, "{syscall} has no parameter `{name}` on {arch}")?;
+                let all = known.iter().copied().chain(ARGS);
+                if let Some(s) = nearest(name, all) {
+                    write!(f, " (did you mean `{s}`?)")?;
+                }
+                write!(f, "; its parameters: ")?;
+                let list: Vec<&str> = known.iter().copied().chain(ARGS).collect();
+                f.write_str(&list.join(", "))
+            }
+            Error::SplitParameter {
+                syscall,
+                name,
+                arch,
+            } => write!(
+                f,
+                "`{name}` of {syscall} has no single argument slot on {arch} (a 64-bit value split over two registers, or a parameter after one): give the registers as arg0..arg5"
+            ),
             Error::TooManyArguments { given } => {
                 write!(f, "{given} arguments given; a syscall has at most 6")
             }

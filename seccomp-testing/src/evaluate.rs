@@ -4,6 +4,7 @@
 use crate::Error;
 use seccomp_compiler::bpf::{SeccompData, SockFilter};
 use seccomp_compiler::diag::nearest;
+use seccomp_compiler::tables::params::{self, ParamSlot};
 use seccomp_compiler::tables::syscalls;
 use seccomp_compiler::{Action, Arch, emu};
 use seccomp_runtime::Policy;
@@ -90,6 +91,66 @@ pub fn evaluate(policy: &Policy, syscall: impl Syscall, args: &[u64]) -> Result<
             reason: e.to_string(),
         })?;
     Ok(Action::from_ret(run.ret))
+}
+
+/// [`evaluate`] with arguments by parameter name, as the kernel's
+/// prototype of the syscall on the running architecture names them
+/// (`seccompc syscalls NAME` lists them) or as `arg0`..`arg5`; the others
+/// are 0.
+///
+/// ```
+/// use seccomp_runtime::{Policy, seccomp_policy};
+/// use seccomp_testing::{Action, evaluate_named};
+///
+/// static POLICY: Policy = seccomp_policy! {
+///     default errno(EPERM);
+///     keep write(fd == 1 | 2), exit_group;
+/// };
+///
+/// assert_eq!(evaluate_named(&POLICY, "write", &[("fd", 2), ("count", 5)]).unwrap(), Action::Allow);
+/// assert_eq!(evaluate_named(&POLICY, "write", &[("fd", 3)]).unwrap(), Action::KillProcess);
+/// let typo = evaluate_named(&POLICY, "write", &[("fdd", 2)]).unwrap_err();
+/// assert!(typo.to_string().contains("did you mean `fd`?"), "{typo}");
+/// ```
+pub fn evaluate_named(
+    policy: &Policy,
+    syscall: &str,
+    args: &[(&str, u64)],
+) -> Result<Action, Error> {
+    let arch = Arch::native().ok_or(Error::UnsupportedArch)?;
+    syscall.number(arch)?;
+    let mut values = [0u64; 6];
+    for &(name, value) in args {
+        values[slot(arch, syscall, name)?] = value;
+    }
+    evaluate(policy, syscall, &values)
+}
+
+/// The `seccomp_data.args` index of parameter `name` of `syscall` on `arch`.
+fn slot(arch: Arch, syscall: &str, name: &str) -> Result<usize, Error> {
+    if let Some(index) = name
+        .strip_prefix("arg")
+        .and_then(|d| d.parse::<usize>().ok())
+    {
+        if index < 6 && name.len() == 4 {
+            return Ok(index);
+        }
+    }
+    let known = params::params(arch, syscall).unwrap_or(&[]);
+    match known.iter().find(|p| p.name == name).map(|p| p.slot) {
+        Some(ParamSlot::Arg { index, .. }) => Ok(usize::from(index)),
+        Some(ParamSlot::Split) => Err(Error::SplitParameter {
+            syscall: syscall.to_owned(),
+            name: name.to_owned(),
+            arch,
+        }),
+        None => Err(Error::UnknownParameter {
+            syscall: syscall.to_owned(),
+            name: name.to_owned(),
+            arch,
+            known: known.iter().map(|p| p.name).collect(),
+        }),
+    }
 }
 
 /// The policy's program as the compiler's instructions.

@@ -56,7 +56,7 @@ mod evaluate;
 mod learn;
 
 pub use error::Error;
-pub use evaluate::{Syscall, evaluate};
+pub use evaluate::{Syscall, evaluate, evaluate_named};
 pub use learn::{Refusal, Refusals, learn, learn_with_timeout};
 /// A seccomp action, as [`evaluate`] and [`learn`] report it.
 pub use seccomp_compiler::Action;

@@ -5,7 +5,7 @@
 //! The test runner itself is never filtered.
 
 use seccomp_runtime::{Policy, seccomp_policy};
-use seccomp_testing::{Action, Error, evaluate, learn};
+use seccomp_testing::{Action, Error, evaluate, evaluate_named, learn};
 
 /// Errnos no call below fails with by itself, so a filter's errno cannot
 /// be mistaken for the call's own failure.
@@ -148,6 +148,26 @@ fn evaluate_by_name_is_evaluate_by_number() {
     assert_eq!(
         evaluate(&POLICY, "close", &[1500]).unwrap(),
         Action::Errno(libc::EKEYREJECTED as u16)
+    );
+    // SYSCALL_DEFINE3(lseek, unsigned int, fd, off_t, offset, unsigned int,
+    // whence): the names are the kernel's, the slots 0 and 2.
+    for (fd, whence) in [(0, 7), (0, 1), (1, 7)] {
+        assert_eq!(
+            evaluate_named(&POLICY, "lseek", &[("whence", whence), ("fd", fd)]).unwrap(),
+            evaluate(&POLICY, "lseek", &[fd, 0, whence]).unwrap(),
+        );
+    }
+    assert_eq!(
+        evaluate_named(&POLICY, "lseek", &[("arg2", 7)]).unwrap(),
+        Action::Allow
+    );
+    let typo = evaluate_named(&POLICY, "lseek", &[("whense", 7)]).unwrap_err();
+    assert_eq!(
+        typo.to_string(),
+        format!(
+            "lseek has no parameter `whense` on {} (did you mean `whence`?); its parameters: fd, offset, whence, arg0, arg1, arg2, arg3, arg4, arg5",
+            seccomp_compiler::Arch::native().unwrap()
+        )
     );
 }
 
