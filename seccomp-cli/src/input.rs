@@ -248,9 +248,16 @@ fn as_written(text: &str) -> String {
 }
 
 fn symbolic_value(text: &str, span: Span) -> Diagnostic {
-    Diagnostic::error(
+    let d = Diagnostic::error(
         span,
         format!("`{text}` is a Rust value: seccompc cannot evaluate it"),
-    )
-    .with_help("only `seccomp_policy!` can, when rustc compiles it for the target; write the number here instead")
+    );
+    // `libc::AF_UNIX`: the kernel constant of the same name is what it means.
+    let last = text.rsplit("::").next().unwrap_or(text);
+    if last != text && seccomp_compiler::tables::constants::is_known(last) {
+        return d.with_help(format!(
+            "write `{last}`: a bare name is the kernel constant, resolved for each architecture"
+        ));
+    }
+    d.with_help("only `seccomp_policy!` can, when rustc compiles it for the target; write the number, or a kernel constant by its bare name (`AF_UNIX`), here instead")
 }

@@ -309,6 +309,12 @@ fn rust_values_are_refused_by_name() {
         "{}",
         out.stderr
     );
+    assert!(
+        out.stderr
+            .contains("help: write `AF_UNIX`: a bare name is the kernel constant"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
