@@ -128,13 +128,9 @@ pub fn evaluate_named(
 
 /// The `seccomp_data.args` index of parameter `name` of `syscall` on `arch`.
 fn slot(arch: Arch, syscall: &str, name: &str) -> Result<usize, Error> {
-    if let Some(index) = name
-        .strip_prefix("arg")
-        .and_then(|d| d.parse::<usize>().ok())
-    {
-        if index < 6 && name.len() == 4 {
-            return Ok(index);
-        }
+    let raw = name.strip_prefix("arg").filter(|digit| digit.len() == 1);
+    if let Some(index) = raw.and_then(|d| d.parse::<usize>().ok()).filter(|&i| i < 6) {
+        return Ok(index);
     }
     let known = params::params(arch, syscall).unwrap_or(&[]);
     match known.iter().find(|p| p.name == name).map(|p| p.slot) {
