@@ -154,6 +154,16 @@ NARROWED_AFTER_ENTRY = {
     # arch/{x86,arm64,riscv,s390,powerpc,loongarch}/ that a 64-bit native
     # ABI runs; the 32-bit ABIs (x86, arm) have 32-bit registers, so no
     # int parameter there can be narrowed further by a cast to int.
+    # drivers/pci/syscall.c (powerpc64le's pciconfig_read and _write; arm's
+    # registers are 32 bits anyway): pci_get_domain_bus_and_slot(0, bus, dfn)
+    # takes unsigned int bus and devfn (include/linux/pci.h), and off goes to
+    # pci_user_{read,write}_config_*(dev, int pos, ...) (drivers/pci/access.c).
+    ("pciconfig_read", "bus"): (32, "drivers/pci/syscall.c: pci_get_domain_bus_and_slot() takes unsigned int bus"),
+    ("pciconfig_read", "dfn"): (32, "drivers/pci/syscall.c: pci_get_domain_bus_and_slot() takes unsigned int devfn"),
+    ("pciconfig_read", "off"): (32, "drivers/pci/access.c: pci_user_read_config_*() take int pos"),
+    ("pciconfig_write", "bus"): (32, "drivers/pci/syscall.c: pci_get_domain_bus_and_slot() takes unsigned int bus"),
+    ("pciconfig_write", "dfn"): (32, "drivers/pci/syscall.c: pci_get_domain_bus_and_slot() takes unsigned int devfn"),
+    ("pciconfig_write", "off"): (32, "drivers/pci/access.c: pci_user_write_config_*() take int pos"),
     ("ppc64_personality", "personality"): (32, "arch/powerpc/kernel/syscalls.c do_ppc64_personality(): ksys_personality(personality), ksys_personality() takes unsigned int (include/linux/syscalls.h)"),
 }
 # fs/read_write.c do_readv() / do_writev() / do_preadv() / do_pwritev():

@@ -237,7 +237,7 @@ fn parameters_the_kernel_narrows_after_entry_cannot_be_dodged() {
 }
 
 #[test]
-fn powerpc64_personality_is_compared_on_the_32_bits_the_kernel_uses() {
+fn powerpc64_personality_and_pci_config_are_compared_on_the_32_bits_the_kernel_uses() {
     // arch/powerpc/kernel/syscalls.c: SYSCALL_DEFINE1(ppc64_personality,
     // unsigned long, personality) passes it to ksys_personality(unsigned
     // int) (include/linux/syscalls.h): the high word cannot dodge a drop.
@@ -264,6 +264,23 @@ fn powerpc64_personality_is_compared_on_the_32_bits_the_kernel_uses() {
         let ran = crate::emu::run(&program, &data, arch.is_big_endian()).unwrap();
         assert_eq!(Action::from_ret(ran.ret), expected, "{value:#x}");
     }
+    // drivers/pci/syscall.c: pciconfig_read's bus and dfn go to
+    // pci_get_domain_bus_and_slot(int, unsigned int, unsigned int).
+    let c = compile_str(
+        "default allow; drop ptrace; drop pciconfig_read(bus == 0 && dfn == 8) => errno(EPERM);",
+    )
+    .unwrap();
+    let out = c.get(arch).unwrap();
+    let program = out.program.filters().unwrap();
+    let data = SeccompData {
+        nr: syscalls::table(arch).number("pciconfig_read").unwrap(),
+        arch: arch.audit_arch(),
+        args: [1 << 40, 0x1_0000_0008, 0, 1, 0, 0],
+        ..Default::default()
+    };
+    assert_eq!(eval(&out.resolved, &data, &|_| 0), Action::Errno(1));
+    let ran = crate::emu::run(&program, &data, arch.is_big_endian()).unwrap();
+    assert_eq!(Action::from_ret(ran.ret), Action::Errno(1));
     // x86_64's personality is the generic unsigned int one already.
     let p = "default allow; drop ptrace; drop personality(personality == 8) => errno(EPERM);";
     assert_eq!(

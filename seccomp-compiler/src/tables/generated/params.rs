@@ -10,7 +10,9 @@
 // NARROWED_AFTER_ENTRY in tools/gen-tables/params_gen.py): mmap's fd (fget takes an
 // unsigned int), clone's clone_flags (lower_32_bits), and the fd and vlen of readv,
 // writev, preadv, pwritev, preadv2 and pwritev2 (fdget_pos, import_iovec), and powerpc64's
-// personality (ppc64_personality passes it to ksys_personality(unsigned int)).
+// personality (ppc64_personality passes it to ksys_personality(unsigned int)), and
+// pciconfig_read's and pciconfig_write's bus, dfn and off (unsigned int and int in
+// drivers/pci).
 //
 // Split: on x86 and arm a 64-bit value takes two registers (on arm EABI an even-aligned
 // pair), so it and every parameter after it have no single `args[i]` slot.
@@ -508,9 +510,9 @@ pub(crate) static PROTOS: [Proto; 780] = [
     Proto {
         origin: "drivers/pci/syscall.c: SYSCALL_DEFINE5(pciconfig_read, ...)",
         params: &[
-            a("bus", "unsigned long", 0, 64),
-            a("dfn", "unsigned long", 1, 64),
-            a("off", "unsigned long", 2, 64),
+            a("bus", "unsigned long", 0, 32),
+            a("dfn", "unsigned long", 1, 32),
+            a("off", "unsigned long", 2, 32),
             a("len", "unsigned long", 3, 64),
             a("buf", "void __user *", 4, 64),
         ],
@@ -528,9 +530,9 @@ pub(crate) static PROTOS: [Proto; 780] = [
     Proto {
         origin: "drivers/pci/syscall.c: SYSCALL_DEFINE5(pciconfig_write, ...)",
         params: &[
-            a("bus", "unsigned long", 0, 64),
-            a("dfn", "unsigned long", 1, 64),
-            a("off", "unsigned long", 2, 64),
+            a("bus", "unsigned long", 0, 32),
+            a("dfn", "unsigned long", 1, 32),
+            a("off", "unsigned long", 2, 32),
             a("len", "unsigned long", 3, 64),
             a("buf", "void __user *", 4, 64),
         ],
