@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// `seccompc import`.
 #[derive(clap::Args)]
 #[command(
-    about = "convert OCI, seccompiler, firejail, systemd, minijail, kafel, LXC or bionic policies",
+    about = "convert OCI, seccompiler, firejail, systemd, minijail, kafel, LXC, bionic or SPO policies",
     long_about = "\
 convert another tool's seccomp policy to a policy file
 
@@ -38,7 +38,10 @@ Formats (--from):
                allowlist/denylist, [arch] sections, argument filters
   bionic       Android bionic's SYSCALLS.TXT and SECCOMP_*LIST_*.TXT, read
                from FILE's directory (FILE: any of them); --filter app or
-               system, unless FILE's name says",
+               system, unless FILE's name says
+  spo          Kubernetes security-profiles-operator SeccompProfile objects
+               (YAML; --filter NAME picks one of several by metadata.name;
+               baseProfileName resolved among the file's documents)",
     after_long_help = "\
 Examples:
   seccompc import --from oci default.json -o docker.policy
@@ -55,7 +58,8 @@ pub struct Args {
     #[arg(long, value_name = "FORMAT", value_parser = format_parser())]
     from: Format,
     /// seccompiler: the named filter to import (needed when the file has
-    /// several); bionic: the policy, app or system
+    /// several); bionic: the policy, app or system; spo: the
+    /// SeccompProfile's metadata.name
     #[arg(long, value_name = "NAME")]
     filter: Option<String>,
     /// oci: the container's capabilities for includes and excludes by `caps`

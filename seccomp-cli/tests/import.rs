@@ -66,7 +66,7 @@ fn import_mistakes() {
     assert_eq!(bad_format.status, 2);
     assert!(
         bad_format.stderr.contains(
-            "[possible values: oci, seccompiler, firejail, systemd, minijail, kafel, lxc, bionic]"
+            "[possible values: oci, seccompiler, firejail, systemd, minijail, kafel, lxc, bionic, spo]"
         ),
         "{}",
         bad_format.stderr

@@ -22,6 +22,7 @@
 //! | minijail policy files | [`minijail`] | minijail `syscall_filter.c` (libminijail), `tools/parser.py` and `tools/compiler.py` (compile_seccomp_policy.py) |
 //! | LXC seccomp policies | [`lxc`] | lxc/lxc `src/lxc/seccomp.c` (parse_config_v1/v2), libseccomp as for OCI |
 //! | Android bionic's seccomp lists | [`bionic`] | bionic `libc/tools/genseccomp.py`, `gensyscalls.py`, `Android.bp`, `seccomp_policy.cpp` |
+//! | Kubernetes SeccompProfile objects | `spo` | kubernetes-sigs/security-profiles-operator `api/seccompprofile/v1`, `internal/pkg/daemon/seccompprofile`, security-profiles-merger `UnionSyscalls`; then as OCI |
 //! | kafel policies, nsjail configs | [`kafel`] | google/kafel `src/lexer.l`, `src/parser.y`, `src/range_rules.c`, `src/codegen.c`; nsjail `config.proto`, `sandbox.cc` |
 
 pub mod bionic;
@@ -35,6 +36,7 @@ pub mod minijail;
 pub mod oci;
 mod per_arch;
 pub mod seccompiler;
+mod spo;
 mod stack;
 pub mod systemd;
 mod text;
@@ -71,10 +73,12 @@ pub enum Format {
     Lxc,
     /// Android bionic's SECCOMP_*.TXT lists.
     Bionic,
+    /// Kubernetes security-profiles-operator SeccompProfile objects (YAML).
+    Spo,
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Oci,
         Format::Seccompiler,
         Format::Firejail,
@@ -83,6 +87,7 @@ impl Format {
         Format::Kafel,
         Format::Lxc,
         Format::Bionic,
+        Format::Spo,
     ];
 
     /// The name used on the command line (`--from oci`).
@@ -96,6 +101,7 @@ impl Format {
             Format::Kafel => "kafel",
             Format::Lxc => "lxc",
             Format::Bionic => "bionic",
+            Format::Spo => "spo",
         }
     }
 
@@ -204,6 +210,7 @@ pub fn import(
         Format::Kafel => kafel::import(source_name, text, opts),
         Format::Lxc => lxc::import(source_name, text, opts),
         Format::Bionic => bionic::import(source_name, text, opts),
+        Format::Spo => spo::import(source_name, text, opts),
     }
 }
 

@@ -76,18 +76,31 @@ pub(super) fn import(
     let root = json::parse(text)
         .map_err(|e| ImportError::new(super::location(source_name, text, e.offset), e.message))?;
     let (root, prefix) = profile_node(source_name, text, &root)?;
-    let r = Reader {
-        name: source_name,
-        text,
-        prefix,
-    };
     let mut warnings = Vec::new();
-    let profile = read_profile(&r, root, &mut warnings)?;
     if !prefix.is_empty() {
         warnings.push(format!(
             "{source_name} is an OCI runtime configuration: its `linux.seccomp` is imported"
         ));
     }
+    import_profile(source_name, text, root, prefix, opts, warnings)
+}
+
+/// Imports the OCI profile `root`, a node of `text` (JSON, or YAML read
+/// into the same nodes) at `prefix` (`""`, `linux.seccomp.`, `spec.`).
+pub(super) fn import_profile(
+    source_name: &str,
+    text: &str,
+    root: &json::Node,
+    prefix: &str,
+    opts: &ImportOptions,
+    mut warnings: Vec<String>,
+) -> Result<Imported, ImportError> {
+    let r = Reader {
+        name: source_name,
+        text,
+        prefix,
+    };
+    let profile = read_profile(&r, root, &mut warnings)?;
     let ctx = Context::new(&profile, opts)?;
     let mut draft = Draft::new();
     draft.warnings = warnings;
