@@ -272,7 +272,8 @@ fn bash_completes_commands_options_and_values() {
             "minijail",
             "kafel",
             "lxc",
-            "bionic"
+            "bionic",
+            "spo"
         ]
     );
     let options = bash_completes(&script, &["seccompc", "export", "--f"]);
