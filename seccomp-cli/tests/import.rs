@@ -198,3 +198,79 @@ fn minijail_compiler_choice() {
         bad.stderr
     );
 }
+
+/// `export --format spo` writes a SeccompProfile: PyYAML (an independent
+/// YAML reader) reads it as the object the OCI export describes, and
+/// `import --from spo` reads it back to a policy with the same verdicts.
+#[test]
+fn export_spo_round_trips_through_import() {
+    let dir = scratch("export-spo");
+    let policy = file(
+        &dir,
+        "web-server.policy",
+        "deny errno(EPERM); keep read, exit_group, write(fd == 1 | 2), personality(personality == 8);",
+    );
+    let yaml = dir.join("web.yaml");
+    let yaml = yaml.to_str().unwrap();
+    let exported = seccompc(&[
+        "export", "--format", "spo", &policy, "--arch", "x86_64", "-o", yaml,
+    ]);
+    assert_eq!(exported.status, 0, "{}", exported.stderr);
+    let oci = seccompc(&["export", &policy, "--arch", "x86_64"]).ok();
+    // PyYAML's reading of the SeccompProfile, against the OCI JSON.
+    let script = "import json, sys, yaml\nd = yaml.safe_load(open(sys.argv[1]))\noci = json.loads(sys.argv[2])\nassert d['apiVersion'] == 'security-profiles-operator.x-k8s.io/v1', d\nassert d['kind'] == 'SeccompProfile', d\nassert d['metadata']['name'] == 'web-server', d\noci.pop('defaultErrnoRet', None)\nassert d['spec'] == oci, (d['spec'], oci)\nprint('same')\n";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script, yaml, &oci])
+        .output()
+        .expect("python3 runs");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "same\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let back = dir.join("back.policy");
+    let back = back.to_str().unwrap();
+    let imported = seccompc(&["import", "--from", "spo", yaml, "-o", back]);
+    assert_eq!(imported.status, 0, "{}", imported.stderr);
+    let action = |file: &str, call: &[&str]| {
+        let mut args = vec!["simulate", file, "--arch", "x86_64"];
+        args.extend(call);
+        let text = seccompc(&args).ok();
+        text.lines()
+            .find_map(|l| l.strip_prefix("action: "))
+            .unwrap()
+            .to_owned()
+    };
+    for call in [
+        &["write", "1"][..],
+        &["write", "3"],
+        &["read", "0"],
+        &["personality", "9"],
+        &["getpid"],
+    ] {
+        assert_eq!(action(&policy, call), action(back, call), "{call:?}");
+    }
+    // A default errno other than EPERM has no place in a SeccompProfile.
+    let enosys = file(
+        &dir,
+        "enosys.policy",
+        "deny errno(ENOSYS); keep read, exit_group;",
+    );
+    let refused = seccompc(&["export", "--format", "spo", &enosys, "--arch", "x86_64"]);
+    assert_eq!(refused.status, 1);
+    assert!(
+        refused
+            .stderr
+            .contains("a SeccompProfile has no defaultErrnoRet"),
+        "{}",
+        refused.stderr
+    );
+    let bad_name = seccompc(&["export", "--format", "spo", &policy, "--name", "Web_Server"]);
+    assert_eq!(bad_name.status, 1);
+    assert!(
+        bad_name.stderr.contains("is not a Kubernetes object name"),
+        "{}",
+        bad_name.stderr
+    );
+}

@@ -55,14 +55,14 @@ pub struct ExportError {
 }
 
 impl ExportError {
-    fn new(message: impl Into<String>) -> ExportError {
+    pub(crate) fn new(message: impl Into<String>) -> ExportError {
         ExportError {
             message: message.into(),
             help: Vec::new(),
         }
     }
 
-    fn with_help(mut self, help: impl Into<String>) -> ExportError {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> ExportError {
         self.help.push(help.into());
         self
     }

@@ -46,6 +46,7 @@ pub use export::{ExportError, ExportOptions, Exported, export_oci};
 /// json`) write them.
 pub use json::quote as json_quote;
 pub use oci::DOCKER_DEFAULT_CAPS;
+pub use spo::export_spo;
 
 use seccomp_compiler::arch::Arch;
 use seccomp_compiler::span::Source;

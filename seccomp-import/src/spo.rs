@@ -21,7 +21,10 @@ use super::json::{Node, Value};
 use super::{ImportError, ImportOptions, Imported};
 use saphyr::{LoadableYamlNode, MarkedYamlOwned, ScalarOwned, YamlDataOwned};
 
+mod export;
 mod union;
+
+pub use export::export_spo;
 
 /// SPO's limit on base profile levels (`resolveSyscallsForProfile`).
 const MAX_LEVEL: usize = 15;
