@@ -41,7 +41,7 @@ pub fn export_spo(
             }
             continue;
         }
-        check_values(k, v)?;
+        check_values(v)?;
         spec.push(format!("  {}: {}", k, json_text(v)));
     }
     let mut yaml = String::new();
@@ -77,15 +77,15 @@ fn check_name(name: &str) -> Result<(), ExportError> {
 }
 
 /// `args[].value` and `valueTwo` are int64 with a minimum of 0.
-fn check_values(key: &str, v: &Node) -> Result<(), ExportError> {
+fn check_values(v: &Node) -> Result<(), ExportError> {
     match &v.value {
-        Value::Array(items) => items.iter().try_for_each(|i| check_values(key, i)),
+        Value::Array(items) => items.iter().try_for_each(check_values),
         Value::Object(members) => members.iter().try_for_each(|(k, n)| match (&n.value, k.as_str()) {
             (Value::Uint(u), "value" | "valueTwo") if *u > i64::MAX as u64 => Err(ExportError::new(format!(
                 "a comparison with {u:#x}: a SeccompProfile's `{k}` is an int64 (at most 2^63 - 1)"
             ))
             .with_help("export --format oci keeps it")),
-            _ => check_values(k, n),
+            _ => check_values(n),
         }),
         _ => Ok(()),
     }
