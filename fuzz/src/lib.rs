@@ -366,7 +366,7 @@ impl Gen<'_, '_> {
     }
 
     fn group_name(&mut self) -> &'static str {
-        self.b.pick(groups::GROUPS).name
+        self.b.pick(&groups::GROUPS).name
     }
 
     /// A syscall some selected architecture knows.
@@ -1151,7 +1151,7 @@ pub fn dictionary() -> Vec<String> {
     ] {
         add(w);
     }
-    for g in groups::GROUPS {
+    for g in groups::GROUPS.iter() {
         add(g.name);
     }
     for arch in Arch::ALL {

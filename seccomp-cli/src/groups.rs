@@ -71,7 +71,7 @@ fn list() -> String {
         "{:<w$}  {:>5}  {:<8}  DESCRIPTION\n",
         "GROUP", "SIZE", "ORIGIN"
     );
-    for g in GROUPS {
+    for g in GROUPS.iter() {
         let size = groups::expand(g.name).map_or(0, |m| m.len());
         // Writing to a String cannot fail.
         let _ = writeln!(

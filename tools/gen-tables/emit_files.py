@@ -2,7 +2,7 @@
 
 import groups_gen
 from arches import ARCHES
-from rust_emit import comment, header, lit, param
+from rust_emit import comment, header, lit, param, text
 
 
 def module(sources):
@@ -52,10 +52,11 @@ def params(sources, results, kconfig_values):
     out.append(comment([""] + clone_lines(results, kconfig_values)))
     out.append(comment([""] + count_lines(results)))
     out.append(PARAMS_PRELUDE)
-    out.append(f"pub(crate) static PROTOS: [Proto; {len(protos)}] = [\n")
-    for origin, ps in protos:
-        out.append(f"Proto {{ origin: {lit(origin)}, params: &[{', '.join(param(p) for p in ps)}] }},\n")
-    out.append("];\n")
+    for origin, _ in protos:
+        if "|" in origin:
+            raise SystemExit(f"an origin the params table cannot hold: {origin!r}")
+    rows = [" | ".join([origin] + [param(p) for p in ps]) for origin, ps in protos]
+    out.append(f"pub(crate) static PROTOS: &str = {text(rows)};\n")
     for res in results:
         out.append(arch_table(res, index))
     out.append(table_fn(results))
@@ -65,22 +66,11 @@ def params(sources, results, kconfig_values):
 
 PARAMS_PRELUDE = """
 use crate::arch::Arch;
-use crate::tables::params::{ParamInfo, ParamSlot};
 
-const fn a(name: &'static str, ctype: &'static str, index: u8, bits: u8) -> ParamInfo {
-    ParamInfo { name, ctype, slot: ParamSlot::Arg { index, bits } }
-}
-
-const fn s(name: &'static str, ctype: &'static str) -> ParamInfo {
-    ParamInfo { name, ctype, slot: ParamSlot::Split }
-}
-
-/// One entry point's prototype: where it is defined, and its parameters in register order.
-pub(crate) struct Proto {
-    pub(crate) origin: &'static str,
-    pub(crate) params: &'static [ParamInfo],
-}
-
+/// Every distinct prototype, one per line: where the entry point is defined,
+/// then its parameters in register order, each `ctype name: argI/BITS` (in
+/// `seccomp_data.args[I]`, of which the kernel uses the low BITS bits) or
+/// `ctype name: split` (no single slot), separated by ` | `.
 """
 
 
@@ -88,16 +78,16 @@ def arch_table(res, index):
     entries = {name: index[(p.origin(), p.params)] for name, p in res.protos.items()}
     for alias, target in res.aliases.items():
         entries[alias] = entries[target]
-    rows = "".join(f"({lit(n)}, {i}), " for n, i in sorted(entries.items()))
-    doc = f"/// {res.arch.name}: (syscall name, index into PROTOS), sorted by name.\n"
-    return f"\n{doc}static {res.arch.rust.upper()}: &[(&str, u16)] = &[{rows}];\n"
+    rows = [f"{n} {i}" for n, i in sorted(entries.items())]
+    doc = f"/// {res.arch.name}: `name line` (the line of PROTOS, from 0), sorted by name.\n"
+    return f"\n{doc}static {res.arch.rust.upper()}: &str = {text(rows)};\n"
 
 
 def table_fn(results):
     arms = "".join(f"Arch::{r.arch.rust} => {r.arch.rust.upper()},\n" for r in results)
     return (
-        "\n/// The (syscall name, prototype) table of `arch`, sorted by name.\n"
-        "pub(crate) fn table(arch: Arch) -> &'static [(&'static str, u16)] {\n"
+        "\n/// The `name line` table of `arch`, sorted by name.\n"
+        "pub(crate) fn table(arch: Arch) -> &'static str {\n"
         f"match arch {{\n{arms}}}\n}}\n"
     )
 
@@ -187,15 +177,15 @@ def groups(sources, groups, allowed_unknown):
     ]
     notes += [f"  {n}: {groups_gen.UNKNOWN_MEMBERS_ALLOWED[n]}" for n in allowed_unknown]
     out.append(comment(notes))
-    out.append("\nuse crate::tables::groups::Group;\n\n")
-    out.append(f"pub(crate) static GROUPS: [Group; {len(groups)}] = [\n")
+    rows = []
     for g in groups:
-        members = ", ".join(lit(m) for m in g.members)
-        out.append(
-            f"Group {{ name: {lit(g.name)}, description: {lit(g.description)}, "
-            f"origin: {lit(g.origin)}, members: &[{members}] }},\n"
-        )
-    out.append("];\n")
+        fields = [g.name, g.origin, g.description]
+        if any("|" in f for f in fields) or any(" " in m or "|" in m for m in g.members):
+            raise SystemExit(f"a group the groups table cannot hold: {g.name}")
+        rows.append(" | ".join(fields + [" ".join(g.members)]))
+    out.append("\n/// One group per line, systemd's first: `@name | origin | description | members`,\n")
+    out.append("/// the members (syscall names and `@group` references) separated by spaces, in source order.\n")
+    out.append(f"pub(crate) static GROUPS: &str = {text(rows)};\n")
     return "".join(out)
 
 
@@ -255,26 +245,23 @@ def syscalls(sources, tables, private, foreign):
         for nr, name, why in foreign[arch.name]:
             lines.append(f"  {arch.name} {number(nr)} {name}: {why}")
     out.append(comment(lines))
-    out.append("\nuse crate::arch::Arch;\nuse crate::tables::syscalls::SyscallTable;\n")
+    out.append("\nuse crate::arch::Arch;\n")
     for arch in ARCHES:
         by_number, by_name = tables[arch.name]
-        numbers = "".join(f"({number(nr)}, {lit(name)}), " for nr, name in by_number)
-        names = "".join(f"({lit(name)}, {number(nr)}), " for name, nr in by_name)
-        out.append(
-            f"\nstatic {arch.rust.upper()}: SyscallTable = SyscallTable {{\n"
-            f"by_number: &[{numbers}],\nby_name: &[{names}],\n}};\n"
-        )
-    arms = "".join(f"Arch::{arch.rust} => &{arch.rust.upper()},\n" for arch in ARCHES)
+        up = arch.rust.upper()
+        out.append(f"\n/// {arch.name}: `number name` lines, sorted by number, one name per number.\n")
+        out.append(f"static {up}: &str = {text(f'{number(nr)} {name}' for nr, name in by_number)};\n")
+        out.append(f"/// {arch.name}: `name number` lines of every name, aliases too, sorted by name.\n")
+        out.append(f"static {up}_BY_NAME: &str = {text(f'{name} {number(nr)}' for name, nr in by_name)};\n")
+    arms = "".join(f"Arch::{arch.rust} => ({arch.rust.upper()}, {arch.rust.upper()}_BY_NAME),\n" for arch in ARCHES)
     out.append(
-        "\n/// The syscall table of `arch`.\n"
-        "pub(crate) fn table(arch: Arch) -> &'static SyscallTable {\n"
+        "\n/// `arch`'s table by number and by name.\n"
+        "pub(crate) fn table(arch: Arch) -> (&'static str, &'static str) {\n"
         f"match arch {{\n{arms}}}\n}}\n"
     )
     every = sorted({name for by_number, _ in tables.values() for _, name in by_number})
-    out.append(
-        "\n/// Every name some architecture shows a number as, sorted.\n"
-        f"pub(crate) static ALL_NAMES: [&str; {len(every)}] = [{''.join(lit(n) + ', ' for n in every)}];\n"
-    )
+    out.append("\n/// Every name some architecture shows a number as, one per line, sorted.\n")
+    out.append(f"pub(crate) static ALL_NAMES: &str = {text(every)};\n")
     return "".join(out)
 
 
@@ -286,38 +273,33 @@ def constants(sources, values, notes):
     were made. One sorted name list, the value most architectures give each
     name, and per architecture its differences and the names it lacks."""
     names = sorted(set().union(*values.values()))
-    if len(names) > 0xFFFF:
-        raise SystemExit("more constants than a u16 index reaches")
     common = [usual_value(name, values) for name in names]
     out = [header("Kernel constants (O_*, AF_*, TCGETS, ...) per architecture, by name.", sources)]
     out.append(comment([""] + notes + [""] + constant_counts(names, common, values)))
     out.append("\nuse crate::arch::Arch;\n\n")
-    out.append("/// Every name some architecture defines, sorted by bytes (binary search).\n")
-    out.append(f"pub(crate) static NAMES: [&str; {len(names)}] = [\n")
-    out += [f"{lit(n)},\n" for n in names]
-    out.append("];\n\n/// The value most architectures give each name of `NAMES`.\n")
-    out.append(f"pub(crate) static USUAL: [i128; {len(names)}] = [\n")
-    out += [f"{int_lit(v)},\n" for v in common]
-    out.append("];\n")
+    out.append("/// Every name some architecture defines and the value most architectures give it,\n")
+    out.append("/// `NAME value` lines sorted by name (bytes), searched in place.\n")
+    out.append(f"pub(crate) static USUAL: &str = {text(f'{n} {int_lit(v)}' for n, v in zip(names, common))};\n")
     arms = []
     for arch in ARCHES:
         col = values[arch.name]
-        differ = [(i, col[n]) for i, n in enumerate(names) if n in col and col[n] != common[i]]
-        absent = [i for i, n in enumerate(names) if n not in col]
+        rows = [f"{n} {int_lit(col[n])}" if n in col else f"{n} {ABSENT}" for i, n in enumerate(names)
+                if n not in col or col[n] != common[i]]
         up = arch.rust.upper()
-        out.append(f"\n/// {arch.name}: (index into NAMES, value) where it differs from USUAL.\n")
-        out.append(f"static {up}_DIFFERENT: [(u16, i128); {len(differ)}] = [")
-        out.append("".join(f"({i}, {int_lit(v)}), " for i, v in differ) + "];\n")
-        out.append(f"/// {arch.name}: the indices into NAMES of the names it does not define.\n")
-        out.append(f"static {up}_ABSENT: [u16; {len(absent)}] = [")
-        out.append("".join(f"{i}, " for i in absent) + "];\n")
-        arms.append(f"Arch::{arch.rust} => (&{up}_DIFFERENT, &{up}_ABSENT),\n")
+        out.append(f"\n/// {arch.name}: `NAME value` where it differs from USUAL, `NAME {ABSENT}` where it\n")
+        out.append("/// does not define the name, sorted by name.\n")
+        out.append(f"static {up}: &str = {text(rows)};\n")
+        arms.append(f"Arch::{arch.rust} => {up},\n")
     out.append(
-        "\n/// `arch`'s differences from USUAL and the names it lacks, both sorted by index.\n"
-        "pub(crate) fn exceptions(arch: Arch) -> (&'static [(u16, i128)], &'static [u16]) {\n"
+        "\n/// `arch`'s exceptions to USUAL.\n"
+        "pub(crate) fn exceptions(arch: Arch) -> &'static str {\n"
         f"match arch {{\n{''.join(arms)}}}\n}}\n"
     )
     return "".join(out)
+
+
+# How a constants table writes a name the architecture does not define.
+ABSENT = "absent"
 
 
 def usual_value(name, values):

@@ -10,35 +10,45 @@
 //! width of the parameter a value is compared with decides the bits, as
 //! for a number written in the policy.
 //!
-//! The table is one sorted name list with the value most architectures
-//! give each name, plus per architecture the names whose value differs
-//! and the names it lacks: a lookup is two binary searches, and nothing is
-//! built at start-up.
+//! The table is the value most architectures give each name, plus per
+//! architecture the names whose value differs and the names it lacks, all
+//! text sorted by name (`tables::lines`): a lookup is two binary searches
+//! in place, and nothing is built at start-up but the name list
+//! [`names`] returns.
 
-use super::generated::constants::{NAMES, USUAL, exceptions};
+use super::generated::constants::{USUAL, exceptions};
+use super::lines::{SortedLines, number};
 use crate::arch::Arch;
+use std::sync::OnceLock;
+
+/// How the per-architecture lists write a name the architecture lacks
+/// (tools/gen-tables/emit_files.py, `ABSENT`).
+const ABSENT: &str = "absent";
 
 /// The value of constant `name` on `arch`, or `None` if that
 /// architecture's headers do not define it (no `KVM_*` on arm, no
 /// `ARCH_SET_FS` outside x86).
 pub fn value(arch: Arch, name: &str) -> Option<i128> {
-    let index = NAMES.binary_search(&name).ok()?;
-    value_at(arch, index)
+    let usual = SortedLines(USUAL).get(name)?;
+    value_of(arch, name, usual)
 }
 
 /// Whether some architecture defines `name`.
 pub fn is_known(name: &str) -> bool {
-    NAMES.binary_search(&name).is_ok()
+    SortedLines(USUAL).get(name).is_some()
 }
 
 /// Every name some architecture defines, sorted.
 pub fn names() -> &'static [&'static str] {
-    &NAMES
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| SortedLines(USUAL).iter().map(|(name, _)| name).collect())
 }
 
 /// `(name, value)` for every constant `arch` defines, sorted by name.
 pub fn iter(arch: Arch) -> impl Iterator<Item = (&'static str, i128)> {
-    (0..NAMES.len()).filter_map(move |i| value_at(arch, i).map(|v| (NAMES[i], v)))
+    SortedLines(USUAL)
+        .iter()
+        .filter_map(move |(name, usual)| value_of(arch, name, usual).map(|v| (name, v)))
 }
 
 /// The architectures that define `name`.
@@ -48,17 +58,12 @@ pub fn arches_defining(name: &str) -> impl Iterator<Item = Arch> + '_ {
         .filter(move |&arch| value(arch, name).is_some())
 }
 
-fn value_at(arch: Arch, index: usize) -> Option<i128> {
-    let (different, absent) = exceptions(arch);
-    // NAMES has fewer than 2^16 entries (the generator checks), so an
-    // index into it fits the tables' u16.
-    let key = index as u16;
-    if absent.binary_search(&key).is_ok() {
-        return None;
-    }
-    match different.binary_search_by_key(&key, |&(i, _)| i) {
-        Ok(at) => Some(different[at].1),
-        Err(_) => Some(USUAL[index]),
+/// `name`'s value on `arch`, given its usual value's text.
+fn value_of(arch: Arch, name: &str, usual: &str) -> Option<i128> {
+    match SortedLines(exceptions(arch)).get(name) {
+        Some(ABSENT) => None,
+        Some(different) => Some(number(different)),
+        None => Some(number(usual)),
     }
 }
 
@@ -123,7 +128,14 @@ mod tests {
 
     #[test]
     fn names_are_sorted_and_listing_agrees_with_lookup() {
-        assert!(NAMES.windows(2).all(|w| w[0] < w[1]));
+        assert!(names().windows(2).all(|w| w[0] < w[1]));
+        assert!(names().len() > 5000, "{}", names().len());
+        for arch in Arch::ALL {
+            let exceptions: Vec<_> = SortedLines(exceptions(arch)).iter().collect();
+            assert!(exceptions.windows(2).all(|w| w[0].0 < w[1].0), "{arch}");
+            // Every exception names a constant of the table.
+            assert!(exceptions.iter().all(|(name, _)| is_known(name)), "{arch}");
+        }
         for arch in Arch::ALL {
             let listed: Vec<_> = iter(arch).collect();
             assert!(listed.len() > 4000, "{arch}: {}", listed.len());

@@ -8,5 +8,6 @@ pub mod constants;
 pub mod errno;
 mod generated;
 pub mod groups;
+mod lines;
 pub mod params;
 pub mod syscalls;

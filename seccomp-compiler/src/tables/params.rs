@@ -3,10 +3,12 @@
 //! reaches a seccomp filter (`seccomp_data.args[i]` and how many of its bits
 //! the kernel uses). The data is generated from the kernel's
 //! `SYSCALL_DEFINEn()` lines by tools/gen-tables (see generated/params.rs for
-//! its sources and conventions).
+//! its sources and conventions); its prototypes are read once, on first use.
 
-use super::generated::params::{PROTOS, Proto, table};
+use super::generated::params::{PROTOS, table};
+use super::lines::{Lines, SortedLines, find, rfind};
 use crate::arch::Arch;
+use std::sync::OnceLock;
 
 /// How a named parameter reaches the filter on one architecture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,17 +30,86 @@ pub struct ParamInfo {
     pub slot: ParamSlot,
 }
 
+/// One entry point's prototype: where it is defined, and its parameters in
+/// register order.
+struct Proto {
+    origin: &'static str,
+    params: Vec<ParamInfo>,
+}
+
+/// Every line of the generated PROTOS, each read on first use (a policy
+/// needs a few of the 780).
+fn protos() -> &'static [(&'static str, OnceLock<Proto>)] {
+    static LINES: OnceLock<Vec<(&'static str, OnceLock<Proto>)>> = OnceLock::new();
+    LINES.get_or_init(|| Lines(PROTOS).map(|line| (line, OnceLock::new())).collect())
+}
+
+/// Prototype `index` (a line number of PROTOS).
+fn proto_at(index: usize) -> &'static Proto {
+    let (line, proto) = &protos()[index];
+    proto.get_or_init(|| read_proto(line))
+}
+
+/// `origin | param | param ...` (no field holds a `|`: the generator
+/// checks).
+fn read_proto(line: &'static str) -> Proto {
+    let (origin, mut rest) = split_field(line);
+    let mut params = Vec::new();
+    while let Some(fields) = rest {
+        let (field, after) = split_field(fields);
+        params.push(read_param(field));
+        rest = after;
+    }
+    Proto { origin, params }
+}
+
+/// The first ` | `-separated field of `text`, and the text after it.
+fn split_field(text: &'static str) -> (&'static str, Option<&'static str>) {
+    match find(text, b'|') {
+        // `|` and the spaces around it are ASCII: character boundaries.
+        Some(bar) => (&text[..bar.saturating_sub(1)], text.get(bar + 2..)),
+        None => (text, None),
+    }
+}
+
+/// `ctype name: argI/BITS` or `ctype name: split`. The generator writes
+/// nothing else, and `every_prototype_reads` reads every line.
+fn read_param(field: &'static str) -> ParamInfo {
+    // `ctype name` `: ` `slot`; all three separators are ASCII.
+    let colon = rfind(field, b':').unwrap_or_else(|| malformed(field));
+    let (declaration, slot) = (
+        &field[..colon],
+        field.get(colon + 2..).unwrap_or_else(|| malformed(field)),
+    );
+    let space = rfind(declaration, b' ').unwrap_or_else(|| malformed(field));
+    let (ctype, name) = (&declaration[..space], &declaration[space + 1..]);
+    let slot = match slot.strip_prefix("arg").and_then(|s| s.split_once('/')) {
+        Some((index, bits)) => ParamSlot::Arg {
+            index: index.parse().unwrap_or_else(|_| malformed(field)),
+            bits: bits.parse().unwrap_or_else(|_| malformed(field)),
+        },
+        None if slot == "split" => ParamSlot::Split,
+        None => malformed(field),
+    };
+    ParamInfo { name, ctype, slot }
+}
+
+fn malformed<T>(field: &str) -> T {
+    panic!("generated params table: malformed parameter `{field}`")
+}
+
 fn proto(arch: Arch, name: &str) -> Option<&'static Proto> {
-    let entries = table(arch);
-    let i = entries.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
-    Some(&PROTOS[usize::from(entries[i].1)])
+    let line = SortedLines(table(arch)).get(name)?;
+    // The generator writes the line number of an existing prototype.
+    let index: usize = line.parse().expect("generated params table: a line number");
+    Some(proto_at(index))
 }
 
 /// The parameters of syscall `name` (table name, e.g. "openat") on `arch`, in
 /// register order, or None when no prototype is known (then only
 /// arg0..arg5 can be used).
 pub fn params(arch: Arch, name: &str) -> Option<&'static [ParamInfo]> {
-    proto(arch, name).map(|p| p.params)
+    proto(arch, name).map(|p| p.params.as_slice())
 }
 
 /// The parameter called `param` of syscall `name` on `arch`.
@@ -244,14 +315,28 @@ mod tests {
     #[test]
     fn tables_are_sorted_for_binary_search() {
         for arch in Arch::ALL {
-            assert!(table(arch).windows(2).all(|w| w[0].0 < w[1].0), "{arch}");
+            let names: Vec<_> = SortedLines(table(arch)).iter().map(|(n, _)| n).collect();
+            assert!(names.windows(2).all(|w| w[0] < w[1]), "{arch}");
+        }
+    }
+
+    #[test]
+    fn every_prototype_reads() {
+        // Reading panics on a malformed line; every prototype has an
+        // origin, and every table entry names a prototype.
+        assert!(protos().len() > 700);
+        assert!((0..protos().len()).all(|i| !proto_at(i).origin.is_empty()));
+        for arch in Arch::ALL {
+            for (name, _) in SortedLines(table(arch)).iter() {
+                assert!(origin(arch, name).is_some(), "{arch} {name}");
+            }
         }
     }
 
     #[test]
     fn every_slot_is_in_range() {
         for arch in Arch::ALL {
-            for &(name, _) in table(arch) {
+            for (name, _) in SortedLines(table(arch)).iter() {
                 for p in params(arch, name).unwrap() {
                     if let ParamSlot::Arg { index, bits } = p.slot {
                         assert!(index < 6, "{arch} {name} {}", p.name);

@@ -2,29 +2,29 @@
 //! into generated/syscalls.rs: the `syscalls` crate's tables (which it
 //! generates from the kernel's), corrected and completed from the kernel's
 //! own tables and headers (ARM's private `__ARM_NR_*` calls, uapi aliases,
-//! the kernel's spellings, entries that belong to other ABIs). Plain sorted
-//! arrays: nothing is built at run time, and the crate is not a dependency.
+//! the kernel's spellings, entries that belong to other ABIs). Names are
+//! looked up in the generated text in place; the list by number is read
+//! into a vector once per architecture, on first use. The crate is not a
+//! dependency.
 
 use super::generated::syscalls::{ALL_NAMES, table as generated_table};
+use super::lines::{Lines, SortedLines, number, split_key};
 use crate::arch::Arch;
+use std::sync::OnceLock;
 
 /// One architecture's syscall table.
 pub struct SyscallTable {
     /// One name per number, sorted by number: the kernel's spelling where
     /// the crate's differs.
-    pub(crate) by_number: &'static [(u32, &'static str)],
-    /// Every name, aliases included, sorted by name.
-    pub(crate) by_name: &'static [(&'static str, u32)],
+    pub(crate) by_number: Vec<(u32, &'static str)>,
+    /// Every name, aliases included: `name number` lines sorted by name.
+    pub(crate) by_name: SortedLines,
 }
 
 impl SyscallTable {
     /// The number of `name`, if this architecture has it.
     pub fn number(&self, name: &str) -> Option<u32> {
-        let i = self
-            .by_name
-            .binary_search_by(|(n, _)| (*n).cmp(name))
-            .ok()?;
-        Some(self.by_name[i].1)
+        self.by_name.get(name).map(syscall_number)
     }
 
     /// The name of syscall `nr`, if this architecture has one.
@@ -34,8 +34,8 @@ impl SyscallTable {
     }
 
     /// Every `(number, name)`, by number, one name per number.
-    pub fn entries(&self) -> &'static [(u32, &'static str)] {
-        self.by_number
+    pub fn entries(&self) -> &[(u32, &'static str)] {
+        &self.by_number
     }
 
     /// Whether `nr` is a syscall this table knows.
@@ -51,7 +51,31 @@ impl SyscallTable {
 
 /// The syscall table of `arch`.
 pub fn table(arch: Arch) -> &'static SyscallTable {
-    generated_table(arch)
+    static TABLES: [OnceLock<SyscallTable>; Arch::ALL.len()] =
+        [const { OnceLock::new() }; Arch::ALL.len()];
+    // `Arch::ALL` lists the variants in declaration order.
+    TABLES[arch as usize].get_or_init(|| read_table(generated_table(arch)))
+}
+
+/// The table from its generated text: `number name` lines by number, and
+/// `name number` lines by name.
+fn read_table((numbers, by_name): (&'static str, &'static str)) -> SyscallTable {
+    let by_number = Lines(numbers)
+        .map(|line| {
+            let (nr, name) = split_key(line);
+            (syscall_number(nr), name)
+        })
+        .collect();
+    SyscallTable {
+        by_number,
+        by_name: SortedLines(by_name),
+    }
+}
+
+fn syscall_number(text: &str) -> u32 {
+    // Syscall numbers in the tables are below 2^20 (ARM's private range
+    // ends at 0xf07ff); the tests read every one.
+    u32::try_from(number(text)).expect("generated syscall numbers fit u32")
 }
 
 /// A sorted list of syscall names.
@@ -97,7 +121,8 @@ impl IntoIterator for Names {
 
 /// Every name some supported architecture shows a number as.
 pub fn all_names() -> Names {
-    Names(&ALL_NAMES)
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    Names(NAMES.get_or_init(|| Lines(ALL_NAMES).collect()))
 }
 
 #[cfg(test)]
@@ -154,7 +179,16 @@ mod tests {
         for arch in Arch::ALL {
             let t = table(arch);
             assert!(t.by_number.windows(2).all(|w| w[0].0 < w[1].0), "{arch}");
-            assert!(t.by_name.windows(2).all(|w| w[0].0 < w[1].0), "{arch}");
+            let names: Vec<_> = t.by_name.iter().collect();
+            assert!(names.windows(2).all(|w| w[0].0 < w[1].0), "{arch}");
+            // Every line's number reads, and names the number it is listed under.
+            for (name, nr) in names {
+                assert_eq!(
+                    t.name(syscall_number(nr)).map(|_| ()),
+                    Some(()),
+                    "{arch} {name}"
+                );
+            }
         }
         assert!(
             all_names()

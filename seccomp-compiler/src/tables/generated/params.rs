@@ -132,8913 +132,3710 @@
 //     2 no entry point (empty or sys_ni_syscall: -ENOSYS): lookup_dcookie nfsservctl
 
 use crate::arch::Arch;
-use crate::tables::params::{ParamInfo, ParamSlot};
 
-const fn a(name: &'static str, ctype: &'static str, index: u8, bits: u8) -> ParamInfo {
-    ParamInfo {
-        name,
-        ctype,
-        slot: ParamSlot::Arg { index, bits },
-    }
-}
+/// Every distinct prototype, one per line: where the entry point is defined,
+/// then its parameters in register order, each `ctype name: argI/BITS` (in
+/// `seccomp_data.args[I]`, of which the kernel uses the low BITS bits) or
+/// `ctype name: split` (no single slot), separated by ` | `.
+pub(crate) static PROTOS: &str = "\
+arch/arm/kernel/signal.c: asmlinkage sys_rt_sigreturn(...) via sys_rt_sigreturn_wrapper
+arch/arm/kernel/signal.c: asmlinkage sys_sigreturn(...) via sys_sigreturn_wrapper
+arch/arm/kernel/sys_arm.c: asmlinkage sys_arm_fadvise64_64(...) | int fd: arg0/32 | int advice: arg1/32 | loff_t offset: split | loff_t len: split
+arch/arm64/kernel/signal.c: SYSCALL_DEFINE0(rt_sigreturn, ...)
+arch/arm64/kernel/sys.c: SYSCALL_DEFINE6(mmap, ...) | unsigned long addr: arg0/64 | unsigned long len: arg1/64 | unsigned long prot: arg2/64 | unsigned long flags: arg3/64 | unsigned long fd: arg4/32 | unsigned long off: arg5/64
+arch/loongarch/kernel/signal.c: SYSCALL_DEFINE0(rt_sigreturn, ...)
+arch/loongarch/kernel/syscall.c: SYSCALL_DEFINE6(mmap, ...) | unsigned long addr: arg0/64 | unsigned long len: arg1/64 | unsigned long prot: arg2/64 | unsigned long flags: arg3/64 | unsigned long fd: arg4/32 | unsigned long offset: arg5/64
+arch/powerpc/kernel/pci_64.c: SYSCALL_DEFINE3(pciconfig_iobase, ...) | long which: arg0/64 | unsigned long in_bus: arg1/64 | unsigned long in_devfn: arg2/64
+arch/powerpc/kernel/rtas.c: SYSCALL_DEFINE1(rtas, ...) | struct rtas_args __user * uargs: arg0/64
+arch/powerpc/kernel/signal_64.c: SYSCALL_DEFINE0(rt_sigreturn, ...)
+arch/powerpc/kernel/signal_64.c: SYSCALL_DEFINE3(swapcontext, ...) | struct ucontext __user * old_ctx: arg0/64 | struct ucontext __user * new_ctx: arg1/64 | long ctx_size: arg2/64
+arch/powerpc/kernel/syscalls.c: SYSCALL_DEFINE0(switch_endian, ...)
+arch/powerpc/kernel/syscalls.c: SYSCALL_DEFINE1(ppc64_personality, ...) | unsigned long personality: arg0/32
+arch/powerpc/kernel/syscalls.c: SYSCALL_DEFINE6(mmap, ...) | unsigned long addr: arg0/64 | size_t len: arg1/64 | unsigned long prot: arg2/64 | unsigned long flags: arg3/64 | unsigned long fd: arg4/32 | off_t offset: arg5/64
+arch/powerpc/mm/book3s64/subpage_prot.c: SYSCALL_DEFINE3(subpage_prot, ...) | unsigned long addr: arg0/64 | unsigned long len: arg1/64 | u32 __user * map: arg2/64
+arch/powerpc/platforms/cell/spu_syscalls.c: SYSCALL_DEFINE3(spu_run, ...) | int fd: arg0/32 | __u32 __user * unpc: arg1/64 | __u32 __user * ustatus: arg2/64
+arch/powerpc/platforms/cell/spu_syscalls.c: SYSCALL_DEFINE4(spu_create, ...) | const char __user * name: arg0/64 | unsigned int flags: arg1/32 | umode_t mode: arg2/16 | int neighbor_fd: arg3/32
+arch/riscv/kernel/signal.c: SYSCALL_DEFINE0(rt_sigreturn, ...)
+arch/riscv/kernel/sys_hwprobe.c: SYSCALL_DEFINE5(riscv_hwprobe, ...) | struct riscv_hwprobe __user * pairs: arg0/64 | size_t pair_count: arg1/64 | size_t cpusetsize: arg2/64 | unsigned long __user * cpus: arg3/64 | unsigned int flags: arg4/32
+arch/riscv/kernel/sys_riscv.c: SYSCALL_DEFINE3(riscv_flush_icache, ...) | uintptr_t start: arg0/64 | uintptr_t end: arg1/64 | uintptr_t flags: arg2/64
+arch/riscv/kernel/sys_riscv.c: SYSCALL_DEFINE6(mmap, ...) | unsigned long addr: arg0/64 | unsigned long len: arg1/64 | unsigned long prot: arg2/64 | unsigned long flags: arg3/64 | unsigned long fd: arg4/32 | unsigned long offset: arg5/64
+arch/s390/kernel/guarded_storage.c: SYSCALL_DEFINE2(s390_guarded_storage, ...) | int command: arg0/32 | struct gs_cb __user * gs_cb: arg1/64
+arch/s390/kernel/runtime_instr.c: SYSCALL_DEFINE2(s390_runtime_instr, ...) | int command: arg0/32 | int signum: arg1/32
+arch/s390/kernel/signal.c: SYSCALL_DEFINE0(rt_sigreturn, ...)
+arch/s390/kernel/signal.c: SYSCALL_DEFINE0(sigreturn, ...)
+arch/s390/kernel/sthyi.c: SYSCALL_DEFINE4(s390_sthyi, ...) | unsigned long function_code: arg0/64 | void __user * buffer: arg1/64 | u64 __user * return_code: arg2/64 | unsigned long flags: arg3/64
+arch/s390/kernel/syscall.c: SYSCALL_DEFINE1(s390_personality, ...) | unsigned int personality: arg0/32
+arch/s390/kernel/syscall.c: SYSCALL_DEFINE5(s390_ipc, ...) | uint call: arg0/32 | int first: arg1/32 | unsigned long second: arg2/64 | unsigned long third: arg3/64 | void __user * ptr: arg4/64
+arch/s390/pci/pci_mmio.c: SYSCALL_DEFINE3(s390_pci_mmio_read, ...) | unsigned long mmio_addr: arg0/64 | void __user * user_buffer: arg1/64 | size_t length: arg2/64
+arch/s390/pci/pci_mmio.c: SYSCALL_DEFINE3(s390_pci_mmio_write, ...) | unsigned long mmio_addr: arg0/64 | const void __user * user_buffer: arg1/64 | size_t length: arg2/64
+arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl, ...) | unsigned int level: arg0/32
+arch/x86/kernel/ioport.c: SYSCALL_DEFINE3(ioperm, ...) | unsigned long from: arg0/32 | unsigned long num: arg1/32 | int turn_on: arg2/32
+arch/x86/kernel/ioport.c: SYSCALL_DEFINE3(ioperm, ...) | unsigned long from: arg0/64 | unsigned long num: arg1/64 | int turn_on: arg2/32
+arch/x86/kernel/ldt.c: SYSCALL_DEFINE3(modify_ldt, ...) | int func: arg0/32 | void __user * ptr: arg1/32 | unsigned long bytecount: arg2/32
+arch/x86/kernel/ldt.c: SYSCALL_DEFINE3(modify_ldt, ...) | int func: arg0/32 | void __user * ptr: arg1/64 | unsigned long bytecount: arg2/64
+arch/x86/kernel/process_32.c: SYSCALL_DEFINE2(arch_prctl, ...) | int option: arg0/32 | unsigned long arg2: arg1/32
+arch/x86/kernel/process_64.c: SYSCALL_DEFINE2(arch_prctl, ...) | int option: arg0/32 | unsigned long arg2: arg1/64
+arch/x86/kernel/shstk.c: SYSCALL_DEFINE3(map_shadow_stack, ...) | unsigned long addr: arg0/32 | unsigned long size: arg1/32 | unsigned int flags: arg2/32
+arch/x86/kernel/shstk.c: SYSCALL_DEFINE3(map_shadow_stack, ...) | unsigned long addr: arg0/64 | unsigned long size: arg1/64 | unsigned int flags: arg2/32
+arch/x86/kernel/signal_32.c: SYSCALL32_DEFINE0(rt_sigreturn, ...)
+arch/x86/kernel/signal_32.c: SYSCALL32_DEFINE0(sigreturn, ...)
+arch/x86/kernel/signal_64.c: SYSCALL_DEFINE0(rt_sigreturn, ...)
+arch/x86/kernel/sys_x86_64.c: SYSCALL_DEFINE6(mmap, ...) | unsigned long addr: arg0/64 | unsigned long len: arg1/64 | unsigned long prot: arg2/64 | unsigned long flags: arg3/64 | unsigned long fd: arg4/32 | unsigned long off: arg5/64
+arch/x86/kernel/tls.c: SYSCALL_DEFINE1(get_thread_area, ...) | struct user_desc __user * u_info: arg0/32
+arch/x86/kernel/tls.c: SYSCALL_DEFINE1(set_thread_area, ...) | struct user_desc __user * u_info: arg0/32
+arch/x86/kernel/uprobes.c: SYSCALL_DEFINE0(uretprobe, ...)
+arch/x86/kernel/vm86_32.c: SYSCALL_DEFINE1(vm86old, ...) | struct vm86_struct __user * user_vm86: arg0/32
+arch/x86/kernel/vm86_32.c: SYSCALL_DEFINE2(vm86, ...) | unsigned long cmd: arg0/32 | unsigned long arg: arg1/32
+block/ioprio.c: SYSCALL_DEFINE2(ioprio_get, ...) | int which: arg0/32 | int who: arg1/32
+block/ioprio.c: SYSCALL_DEFINE3(ioprio_set, ...) | int which: arg0/32 | int who: arg1/32 | int ioprio: arg2/32
+drivers/char/random.c: SYSCALL_DEFINE3(getrandom, ...) | char __user * ubuf: arg0/32 | size_t len: arg1/32 | unsigned int flags: arg2/32
+drivers/char/random.c: SYSCALL_DEFINE3(getrandom, ...) | char __user * ubuf: arg0/64 | size_t len: arg1/64 | unsigned int flags: arg2/32
+drivers/pci/syscall.c: SYSCALL_DEFINE5(pciconfig_read, ...) | unsigned long bus: arg0/32 | unsigned long dfn: arg1/32 | unsigned long off: arg2/32 | unsigned long len: arg3/32 | void __user * buf: arg4/32
+drivers/pci/syscall.c: SYSCALL_DEFINE5(pciconfig_read, ...) | unsigned long bus: arg0/32 | unsigned long dfn: arg1/32 | unsigned long off: arg2/32 | unsigned long len: arg3/64 | void __user * buf: arg4/64
+drivers/pci/syscall.c: SYSCALL_DEFINE5(pciconfig_write, ...) | unsigned long bus: arg0/32 | unsigned long dfn: arg1/32 | unsigned long off: arg2/32 | unsigned long len: arg3/32 | void __user * buf: arg4/32
+drivers/pci/syscall.c: SYSCALL_DEFINE5(pciconfig_write, ...) | unsigned long bus: arg0/32 | unsigned long dfn: arg1/32 | unsigned long off: arg2/32 | unsigned long len: arg3/64 | void __user * buf: arg4/64
+fs/aio.c: SYSCALL_DEFINE1(io_destroy, ...) | aio_context_t ctx: arg0/32
+fs/aio.c: SYSCALL_DEFINE1(io_destroy, ...) | aio_context_t ctx: arg0/64
+fs/aio.c: SYSCALL_DEFINE2(io_setup, ...) | unsigned nr_events: arg0/32 | aio_context_t __user * ctxp: arg1/32
+fs/aio.c: SYSCALL_DEFINE2(io_setup, ...) | unsigned nr_events: arg0/32 | aio_context_t __user * ctxp: arg1/64
+fs/aio.c: SYSCALL_DEFINE3(io_cancel, ...) | aio_context_t ctx_id: arg0/32 | struct iocb __user * iocb: arg1/32 | struct io_event __user * result: arg2/32
+fs/aio.c: SYSCALL_DEFINE3(io_cancel, ...) | aio_context_t ctx_id: arg0/64 | struct iocb __user * iocb: arg1/64 | struct io_event __user * result: arg2/64
+fs/aio.c: SYSCALL_DEFINE3(io_submit, ...) | aio_context_t ctx_id: arg0/32 | long nr: arg1/32 | struct iocb __user * __user * iocbpp: arg2/32
+fs/aio.c: SYSCALL_DEFINE3(io_submit, ...) | aio_context_t ctx_id: arg0/64 | long nr: arg1/64 | struct iocb __user * __user * iocbpp: arg2/64
+fs/aio.c: SYSCALL_DEFINE5(io_getevents, ...) | aio_context_t ctx_id: arg0/64 | long min_nr: arg1/64 | long nr: arg2/64 | struct io_event __user * events: arg3/64 | struct __kernel_timespec __user * timeout: arg4/64
+fs/aio.c: SYSCALL_DEFINE5(io_getevents_time32, ...) | __u32 ctx_id: arg0/32 | __s32 min_nr: arg1/32 | __s32 nr: arg2/32 | struct io_event __user * events: arg3/32 | struct old_timespec32 __user * timeout: arg4/32
+fs/aio.c: SYSCALL_DEFINE6(io_pgetevents, ...) | aio_context_t ctx_id: arg0/32 | long min_nr: arg1/32 | long nr: arg2/32 | struct io_event __user * events: arg3/32 | struct __kernel_timespec __user * timeout: arg4/32 | const struct __aio_sigset __user * usig: arg5/32
+fs/aio.c: SYSCALL_DEFINE6(io_pgetevents, ...) | aio_context_t ctx_id: arg0/64 | long min_nr: arg1/64 | long nr: arg2/64 | struct io_event __user * events: arg3/64 | struct __kernel_timespec __user * timeout: arg4/64 | const struct __aio_sigset __user * usig: arg5/64
+fs/aio.c: SYSCALL_DEFINE6(io_pgetevents_time32, ...) | aio_context_t ctx_id: arg0/32 | long min_nr: arg1/32 | long nr: arg2/32 | struct io_event __user * events: arg3/32 | struct old_timespec32 __user * timeout: arg4/32 | const struct __aio_sigset __user * usig: arg5/32
+fs/d_path.c: SYSCALL_DEFINE2(getcwd, ...) | char __user * buf: arg0/32 | unsigned long size: arg1/32
+fs/d_path.c: SYSCALL_DEFINE2(getcwd, ...) | char __user * buf: arg0/64 | unsigned long size: arg1/64
+fs/eventfd.c: SYSCALL_DEFINE1(eventfd, ...) | unsigned int count: arg0/32
+fs/eventfd.c: SYSCALL_DEFINE2(eventfd2, ...) | unsigned int count: arg0/32 | int flags: arg1/32
+fs/eventpoll.c: SYSCALL_DEFINE1(epoll_create, ...) | int size: arg0/32
+fs/eventpoll.c: SYSCALL_DEFINE1(epoll_create1, ...) | int flags: arg0/32
+fs/eventpoll.c: SYSCALL_DEFINE4(epoll_ctl, ...) | int epfd: arg0/32 | int op: arg1/32 | int fd: arg2/32 | struct epoll_event __user * event: arg3/32
+fs/eventpoll.c: SYSCALL_DEFINE4(epoll_ctl, ...) | int epfd: arg0/32 | int op: arg1/32 | int fd: arg2/32 | struct epoll_event __user * event: arg3/64
+fs/eventpoll.c: SYSCALL_DEFINE4(epoll_wait, ...) | int epfd: arg0/32 | struct epoll_event __user * events: arg1/32 | int maxevents: arg2/32 | int timeout: arg3/32
+fs/eventpoll.c: SYSCALL_DEFINE4(epoll_wait, ...) | int epfd: arg0/32 | struct epoll_event __user * events: arg1/64 | int maxevents: arg2/32 | int timeout: arg3/32
+fs/eventpoll.c: SYSCALL_DEFINE6(epoll_pwait, ...) | int epfd: arg0/32 | struct epoll_event __user * events: arg1/32 | int maxevents: arg2/32 | int timeout: arg3/32 | const sigset_t __user * sigmask: arg4/32 | size_t sigsetsize: arg5/32
+fs/eventpoll.c: SYSCALL_DEFINE6(epoll_pwait, ...) | int epfd: arg0/32 | struct epoll_event __user * events: arg1/64 | int maxevents: arg2/32 | int timeout: arg3/32 | const sigset_t __user * sigmask: arg4/64 | size_t sigsetsize: arg5/64
+fs/eventpoll.c: SYSCALL_DEFINE6(epoll_pwait2, ...) | int epfd: arg0/32 | struct epoll_event __user * events: arg1/32 | int maxevents: arg2/32 | const struct __kernel_timespec __user * timeout: arg3/32 | const sigset_t __user * sigmask: arg4/32 | size_t sigsetsize: arg5/32
+fs/eventpoll.c: SYSCALL_DEFINE6(epoll_pwait2, ...) | int epfd: arg0/32 | struct epoll_event __user * events: arg1/64 | int maxevents: arg2/32 | const struct __kernel_timespec __user * timeout: arg3/64 | const sigset_t __user * sigmask: arg4/64 | size_t sigsetsize: arg5/64
+fs/exec.c: SYSCALL_DEFINE1(uselib, ...) | const char __user * library: arg0/32
+fs/exec.c: SYSCALL_DEFINE1(uselib, ...) | const char __user * library: arg0/64
+fs/exec.c: SYSCALL_DEFINE3(execve, ...) | const char __user * filename: arg0/32 | const char __user * const __user * argv: arg1/32 | const char __user * const __user * envp: arg2/32
+fs/exec.c: SYSCALL_DEFINE3(execve, ...) | const char __user * filename: arg0/64 | const char __user * const __user * argv: arg1/64 | const char __user * const __user * envp: arg2/64
+fs/exec.c: SYSCALL_DEFINE5(execveat, ...) | int fd: arg0/32 | const char __user * filename: arg1/32 | const char __user * const __user * argv: arg2/32 | const char __user * const __user * envp: arg3/32 | int flags: arg4/32
+fs/exec.c: SYSCALL_DEFINE5(execveat, ...) | int fd: arg0/32 | const char __user * filename: arg1/64 | const char __user * const __user * argv: arg2/64 | const char __user * const __user * envp: arg3/64 | int flags: arg4/32
+fs/fcntl.c: SYSCALL_DEFINE3(fcntl, ...) | unsigned int fd: arg0/32 | unsigned int cmd: arg1/32 | unsigned long arg: arg2/32
+fs/fcntl.c: SYSCALL_DEFINE3(fcntl, ...) | unsigned int fd: arg0/32 | unsigned int cmd: arg1/32 | unsigned long arg: arg2/64
+fs/fcntl.c: SYSCALL_DEFINE3(fcntl64, ...) | unsigned int fd: arg0/32 | unsigned int cmd: arg1/32 | unsigned long arg: arg2/32
+fs/fhandle.c: SYSCALL_DEFINE3(open_by_handle_at, ...) | int mountdirfd: arg0/32 | struct file_handle __user * handle: arg1/32 | int flags: arg2/32
+fs/fhandle.c: SYSCALL_DEFINE3(open_by_handle_at, ...) | int mountdirfd: arg0/32 | struct file_handle __user * handle: arg1/64 | int flags: arg2/32
+fs/fhandle.c: SYSCALL_DEFINE5(name_to_handle_at, ...) | int dfd: arg0/32 | const char __user * name: arg1/32 | struct file_handle __user * handle: arg2/32 | void __user * mnt_id: arg3/32 | int flag: arg4/32
+fs/fhandle.c: SYSCALL_DEFINE5(name_to_handle_at, ...) | int dfd: arg0/32 | const char __user * name: arg1/64 | struct file_handle __user * handle: arg2/64 | void __user * mnt_id: arg3/64 | int flag: arg4/32
+fs/file.c: SYSCALL_DEFINE1(dup, ...) | unsigned int fildes: arg0/32
+fs/file.c: SYSCALL_DEFINE2(dup2, ...) | unsigned int oldfd: arg0/32 | unsigned int newfd: arg1/32
+fs/file.c: SYSCALL_DEFINE3(dup3, ...) | unsigned int oldfd: arg0/32 | unsigned int newfd: arg1/32 | int flags: arg2/32
+fs/filesystems.c: SYSCALL_DEFINE3(sysfs, ...) | int option: arg0/32 | unsigned long arg1: arg1/32 | unsigned long arg2: arg2/32
+fs/filesystems.c: SYSCALL_DEFINE3(sysfs, ...) | int option: arg0/32 | unsigned long arg1: arg1/64 | unsigned long arg2: arg2/64
+fs/fsopen.c: SYSCALL_DEFINE2(fsopen, ...) | const char __user * _fs_name: arg0/32 | unsigned int flags: arg1/32
+fs/fsopen.c: SYSCALL_DEFINE2(fsopen, ...) | const char __user * _fs_name: arg0/64 | unsigned int flags: arg1/32
+fs/fsopen.c: SYSCALL_DEFINE3(fspick, ...) | int dfd: arg0/32 | const char __user * path: arg1/32 | unsigned int flags: arg2/32
+fs/fsopen.c: SYSCALL_DEFINE3(fspick, ...) | int dfd: arg0/32 | const char __user * path: arg1/64 | unsigned int flags: arg2/32
+fs/fsopen.c: SYSCALL_DEFINE5(fsconfig, ...) | int fd: arg0/32 | unsigned int cmd: arg1/32 | const char __user * _key: arg2/32 | const void __user * _value: arg3/32 | int aux: arg4/32
+fs/fsopen.c: SYSCALL_DEFINE5(fsconfig, ...) | int fd: arg0/32 | unsigned int cmd: arg1/32 | const char __user * _key: arg2/64 | const void __user * _value: arg3/64 | int aux: arg4/32
+fs/ioctl.c: SYSCALL_DEFINE3(ioctl, ...) | unsigned int fd: arg0/32 | unsigned int cmd: arg1/32 | unsigned long arg: arg2/32
+fs/ioctl.c: SYSCALL_DEFINE3(ioctl, ...) | unsigned int fd: arg0/32 | unsigned int cmd: arg1/32 | unsigned long arg: arg2/64
+fs/locks.c: SYSCALL_DEFINE2(flock, ...) | unsigned int fd: arg0/32 | unsigned int cmd: arg1/32
+fs/namei.c: SYSCALL_DEFINE1(rmdir, ...) | const char __user * pathname: arg0/32
+fs/namei.c: SYSCALL_DEFINE1(rmdir, ...) | const char __user * pathname: arg0/64
+fs/namei.c: SYSCALL_DEFINE1(unlink, ...) | const char __user * pathname: arg0/32
+fs/namei.c: SYSCALL_DEFINE1(unlink, ...) | const char __user * pathname: arg0/64
+fs/namei.c: SYSCALL_DEFINE2(link, ...) | const char __user * oldname: arg0/32 | const char __user * newname: arg1/32
+fs/namei.c: SYSCALL_DEFINE2(link, ...) | const char __user * oldname: arg0/64 | const char __user * newname: arg1/64
+fs/namei.c: SYSCALL_DEFINE2(mkdir, ...) | const char __user * pathname: arg0/32 | umode_t mode: arg1/16
+fs/namei.c: SYSCALL_DEFINE2(mkdir, ...) | const char __user * pathname: arg0/64 | umode_t mode: arg1/16
+fs/namei.c: SYSCALL_DEFINE2(rename, ...) | const char __user * oldname: arg0/32 | const char __user * newname: arg1/32
+fs/namei.c: SYSCALL_DEFINE2(rename, ...) | const char __user * oldname: arg0/64 | const char __user * newname: arg1/64
+fs/namei.c: SYSCALL_DEFINE2(symlink, ...) | const char __user * oldname: arg0/32 | const char __user * newname: arg1/32
+fs/namei.c: SYSCALL_DEFINE2(symlink, ...) | const char __user * oldname: arg0/64 | const char __user * newname: arg1/64
+fs/namei.c: SYSCALL_DEFINE3(mkdirat, ...) | int dfd: arg0/32 | const char __user * pathname: arg1/32 | umode_t mode: arg2/16
+fs/namei.c: SYSCALL_DEFINE3(mkdirat, ...) | int dfd: arg0/32 | const char __user * pathname: arg1/64 | umode_t mode: arg2/16
+fs/namei.c: SYSCALL_DEFINE3(mknod, ...) | const char __user * filename: arg0/32 | umode_t mode: arg1/16 | unsigned dev: arg2/32
+fs/namei.c: SYSCALL_DEFINE3(mknod, ...) | const char __user * filename: arg0/64 | umode_t mode: arg1/16 | unsigned dev: arg2/32
+fs/namei.c: SYSCALL_DEFINE3(symlinkat, ...) | const char __user * oldname: arg0/32 | int newdfd: arg1/32 | const char __user * newname: arg2/32
+fs/namei.c: SYSCALL_DEFINE3(symlinkat, ...) | const char __user * oldname: arg0/64 | int newdfd: arg1/32 | const char __user * newname: arg2/64
+fs/namei.c: SYSCALL_DEFINE3(unlinkat, ...) | int dfd: arg0/32 | const char __user * pathname: arg1/32 | int flag: arg2/32
+fs/namei.c: SYSCALL_DEFINE3(unlinkat, ...) | int dfd: arg0/32 | const char __user * pathname: arg1/64 | int flag: arg2/32
+fs/namei.c: SYSCALL_DEFINE4(mknodat, ...) | int dfd: arg0/32 | const char __user * filename: arg1/32 | umode_t mode: arg2/16 | unsigned int dev: arg3/32
+fs/namei.c: SYSCALL_DEFINE4(mknodat, ...) | int dfd: arg0/32 | const char __user * filename: arg1/64 | umode_t mode: arg2/16 | unsigned int dev: arg3/32
+fs/namei.c: SYSCALL_DEFINE4(renameat, ...) | int olddfd: arg0/32 | const char __user * oldname: arg1/32 | int newdfd: arg2/32 | const char __user * newname: arg3/32
+fs/namei.c: SYSCALL_DEFINE4(renameat, ...) | int olddfd: arg0/32 | const char __user * oldname: arg1/64 | int newdfd: arg2/32 | const char __user * newname: arg3/64
+fs/namei.c: SYSCALL_DEFINE5(linkat, ...) | int olddfd: arg0/32 | const char __user * oldname: arg1/32 | int newdfd: arg2/32 | const char __user * newname: arg3/32 | int flags: arg4/32
+fs/namei.c: SYSCALL_DEFINE5(linkat, ...) | int olddfd: arg0/32 | const char __user * oldname: arg1/64 | int newdfd: arg2/32 | const char __user * newname: arg3/64 | int flags: arg4/32
+fs/namei.c: SYSCALL_DEFINE5(renameat2, ...) | int olddfd: arg0/32 | const char __user * oldname: arg1/32 | int newdfd: arg2/32 | const char __user * newname: arg3/32 | unsigned int flags: arg4/32
+fs/namei.c: SYSCALL_DEFINE5(renameat2, ...) | int olddfd: arg0/32 | const char __user * oldname: arg1/64 | int newdfd: arg2/32 | const char __user * newname: arg3/64 | unsigned int flags: arg4/32
+fs/namespace.c: SYSCALL_DEFINE1(oldumount, ...) | char __user * name: arg0/32
+fs/namespace.c: SYSCALL_DEFINE1(oldumount, ...) | char __user * name: arg0/64
+fs/namespace.c: SYSCALL_DEFINE2(pivot_root, ...) | const char __user * new_root: arg0/32 | const char __user * put_old: arg1/32
+fs/namespace.c: SYSCALL_DEFINE2(pivot_root, ...) | const char __user * new_root: arg0/64 | const char __user * put_old: arg1/64
+fs/namespace.c: SYSCALL_DEFINE2(umount, ...) | char __user * name: arg0/32 | int flags: arg1/32
+fs/namespace.c: SYSCALL_DEFINE2(umount, ...) | char __user * name: arg0/64 | int flags: arg1/32
+fs/namespace.c: SYSCALL_DEFINE3(fsmount, ...) | int fs_fd: arg0/32 | unsigned int flags: arg1/32 | unsigned int attr_flags: arg2/32
+fs/namespace.c: SYSCALL_DEFINE3(open_tree, ...) | int dfd: arg0/32 | const char __user * filename: arg1/32 | unsigned flags: arg2/32
+fs/namespace.c: SYSCALL_DEFINE3(open_tree, ...) | int dfd: arg0/32 | const char __user * filename: arg1/64 | unsigned flags: arg2/32
+fs/namespace.c: SYSCALL_DEFINE4(listmount, ...) | const struct mnt_id_req __user * req: arg0/32 | u64 __user * mnt_ids: arg1/32 | size_t nr_mnt_ids: arg2/32 | unsigned int flags: arg3/32
+fs/namespace.c: SYSCALL_DEFINE4(listmount, ...) | const struct mnt_id_req __user * req: arg0/64 | u64 __user * mnt_ids: arg1/64 | size_t nr_mnt_ids: arg2/64 | unsigned int flags: arg3/32
+fs/namespace.c: SYSCALL_DEFINE4(statmount, ...) | const struct mnt_id_req __user * req: arg0/32 | struct statmount __user * buf: arg1/32 | size_t bufsize: arg2/32 | unsigned int flags: arg3/32
+fs/namespace.c: SYSCALL_DEFINE4(statmount, ...) | const struct mnt_id_req __user * req: arg0/64 | struct statmount __user * buf: arg1/64 | size_t bufsize: arg2/64 | unsigned int flags: arg3/32
+fs/namespace.c: SYSCALL_DEFINE5(mount, ...) | char __user * dev_name: arg0/32 | char __user * dir_name: arg1/32 | char __user * type: arg2/32 | unsigned long flags: arg3/32 | void __user * data: arg4/32
+fs/namespace.c: SYSCALL_DEFINE5(mount, ...) | char __user * dev_name: arg0/64 | char __user * dir_name: arg1/64 | char __user * type: arg2/64 | unsigned long flags: arg3/64 | void __user * data: arg4/64
+fs/namespace.c: SYSCALL_DEFINE5(mount_setattr, ...) | int dfd: arg0/32 | const char __user * path: arg1/32 | unsigned int flags: arg2/32 | struct mount_attr __user * uattr: arg3/32 | size_t usize: arg4/32
+fs/namespace.c: SYSCALL_DEFINE5(mount_setattr, ...) | int dfd: arg0/32 | const char __user * path: arg1/64 | unsigned int flags: arg2/32 | struct mount_attr __user * uattr: arg3/64 | size_t usize: arg4/64
+fs/namespace.c: SYSCALL_DEFINE5(move_mount, ...) | int from_dfd: arg0/32 | const char __user * from_pathname: arg1/32 | int to_dfd: arg2/32 | const char __user * to_pathname: arg3/32 | unsigned int flags: arg4/32
+fs/namespace.c: SYSCALL_DEFINE5(move_mount, ...) | int from_dfd: arg0/32 | const char __user * from_pathname: arg1/64 | int to_dfd: arg2/32 | const char __user * to_pathname: arg3/64 | unsigned int flags: arg4/32
+fs/notify/fanotify/fanotify_user.c: SYSCALL_DEFINE2(fanotify_init, ...) | unsigned int flags: arg0/32 | unsigned int event_f_flags: arg1/32
+fs/notify/fanotify/fanotify_user.c: SYSCALL_DEFINE5(fanotify_mark, ...) | int fanotify_fd: arg0/32 | unsigned int flags: arg1/32 | __u64 mask: arg2/64 | int dfd: arg3/32 | const char __user * pathname: arg4/64
+fs/notify/fanotify/fanotify_user.c: SYSCALL_DEFINE5(fanotify_mark, ...) | int fanotify_fd: arg0/32 | unsigned int flags: arg1/32 | __u64 mask: split | int dfd: split | const char __user * pathname: split
+fs/notify/inotify/inotify_user.c: SYSCALL_DEFINE0(inotify_init, ...)
+fs/notify/inotify/inotify_user.c: SYSCALL_DEFINE1(inotify_init1, ...) | int flags: arg0/32
+fs/notify/inotify/inotify_user.c: SYSCALL_DEFINE2(inotify_rm_watch, ...) | int fd: arg0/32 | __s32 wd: arg1/32
+fs/notify/inotify/inotify_user.c: SYSCALL_DEFINE3(inotify_add_watch, ...) | int fd: arg0/32 | const char __user * pathname: arg1/32 | u32 mask: arg2/32
+fs/notify/inotify/inotify_user.c: SYSCALL_DEFINE3(inotify_add_watch, ...) | int fd: arg0/32 | const char __user * pathname: arg1/64 | u32 mask: arg2/32
+fs/open.c: SYSCALL_DEFINE0(vhangup, ...)
+fs/open.c: SYSCALL_DEFINE1(chdir, ...) | const char __user * filename: arg0/32
+fs/open.c: SYSCALL_DEFINE1(chdir, ...) | const char __user * filename: arg0/64
+fs/open.c: SYSCALL_DEFINE1(chroot, ...) | const char __user * filename: arg0/32
+fs/open.c: SYSCALL_DEFINE1(chroot, ...) | const char __user * filename: arg0/64
+fs/open.c: SYSCALL_DEFINE1(close, ...) | unsigned int fd: arg0/32
+fs/open.c: SYSCALL_DEFINE1(fchdir, ...) | unsigned int fd: arg0/32
+fs/open.c: SYSCALL_DEFINE2(access, ...) | const char __user * filename: arg0/32 | int mode: arg1/32
+fs/open.c: SYSCALL_DEFINE2(access, ...) | const char __user * filename: arg0/64 | int mode: arg1/32
+fs/open.c: SYSCALL_DEFINE2(chmod, ...) | const char __user * filename: arg0/32 | umode_t mode: arg1/16
+fs/open.c: SYSCALL_DEFINE2(chmod, ...) | const char __user * filename: arg0/64 | umode_t mode: arg1/16
+fs/open.c: SYSCALL_DEFINE2(creat, ...) | const char __user * pathname: arg0/32 | umode_t mode: arg1/16
+fs/open.c: SYSCALL_DEFINE2(creat, ...) | const char __user * pathname: arg0/64 | umode_t mode: arg1/16
+fs/open.c: SYSCALL_DEFINE2(fchmod, ...) | unsigned int fd: arg0/32 | umode_t mode: arg1/16
+fs/open.c: SYSCALL_DEFINE2(ftruncate, ...) | unsigned int fd: arg0/32 | off_t length: arg1/32
+fs/open.c: SYSCALL_DEFINE2(ftruncate, ...) | unsigned int fd: arg0/32 | off_t length: arg1/64
+fs/open.c: SYSCALL_DEFINE2(ftruncate64, ...) via sys_ia32_ftruncate64 | unsigned int fd: arg0/32 | loff_t length: split
+fs/open.c: SYSCALL_DEFINE2(ftruncate64, ...) | unsigned int fd: arg0/32 | loff_t length: split
+fs/open.c: SYSCALL_DEFINE2(truncate, ...) | const char __user * path: arg0/32 | long length: arg1/32
+fs/open.c: SYSCALL_DEFINE2(truncate, ...) | const char __user * path: arg0/64 | long length: arg1/64
+fs/open.c: SYSCALL_DEFINE2(truncate64, ...) via sys_ia32_truncate64 | const char __user * path: arg0/32 | loff_t length: split
+fs/open.c: SYSCALL_DEFINE2(truncate64, ...) | const char __user * path: arg0/32 | loff_t length: split
+fs/open.c: SYSCALL_DEFINE3(chown, ...) | const char __user * filename: arg0/32 | uid_t user: arg1/32 | gid_t group: arg2/32
+fs/open.c: SYSCALL_DEFINE3(chown, ...) | const char __user * filename: arg0/64 | uid_t user: arg1/32 | gid_t group: arg2/32
+fs/open.c: SYSCALL_DEFINE3(close_range, ...) | unsigned int fd: arg0/32 | unsigned int max_fd: arg1/32 | unsigned int flags: arg2/32
+fs/open.c: SYSCALL_DEFINE3(faccessat, ...) | int dfd: arg0/32 | const char __user * filename: arg1/32 | int mode: arg2/32
+fs/open.c: SYSCALL_DEFINE3(faccessat, ...) | int dfd: arg0/32 | const char __user * filename: arg1/64 | int mode: arg2/32
+fs/open.c: SYSCALL_DEFINE3(fchmodat, ...) | int dfd: arg0/32 | const char __user * filename: arg1/32 | umode_t mode: arg2/16
+fs/open.c: SYSCALL_DEFINE3(fchmodat, ...) | int dfd: arg0/32 | const char __user * filename: arg1/64 | umode_t mode: arg2/16
+fs/open.c: SYSCALL_DEFINE3(fchown, ...) | unsigned int fd: arg0/32 | uid_t user: arg1/32 | gid_t group: arg2/32
+fs/open.c: SYSCALL_DEFINE3(lchown, ...) | const char __user * filename: arg0/32 | uid_t user: arg1/32 | gid_t group: arg2/32
+fs/open.c: SYSCALL_DEFINE3(lchown, ...) | const char __user * filename: arg0/64 | uid_t user: arg1/32 | gid_t group: arg2/32
+fs/open.c: SYSCALL_DEFINE3(open, ...) | const char __user * filename: arg0/32 | int flags: arg1/32 | umode_t mode: arg2/16
+fs/open.c: SYSCALL_DEFINE3(open, ...) | const char __user * filename: arg0/64 | int flags: arg1/32 | umode_t mode: arg2/16
+fs/open.c: SYSCALL_DEFINE4(faccessat2, ...) | int dfd: arg0/32 | const char __user * filename: arg1/32 | int mode: arg2/32 | int flags: arg3/32
+fs/open.c: SYSCALL_DEFINE4(faccessat2, ...) | int dfd: arg0/32 | const char __user * filename: arg1/64 | int mode: arg2/32 | int flags: arg3/32
+fs/open.c: SYSCALL_DEFINE4(fallocate, ...) via sys_ia32_fallocate | int fd: arg0/32 | int mode: arg1/32 | loff_t offset: split | loff_t len: split
+fs/open.c: SYSCALL_DEFINE4(fallocate, ...) | int fd: arg0/32 | int mode: arg1/32 | loff_t offset: arg2/64 | loff_t len: arg3/64
+fs/open.c: SYSCALL_DEFINE4(fallocate, ...) | int fd: arg0/32 | int mode: arg1/32 | loff_t offset: split | loff_t len: split
+fs/open.c: SYSCALL_DEFINE4(fchmodat2, ...) | int dfd: arg0/32 | const char __user * filename: arg1/32 | umode_t mode: arg2/16 | unsigned int flags: arg3/32
+fs/open.c: SYSCALL_DEFINE4(fchmodat2, ...) | int dfd: arg0/32 | const char __user * filename: arg1/64 | umode_t mode: arg2/16 | unsigned int flags: arg3/32
+fs/open.c: SYSCALL_DEFINE4(openat, ...) | int dfd: arg0/32 | const char __user * filename: arg1/32 | int flags: arg2/32 | umode_t mode: arg3/16
+fs/open.c: SYSCALL_DEFINE4(openat, ...) | int dfd: arg0/32 | const char __user * filename: arg1/64 | int flags: arg2/32 | umode_t mode: arg3/16
+fs/open.c: SYSCALL_DEFINE4(openat2, ...) | int dfd: arg0/32 | const char __user * filename: arg1/32 | struct open_how __user * how: arg2/32 | size_t usize: arg3/32
+fs/open.c: SYSCALL_DEFINE4(openat2, ...) | int dfd: arg0/32 | const char __user * filename: arg1/64 | struct open_how __user * how: arg2/64 | size_t usize: arg3/64
+fs/open.c: SYSCALL_DEFINE5(fchownat, ...) | int dfd: arg0/32 | const char __user * filename: arg1/32 | uid_t user: arg2/32 | gid_t group: arg3/32 | int flag: arg4/32
+fs/open.c: SYSCALL_DEFINE5(fchownat, ...) | int dfd: arg0/32 | const char __user * filename: arg1/64 | uid_t user: arg2/32 | gid_t group: arg3/32 | int flag: arg4/32
+fs/pipe.c: SYSCALL_DEFINE1(pipe, ...) | int __user * fildes: arg0/32
+fs/pipe.c: SYSCALL_DEFINE1(pipe, ...) | int __user * fildes: arg0/64
+fs/pipe.c: SYSCALL_DEFINE2(pipe2, ...) | int __user * fildes: arg0/32 | int flags: arg1/32
+fs/pipe.c: SYSCALL_DEFINE2(pipe2, ...) | int __user * fildes: arg0/64 | int flags: arg1/32
+fs/quota/quota.c: SYSCALL_DEFINE4(quotactl, ...) | unsigned int cmd: arg0/32 | const char __user * special: arg1/32 | qid_t id: arg2/32 | void __user * addr: arg3/32
+fs/quota/quota.c: SYSCALL_DEFINE4(quotactl, ...) | unsigned int cmd: arg0/32 | const char __user * special: arg1/64 | qid_t id: arg2/32 | void __user * addr: arg3/64
+fs/quota/quota.c: SYSCALL_DEFINE4(quotactl_fd, ...) | unsigned int fd: arg0/32 | unsigned int cmd: arg1/32 | qid_t id: arg2/32 | void __user * addr: arg3/32
+fs/quota/quota.c: SYSCALL_DEFINE4(quotactl_fd, ...) | unsigned int fd: arg0/32 | unsigned int cmd: arg1/32 | qid_t id: arg2/32 | void __user * addr: arg3/64
+fs/read_write.c: SYSCALL_DEFINE3(lseek, ...) | unsigned int fd: arg0/32 | off_t offset: arg1/32 | unsigned int whence: arg2/32
+fs/read_write.c: SYSCALL_DEFINE3(lseek, ...) | unsigned int fd: arg0/32 | off_t offset: arg1/64 | unsigned int whence: arg2/32
+fs/read_write.c: SYSCALL_DEFINE3(read, ...) | unsigned int fd: arg0/32 | char __user * buf: arg1/32 | size_t count: arg2/32
+fs/read_write.c: SYSCALL_DEFINE3(read, ...) | unsigned int fd: arg0/32 | char __user * buf: arg1/64 | size_t count: arg2/64
+fs/read_write.c: SYSCALL_DEFINE3(readv, ...) | unsigned long fd: arg0/32 | const struct iovec __user * vec: arg1/32 | unsigned long vlen: arg2/32
+fs/read_write.c: SYSCALL_DEFINE3(readv, ...) | unsigned long fd: arg0/32 | const struct iovec __user * vec: arg1/64 | unsigned long vlen: arg2/32
+fs/read_write.c: SYSCALL_DEFINE3(write, ...) | unsigned int fd: arg0/32 | const char __user * buf: arg1/32 | size_t count: arg2/32
+fs/read_write.c: SYSCALL_DEFINE3(write, ...) | unsigned int fd: arg0/32 | const char __user * buf: arg1/64 | size_t count: arg2/64
+fs/read_write.c: SYSCALL_DEFINE3(writev, ...) | unsigned long fd: arg0/32 | const struct iovec __user * vec: arg1/32 | unsigned long vlen: arg2/32
+fs/read_write.c: SYSCALL_DEFINE3(writev, ...) | unsigned long fd: arg0/32 | const struct iovec __user * vec: arg1/64 | unsigned long vlen: arg2/32
+fs/read_write.c: SYSCALL_DEFINE4(pread64, ...) via sys_ia32_pread64 | unsigned int fd: arg0/32 | char __user * buf: arg1/32 | size_t count: arg2/32 | loff_t pos: split
+fs/read_write.c: SYSCALL_DEFINE4(pread64, ...) | unsigned int fd: arg0/32 | char __user * buf: arg1/32 | size_t count: arg2/32 | loff_t pos: split
+fs/read_write.c: SYSCALL_DEFINE4(pread64, ...) | unsigned int fd: arg0/32 | char __user * buf: arg1/64 | size_t count: arg2/64 | loff_t pos: arg3/64
+fs/read_write.c: SYSCALL_DEFINE4(pwrite64, ...) via sys_ia32_pwrite64 | unsigned int fd: arg0/32 | const char __user * buf: arg1/32 | size_t count: arg2/32 | loff_t pos: split
+fs/read_write.c: SYSCALL_DEFINE4(pwrite64, ...) | unsigned int fd: arg0/32 | const char __user * buf: arg1/32 | size_t count: arg2/32 | loff_t pos: split
+fs/read_write.c: SYSCALL_DEFINE4(pwrite64, ...) | unsigned int fd: arg0/32 | const char __user * buf: arg1/64 | size_t count: arg2/64 | loff_t pos: arg3/64
+fs/read_write.c: SYSCALL_DEFINE4(sendfile, ...) | int out_fd: arg0/32 | int in_fd: arg1/32 | off_t __user * offset: arg2/32 | size_t count: arg3/32
+fs/read_write.c: SYSCALL_DEFINE4(sendfile64, ...) | int out_fd: arg0/32 | int in_fd: arg1/32 | loff_t __user * offset: arg2/32 | size_t count: arg3/32
+fs/read_write.c: SYSCALL_DEFINE4(sendfile64, ...) | int out_fd: arg0/32 | int in_fd: arg1/32 | loff_t __user * offset: arg2/64 | size_t count: arg3/64
+fs/read_write.c: SYSCALL_DEFINE5(llseek, ...) | unsigned int fd: arg0/32 | unsigned long offset_high: arg1/32 | unsigned long offset_low: arg2/32 | loff_t __user * result: arg3/32 | unsigned int whence: arg4/32
+fs/read_write.c: SYSCALL_DEFINE5(llseek, ...) | unsigned int fd: arg0/32 | unsigned long offset_high: arg1/64 | unsigned long offset_low: arg2/64 | loff_t __user * result: arg3/64 | unsigned int whence: arg4/32
+fs/read_write.c: SYSCALL_DEFINE5(preadv, ...) | unsigned long fd: arg0/32 | const struct iovec __user * vec: arg1/32 | unsigned long vlen: arg2/32 | unsigned long pos_l: arg3/32 | unsigned long pos_h: arg4/32
+fs/read_write.c: SYSCALL_DEFINE5(preadv, ...) | unsigned long fd: arg0/32 | const struct iovec __user * vec: arg1/64 | unsigned long vlen: arg2/32 | unsigned long pos_l: arg3/64 | unsigned long pos_h: arg4/64
+fs/read_write.c: SYSCALL_DEFINE5(pwritev, ...) | unsigned long fd: arg0/32 | const struct iovec __user * vec: arg1/32 | unsigned long vlen: arg2/32 | unsigned long pos_l: arg3/32 | unsigned long pos_h: arg4/32
+fs/read_write.c: SYSCALL_DEFINE5(pwritev, ...) | unsigned long fd: arg0/32 | const struct iovec __user * vec: arg1/64 | unsigned long vlen: arg2/32 | unsigned long pos_l: arg3/64 | unsigned long pos_h: arg4/64
+fs/read_write.c: SYSCALL_DEFINE6(copy_file_range, ...) | int fd_in: arg0/32 | loff_t __user * off_in: arg1/32 | int fd_out: arg2/32 | loff_t __user * off_out: arg3/32 | size_t len: arg4/32 | unsigned int flags: arg5/32
+fs/read_write.c: SYSCALL_DEFINE6(copy_file_range, ...) | int fd_in: arg0/32 | loff_t __user * off_in: arg1/64 | int fd_out: arg2/32 | loff_t __user * off_out: arg3/64 | size_t len: arg4/64 | unsigned int flags: arg5/32
+fs/read_write.c: SYSCALL_DEFINE6(preadv2, ...) | unsigned long fd: arg0/32 | const struct iovec __user * vec: arg1/32 | unsigned long vlen: arg2/32 | unsigned long pos_l: arg3/32 | unsigned long pos_h: arg4/32 | rwf_t flags: arg5/32
+fs/read_write.c: SYSCALL_DEFINE6(preadv2, ...) | unsigned long fd: arg0/32 | const struct iovec __user * vec: arg1/64 | unsigned long vlen: arg2/32 | unsigned long pos_l: arg3/64 | unsigned long pos_h: arg4/64 | rwf_t flags: arg5/32
+fs/read_write.c: SYSCALL_DEFINE6(pwritev2, ...) | unsigned long fd: arg0/32 | const struct iovec __user * vec: arg1/32 | unsigned long vlen: arg2/32 | unsigned long pos_l: arg3/32 | unsigned long pos_h: arg4/32 | rwf_t flags: arg5/32
+fs/read_write.c: SYSCALL_DEFINE6(pwritev2, ...) | unsigned long fd: arg0/32 | const struct iovec __user * vec: arg1/64 | unsigned long vlen: arg2/32 | unsigned long pos_l: arg3/64 | unsigned long pos_h: arg4/64 | rwf_t flags: arg5/32
+fs/readdir.c: SYSCALL_DEFINE3(getdents, ...) | unsigned int fd: arg0/32 | struct linux_dirent __user * dirent: arg1/32 | unsigned int count: arg2/32
+fs/readdir.c: SYSCALL_DEFINE3(getdents, ...) | unsigned int fd: arg0/32 | struct linux_dirent __user * dirent: arg1/64 | unsigned int count: arg2/32
+fs/readdir.c: SYSCALL_DEFINE3(getdents64, ...) | unsigned int fd: arg0/32 | struct linux_dirent64 __user * dirent: arg1/32 | unsigned int count: arg2/32
+fs/readdir.c: SYSCALL_DEFINE3(getdents64, ...) | unsigned int fd: arg0/32 | struct linux_dirent64 __user * dirent: arg1/64 | unsigned int count: arg2/32
+fs/readdir.c: SYSCALL_DEFINE3(old_readdir, ...) | unsigned int fd: arg0/32 | struct old_linux_dirent __user * dirent: arg1/32 | unsigned int count: arg2/32
+fs/select.c: SYSCALL_DEFINE1(old_select, ...) | struct sel_arg_struct __user * arg: arg0/32
+fs/select.c: SYSCALL_DEFINE3(poll, ...) | struct pollfd __user * ufds: arg0/32 | unsigned int nfds: arg1/32 | int timeout_msecs: arg2/32
+fs/select.c: SYSCALL_DEFINE3(poll, ...) | struct pollfd __user * ufds: arg0/64 | unsigned int nfds: arg1/32 | int timeout_msecs: arg2/32
+fs/select.c: SYSCALL_DEFINE5(ppoll, ...) | struct pollfd __user * ufds: arg0/32 | unsigned int nfds: arg1/32 | struct __kernel_timespec __user * tsp: arg2/32 | const sigset_t __user * sigmask: arg3/32 | size_t sigsetsize: arg4/32
+fs/select.c: SYSCALL_DEFINE5(ppoll, ...) | struct pollfd __user * ufds: arg0/64 | unsigned int nfds: arg1/32 | struct __kernel_timespec __user * tsp: arg2/64 | const sigset_t __user * sigmask: arg3/64 | size_t sigsetsize: arg4/64
+fs/select.c: SYSCALL_DEFINE5(ppoll_time32, ...) | struct pollfd __user * ufds: arg0/32 | unsigned int nfds: arg1/32 | struct old_timespec32 __user * tsp: arg2/32 | const sigset_t __user * sigmask: arg3/32 | size_t sigsetsize: arg4/32
+fs/select.c: SYSCALL_DEFINE5(select, ...) | int n: arg0/32 | fd_set __user * inp: arg1/32 | fd_set __user * outp: arg2/32 | fd_set __user * exp: arg3/32 | struct __kernel_old_timeval __user * tvp: arg4/32
+fs/select.c: SYSCALL_DEFINE5(select, ...) | int n: arg0/32 | fd_set __user * inp: arg1/64 | fd_set __user * outp: arg2/64 | fd_set __user * exp: arg3/64 | struct __kernel_old_timeval __user * tvp: arg4/64
+fs/select.c: SYSCALL_DEFINE6(pselect6, ...) | int n: arg0/32 | fd_set __user * inp: arg1/32 | fd_set __user * outp: arg2/32 | fd_set __user * exp: arg3/32 | struct __kernel_timespec __user * tsp: arg4/32 | void __user * sig: arg5/32
+fs/select.c: SYSCALL_DEFINE6(pselect6, ...) | int n: arg0/32 | fd_set __user * inp: arg1/64 | fd_set __user * outp: arg2/64 | fd_set __user * exp: arg3/64 | struct __kernel_timespec __user * tsp: arg4/64 | void __user * sig: arg5/64
+fs/select.c: SYSCALL_DEFINE6(pselect6_time32, ...) | int n: arg0/32 | fd_set __user * inp: arg1/32 | fd_set __user * outp: arg2/32 | fd_set __user * exp: arg3/32 | struct old_timespec32 __user * tsp: arg4/32 | void __user * sig: arg5/32
+fs/signalfd.c: SYSCALL_DEFINE3(signalfd, ...) | int ufd: arg0/32 | sigset_t __user * user_mask: arg1/32 | size_t sizemask: arg2/32
+fs/signalfd.c: SYSCALL_DEFINE3(signalfd, ...) | int ufd: arg0/32 | sigset_t __user * user_mask: arg1/64 | size_t sizemask: arg2/64
+fs/signalfd.c: SYSCALL_DEFINE4(signalfd4, ...) | int ufd: arg0/32 | sigset_t __user * user_mask: arg1/32 | size_t sizemask: arg2/32 | int flags: arg3/32
+fs/signalfd.c: SYSCALL_DEFINE4(signalfd4, ...) | int ufd: arg0/32 | sigset_t __user * user_mask: arg1/64 | size_t sizemask: arg2/64 | int flags: arg3/32
+fs/splice.c: SYSCALL_DEFINE4(tee, ...) | int fdin: arg0/32 | int fdout: arg1/32 | size_t len: arg2/32 | unsigned int flags: arg3/32
+fs/splice.c: SYSCALL_DEFINE4(tee, ...) | int fdin: arg0/32 | int fdout: arg1/32 | size_t len: arg2/64 | unsigned int flags: arg3/32
+fs/splice.c: SYSCALL_DEFINE4(vmsplice, ...) | int fd: arg0/32 | const struct iovec __user * uiov: arg1/32 | unsigned long nr_segs: arg2/32 | unsigned int flags: arg3/32
+fs/splice.c: SYSCALL_DEFINE4(vmsplice, ...) | int fd: arg0/32 | const struct iovec __user * uiov: arg1/64 | unsigned long nr_segs: arg2/64 | unsigned int flags: arg3/32
+fs/splice.c: SYSCALL_DEFINE6(splice, ...) | int fd_in: arg0/32 | loff_t __user * off_in: arg1/32 | int fd_out: arg2/32 | loff_t __user * off_out: arg3/32 | size_t len: arg4/32 | unsigned int flags: arg5/32
+fs/splice.c: SYSCALL_DEFINE6(splice, ...) | int fd_in: arg0/32 | loff_t __user * off_in: arg1/64 | int fd_out: arg2/32 | loff_t __user * off_out: arg3/64 | size_t len: arg4/64 | unsigned int flags: arg5/32
+fs/stat.c: SYSCALL_DEFINE2(fstat, ...) | unsigned int fd: arg0/32 | struct __old_kernel_stat __user * statbuf: arg1/32
+fs/stat.c: SYSCALL_DEFINE2(fstat64, ...) | unsigned long fd: arg0/32 | struct stat64 __user * statbuf: arg1/32
+fs/stat.c: SYSCALL_DEFINE2(lstat, ...) | const char __user * filename: arg0/32 | struct __old_kernel_stat __user * statbuf: arg1/32
+fs/stat.c: SYSCALL_DEFINE2(lstat64, ...) | const char __user * filename: arg0/32 | struct stat64 __user * statbuf: arg1/32
+fs/stat.c: SYSCALL_DEFINE2(newfstat, ...) | unsigned int fd: arg0/32 | struct stat __user * statbuf: arg1/32
+fs/stat.c: SYSCALL_DEFINE2(newfstat, ...) | unsigned int fd: arg0/32 | struct stat __user * statbuf: arg1/64
+fs/stat.c: SYSCALL_DEFINE2(newlstat, ...) | const char __user * filename: arg0/32 | struct stat __user * statbuf: arg1/32
+fs/stat.c: SYSCALL_DEFINE2(newlstat, ...) | const char __user * filename: arg0/64 | struct stat __user * statbuf: arg1/64
+fs/stat.c: SYSCALL_DEFINE2(newstat, ...) | const char __user * filename: arg0/32 | struct stat __user * statbuf: arg1/32
+fs/stat.c: SYSCALL_DEFINE2(newstat, ...) | const char __user * filename: arg0/64 | struct stat __user * statbuf: arg1/64
+fs/stat.c: SYSCALL_DEFINE2(stat, ...) | const char __user * filename: arg0/32 | struct __old_kernel_stat __user * statbuf: arg1/32
+fs/stat.c: SYSCALL_DEFINE2(stat64, ...) | const char __user * filename: arg0/32 | struct stat64 __user * statbuf: arg1/32
+fs/stat.c: SYSCALL_DEFINE3(readlink, ...) | const char __user * path: arg0/32 | char __user * buf: arg1/32 | int bufsiz: arg2/32
+fs/stat.c: SYSCALL_DEFINE3(readlink, ...) | const char __user * path: arg0/64 | char __user * buf: arg1/64 | int bufsiz: arg2/32
+fs/stat.c: SYSCALL_DEFINE4(fstatat64, ...) | int dfd: arg0/32 | const char __user * filename: arg1/32 | struct stat64 __user * statbuf: arg2/32 | int flag: arg3/32
+fs/stat.c: SYSCALL_DEFINE4(newfstatat, ...) | int dfd: arg0/32 | const char __user * filename: arg1/64 | struct stat __user * statbuf: arg2/64 | int flag: arg3/32
+fs/stat.c: SYSCALL_DEFINE4(readlinkat, ...) | int dfd: arg0/32 | const char __user * pathname: arg1/32 | char __user * buf: arg2/32 | int bufsiz: arg3/32
+fs/stat.c: SYSCALL_DEFINE4(readlinkat, ...) | int dfd: arg0/32 | const char __user * pathname: arg1/64 | char __user * buf: arg2/64 | int bufsiz: arg3/32
+fs/stat.c: SYSCALL_DEFINE5(statx, ...) | int dfd: arg0/32 | const char __user * filename: arg1/32 | unsigned flags: arg2/32 | unsigned int mask: arg3/32 | struct statx __user * buffer: arg4/32
+fs/stat.c: SYSCALL_DEFINE5(statx, ...) | int dfd: arg0/32 | const char __user * filename: arg1/64 | unsigned flags: arg2/32 | unsigned int mask: arg3/32 | struct statx __user * buffer: arg4/64
+fs/statfs.c: SYSCALL_DEFINE2(fstatfs, ...) | unsigned int fd: arg0/32 | struct statfs __user * buf: arg1/32
+fs/statfs.c: SYSCALL_DEFINE2(fstatfs, ...) | unsigned int fd: arg0/32 | struct statfs __user * buf: arg1/64
+fs/statfs.c: SYSCALL_DEFINE2(statfs, ...) | const char __user * pathname: arg0/32 | struct statfs __user * buf: arg1/32
+fs/statfs.c: SYSCALL_DEFINE2(statfs, ...) | const char __user * pathname: arg0/64 | struct statfs __user * buf: arg1/64
+fs/statfs.c: SYSCALL_DEFINE2(ustat, ...) | unsigned dev: arg0/32 | struct ustat __user * ubuf: arg1/32
+fs/statfs.c: SYSCALL_DEFINE2(ustat, ...) | unsigned dev: arg0/32 | struct ustat __user * ubuf: arg1/64
+fs/statfs.c: SYSCALL_DEFINE3(fstatfs64, ...) via sys_fstatfs64_wrapper | unsigned int fd: arg0/32 | size_t sz: arg1/32 | struct statfs64 __user * buf: arg2/32
+fs/statfs.c: SYSCALL_DEFINE3(fstatfs64, ...) | unsigned int fd: arg0/32 | size_t sz: arg1/32 | struct statfs64 __user * buf: arg2/32
+fs/statfs.c: SYSCALL_DEFINE3(fstatfs64, ...) | unsigned int fd: arg0/32 | size_t sz: arg1/64 | struct statfs64 __user * buf: arg2/64
+fs/statfs.c: SYSCALL_DEFINE3(statfs64, ...) via sys_statfs64_wrapper | const char __user * pathname: arg0/32 | size_t sz: arg1/32 | struct statfs64 __user * buf: arg2/32
+fs/statfs.c: SYSCALL_DEFINE3(statfs64, ...) | const char __user * pathname: arg0/32 | size_t sz: arg1/32 | struct statfs64 __user * buf: arg2/32
+fs/statfs.c: SYSCALL_DEFINE3(statfs64, ...) | const char __user * pathname: arg0/64 | size_t sz: arg1/64 | struct statfs64 __user * buf: arg2/64
+fs/sync.c: SYSCALL_DEFINE0(sync, ...)
+fs/sync.c: SYSCALL_DEFINE1(fdatasync, ...) | unsigned int fd: arg0/32
+fs/sync.c: SYSCALL_DEFINE1(fsync, ...) | unsigned int fd: arg0/32
+fs/sync.c: SYSCALL_DEFINE1(syncfs, ...) | int fd: arg0/32
+fs/sync.c: SYSCALL_DEFINE4(sync_file_range, ...) via sys_ia32_sync_file_range | int fd: arg0/32 | loff_t offset: split | loff_t nbytes: split | unsigned int flags: split
+fs/sync.c: SYSCALL_DEFINE4(sync_file_range, ...) | int fd: arg0/32 | loff_t offset: arg1/64 | loff_t nbytes: arg2/64 | unsigned int flags: arg3/32
+fs/sync.c: SYSCALL_DEFINE4(sync_file_range2, ...) | int fd: arg0/32 | unsigned int flags: arg1/32 | loff_t offset: arg2/64 | loff_t nbytes: arg3/64
+fs/sync.c: SYSCALL_DEFINE4(sync_file_range2, ...) | int fd: arg0/32 | unsigned int flags: arg1/32 | loff_t offset: split | loff_t nbytes: split
+fs/timerfd.c: SYSCALL_DEFINE2(timerfd_create, ...) | int clockid: arg0/32 | int flags: arg1/32
+fs/timerfd.c: SYSCALL_DEFINE2(timerfd_gettime, ...) | int ufd: arg0/32 | struct __kernel_itimerspec __user * otmr: arg1/32
+fs/timerfd.c: SYSCALL_DEFINE2(timerfd_gettime, ...) | int ufd: arg0/32 | struct __kernel_itimerspec __user * otmr: arg1/64
+fs/timerfd.c: SYSCALL_DEFINE2(timerfd_gettime32, ...) | int ufd: arg0/32 | struct old_itimerspec32 __user * otmr: arg1/32
+fs/timerfd.c: SYSCALL_DEFINE4(timerfd_settime, ...) | int ufd: arg0/32 | int flags: arg1/32 | const struct __kernel_itimerspec __user * utmr: arg2/32 | struct __kernel_itimerspec __user * otmr: arg3/32
+fs/timerfd.c: SYSCALL_DEFINE4(timerfd_settime, ...) | int ufd: arg0/32 | int flags: arg1/32 | const struct __kernel_itimerspec __user * utmr: arg2/64 | struct __kernel_itimerspec __user * otmr: arg3/64
+fs/timerfd.c: SYSCALL_DEFINE4(timerfd_settime32, ...) | int ufd: arg0/32 | int flags: arg1/32 | const struct old_itimerspec32 __user * utmr: arg2/32 | struct old_itimerspec32 __user * otmr: arg3/32
+fs/userfaultfd.c: SYSCALL_DEFINE1(userfaultfd, ...) | int flags: arg0/32
+fs/utimes.c: SYSCALL_DEFINE2(utime, ...) | char __user * filename: arg0/64 | struct utimbuf __user * times: arg1/64
+fs/utimes.c: SYSCALL_DEFINE2(utime32, ...) | const char __user * filename: arg0/32 | struct old_utimbuf32 __user * t: arg1/32
+fs/utimes.c: SYSCALL_DEFINE2(utimes, ...) | char __user * filename: arg0/64 | struct __kernel_old_timeval __user * utimes: arg1/64
+fs/utimes.c: SYSCALL_DEFINE2(utimes_time32, ...) | const char __user * filename: arg0/32 | struct old_timeval32 __user * t: arg1/32
+fs/utimes.c: SYSCALL_DEFINE3(futimesat, ...) | int dfd: arg0/32 | const char __user * filename: arg1/64 | struct __kernel_old_timeval __user * utimes: arg2/64
+fs/utimes.c: SYSCALL_DEFINE3(futimesat_time32, ...) | unsigned int dfd: arg0/32 | const char __user * filename: arg1/32 | struct old_timeval32 __user * t: arg2/32
+fs/utimes.c: SYSCALL_DEFINE4(utimensat, ...) | int dfd: arg0/32 | const char __user * filename: arg1/32 | struct __kernel_timespec __user * utimes: arg2/32 | int flags: arg3/32
+fs/utimes.c: SYSCALL_DEFINE4(utimensat, ...) | int dfd: arg0/32 | const char __user * filename: arg1/64 | struct __kernel_timespec __user * utimes: arg2/64 | int flags: arg3/32
+fs/utimes.c: SYSCALL_DEFINE4(utimensat_time32, ...) | unsigned int dfd: arg0/32 | const char __user * filename: arg1/32 | struct old_timespec32 __user * t: arg2/32 | int flags: arg3/32
+fs/xattr.c: SYSCALL_DEFINE2(fremovexattr, ...) | int fd: arg0/32 | const char __user * name: arg1/32
+fs/xattr.c: SYSCALL_DEFINE2(fremovexattr, ...) | int fd: arg0/32 | const char __user * name: arg1/64
+fs/xattr.c: SYSCALL_DEFINE2(lremovexattr, ...) | const char __user * pathname: arg0/32 | const char __user * name: arg1/32
+fs/xattr.c: SYSCALL_DEFINE2(lremovexattr, ...) | const char __user * pathname: arg0/64 | const char __user * name: arg1/64
+fs/xattr.c: SYSCALL_DEFINE2(removexattr, ...) | const char __user * pathname: arg0/32 | const char __user * name: arg1/32
+fs/xattr.c: SYSCALL_DEFINE2(removexattr, ...) | const char __user * pathname: arg0/64 | const char __user * name: arg1/64
+fs/xattr.c: SYSCALL_DEFINE3(flistxattr, ...) | int fd: arg0/32 | char __user * list: arg1/32 | size_t size: arg2/32
+fs/xattr.c: SYSCALL_DEFINE3(flistxattr, ...) | int fd: arg0/32 | char __user * list: arg1/64 | size_t size: arg2/64
+fs/xattr.c: SYSCALL_DEFINE3(listxattr, ...) | const char __user * pathname: arg0/32 | char __user * list: arg1/32 | size_t size: arg2/32
+fs/xattr.c: SYSCALL_DEFINE3(listxattr, ...) | const char __user * pathname: arg0/64 | char __user * list: arg1/64 | size_t size: arg2/64
+fs/xattr.c: SYSCALL_DEFINE3(llistxattr, ...) | const char __user * pathname: arg0/32 | char __user * list: arg1/32 | size_t size: arg2/32
+fs/xattr.c: SYSCALL_DEFINE3(llistxattr, ...) | const char __user * pathname: arg0/64 | char __user * list: arg1/64 | size_t size: arg2/64
+fs/xattr.c: SYSCALL_DEFINE4(fgetxattr, ...) | int fd: arg0/32 | const char __user * name: arg1/32 | void __user * value: arg2/32 | size_t size: arg3/32
+fs/xattr.c: SYSCALL_DEFINE4(fgetxattr, ...) | int fd: arg0/32 | const char __user * name: arg1/64 | void __user * value: arg2/64 | size_t size: arg3/64
+fs/xattr.c: SYSCALL_DEFINE4(getxattr, ...) | const char __user * pathname: arg0/32 | const char __user * name: arg1/32 | void __user * value: arg2/32 | size_t size: arg3/32
+fs/xattr.c: SYSCALL_DEFINE4(getxattr, ...) | const char __user * pathname: arg0/64 | const char __user * name: arg1/64 | void __user * value: arg2/64 | size_t size: arg3/64
+fs/xattr.c: SYSCALL_DEFINE4(lgetxattr, ...) | const char __user * pathname: arg0/32 | const char __user * name: arg1/32 | void __user * value: arg2/32 | size_t size: arg3/32
+fs/xattr.c: SYSCALL_DEFINE4(lgetxattr, ...) | const char __user * pathname: arg0/64 | const char __user * name: arg1/64 | void __user * value: arg2/64 | size_t size: arg3/64
+fs/xattr.c: SYSCALL_DEFINE5(fsetxattr, ...) | int fd: arg0/32 | const char __user * name: arg1/32 | const void __user * value: arg2/32 | size_t size: arg3/32 | int flags: arg4/32
+fs/xattr.c: SYSCALL_DEFINE5(fsetxattr, ...) | int fd: arg0/32 | const char __user * name: arg1/64 | const void __user * value: arg2/64 | size_t size: arg3/64 | int flags: arg4/32
+fs/xattr.c: SYSCALL_DEFINE5(lsetxattr, ...) | const char __user * pathname: arg0/32 | const char __user * name: arg1/32 | const void __user * value: arg2/32 | size_t size: arg3/32 | int flags: arg4/32
+fs/xattr.c: SYSCALL_DEFINE5(lsetxattr, ...) | const char __user * pathname: arg0/64 | const char __user * name: arg1/64 | const void __user * value: arg2/64 | size_t size: arg3/64 | int flags: arg4/32
+fs/xattr.c: SYSCALL_DEFINE5(setxattr, ...) | const char __user * pathname: arg0/32 | const char __user * name: arg1/32 | const void __user * value: arg2/32 | size_t size: arg3/32 | int flags: arg4/32
+fs/xattr.c: SYSCALL_DEFINE5(setxattr, ...) | const char __user * pathname: arg0/64 | const char __user * name: arg1/64 | const void __user * value: arg2/64 | size_t size: arg3/64 | int flags: arg4/32
+io_uring/io_uring.c: SYSCALL_DEFINE2(io_uring_setup, ...) | u32 entries: arg0/32 | struct io_uring_params __user * params: arg1/32
+io_uring/io_uring.c: SYSCALL_DEFINE2(io_uring_setup, ...) | u32 entries: arg0/32 | struct io_uring_params __user * params: arg1/64
+io_uring/io_uring.c: SYSCALL_DEFINE6(io_uring_enter, ...) | unsigned int fd: arg0/32 | u32 to_submit: arg1/32 | u32 min_complete: arg2/32 | u32 flags: arg3/32 | const void __user * argp: arg4/32 | size_t argsz: arg5/32
+io_uring/io_uring.c: SYSCALL_DEFINE6(io_uring_enter, ...) | unsigned int fd: arg0/32 | u32 to_submit: arg1/32 | u32 min_complete: arg2/32 | u32 flags: arg3/32 | const void __user * argp: arg4/64 | size_t argsz: arg5/64
+io_uring/register.c: SYSCALL_DEFINE4(io_uring_register, ...) | unsigned int fd: arg0/32 | unsigned int opcode: arg1/32 | void __user * arg: arg2/32 | unsigned int nr_args: arg3/32
+io_uring/register.c: SYSCALL_DEFINE4(io_uring_register, ...) | unsigned int fd: arg0/32 | unsigned int opcode: arg1/32 | void __user * arg: arg2/64 | unsigned int nr_args: arg3/32
+ipc/mqueue.c: SYSCALL_DEFINE1(mq_unlink, ...) | const char __user * u_name: arg0/32
+ipc/mqueue.c: SYSCALL_DEFINE1(mq_unlink, ...) | const char __user * u_name: arg0/64
+ipc/mqueue.c: SYSCALL_DEFINE2(mq_notify, ...) | mqd_t mqdes: arg0/32 | const struct sigevent __user * u_notification: arg1/32
+ipc/mqueue.c: SYSCALL_DEFINE2(mq_notify, ...) | mqd_t mqdes: arg0/32 | const struct sigevent __user * u_notification: arg1/64
+ipc/mqueue.c: SYSCALL_DEFINE3(mq_getsetattr, ...) | mqd_t mqdes: arg0/32 | const struct mq_attr __user * u_mqstat: arg1/32 | struct mq_attr __user * u_omqstat: arg2/32
+ipc/mqueue.c: SYSCALL_DEFINE3(mq_getsetattr, ...) | mqd_t mqdes: arg0/32 | const struct mq_attr __user * u_mqstat: arg1/64 | struct mq_attr __user * u_omqstat: arg2/64
+ipc/mqueue.c: SYSCALL_DEFINE4(mq_open, ...) | const char __user * u_name: arg0/32 | int oflag: arg1/32 | umode_t mode: arg2/16 | struct mq_attr __user * u_attr: arg3/32
+ipc/mqueue.c: SYSCALL_DEFINE4(mq_open, ...) | const char __user * u_name: arg0/64 | int oflag: arg1/32 | umode_t mode: arg2/16 | struct mq_attr __user * u_attr: arg3/64
+ipc/mqueue.c: SYSCALL_DEFINE5(mq_timedreceive, ...) | mqd_t mqdes: arg0/32 | char __user * u_msg_ptr: arg1/32 | size_t msg_len: arg2/32 | unsigned int __user * u_msg_prio: arg3/32 | const struct __kernel_timespec __user * u_abs_timeout: arg4/32
+ipc/mqueue.c: SYSCALL_DEFINE5(mq_timedreceive, ...) | mqd_t mqdes: arg0/32 | char __user * u_msg_ptr: arg1/64 | size_t msg_len: arg2/64 | unsigned int __user * u_msg_prio: arg3/64 | const struct __kernel_timespec __user * u_abs_timeout: arg4/64
+ipc/mqueue.c: SYSCALL_DEFINE5(mq_timedreceive_time32, ...) | mqd_t mqdes: arg0/32 | char __user * u_msg_ptr: arg1/32 | unsigned int msg_len: arg2/32 | unsigned int __user * u_msg_prio: arg3/32 | const struct old_timespec32 __user * u_abs_timeout: arg4/32
+ipc/mqueue.c: SYSCALL_DEFINE5(mq_timedsend, ...) | mqd_t mqdes: arg0/32 | const char __user * u_msg_ptr: arg1/32 | size_t msg_len: arg2/32 | unsigned int msg_prio: arg3/32 | const struct __kernel_timespec __user * u_abs_timeout: arg4/32
+ipc/mqueue.c: SYSCALL_DEFINE5(mq_timedsend, ...) | mqd_t mqdes: arg0/32 | const char __user * u_msg_ptr: arg1/64 | size_t msg_len: arg2/64 | unsigned int msg_prio: arg3/32 | const struct __kernel_timespec __user * u_abs_timeout: arg4/64
+ipc/mqueue.c: SYSCALL_DEFINE5(mq_timedsend_time32, ...) | mqd_t mqdes: arg0/32 | const char __user * u_msg_ptr: arg1/32 | unsigned int msg_len: arg2/32 | unsigned int msg_prio: arg3/32 | const struct old_timespec32 __user * u_abs_timeout: arg4/32
+ipc/msg.c: SYSCALL_DEFINE2(msgget, ...) | key_t key: arg0/32 | int msgflg: arg1/32
+ipc/msg.c: SYSCALL_DEFINE3(msgctl, ...) | int msqid: arg0/32 | int cmd: arg1/32 | struct msqid_ds __user * buf: arg2/32
+ipc/msg.c: SYSCALL_DEFINE3(msgctl, ...) | int msqid: arg0/32 | int cmd: arg1/32 | struct msqid_ds __user * buf: arg2/64
+ipc/msg.c: SYSCALL_DEFINE3(old_msgctl, ...) | int msqid: arg0/32 | int cmd: arg1/32 | struct msqid_ds __user * buf: arg2/32
+ipc/msg.c: SYSCALL_DEFINE4(msgsnd, ...) | int msqid: arg0/32 | struct msgbuf __user * msgp: arg1/32 | size_t msgsz: arg2/32 | int msgflg: arg3/32
+ipc/msg.c: SYSCALL_DEFINE4(msgsnd, ...) | int msqid: arg0/32 | struct msgbuf __user * msgp: arg1/64 | size_t msgsz: arg2/64 | int msgflg: arg3/32
+ipc/msg.c: SYSCALL_DEFINE5(msgrcv, ...) | int msqid: arg0/32 | struct msgbuf __user * msgp: arg1/32 | size_t msgsz: arg2/32 | long msgtyp: arg3/32 | int msgflg: arg4/32
+ipc/msg.c: SYSCALL_DEFINE5(msgrcv, ...) | int msqid: arg0/32 | struct msgbuf __user * msgp: arg1/64 | size_t msgsz: arg2/64 | long msgtyp: arg3/64 | int msgflg: arg4/32
+ipc/sem.c: SYSCALL_DEFINE3(semget, ...) | key_t key: arg0/32 | int nsems: arg1/32 | int semflg: arg2/32
+ipc/sem.c: SYSCALL_DEFINE3(semop, ...) | int semid: arg0/32 | struct sembuf __user * tsops: arg1/32 | unsigned nsops: arg2/32
+ipc/sem.c: SYSCALL_DEFINE3(semop, ...) | int semid: arg0/32 | struct sembuf __user * tsops: arg1/64 | unsigned nsops: arg2/32
+ipc/sem.c: SYSCALL_DEFINE4(old_semctl, ...) | int semid: arg0/32 | int semnum: arg1/32 | int cmd: arg2/32 | unsigned long arg: arg3/32
+ipc/sem.c: SYSCALL_DEFINE4(semctl, ...) | int semid: arg0/32 | int semnum: arg1/32 | int cmd: arg2/32 | unsigned long arg: arg3/32
+ipc/sem.c: SYSCALL_DEFINE4(semctl, ...) | int semid: arg0/32 | int semnum: arg1/32 | int cmd: arg2/32 | unsigned long arg: arg3/64
+ipc/sem.c: SYSCALL_DEFINE4(semtimedop, ...) | int semid: arg0/32 | struct sembuf __user * tsops: arg1/32 | unsigned int nsops: arg2/32 | const struct __kernel_timespec __user * timeout: arg3/32
+ipc/sem.c: SYSCALL_DEFINE4(semtimedop, ...) | int semid: arg0/32 | struct sembuf __user * tsops: arg1/64 | unsigned int nsops: arg2/32 | const struct __kernel_timespec __user * timeout: arg3/64
+ipc/sem.c: SYSCALL_DEFINE4(semtimedop_time32, ...) | int semid: arg0/32 | struct sembuf __user * tsems: arg1/32 | unsigned int nsops: arg2/32 | const struct old_timespec32 __user * timeout: arg3/32
+ipc/shm.c: SYSCALL_DEFINE1(shmdt, ...) | char __user * shmaddr: arg0/32
+ipc/shm.c: SYSCALL_DEFINE1(shmdt, ...) | char __user * shmaddr: arg0/64
+ipc/shm.c: SYSCALL_DEFINE3(old_shmctl, ...) | int shmid: arg0/32 | int cmd: arg1/32 | struct shmid_ds __user * buf: arg2/32
+ipc/shm.c: SYSCALL_DEFINE3(shmat, ...) | int shmid: arg0/32 | char __user * shmaddr: arg1/32 | int shmflg: arg2/32
+ipc/shm.c: SYSCALL_DEFINE3(shmat, ...) | int shmid: arg0/32 | char __user * shmaddr: arg1/64 | int shmflg: arg2/32
+ipc/shm.c: SYSCALL_DEFINE3(shmctl, ...) | int shmid: arg0/32 | int cmd: arg1/32 | struct shmid_ds __user * buf: arg2/32
+ipc/shm.c: SYSCALL_DEFINE3(shmctl, ...) | int shmid: arg0/32 | int cmd: arg1/32 | struct shmid_ds __user * buf: arg2/64
+ipc/shm.c: SYSCALL_DEFINE3(shmget, ...) | key_t key: arg0/32 | size_t size: arg1/32 | int shmflg: arg2/32
+ipc/shm.c: SYSCALL_DEFINE3(shmget, ...) | key_t key: arg0/32 | size_t size: arg1/64 | int shmflg: arg2/32
+ipc/syscall.c: SYSCALL_DEFINE6(ipc, ...) | unsigned int call: arg0/32 | int first: arg1/32 | unsigned long second: arg2/32 | unsigned long third: arg3/32 | void __user * ptr: arg4/32 | long fifth: arg5/32
+ipc/syscall.c: SYSCALL_DEFINE6(ipc, ...) | unsigned int call: arg0/32 | int first: arg1/32 | unsigned long second: arg2/64 | unsigned long third: arg3/64 | void __user * ptr: arg4/64 | long fifth: arg5/64
+kernel/acct.c: SYSCALL_DEFINE1(acct, ...) | const char __user * name: arg0/32
+kernel/acct.c: SYSCALL_DEFINE1(acct, ...) | const char __user * name: arg0/64
+kernel/bpf/syscall.c: SYSCALL_DEFINE3(bpf, ...) | int cmd: arg0/32 | union bpf_attr __user * uattr: arg1/32 | unsigned int size: arg2/32
+kernel/bpf/syscall.c: SYSCALL_DEFINE3(bpf, ...) | int cmd: arg0/32 | union bpf_attr __user * uattr: arg1/64 | unsigned int size: arg2/32
+kernel/capability.c: SYSCALL_DEFINE2(capget, ...) | cap_user_header_t header: arg0/32 | cap_user_data_t dataptr: arg1/32
+kernel/capability.c: SYSCALL_DEFINE2(capget, ...) | cap_user_header_t header: arg0/64 | cap_user_data_t dataptr: arg1/64
+kernel/capability.c: SYSCALL_DEFINE2(capset, ...) | cap_user_header_t header: arg0/32 | const cap_user_data_t data: arg1/32
+kernel/capability.c: SYSCALL_DEFINE2(capset, ...) | cap_user_header_t header: arg0/64 | const cap_user_data_t data: arg1/64
+kernel/events/core.c: SYSCALL_DEFINE5(perf_event_open, ...) | struct perf_event_attr __user * attr_uptr: arg0/32 | pid_t pid: arg1/32 | int cpu: arg2/32 | int group_fd: arg3/32 | unsigned long flags: arg4/32
+kernel/events/core.c: SYSCALL_DEFINE5(perf_event_open, ...) | struct perf_event_attr __user * attr_uptr: arg0/64 | pid_t pid: arg1/32 | int cpu: arg2/32 | int group_fd: arg3/32 | unsigned long flags: arg4/64
+kernel/exec_domain.c: SYSCALL_DEFINE1(personality, ...) | unsigned int personality: arg0/32
+kernel/exit.c: SYSCALL_DEFINE1(exit, ...) | int error_code: arg0/32
+kernel/exit.c: SYSCALL_DEFINE1(exit_group, ...) | int error_code: arg0/32
+kernel/exit.c: SYSCALL_DEFINE3(waitpid, ...) | pid_t pid: arg0/32 | int __user * stat_addr: arg1/32 | int options: arg2/32
+kernel/exit.c: SYSCALL_DEFINE3(waitpid, ...) | pid_t pid: arg0/32 | int __user * stat_addr: arg1/64 | int options: arg2/32
+kernel/exit.c: SYSCALL_DEFINE4(wait4, ...) | pid_t upid: arg0/32 | int __user * stat_addr: arg1/32 | int options: arg2/32 | struct rusage __user * ru: arg3/32
+kernel/exit.c: SYSCALL_DEFINE4(wait4, ...) | pid_t upid: arg0/32 | int __user * stat_addr: arg1/64 | int options: arg2/32 | struct rusage __user * ru: arg3/64
+kernel/exit.c: SYSCALL_DEFINE5(waitid, ...) | int which: arg0/32 | pid_t upid: arg1/32 | struct siginfo __user * infop: arg2/32 | int options: arg3/32 | struct rusage __user * ru: arg4/32
+kernel/exit.c: SYSCALL_DEFINE5(waitid, ...) | int which: arg0/32 | pid_t upid: arg1/32 | struct siginfo __user * infop: arg2/64 | int options: arg3/32 | struct rusage __user * ru: arg4/64
+kernel/fork.c: SYSCALL_DEFINE0(fork, ...)
+kernel/fork.c: SYSCALL_DEFINE0(vfork, ...)
+kernel/fork.c: SYSCALL_DEFINE1(set_tid_address, ...) | int __user * tidptr: arg0/32
+kernel/fork.c: SYSCALL_DEFINE1(set_tid_address, ...) | int __user * tidptr: arg0/64
+kernel/fork.c: SYSCALL_DEFINE1(unshare, ...) | unsigned long unshare_flags: arg0/32
+kernel/fork.c: SYSCALL_DEFINE1(unshare, ...) | unsigned long unshare_flags: arg0/64
+kernel/fork.c: SYSCALL_DEFINE2(clone3, ...) | struct clone_args __user * uargs: arg0/32 | size_t size: arg1/32
+kernel/fork.c: SYSCALL_DEFINE2(clone3, ...) | struct clone_args __user * uargs: arg0/64 | size_t size: arg1/64
+kernel/fork.c: SYSCALL_DEFINE5(clone, ...) | unsigned long clone_flags: arg0/32 | unsigned long newsp: arg1/32 | int __user * parent_tidptr: arg2/32 | unsigned long tls: arg3/32 | int __user * child_tidptr: arg4/32
+kernel/fork.c: SYSCALL_DEFINE5(clone, ...) | unsigned long clone_flags: arg0/32 | unsigned long newsp: arg1/64 | int __user * parent_tidptr: arg2/64 | int __user * child_tidptr: arg3/64 | unsigned long tls: arg4/64
+kernel/fork.c: SYSCALL_DEFINE5(clone, ...) | unsigned long clone_flags: arg0/32 | unsigned long newsp: arg1/64 | int __user * parent_tidptr: arg2/64 | unsigned long tls: arg3/64 | int __user * child_tidptr: arg4/64
+kernel/fork.c: SYSCALL_DEFINE5(clone, ...) | unsigned long newsp: arg0/64 | unsigned long clone_flags: arg1/32 | int __user * parent_tidptr: arg2/64 | int __user * child_tidptr: arg3/64 | unsigned long tls: arg4/64
+kernel/futex/syscalls.c: SYSCALL_DEFINE2(set_robust_list, ...) | struct robust_list_head __user * head: arg0/32 | size_t len: arg1/32
+kernel/futex/syscalls.c: SYSCALL_DEFINE2(set_robust_list, ...) | struct robust_list_head __user * head: arg0/64 | size_t len: arg1/64
+kernel/futex/syscalls.c: SYSCALL_DEFINE3(get_robust_list, ...) | int pid: arg0/32 | struct robust_list_head __user * __user * head_ptr: arg1/32 | size_t __user * len_ptr: arg2/32
+kernel/futex/syscalls.c: SYSCALL_DEFINE3(get_robust_list, ...) | int pid: arg0/32 | struct robust_list_head __user * __user * head_ptr: arg1/64 | size_t __user * len_ptr: arg2/64
+kernel/futex/syscalls.c: SYSCALL_DEFINE4(futex_requeue, ...) | struct futex_waitv __user * waiters: arg0/32 | unsigned int flags: arg1/32 | int nr_wake: arg2/32 | int nr_requeue: arg3/32
+kernel/futex/syscalls.c: SYSCALL_DEFINE4(futex_requeue, ...) | struct futex_waitv __user * waiters: arg0/64 | unsigned int flags: arg1/32 | int nr_wake: arg2/32 | int nr_requeue: arg3/32
+kernel/futex/syscalls.c: SYSCALL_DEFINE4(futex_wake, ...) | void __user * uaddr: arg0/32 | unsigned long mask: arg1/32 | int nr: arg2/32 | unsigned int flags: arg3/32
+kernel/futex/syscalls.c: SYSCALL_DEFINE4(futex_wake, ...) | void __user * uaddr: arg0/64 | unsigned long mask: arg1/64 | int nr: arg2/32 | unsigned int flags: arg3/32
+kernel/futex/syscalls.c: SYSCALL_DEFINE5(futex_waitv, ...) | struct futex_waitv __user * waiters: arg0/32 | unsigned int nr_futexes: arg1/32 | unsigned int flags: arg2/32 | struct __kernel_timespec __user * timeout: arg3/32 | clockid_t clockid: arg4/32
+kernel/futex/syscalls.c: SYSCALL_DEFINE5(futex_waitv, ...) | struct futex_waitv __user * waiters: arg0/64 | unsigned int nr_futexes: arg1/32 | unsigned int flags: arg2/32 | struct __kernel_timespec __user * timeout: arg3/64 | clockid_t clockid: arg4/32
+kernel/futex/syscalls.c: SYSCALL_DEFINE6(futex, ...) | u32 __user * uaddr: arg0/32 | int op: arg1/32 | u32 val: arg2/32 | const struct __kernel_timespec __user * utime: arg3/32 | u32 __user * uaddr2: arg4/32 | u32 val3: arg5/32
+kernel/futex/syscalls.c: SYSCALL_DEFINE6(futex, ...) | u32 __user * uaddr: arg0/64 | int op: arg1/32 | u32 val: arg2/32 | const struct __kernel_timespec __user * utime: arg3/64 | u32 __user * uaddr2: arg4/64 | u32 val3: arg5/32
+kernel/futex/syscalls.c: SYSCALL_DEFINE6(futex_time32, ...) | u32 __user * uaddr: arg0/32 | int op: arg1/32 | u32 val: arg2/32 | const struct old_timespec32 __user * utime: arg3/32 | u32 __user * uaddr2: arg4/32 | u32 val3: arg5/32
+kernel/futex/syscalls.c: SYSCALL_DEFINE6(futex_wait, ...) | void __user * uaddr: arg0/32 | unsigned long val: arg1/32 | unsigned long mask: arg2/32 | unsigned int flags: arg3/32 | struct __kernel_timespec __user * timeout: arg4/32 | clockid_t clockid: arg5/32
+kernel/futex/syscalls.c: SYSCALL_DEFINE6(futex_wait, ...) | void __user * uaddr: arg0/64 | unsigned long val: arg1/64 | unsigned long mask: arg2/64 | unsigned int flags: arg3/32 | struct __kernel_timespec __user * timeout: arg4/64 | clockid_t clockid: arg5/32
+kernel/groups.c: SYSCALL_DEFINE2(getgroups, ...) | int gidsetsize: arg0/32 | gid_t __user * grouplist: arg1/32
+kernel/groups.c: SYSCALL_DEFINE2(getgroups, ...) | int gidsetsize: arg0/32 | gid_t __user * grouplist: arg1/64
+kernel/groups.c: SYSCALL_DEFINE2(setgroups, ...) | int gidsetsize: arg0/32 | gid_t __user * grouplist: arg1/32
+kernel/groups.c: SYSCALL_DEFINE2(setgroups, ...) | int gidsetsize: arg0/32 | gid_t __user * grouplist: arg1/64
+kernel/kcmp.c: SYSCALL_DEFINE5(kcmp, ...) | pid_t pid1: arg0/32 | pid_t pid2: arg1/32 | int type: arg2/32 | unsigned long idx1: arg3/32 | unsigned long idx2: arg4/32
+kernel/kcmp.c: SYSCALL_DEFINE5(kcmp, ...) | pid_t pid1: arg0/32 | pid_t pid2: arg1/32 | int type: arg2/32 | unsigned long idx1: arg3/64 | unsigned long idx2: arg4/64
+kernel/kexec.c: SYSCALL_DEFINE4(kexec_load, ...) | unsigned long entry: arg0/32 | unsigned long nr_segments: arg1/32 | struct kexec_segment __user * segments: arg2/32 | unsigned long flags: arg3/32
+kernel/kexec.c: SYSCALL_DEFINE4(kexec_load, ...) | unsigned long entry: arg0/64 | unsigned long nr_segments: arg1/64 | struct kexec_segment __user * segments: arg2/64 | unsigned long flags: arg3/64
+kernel/kexec_file.c: SYSCALL_DEFINE5(kexec_file_load, ...) | int kernel_fd: arg0/32 | int initrd_fd: arg1/32 | unsigned long cmdline_len: arg2/32 | const char __user * cmdline_ptr: arg3/32 | unsigned long flags: arg4/32
+kernel/kexec_file.c: SYSCALL_DEFINE5(kexec_file_load, ...) | int kernel_fd: arg0/32 | int initrd_fd: arg1/32 | unsigned long cmdline_len: arg2/64 | const char __user * cmdline_ptr: arg3/64 | unsigned long flags: arg4/64
+kernel/module/main.c: SYSCALL_DEFINE2(delete_module, ...) | const char __user * name_user: arg0/32 | unsigned int flags: arg1/32
+kernel/module/main.c: SYSCALL_DEFINE2(delete_module, ...) | const char __user * name_user: arg0/64 | unsigned int flags: arg1/32
+kernel/module/main.c: SYSCALL_DEFINE3(finit_module, ...) | int fd: arg0/32 | const char __user * uargs: arg1/32 | int flags: arg2/32
+kernel/module/main.c: SYSCALL_DEFINE3(finit_module, ...) | int fd: arg0/32 | const char __user * uargs: arg1/64 | int flags: arg2/32
+kernel/module/main.c: SYSCALL_DEFINE3(init_module, ...) | void __user * umod: arg0/32 | unsigned long len: arg1/32 | const char __user * uargs: arg2/32
+kernel/module/main.c: SYSCALL_DEFINE3(init_module, ...) | void __user * umod: arg0/64 | unsigned long len: arg1/64 | const char __user * uargs: arg2/64
+kernel/nsproxy.c: SYSCALL_DEFINE2(setns, ...) | int fd: arg0/32 | int flags: arg1/32
+kernel/pid.c: SYSCALL_DEFINE2(pidfd_open, ...) | pid_t pid: arg0/32 | unsigned int flags: arg1/32
+kernel/pid.c: SYSCALL_DEFINE3(pidfd_getfd, ...) | int pidfd: arg0/32 | int fd: arg1/32 | unsigned int flags: arg2/32
+kernel/printk/printk.c: SYSCALL_DEFINE3(syslog, ...) | int type: arg0/32 | char __user * buf: arg1/32 | int len: arg2/32
+kernel/printk/printk.c: SYSCALL_DEFINE3(syslog, ...) | int type: arg0/32 | char __user * buf: arg1/64 | int len: arg2/32
+kernel/ptrace.c: SYSCALL_DEFINE4(ptrace, ...) | long request: arg0/32 | long pid: arg1/32 | unsigned long addr: arg2/32 | unsigned long data: arg3/32
+kernel/ptrace.c: SYSCALL_DEFINE4(ptrace, ...) | long request: arg0/64 | long pid: arg1/64 | unsigned long addr: arg2/64 | unsigned long data: arg3/64
+kernel/reboot.c: SYSCALL_DEFINE4(reboot, ...) | int magic1: arg0/32 | int magic2: arg1/32 | unsigned int cmd: arg2/32 | void __user * arg: arg3/32
+kernel/reboot.c: SYSCALL_DEFINE4(reboot, ...) | int magic1: arg0/32 | int magic2: arg1/32 | unsigned int cmd: arg2/32 | void __user * arg: arg3/64
+kernel/rseq.c: SYSCALL_DEFINE4(rseq, ...) | struct rseq __user * rseq: arg0/32 | u32 rseq_len: arg1/32 | int flags: arg2/32 | u32 sig: arg3/32
+kernel/rseq.c: SYSCALL_DEFINE4(rseq, ...) | struct rseq __user * rseq: arg0/64 | u32 rseq_len: arg1/32 | int flags: arg2/32 | u32 sig: arg3/32
+kernel/sched/membarrier.c: SYSCALL_DEFINE3(membarrier, ...) | int cmd: arg0/32 | unsigned int flags: arg1/32 | int cpu_id: arg2/32
+kernel/sched/syscalls.c: SYSCALL_DEFINE0(sched_yield, ...)
+kernel/sched/syscalls.c: SYSCALL_DEFINE1(nice, ...) | int increment: arg0/32
+kernel/sched/syscalls.c: SYSCALL_DEFINE1(sched_get_priority_max, ...) | int policy: arg0/32
+kernel/sched/syscalls.c: SYSCALL_DEFINE1(sched_get_priority_min, ...) | int policy: arg0/32
+kernel/sched/syscalls.c: SYSCALL_DEFINE1(sched_getscheduler, ...) | pid_t pid: arg0/32
+kernel/sched/syscalls.c: SYSCALL_DEFINE2(sched_getparam, ...) | pid_t pid: arg0/32 | struct sched_param __user * param: arg1/32
+kernel/sched/syscalls.c: SYSCALL_DEFINE2(sched_getparam, ...) | pid_t pid: arg0/32 | struct sched_param __user * param: arg1/64
+kernel/sched/syscalls.c: SYSCALL_DEFINE2(sched_rr_get_interval, ...) | pid_t pid: arg0/32 | struct __kernel_timespec __user * interval: arg1/32
+kernel/sched/syscalls.c: SYSCALL_DEFINE2(sched_rr_get_interval, ...) | pid_t pid: arg0/32 | struct __kernel_timespec __user * interval: arg1/64
+kernel/sched/syscalls.c: SYSCALL_DEFINE2(sched_rr_get_interval_time32, ...) | pid_t pid: arg0/32 | struct old_timespec32 __user * interval: arg1/32
+kernel/sched/syscalls.c: SYSCALL_DEFINE2(sched_setparam, ...) | pid_t pid: arg0/32 | struct sched_param __user * param: arg1/32
+kernel/sched/syscalls.c: SYSCALL_DEFINE2(sched_setparam, ...) | pid_t pid: arg0/32 | struct sched_param __user * param: arg1/64
+kernel/sched/syscalls.c: SYSCALL_DEFINE3(sched_getaffinity, ...) | pid_t pid: arg0/32 | unsigned int len: arg1/32 | unsigned long __user * user_mask_ptr: arg2/32
+kernel/sched/syscalls.c: SYSCALL_DEFINE3(sched_getaffinity, ...) | pid_t pid: arg0/32 | unsigned int len: arg1/32 | unsigned long __user * user_mask_ptr: arg2/64
+kernel/sched/syscalls.c: SYSCALL_DEFINE3(sched_setaffinity, ...) | pid_t pid: arg0/32 | unsigned int len: arg1/32 | unsigned long __user * user_mask_ptr: arg2/32
+kernel/sched/syscalls.c: SYSCALL_DEFINE3(sched_setaffinity, ...) | pid_t pid: arg0/32 | unsigned int len: arg1/32 | unsigned long __user * user_mask_ptr: arg2/64
+kernel/sched/syscalls.c: SYSCALL_DEFINE3(sched_setattr, ...) | pid_t pid: arg0/32 | struct sched_attr __user * uattr: arg1/32 | unsigned int flags: arg2/32
+kernel/sched/syscalls.c: SYSCALL_DEFINE3(sched_setattr, ...) | pid_t pid: arg0/32 | struct sched_attr __user * uattr: arg1/64 | unsigned int flags: arg2/32
+kernel/sched/syscalls.c: SYSCALL_DEFINE3(sched_setscheduler, ...) | pid_t pid: arg0/32 | int policy: arg1/32 | struct sched_param __user * param: arg2/32
+kernel/sched/syscalls.c: SYSCALL_DEFINE3(sched_setscheduler, ...) | pid_t pid: arg0/32 | int policy: arg1/32 | struct sched_param __user * param: arg2/64
+kernel/sched/syscalls.c: SYSCALL_DEFINE4(sched_getattr, ...) | pid_t pid: arg0/32 | struct sched_attr __user * uattr: arg1/32 | unsigned int usize: arg2/32 | unsigned int flags: arg3/32
+kernel/sched/syscalls.c: SYSCALL_DEFINE4(sched_getattr, ...) | pid_t pid: arg0/32 | struct sched_attr __user * uattr: arg1/64 | unsigned int usize: arg2/32 | unsigned int flags: arg3/32
+kernel/seccomp.c: SYSCALL_DEFINE3(seccomp, ...) | unsigned int op: arg0/32 | unsigned int flags: arg1/32 | void __user * uargs: arg2/32
+kernel/seccomp.c: SYSCALL_DEFINE3(seccomp, ...) | unsigned int op: arg0/32 | unsigned int flags: arg1/32 | void __user * uargs: arg2/64
+kernel/signal.c: SYSCALL_DEFINE0(pause, ...)
+kernel/signal.c: SYSCALL_DEFINE0(restart_syscall, ...)
+kernel/signal.c: SYSCALL_DEFINE0(sgetmask, ...)
+kernel/signal.c: SYSCALL_DEFINE1(sigpending, ...) | old_sigset_t __user * uset: arg0/32
+kernel/signal.c: SYSCALL_DEFINE1(sigpending, ...) | old_sigset_t __user * uset: arg0/64
+kernel/signal.c: SYSCALL_DEFINE1(ssetmask, ...) | int newmask: arg0/32
+kernel/signal.c: SYSCALL_DEFINE2(kill, ...) | pid_t pid: arg0/32 | int sig: arg1/32
+kernel/signal.c: SYSCALL_DEFINE2(rt_sigpending, ...) | sigset_t __user * uset: arg0/32 | size_t sigsetsize: arg1/32
+kernel/signal.c: SYSCALL_DEFINE2(rt_sigpending, ...) | sigset_t __user * uset: arg0/64 | size_t sigsetsize: arg1/64
+kernel/signal.c: SYSCALL_DEFINE2(rt_sigsuspend, ...) | sigset_t __user * unewset: arg0/32 | size_t sigsetsize: arg1/32
+kernel/signal.c: SYSCALL_DEFINE2(rt_sigsuspend, ...) | sigset_t __user * unewset: arg0/64 | size_t sigsetsize: arg1/64
+kernel/signal.c: SYSCALL_DEFINE2(sigaltstack, ...) | const stack_t __user * uss: arg0/32 | stack_t __user * uoss: arg1/32
+kernel/signal.c: SYSCALL_DEFINE2(sigaltstack, ...) | const stack_t __user * uss: arg0/64 | stack_t __user * uoss: arg1/64
+kernel/signal.c: SYSCALL_DEFINE2(signal, ...) | int sig: arg0/32 | __sighandler_t handler: arg1/32
+kernel/signal.c: SYSCALL_DEFINE2(signal, ...) | int sig: arg0/32 | __sighandler_t handler: arg1/64
+kernel/signal.c: SYSCALL_DEFINE2(tkill, ...) | pid_t pid: arg0/32 | int sig: arg1/32
+kernel/signal.c: SYSCALL_DEFINE3(rt_sigqueueinfo, ...) | pid_t pid: arg0/32 | int sig: arg1/32 | siginfo_t __user * uinfo: arg2/32
+kernel/signal.c: SYSCALL_DEFINE3(rt_sigqueueinfo, ...) | pid_t pid: arg0/32 | int sig: arg1/32 | siginfo_t __user * uinfo: arg2/64
+kernel/signal.c: SYSCALL_DEFINE3(sigaction, ...) | int sig: arg0/32 | const struct old_sigaction __user * act: arg1/32 | struct old_sigaction __user * oact: arg2/32
+kernel/signal.c: SYSCALL_DEFINE3(sigaction, ...) | int sig: arg0/32 | const struct old_sigaction __user * act: arg1/64 | struct old_sigaction __user * oact: arg2/64
+kernel/signal.c: SYSCALL_DEFINE3(sigprocmask, ...) | int how: arg0/32 | old_sigset_t __user * nset: arg1/32 | old_sigset_t __user * oset: arg2/32
+kernel/signal.c: SYSCALL_DEFINE3(sigprocmask, ...) | int how: arg0/32 | old_sigset_t __user * nset: arg1/64 | old_sigset_t __user * oset: arg2/64
+kernel/signal.c: SYSCALL_DEFINE3(sigsuspend, ...) | int unused1: arg0/32 | int unused2: arg1/32 | old_sigset_t mask: arg2/32
+kernel/signal.c: SYSCALL_DEFINE3(sigsuspend, ...) | int unused1: arg0/32 | int unused2: arg1/32 | old_sigset_t mask: arg2/64
+kernel/signal.c: SYSCALL_DEFINE3(tgkill, ...) | pid_t tgid: arg0/32 | pid_t pid: arg1/32 | int sig: arg2/32
+kernel/signal.c: SYSCALL_DEFINE4(pidfd_send_signal, ...) | int pidfd: arg0/32 | int sig: arg1/32 | siginfo_t __user * info: arg2/32 | unsigned int flags: arg3/32
+kernel/signal.c: SYSCALL_DEFINE4(pidfd_send_signal, ...) | int pidfd: arg0/32 | int sig: arg1/32 | siginfo_t __user * info: arg2/64 | unsigned int flags: arg3/32
+kernel/signal.c: SYSCALL_DEFINE4(rt_sigaction, ...) | int sig: arg0/32 | const struct sigaction __user * act: arg1/32 | struct sigaction __user * oact: arg2/32 | size_t sigsetsize: arg3/32
+kernel/signal.c: SYSCALL_DEFINE4(rt_sigaction, ...) | int sig: arg0/32 | const struct sigaction __user * act: arg1/64 | struct sigaction __user * oact: arg2/64 | size_t sigsetsize: arg3/64
+kernel/signal.c: SYSCALL_DEFINE4(rt_sigprocmask, ...) | int how: arg0/32 | sigset_t __user * nset: arg1/32 | sigset_t __user * oset: arg2/32 | size_t sigsetsize: arg3/32
+kernel/signal.c: SYSCALL_DEFINE4(rt_sigprocmask, ...) | int how: arg0/32 | sigset_t __user * nset: arg1/64 | sigset_t __user * oset: arg2/64 | size_t sigsetsize: arg3/64
+kernel/signal.c: SYSCALL_DEFINE4(rt_sigtimedwait, ...) | const sigset_t __user * uthese: arg0/32 | siginfo_t __user * uinfo: arg1/32 | const struct __kernel_timespec __user * uts: arg2/32 | size_t sigsetsize: arg3/32
+kernel/signal.c: SYSCALL_DEFINE4(rt_sigtimedwait, ...) | const sigset_t __user * uthese: arg0/64 | siginfo_t __user * uinfo: arg1/64 | const struct __kernel_timespec __user * uts: arg2/64 | size_t sigsetsize: arg3/64
+kernel/signal.c: SYSCALL_DEFINE4(rt_sigtimedwait_time32, ...) | const sigset_t __user * uthese: arg0/32 | siginfo_t __user * uinfo: arg1/32 | const struct old_timespec32 __user * uts: arg2/32 | size_t sigsetsize: arg3/32
+kernel/signal.c: SYSCALL_DEFINE4(rt_tgsigqueueinfo, ...) | pid_t tgid: arg0/32 | pid_t pid: arg1/32 | int sig: arg2/32 | siginfo_t __user * uinfo: arg3/32
+kernel/signal.c: SYSCALL_DEFINE4(rt_tgsigqueueinfo, ...) | pid_t tgid: arg0/32 | pid_t pid: arg1/32 | int sig: arg2/32 | siginfo_t __user * uinfo: arg3/64
+kernel/sys.c: SYSCALL_DEFINE0(getegid, ...)
+kernel/sys.c: SYSCALL_DEFINE0(geteuid, ...)
+kernel/sys.c: SYSCALL_DEFINE0(getgid, ...)
+kernel/sys.c: SYSCALL_DEFINE0(getpgrp, ...)
+kernel/sys.c: SYSCALL_DEFINE0(getpid, ...)
+kernel/sys.c: SYSCALL_DEFINE0(getppid, ...)
+kernel/sys.c: SYSCALL_DEFINE0(gettid, ...)
+kernel/sys.c: SYSCALL_DEFINE0(getuid, ...)
+kernel/sys.c: SYSCALL_DEFINE0(setsid, ...)
+kernel/sys.c: SYSCALL_DEFINE1(getpgid, ...) | pid_t pid: arg0/32
+kernel/sys.c: SYSCALL_DEFINE1(getsid, ...) | pid_t pid: arg0/32
+kernel/sys.c: SYSCALL_DEFINE1(newuname, ...) | struct new_utsname __user * name: arg0/32
+kernel/sys.c: SYSCALL_DEFINE1(newuname, ...) | struct new_utsname __user * name: arg0/64
+kernel/sys.c: SYSCALL_DEFINE1(olduname, ...) | struct oldold_utsname __user * name: arg0/32
+kernel/sys.c: SYSCALL_DEFINE1(setfsgid, ...) | gid_t gid: arg0/32
+kernel/sys.c: SYSCALL_DEFINE1(setfsuid, ...) | uid_t uid: arg0/32
+kernel/sys.c: SYSCALL_DEFINE1(setgid, ...) | gid_t gid: arg0/32
+kernel/sys.c: SYSCALL_DEFINE1(setuid, ...) | uid_t uid: arg0/32
+kernel/sys.c: SYSCALL_DEFINE1(sysinfo, ...) | struct sysinfo __user * info: arg0/32
+kernel/sys.c: SYSCALL_DEFINE1(sysinfo, ...) | struct sysinfo __user * info: arg0/64
+kernel/sys.c: SYSCALL_DEFINE1(times, ...) | struct tms __user * tbuf: arg0/32
+kernel/sys.c: SYSCALL_DEFINE1(times, ...) | struct tms __user * tbuf: arg0/64
+kernel/sys.c: SYSCALL_DEFINE1(umask, ...) | int mask: arg0/32
+kernel/sys.c: SYSCALL_DEFINE1(uname, ...) | struct old_utsname __user * name: arg0/32
+kernel/sys.c: SYSCALL_DEFINE2(getpriority, ...) | int which: arg0/32 | int who: arg1/32
+kernel/sys.c: SYSCALL_DEFINE2(getrlimit, ...) | unsigned int resource: arg0/32 | struct rlimit __user * rlim: arg1/32
+kernel/sys.c: SYSCALL_DEFINE2(getrlimit, ...) | unsigned int resource: arg0/32 | struct rlimit __user * rlim: arg1/64
+kernel/sys.c: SYSCALL_DEFINE2(getrusage, ...) | int who: arg0/32 | struct rusage __user * ru: arg1/32
+kernel/sys.c: SYSCALL_DEFINE2(getrusage, ...) | int who: arg0/32 | struct rusage __user * ru: arg1/64
+kernel/sys.c: SYSCALL_DEFINE2(old_getrlimit, ...) | unsigned int resource: arg0/32 | struct rlimit __user * rlim: arg1/32
+kernel/sys.c: SYSCALL_DEFINE2(setdomainname, ...) | char __user * name: arg0/32 | int len: arg1/32
+kernel/sys.c: SYSCALL_DEFINE2(setdomainname, ...) | char __user * name: arg0/64 | int len: arg1/32
+kernel/sys.c: SYSCALL_DEFINE2(sethostname, ...) | char __user * name: arg0/32 | int len: arg1/32
+kernel/sys.c: SYSCALL_DEFINE2(sethostname, ...) | char __user * name: arg0/64 | int len: arg1/32
+kernel/sys.c: SYSCALL_DEFINE2(setpgid, ...) | pid_t pid: arg0/32 | pid_t pgid: arg1/32
+kernel/sys.c: SYSCALL_DEFINE2(setregid, ...) | gid_t rgid: arg0/32 | gid_t egid: arg1/32
+kernel/sys.c: SYSCALL_DEFINE2(setreuid, ...) | uid_t ruid: arg0/32 | uid_t euid: arg1/32
+kernel/sys.c: SYSCALL_DEFINE2(setrlimit, ...) | unsigned int resource: arg0/32 | struct rlimit __user * rlim: arg1/32
+kernel/sys.c: SYSCALL_DEFINE2(setrlimit, ...) | unsigned int resource: arg0/32 | struct rlimit __user * rlim: arg1/64
+kernel/sys.c: SYSCALL_DEFINE3(getcpu, ...) | unsigned __user * cpup: arg0/32 | unsigned __user * nodep: arg1/32 | struct getcpu_cache __user * unused: arg2/32
+kernel/sys.c: SYSCALL_DEFINE3(getcpu, ...) | unsigned __user * cpup: arg0/64 | unsigned __user * nodep: arg1/64 | struct getcpu_cache __user * unused: arg2/64
+kernel/sys.c: SYSCALL_DEFINE3(getresgid, ...) | gid_t __user * rgidp: arg0/32 | gid_t __user * egidp: arg1/32 | gid_t __user * sgidp: arg2/32
+kernel/sys.c: SYSCALL_DEFINE3(getresgid, ...) | gid_t __user * rgidp: arg0/64 | gid_t __user * egidp: arg1/64 | gid_t __user * sgidp: arg2/64
+kernel/sys.c: SYSCALL_DEFINE3(getresuid, ...) | uid_t __user * ruidp: arg0/32 | uid_t __user * euidp: arg1/32 | uid_t __user * suidp: arg2/32
+kernel/sys.c: SYSCALL_DEFINE3(getresuid, ...) | uid_t __user * ruidp: arg0/64 | uid_t __user * euidp: arg1/64 | uid_t __user * suidp: arg2/64
+kernel/sys.c: SYSCALL_DEFINE3(setpriority, ...) | int which: arg0/32 | int who: arg1/32 | int niceval: arg2/32
+kernel/sys.c: SYSCALL_DEFINE3(setresgid, ...) | gid_t rgid: arg0/32 | gid_t egid: arg1/32 | gid_t sgid: arg2/32
+kernel/sys.c: SYSCALL_DEFINE3(setresuid, ...) | uid_t ruid: arg0/32 | uid_t euid: arg1/32 | uid_t suid: arg2/32
+kernel/sys.c: SYSCALL_DEFINE4(prlimit64, ...) | pid_t pid: arg0/32 | unsigned int resource: arg1/32 | const struct rlimit64 __user * new_rlim: arg2/32 | struct rlimit64 __user * old_rlim: arg3/32
+kernel/sys.c: SYSCALL_DEFINE4(prlimit64, ...) | pid_t pid: arg0/32 | unsigned int resource: arg1/32 | const struct rlimit64 __user * new_rlim: arg2/64 | struct rlimit64 __user * old_rlim: arg3/64
+kernel/sys.c: SYSCALL_DEFINE5(prctl, ...) | int option: arg0/32 | unsigned long arg2: arg1/32 | unsigned long arg3: arg2/32 | unsigned long arg4: arg3/32 | unsigned long arg5: arg4/32
+kernel/sys.c: SYSCALL_DEFINE5(prctl, ...) | int option: arg0/32 | unsigned long arg2: arg1/64 | unsigned long arg3: arg2/64 | unsigned long arg4: arg3/64 | unsigned long arg5: arg4/64
+kernel/time/hrtimer.c: SYSCALL_DEFINE2(nanosleep, ...) | struct __kernel_timespec __user * rqtp: arg0/64 | struct __kernel_timespec __user * rmtp: arg1/64
+kernel/time/hrtimer.c: SYSCALL_DEFINE2(nanosleep_time32, ...) | struct old_timespec32 __user * rqtp: arg0/32 | struct old_timespec32 __user * rmtp: arg1/32
+kernel/time/itimer.c: SYSCALL_DEFINE1(alarm, ...) | unsigned int seconds: arg0/32
+kernel/time/itimer.c: SYSCALL_DEFINE2(getitimer, ...) | int which: arg0/32 | struct __kernel_old_itimerval __user * value: arg1/32
+kernel/time/itimer.c: SYSCALL_DEFINE2(getitimer, ...) | int which: arg0/32 | struct __kernel_old_itimerval __user * value: arg1/64
+kernel/time/itimer.c: SYSCALL_DEFINE3(setitimer, ...) | int which: arg0/32 | struct __kernel_old_itimerval __user * value: arg1/32 | struct __kernel_old_itimerval __user * ovalue: arg2/32
+kernel/time/itimer.c: SYSCALL_DEFINE3(setitimer, ...) | int which: arg0/32 | struct __kernel_old_itimerval __user * value: arg1/64 | struct __kernel_old_itimerval __user * ovalue: arg2/64
+kernel/time/posix-timers.c: SYSCALL_DEFINE1(timer_delete, ...) | timer_t timer_id: arg0/32
+kernel/time/posix-timers.c: SYSCALL_DEFINE1(timer_getoverrun, ...) | timer_t timer_id: arg0/32
+kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_adjtime, ...) | const clockid_t which_clock: arg0/32 | struct __kernel_timex __user * utx: arg1/32
+kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_adjtime, ...) | const clockid_t which_clock: arg0/32 | struct __kernel_timex __user * utx: arg1/64
+kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_adjtime32, ...) | clockid_t which_clock: arg0/32 | struct old_timex32 __user * utp: arg1/32
+kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_getres, ...) | const clockid_t which_clock: arg0/32 | struct __kernel_timespec __user * tp: arg1/32
+kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_getres, ...) | const clockid_t which_clock: arg0/32 | struct __kernel_timespec __user * tp: arg1/64
+kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_getres_time32, ...) | clockid_t which_clock: arg0/32 | struct old_timespec32 __user * tp: arg1/32
+kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_gettime, ...) | const clockid_t which_clock: arg0/32 | struct __kernel_timespec __user * tp: arg1/32
+kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_gettime, ...) | const clockid_t which_clock: arg0/32 | struct __kernel_timespec __user * tp: arg1/64
+kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_gettime32, ...) | clockid_t which_clock: arg0/32 | struct old_timespec32 __user * tp: arg1/32
+kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_settime, ...) | const clockid_t which_clock: arg0/32 | const struct __kernel_timespec __user * tp: arg1/32
+kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_settime, ...) | const clockid_t which_clock: arg0/32 | const struct __kernel_timespec __user * tp: arg1/64
+kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_settime32, ...) | clockid_t which_clock: arg0/32 | struct old_timespec32 __user * tp: arg1/32
+kernel/time/posix-timers.c: SYSCALL_DEFINE2(timer_gettime, ...) | timer_t timer_id: arg0/32 | struct __kernel_itimerspec __user * setting: arg1/32
+kernel/time/posix-timers.c: SYSCALL_DEFINE2(timer_gettime, ...) | timer_t timer_id: arg0/32 | struct __kernel_itimerspec __user * setting: arg1/64
+kernel/time/posix-timers.c: SYSCALL_DEFINE2(timer_gettime32, ...) | timer_t timer_id: arg0/32 | struct old_itimerspec32 __user * setting: arg1/32
+kernel/time/posix-timers.c: SYSCALL_DEFINE3(timer_create, ...) | const clockid_t which_clock: arg0/32 | struct sigevent __user * timer_event_spec: arg1/32 | timer_t __user * created_timer_id: arg2/32
+kernel/time/posix-timers.c: SYSCALL_DEFINE3(timer_create, ...) | const clockid_t which_clock: arg0/32 | struct sigevent __user * timer_event_spec: arg1/64 | timer_t __user * created_timer_id: arg2/64
+kernel/time/posix-timers.c: SYSCALL_DEFINE4(clock_nanosleep, ...) | const clockid_t which_clock: arg0/32 | int flags: arg1/32 | const struct __kernel_timespec __user * rqtp: arg2/32 | struct __kernel_timespec __user * rmtp: arg3/32
+kernel/time/posix-timers.c: SYSCALL_DEFINE4(clock_nanosleep, ...) | const clockid_t which_clock: arg0/32 | int flags: arg1/32 | const struct __kernel_timespec __user * rqtp: arg2/64 | struct __kernel_timespec __user * rmtp: arg3/64
+kernel/time/posix-timers.c: SYSCALL_DEFINE4(clock_nanosleep_time32, ...) | clockid_t which_clock: arg0/32 | int flags: arg1/32 | struct old_timespec32 __user * rqtp: arg2/32 | struct old_timespec32 __user * rmtp: arg3/32
+kernel/time/posix-timers.c: SYSCALL_DEFINE4(timer_settime, ...) | timer_t timer_id: arg0/32 | int flags: arg1/32 | const struct __kernel_itimerspec __user * new_setting: arg2/32 | struct __kernel_itimerspec __user * old_setting: arg3/32
+kernel/time/posix-timers.c: SYSCALL_DEFINE4(timer_settime, ...) | timer_t timer_id: arg0/32 | int flags: arg1/32 | const struct __kernel_itimerspec __user * new_setting: arg2/64 | struct __kernel_itimerspec __user * old_setting: arg3/64
+kernel/time/posix-timers.c: SYSCALL_DEFINE4(timer_settime32, ...) | timer_t timer_id: arg0/32 | int flags: arg1/32 | struct old_itimerspec32 __user * new: arg2/32 | struct old_itimerspec32 __user * old: arg3/32
+kernel/time/time.c: SYSCALL_DEFINE1(adjtimex, ...) | struct __kernel_timex __user * txc_p: arg0/64
+kernel/time/time.c: SYSCALL_DEFINE1(adjtimex_time32, ...) | struct old_timex32 __user * utp: arg0/32
+kernel/time/time.c: SYSCALL_DEFINE1(stime, ...) | __kernel_old_time_t __user * tptr: arg0/64
+kernel/time/time.c: SYSCALL_DEFINE1(stime32, ...) | old_time32_t __user * tptr: arg0/32
+kernel/time/time.c: SYSCALL_DEFINE1(time, ...) | __kernel_old_time_t __user * tloc: arg0/64
+kernel/time/time.c: SYSCALL_DEFINE1(time32, ...) | old_time32_t __user * tloc: arg0/32
+kernel/time/time.c: SYSCALL_DEFINE2(gettimeofday, ...) | struct __kernel_old_timeval __user * tv: arg0/32 | struct timezone __user * tz: arg1/32
+kernel/time/time.c: SYSCALL_DEFINE2(gettimeofday, ...) | struct __kernel_old_timeval __user * tv: arg0/64 | struct timezone __user * tz: arg1/64
+kernel/time/time.c: SYSCALL_DEFINE2(settimeofday, ...) | struct __kernel_old_timeval __user * tv: arg0/32 | struct timezone __user * tz: arg1/32
+kernel/time/time.c: SYSCALL_DEFINE2(settimeofday, ...) | struct __kernel_old_timeval __user * tv: arg0/64 | struct timezone __user * tz: arg1/64
+kernel/uid16.c: SYSCALL_DEFINE0(getegid16, ...)
+kernel/uid16.c: SYSCALL_DEFINE0(geteuid16, ...)
+kernel/uid16.c: SYSCALL_DEFINE0(getgid16, ...)
+kernel/uid16.c: SYSCALL_DEFINE0(getuid16, ...)
+kernel/uid16.c: SYSCALL_DEFINE1(setfsgid16, ...) | old_gid_t gid: arg0/16
+kernel/uid16.c: SYSCALL_DEFINE1(setfsuid16, ...) | old_uid_t uid: arg0/16
+kernel/uid16.c: SYSCALL_DEFINE1(setgid16, ...) | old_gid_t gid: arg0/16
+kernel/uid16.c: SYSCALL_DEFINE1(setuid16, ...) | old_uid_t uid: arg0/16
+kernel/uid16.c: SYSCALL_DEFINE2(getgroups16, ...) | int gidsetsize: arg0/32 | old_gid_t __user * grouplist: arg1/32
+kernel/uid16.c: SYSCALL_DEFINE2(setgroups16, ...) | int gidsetsize: arg0/32 | old_gid_t __user * grouplist: arg1/32
+kernel/uid16.c: SYSCALL_DEFINE2(setregid16, ...) | old_gid_t rgid: arg0/16 | old_gid_t egid: arg1/16
+kernel/uid16.c: SYSCALL_DEFINE2(setreuid16, ...) | old_uid_t ruid: arg0/16 | old_uid_t euid: arg1/16
+kernel/uid16.c: SYSCALL_DEFINE3(chown16, ...) | const char __user * filename: arg0/32 | old_uid_t user: arg1/16 | old_gid_t group: arg2/16
+kernel/uid16.c: SYSCALL_DEFINE3(fchown16, ...) | unsigned int fd: arg0/32 | old_uid_t user: arg1/16 | old_gid_t group: arg2/16
+kernel/uid16.c: SYSCALL_DEFINE3(getresgid16, ...) | old_gid_t __user * rgidp: arg0/32 | old_gid_t __user * egidp: arg1/32 | old_gid_t __user * sgidp: arg2/32
+kernel/uid16.c: SYSCALL_DEFINE3(getresuid16, ...) | old_uid_t __user * ruidp: arg0/32 | old_uid_t __user * euidp: arg1/32 | old_uid_t __user * suidp: arg2/32
+kernel/uid16.c: SYSCALL_DEFINE3(lchown16, ...) | const char __user * filename: arg0/32 | old_uid_t user: arg1/16 | old_gid_t group: arg2/16
+kernel/uid16.c: SYSCALL_DEFINE3(setresgid16, ...) | old_gid_t rgid: arg0/16 | old_gid_t egid: arg1/16 | old_gid_t sgid: arg2/16
+kernel/uid16.c: SYSCALL_DEFINE3(setresuid16, ...) | old_uid_t ruid: arg0/16 | old_uid_t euid: arg1/16 | old_uid_t suid: arg2/16
+mm/fadvise.c: SYSCALL_DEFINE4(fadvise64, ...) via sys_ia32_fadvise64 | int fd: arg0/32 | loff_t offset: split | size_t len: split | int advice: split
+mm/fadvise.c: SYSCALL_DEFINE4(fadvise64, ...) | int fd: arg0/32 | loff_t offset: arg1/64 | size_t len: arg2/64 | int advice: arg3/32
+mm/fadvise.c: SYSCALL_DEFINE4(fadvise64_64, ...) via sys_ia32_fadvise64_64 | int fd: arg0/32 | loff_t offset: split | loff_t len: split | int advice: split
+mm/fadvise.c: SYSCALL_DEFINE4(fadvise64_64, ...) | int fd: arg0/32 | loff_t offset: arg1/64 | loff_t len: arg2/64 | int advice: arg3/32
+mm/filemap.c: SYSCALL_DEFINE4(cachestat, ...) | unsigned int fd: arg0/32 | struct cachestat_range __user * cstat_range: arg1/32 | struct cachestat __user * cstat: arg2/32 | unsigned int flags: arg3/32
+mm/filemap.c: SYSCALL_DEFINE4(cachestat, ...) | unsigned int fd: arg0/32 | struct cachestat_range __user * cstat_range: arg1/64 | struct cachestat __user * cstat: arg2/64 | unsigned int flags: arg3/32
+mm/madvise.c: SYSCALL_DEFINE3(madvise, ...) | unsigned long start: arg0/32 | size_t len_in: arg1/32 | int behavior: arg2/32
+mm/madvise.c: SYSCALL_DEFINE3(madvise, ...) | unsigned long start: arg0/64 | size_t len_in: arg1/64 | int behavior: arg2/32
+mm/madvise.c: SYSCALL_DEFINE5(process_madvise, ...) | int pidfd: arg0/32 | const struct iovec __user * vec: arg1/32 | size_t vlen: arg2/32 | int behavior: arg3/32 | unsigned int flags: arg4/32
+mm/madvise.c: SYSCALL_DEFINE5(process_madvise, ...) | int pidfd: arg0/32 | const struct iovec __user * vec: arg1/64 | size_t vlen: arg2/64 | int behavior: arg3/32 | unsigned int flags: arg4/32
+mm/memfd.c: SYSCALL_DEFINE2(memfd_create, ...) | const char __user * uname: arg0/32 | unsigned int flags: arg1/32
+mm/memfd.c: SYSCALL_DEFINE2(memfd_create, ...) | const char __user * uname: arg0/64 | unsigned int flags: arg1/32
+mm/mempolicy.c: SYSCALL_DEFINE3(set_mempolicy, ...) | int mode: arg0/32 | const unsigned long __user * nmask: arg1/32 | unsigned long maxnode: arg2/32
+mm/mempolicy.c: SYSCALL_DEFINE3(set_mempolicy, ...) | int mode: arg0/32 | const unsigned long __user * nmask: arg1/64 | unsigned long maxnode: arg2/64
+mm/mempolicy.c: SYSCALL_DEFINE4(migrate_pages, ...) | pid_t pid: arg0/32 | unsigned long maxnode: arg1/32 | const unsigned long __user * old_nodes: arg2/32 | const unsigned long __user * new_nodes: arg3/32
+mm/mempolicy.c: SYSCALL_DEFINE4(migrate_pages, ...) | pid_t pid: arg0/32 | unsigned long maxnode: arg1/64 | const unsigned long __user * old_nodes: arg2/64 | const unsigned long __user * new_nodes: arg3/64
+mm/mempolicy.c: SYSCALL_DEFINE4(set_mempolicy_home_node, ...) | unsigned long start: arg0/32 | unsigned long len: arg1/32 | unsigned long home_node: arg2/32 | unsigned long flags: arg3/32
+mm/mempolicy.c: SYSCALL_DEFINE4(set_mempolicy_home_node, ...) | unsigned long start: arg0/64 | unsigned long len: arg1/64 | unsigned long home_node: arg2/64 | unsigned long flags: arg3/64
+mm/mempolicy.c: SYSCALL_DEFINE5(get_mempolicy, ...) | int __user * policy: arg0/32 | unsigned long __user * nmask: arg1/32 | unsigned long maxnode: arg2/32 | unsigned long addr: arg3/32 | unsigned long flags: arg4/32
+mm/mempolicy.c: SYSCALL_DEFINE5(get_mempolicy, ...) | int __user * policy: arg0/64 | unsigned long __user * nmask: arg1/64 | unsigned long maxnode: arg2/64 | unsigned long addr: arg3/64 | unsigned long flags: arg4/64
+mm/mempolicy.c: SYSCALL_DEFINE6(mbind, ...) | unsigned long start: arg0/32 | unsigned long len: arg1/32 | unsigned long mode: arg2/32 | const unsigned long __user * nmask: arg3/32 | unsigned long maxnode: arg4/32 | unsigned int flags: arg5/32
+mm/mempolicy.c: SYSCALL_DEFINE6(mbind, ...) | unsigned long start: arg0/64 | unsigned long len: arg1/64 | unsigned long mode: arg2/64 | const unsigned long __user * nmask: arg3/64 | unsigned long maxnode: arg4/64 | unsigned int flags: arg5/32
+mm/migrate.c: SYSCALL_DEFINE6(move_pages, ...) | pid_t pid: arg0/32 | unsigned long nr_pages: arg1/32 | const void __user * __user * pages: arg2/32 | const int __user * nodes: arg3/32 | int __user * status: arg4/32 | int flags: arg5/32
+mm/migrate.c: SYSCALL_DEFINE6(move_pages, ...) | pid_t pid: arg0/32 | unsigned long nr_pages: arg1/64 | const void __user * __user * pages: arg2/64 | const int __user * nodes: arg3/64 | int __user * status: arg4/64 | int flags: arg5/32
+mm/mincore.c: SYSCALL_DEFINE3(mincore, ...) | unsigned long start: arg0/32 | size_t len: arg1/32 | unsigned char __user * vec: arg2/32
+mm/mincore.c: SYSCALL_DEFINE3(mincore, ...) | unsigned long start: arg0/64 | size_t len: arg1/64 | unsigned char __user * vec: arg2/64
+mm/mlock.c: SYSCALL_DEFINE0(munlockall, ...)
+mm/mlock.c: SYSCALL_DEFINE1(mlockall, ...) | int flags: arg0/32
+mm/mlock.c: SYSCALL_DEFINE2(mlock, ...) | unsigned long start: arg0/32 | size_t len: arg1/32
+mm/mlock.c: SYSCALL_DEFINE2(mlock, ...) | unsigned long start: arg0/64 | size_t len: arg1/64
+mm/mlock.c: SYSCALL_DEFINE2(munlock, ...) | unsigned long start: arg0/32 | size_t len: arg1/32
+mm/mlock.c: SYSCALL_DEFINE2(munlock, ...) | unsigned long start: arg0/64 | size_t len: arg1/64
+mm/mlock.c: SYSCALL_DEFINE3(mlock2, ...) | unsigned long start: arg0/32 | size_t len: arg1/32 | int flags: arg2/32
+mm/mlock.c: SYSCALL_DEFINE3(mlock2, ...) | unsigned long start: arg0/64 | size_t len: arg1/64 | int flags: arg2/32
+mm/mmap.c: SYSCALL_DEFINE1(brk, ...) | unsigned long brk: arg0/32
+mm/mmap.c: SYSCALL_DEFINE1(brk, ...) | unsigned long brk: arg0/64
+mm/mmap.c: SYSCALL_DEFINE1(old_mmap, ...) | struct mmap_arg_struct __user * arg: arg0/32
+mm/mmap.c: SYSCALL_DEFINE1(old_mmap, ...) | struct mmap_arg_struct __user * arg: arg0/64
+mm/mmap.c: SYSCALL_DEFINE2(munmap, ...) | unsigned long addr: arg0/32 | size_t len: arg1/32
+mm/mmap.c: SYSCALL_DEFINE2(munmap, ...) | unsigned long addr: arg0/64 | size_t len: arg1/64
+mm/mmap.c: SYSCALL_DEFINE5(remap_file_pages, ...) | unsigned long start: arg0/32 | unsigned long size: arg1/32 | unsigned long prot: arg2/32 | unsigned long pgoff: arg3/32 | unsigned long flags: arg4/32
+mm/mmap.c: SYSCALL_DEFINE5(remap_file_pages, ...) | unsigned long start: arg0/64 | unsigned long size: arg1/64 | unsigned long prot: arg2/64 | unsigned long pgoff: arg3/64 | unsigned long flags: arg4/64
+mm/mmap.c: SYSCALL_DEFINE6(mmap_pgoff, ...) via sys_mmap2 | unsigned long addr: arg0/32 | unsigned long len: arg1/32 | unsigned long prot: arg2/32 | unsigned long flags: arg3/32 | unsigned long fd: arg4/32 | unsigned long pgoff: arg5/32
+mm/mmap.c: SYSCALL_DEFINE6(mmap_pgoff, ...) | unsigned long addr: arg0/32 | unsigned long len: arg1/32 | unsigned long prot: arg2/32 | unsigned long flags: arg3/32 | unsigned long fd: arg4/32 | unsigned long pgoff: arg5/32
+mm/mprotect.c: SYSCALL_DEFINE1(pkey_free, ...) | int pkey: arg0/32
+mm/mprotect.c: SYSCALL_DEFINE2(pkey_alloc, ...) | unsigned long flags: arg0/32 | unsigned long init_val: arg1/32
+mm/mprotect.c: SYSCALL_DEFINE2(pkey_alloc, ...) | unsigned long flags: arg0/64 | unsigned long init_val: arg1/64
+mm/mprotect.c: SYSCALL_DEFINE3(mprotect, ...) | unsigned long start: arg0/32 | size_t len: arg1/32 | unsigned long prot: arg2/32
+mm/mprotect.c: SYSCALL_DEFINE3(mprotect, ...) | unsigned long start: arg0/64 | size_t len: arg1/64 | unsigned long prot: arg2/64
+mm/mprotect.c: SYSCALL_DEFINE4(pkey_mprotect, ...) | unsigned long start: arg0/32 | size_t len: arg1/32 | unsigned long prot: arg2/32 | int pkey: arg3/32
+mm/mprotect.c: SYSCALL_DEFINE4(pkey_mprotect, ...) | unsigned long start: arg0/64 | size_t len: arg1/64 | unsigned long prot: arg2/64 | int pkey: arg3/32
+mm/mremap.c: SYSCALL_DEFINE5(mremap, ...) | unsigned long addr: arg0/32 | unsigned long old_len: arg1/32 | unsigned long new_len: arg2/32 | unsigned long flags: arg3/32 | unsigned long new_addr: arg4/32
+mm/mremap.c: SYSCALL_DEFINE5(mremap, ...) | unsigned long addr: arg0/64 | unsigned long old_len: arg1/64 | unsigned long new_len: arg2/64 | unsigned long flags: arg3/64 | unsigned long new_addr: arg4/64
+mm/mseal.c: SYSCALL_DEFINE3(mseal, ...) | unsigned long start: arg0/32 | size_t len: arg1/32 | unsigned long flags: arg2/32
+mm/mseal.c: SYSCALL_DEFINE3(mseal, ...) | unsigned long start: arg0/64 | size_t len: arg1/64 | unsigned long flags: arg2/64
+mm/msync.c: SYSCALL_DEFINE3(msync, ...) | unsigned long start: arg0/32 | size_t len: arg1/32 | int flags: arg2/32
+mm/msync.c: SYSCALL_DEFINE3(msync, ...) | unsigned long start: arg0/64 | size_t len: arg1/64 | int flags: arg2/32
+mm/oom_kill.c: SYSCALL_DEFINE2(process_mrelease, ...) | int pidfd: arg0/32 | unsigned int flags: arg1/32
+mm/process_vm_access.c: SYSCALL_DEFINE6(process_vm_readv, ...) | pid_t pid: arg0/32 | const struct iovec __user * lvec: arg1/32 | unsigned long liovcnt: arg2/32 | const struct iovec __user * rvec: arg3/32 | unsigned long riovcnt: arg4/32 | unsigned long flags: arg5/32
+mm/process_vm_access.c: SYSCALL_DEFINE6(process_vm_readv, ...) | pid_t pid: arg0/32 | const struct iovec __user * lvec: arg1/64 | unsigned long liovcnt: arg2/64 | const struct iovec __user * rvec: arg3/64 | unsigned long riovcnt: arg4/64 | unsigned long flags: arg5/64
+mm/process_vm_access.c: SYSCALL_DEFINE6(process_vm_writev, ...) | pid_t pid: arg0/32 | const struct iovec __user * lvec: arg1/32 | unsigned long liovcnt: arg2/32 | const struct iovec __user * rvec: arg3/32 | unsigned long riovcnt: arg4/32 | unsigned long flags: arg5/32
+mm/process_vm_access.c: SYSCALL_DEFINE6(process_vm_writev, ...) | pid_t pid: arg0/32 | const struct iovec __user * lvec: arg1/64 | unsigned long liovcnt: arg2/64 | const struct iovec __user * rvec: arg3/64 | unsigned long riovcnt: arg4/64 | unsigned long flags: arg5/64
+mm/readahead.c: SYSCALL_DEFINE3(readahead, ...) via sys_ia32_readahead | int fd: arg0/32 | loff_t offset: split | size_t count: split
+mm/readahead.c: SYSCALL_DEFINE3(readahead, ...) | int fd: arg0/32 | loff_t offset: arg1/64 | size_t count: arg2/64
+mm/readahead.c: SYSCALL_DEFINE3(readahead, ...) | int fd: arg0/32 | loff_t offset: split | size_t count: split
+mm/secretmem.c: SYSCALL_DEFINE1(memfd_secret, ...) | unsigned int flags: arg0/32
+mm/swapfile.c: SYSCALL_DEFINE1(swapoff, ...) | const char __user * specialfile: arg0/32
+mm/swapfile.c: SYSCALL_DEFINE1(swapoff, ...) | const char __user * specialfile: arg0/64
+mm/swapfile.c: SYSCALL_DEFINE2(swapon, ...) | const char __user * specialfile: arg0/32 | int swap_flags: arg1/32
+mm/swapfile.c: SYSCALL_DEFINE2(swapon, ...) | const char __user * specialfile: arg0/64 | int swap_flags: arg1/32
+net/socket.c: SYSCALL_DEFINE2(listen, ...) | int fd: arg0/32 | int backlog: arg1/32
+net/socket.c: SYSCALL_DEFINE2(shutdown, ...) | int fd: arg0/32 | int how: arg1/32
+net/socket.c: SYSCALL_DEFINE2(socketcall, ...) | int call: arg0/32 | unsigned long __user * args: arg1/32
+net/socket.c: SYSCALL_DEFINE2(socketcall, ...) | int call: arg0/32 | unsigned long __user * args: arg1/64
+net/socket.c: SYSCALL_DEFINE3(accept, ...) | int fd: arg0/32 | struct sockaddr __user * upeer_sockaddr: arg1/32 | int __user * upeer_addrlen: arg2/32
+net/socket.c: SYSCALL_DEFINE3(accept, ...) | int fd: arg0/32 | struct sockaddr __user * upeer_sockaddr: arg1/64 | int __user * upeer_addrlen: arg2/64
+net/socket.c: SYSCALL_DEFINE3(bind, ...) | int fd: arg0/32 | struct sockaddr __user * umyaddr: arg1/32 | int addrlen: arg2/32
+net/socket.c: SYSCALL_DEFINE3(bind, ...) | int fd: arg0/32 | struct sockaddr __user * umyaddr: arg1/64 | int addrlen: arg2/32
+net/socket.c: SYSCALL_DEFINE3(connect, ...) | int fd: arg0/32 | struct sockaddr __user * uservaddr: arg1/32 | int addrlen: arg2/32
+net/socket.c: SYSCALL_DEFINE3(connect, ...) | int fd: arg0/32 | struct sockaddr __user * uservaddr: arg1/64 | int addrlen: arg2/32
+net/socket.c: SYSCALL_DEFINE3(getpeername, ...) | int fd: arg0/32 | struct sockaddr __user * usockaddr: arg1/32 | int __user * usockaddr_len: arg2/32
+net/socket.c: SYSCALL_DEFINE3(getpeername, ...) | int fd: arg0/32 | struct sockaddr __user * usockaddr: arg1/64 | int __user * usockaddr_len: arg2/64
+net/socket.c: SYSCALL_DEFINE3(getsockname, ...) | int fd: arg0/32 | struct sockaddr __user * usockaddr: arg1/32 | int __user * usockaddr_len: arg2/32
+net/socket.c: SYSCALL_DEFINE3(getsockname, ...) | int fd: arg0/32 | struct sockaddr __user * usockaddr: arg1/64 | int __user * usockaddr_len: arg2/64
+net/socket.c: SYSCALL_DEFINE3(recvmsg, ...) | int fd: arg0/32 | struct user_msghdr __user * msg: arg1/32 | unsigned int flags: arg2/32
+net/socket.c: SYSCALL_DEFINE3(recvmsg, ...) | int fd: arg0/32 | struct user_msghdr __user * msg: arg1/64 | unsigned int flags: arg2/32
+net/socket.c: SYSCALL_DEFINE3(sendmsg, ...) | int fd: arg0/32 | struct user_msghdr __user * msg: arg1/32 | unsigned int flags: arg2/32
+net/socket.c: SYSCALL_DEFINE3(sendmsg, ...) | int fd: arg0/32 | struct user_msghdr __user * msg: arg1/64 | unsigned int flags: arg2/32
+net/socket.c: SYSCALL_DEFINE3(socket, ...) | int family: arg0/32 | int type: arg1/32 | int protocol: arg2/32
+net/socket.c: SYSCALL_DEFINE4(accept4, ...) | int fd: arg0/32 | struct sockaddr __user * upeer_sockaddr: arg1/32 | int __user * upeer_addrlen: arg2/32 | int flags: arg3/32
+net/socket.c: SYSCALL_DEFINE4(accept4, ...) | int fd: arg0/32 | struct sockaddr __user * upeer_sockaddr: arg1/64 | int __user * upeer_addrlen: arg2/64 | int flags: arg3/32
+net/socket.c: SYSCALL_DEFINE4(recv, ...) | int fd: arg0/32 | void __user * ubuf: arg1/32 | size_t size: arg2/32 | unsigned int flags: arg3/32
+net/socket.c: SYSCALL_DEFINE4(recv, ...) | int fd: arg0/32 | void __user * ubuf: arg1/64 | size_t size: arg2/64 | unsigned int flags: arg3/32
+net/socket.c: SYSCALL_DEFINE4(send, ...) | int fd: arg0/32 | void __user * buff: arg1/32 | size_t len: arg2/32 | unsigned int flags: arg3/32
+net/socket.c: SYSCALL_DEFINE4(send, ...) | int fd: arg0/32 | void __user * buff: arg1/64 | size_t len: arg2/64 | unsigned int flags: arg3/32
+net/socket.c: SYSCALL_DEFINE4(sendmmsg, ...) | int fd: arg0/32 | struct mmsghdr __user * mmsg: arg1/32 | unsigned int vlen: arg2/32 | unsigned int flags: arg3/32
+net/socket.c: SYSCALL_DEFINE4(sendmmsg, ...) | int fd: arg0/32 | struct mmsghdr __user * mmsg: arg1/64 | unsigned int vlen: arg2/32 | unsigned int flags: arg3/32
+net/socket.c: SYSCALL_DEFINE4(socketpair, ...) | int family: arg0/32 | int type: arg1/32 | int protocol: arg2/32 | int __user * usockvec: arg3/32
+net/socket.c: SYSCALL_DEFINE4(socketpair, ...) | int family: arg0/32 | int type: arg1/32 | int protocol: arg2/32 | int __user * usockvec: arg3/64
+net/socket.c: SYSCALL_DEFINE5(getsockopt, ...) | int fd: arg0/32 | int level: arg1/32 | int optname: arg2/32 | char __user * optval: arg3/32 | int __user * optlen: arg4/32
+net/socket.c: SYSCALL_DEFINE5(getsockopt, ...) | int fd: arg0/32 | int level: arg1/32 | int optname: arg2/32 | char __user * optval: arg3/64 | int __user * optlen: arg4/64
+net/socket.c: SYSCALL_DEFINE5(recvmmsg, ...) | int fd: arg0/32 | struct mmsghdr __user * mmsg: arg1/32 | unsigned int vlen: arg2/32 | unsigned int flags: arg3/32 | struct __kernel_timespec __user * timeout: arg4/32
+net/socket.c: SYSCALL_DEFINE5(recvmmsg, ...) | int fd: arg0/32 | struct mmsghdr __user * mmsg: arg1/64 | unsigned int vlen: arg2/32 | unsigned int flags: arg3/32 | struct __kernel_timespec __user * timeout: arg4/64
+net/socket.c: SYSCALL_DEFINE5(recvmmsg_time32, ...) | int fd: arg0/32 | struct mmsghdr __user * mmsg: arg1/32 | unsigned int vlen: arg2/32 | unsigned int flags: arg3/32 | struct old_timespec32 __user * timeout: arg4/32
+net/socket.c: SYSCALL_DEFINE5(setsockopt, ...) | int fd: arg0/32 | int level: arg1/32 | int optname: arg2/32 | char __user * optval: arg3/32 | int optlen: arg4/32
+net/socket.c: SYSCALL_DEFINE5(setsockopt, ...) | int fd: arg0/32 | int level: arg1/32 | int optname: arg2/32 | char __user * optval: arg3/64 | int optlen: arg4/32
+net/socket.c: SYSCALL_DEFINE6(recvfrom, ...) | int fd: arg0/32 | void __user * ubuf: arg1/32 | size_t size: arg2/32 | unsigned int flags: arg3/32 | struct sockaddr __user * addr: arg4/32 | int __user * addr_len: arg5/32
+net/socket.c: SYSCALL_DEFINE6(recvfrom, ...) | int fd: arg0/32 | void __user * ubuf: arg1/64 | size_t size: arg2/64 | unsigned int flags: arg3/32 | struct sockaddr __user * addr: arg4/64 | int __user * addr_len: arg5/64
+net/socket.c: SYSCALL_DEFINE6(sendto, ...) | int fd: arg0/32 | void __user * buff: arg1/32 | size_t len: arg2/32 | unsigned int flags: arg3/32 | struct sockaddr __user * addr: arg4/32 | int addr_len: arg5/32
+net/socket.c: SYSCALL_DEFINE6(sendto, ...) | int fd: arg0/32 | void __user * buff: arg1/64 | size_t len: arg2/64 | unsigned int flags: arg3/32 | struct sockaddr __user * addr: arg4/64 | int addr_len: arg5/32
+security/keys/keyctl.c: SYSCALL_DEFINE4(request_key, ...) | const char __user * _type: arg0/32 | const char __user * _description: arg1/32 | const char __user * _callout_info: arg2/32 | key_serial_t destringid: arg3/32
+security/keys/keyctl.c: SYSCALL_DEFINE4(request_key, ...) | const char __user * _type: arg0/64 | const char __user * _description: arg1/64 | const char __user * _callout_info: arg2/64 | key_serial_t destringid: arg3/32
+security/keys/keyctl.c: SYSCALL_DEFINE5(add_key, ...) | const char __user * _type: arg0/32 | const char __user * _description: arg1/32 | const void __user * _payload: arg2/32 | size_t plen: arg3/32 | key_serial_t ringid: arg4/32
+security/keys/keyctl.c: SYSCALL_DEFINE5(add_key, ...) | const char __user * _type: arg0/64 | const char __user * _description: arg1/64 | const void __user * _payload: arg2/64 | size_t plen: arg3/64 | key_serial_t ringid: arg4/32
+security/keys/keyctl.c: SYSCALL_DEFINE5(keyctl, ...) | int option: arg0/32 | unsigned long arg2: arg1/32 | unsigned long arg3: arg2/32 | unsigned long arg4: arg3/32 | unsigned long arg5: arg4/32
+security/keys/keyctl.c: SYSCALL_DEFINE5(keyctl, ...) | int option: arg0/32 | unsigned long arg2: arg1/64 | unsigned long arg3: arg2/64 | unsigned long arg4: arg3/64 | unsigned long arg5: arg4/64
+security/landlock/syscalls.c: SYSCALL_DEFINE2(landlock_restrict_self, ...) | const int ruleset_fd: arg0/32 | const __u32 flags: arg1/32
+security/landlock/syscalls.c: SYSCALL_DEFINE3(landlock_create_ruleset, ...) | const struct landlock_ruleset_attr __user * const attr: arg0/32 | const size_t size: arg1/32 | const __u32 flags: arg2/32
+security/landlock/syscalls.c: SYSCALL_DEFINE3(landlock_create_ruleset, ...) | const struct landlock_ruleset_attr __user * const attr: arg0/64 | const size_t size: arg1/64 | const __u32 flags: arg2/32
+security/landlock/syscalls.c: SYSCALL_DEFINE4(landlock_add_rule, ...) | const int ruleset_fd: arg0/32 | const enum landlock_rule_type rule_type: arg1/32 | const void __user * const rule_attr: arg2/32 | const __u32 flags: arg3/32
+security/landlock/syscalls.c: SYSCALL_DEFINE4(landlock_add_rule, ...) | const int ruleset_fd: arg0/32 | const enum landlock_rule_type rule_type: arg1/32 | const void __user * const rule_attr: arg2/64 | const __u32 flags: arg3/32
+security/lsm_syscalls.c: SYSCALL_DEFINE3(lsm_list_modules, ...) | u64 __user * ids: arg0/32 | u32 __user * size: arg1/32 | u32 flags: arg2/32
+security/lsm_syscalls.c: SYSCALL_DEFINE3(lsm_list_modules, ...) | u64 __user * ids: arg0/64 | u32 __user * size: arg1/64 | u32 flags: arg2/32
+security/lsm_syscalls.c: SYSCALL_DEFINE4(lsm_get_self_attr, ...) | unsigned int attr: arg0/32 | struct lsm_ctx __user * ctx: arg1/32 | u32 __user * size: arg2/32 | u32 flags: arg3/32
+security/lsm_syscalls.c: SYSCALL_DEFINE4(lsm_get_self_attr, ...) | unsigned int attr: arg0/32 | struct lsm_ctx __user * ctx: arg1/64 | u32 __user * size: arg2/64 | u32 flags: arg3/32
+security/lsm_syscalls.c: SYSCALL_DEFINE4(lsm_set_self_attr, ...) | unsigned int attr: arg0/32 | struct lsm_ctx __user * ctx: arg1/32 | u32 size: arg2/32 | u32 flags: arg3/32
+security/lsm_syscalls.c: SYSCALL_DEFINE4(lsm_set_self_attr, ...) | unsigned int attr: arg0/32 | struct lsm_ctx __user * ctx: arg1/64 | u32 size: arg2/32 | u32 flags: arg3/32
+";
 
-const fn s(name: &'static str, ctype: &'static str) -> ParamInfo {
-    ParamInfo {
-        name,
-        ctype,
-        slot: ParamSlot::Split,
-    }
-}
+/// x86_64: `name line` (the line of PROTOS, from 0), sorted by name.
+static X86_64: &str = "\
+accept 728
+accept4 743
+access 173
+acct 407
+add_key 766
+adjtimex 624
+alarm 594
+arch_prctl 36
+bind 730
+bpf 409
+brk 688
+cachestat 658
+capget 411
+capset 413
+chdir 167
+chmod 175
+chown 188
+chroot 169
+clock_adjtime 602
+clock_getres 605
+clock_gettime 608
+clock_nanosleep 619
+clock_settime 611
+clone 434
+clone3 432
+close 170
+close_range 189
+connect 732
+copy_file_range 246
+creat 177
+delete_module 463
+dup 96
+dup2 97
+dup3 98
+epoll_create 73
+epoll_create1 74
+epoll_ctl 76
+epoll_pwait 80
+epoll_pwait2 82
+epoll_wait 78
+eventfd 71
+eventfd2 72
+execve 86
+execveat 88
+exit 417
+exit_group 418
+faccessat 191
+faccessat2 200
+fadvise64 654
+fallocate 202
+fanotify_init 157
+fanotify_mark 158
+fchdir 171
+fchmod 178
+fchmodat 193
+fchmodat2 205
+fchown 194
+fchownat 211
+fcntl 90
+fdatasync 310
+fgetxattr 347
+finit_module 465
+flistxattr 341
+flock 109
+fork 425
+fremovexattr 335
+fsconfig 106
+fsetxattr 353
+fsmount 144
+fsopen 102
+fspick 104
+fstat 282
+fstatfs 298
+fsync 311
+ftruncate 180
+futex 448
+futex_requeue 442
+futex_wait 451
+futex_waitv 446
+futex_wake 444
+futimesat 329
+get_mempolicy 672
+get_robust_list 440
+getcpu 580
+getcwd 70
+getdents 252
+getdents64 254
+getegid 540
+geteuid 541
+getgid 542
+getgroups 453
+getitimer 596
+getpeername 734
+getpgid 549
+getpgrp 543
+getpid 544
+getppid 545
+getpriority 564
+getrandom 51
+getresgid 582
+getresuid 584
+getrlimit 566
+getrusage 568
+getsid 550
+getsockname 736
+getsockopt 753
+gettid 546
+gettimeofday 631
+getuid 547
+getxattr 349
+init_module 467
+inotify_add_watch 164
+inotify_init 160
+inotify_init1 161
+inotify_rm_watch 162
+io_cancel 61
+io_destroy 57
+io_getevents 64
+io_pgetevents 67
+io_setup 59
+io_submit 63
+io_uring_enter 361
+io_uring_register 363
+io_uring_setup 359
+ioctl 108
+ioperm 32
+iopl 30
+ioprio_get 48
+ioprio_set 49
+kcmp 457
+kexec_file_load 461
+kexec_load 459
+keyctl 768
+kill 510
+landlock_add_rule 773
+landlock_create_ruleset 771
+landlock_restrict_self 769
+lchown 196
+lgetxattr 351
+link 115
+linkat 135
+listen 723
+listmount 148
+listxattr 343
+llistxattr 345
+lremovexattr 337
+lseek 221
+lsetxattr 355
+lsm_get_self_attr 777
+lsm_list_modules 775
+lsm_set_self_attr 779
+lstat 284
+madvise 660
+map_shadow_stack 38
+mbind 674
+membarrier 479
+memfd_create 664
+memfd_secret 718
+migrate_pages 668
+mincore 678
+mkdir 117
+mkdirat 123
+mknod 125
+mknodat 131
+mlock 682
+mlock2 686
+mlockall 680
+mmap 42
+modify_ldt 34
+mount 152
+mount_setattr 154
+move_mount 156
+move_pages 676
+mprotect 701
+mq_getsetattr 369
+mq_notify 367
+mq_open 371
+mq_timedreceive 373
+mq_timedsend 376
+mq_unlink 365
+mremap 705
+mseal 707
+msgctl 380
+msgget 378
+msgrcv 385
+msgsnd 383
+msync 709
+munlock 684
+munlockall 679
+munmap 692
+name_to_handle_at 95
+nanosleep 592
+newfstatat 292
+open 198
+open_by_handle_at 93
+open_tree 146
+openat 207
+openat2 209
+pause 504
+perf_event_open 415
+personality 416
+pidfd_getfd 470
+pidfd_open 469
+pidfd_send_signal 530
+pipe 213
+pipe2 215
+pivot_root 141
+pkey_alloc 699
+pkey_free 697
+pkey_mprotect 703
+poll 258
+ppoll 260
+prctl 591
+pread64 232
+preadv 242
+preadv2 248
+prlimit64 589
+process_madvise 662
+process_mrelease 710
+process_vm_readv 712
+process_vm_writev 714
+pselect6 265
+ptrace 474
+pwrite64 235
+pwritev 244
+pwritev2 250
+quotactl 217
+quotactl_fd 219
+read 223
+readahead 716
+readlink 290
+readlinkat 294
+readv 225
+reboot 476
+recvfrom 760
+recvmmsg 755
+recvmsg 738
+remap_file_pages 694
+removexattr 339
+rename 119
+renameat 133
+renameat2 137
+request_key 764
+restart_syscall 505
+rmdir 111
+rseq 478
+rt_sigaction 532
+rt_sigpending 512
+rt_sigprocmask 534
+rt_sigqueueinfo 521
+rt_sigreturn 41
+rt_sigsuspend 514
+rt_sigtimedwait 536
+rt_tgsigqueueinfo 539
+sched_get_priority_max 482
+sched_get_priority_min 483
+sched_getaffinity 493
+sched_getattr 501
+sched_getparam 486
+sched_getscheduler 484
+sched_rr_get_interval 488
+sched_setaffinity 495
+sched_setattr 497
+sched_setparam 491
+sched_setscheduler 499
+sched_yield 480
+seccomp 503
+select 263
+semctl 391
+semget 386
+semop 388
+semtimedop 393
+sendfile 238
+sendmmsg 749
+sendmsg 740
+sendto 762
+set_mempolicy 666
+set_mempolicy_home_node 670
+set_robust_list 438
+set_tid_address 428
+setdomainname 571
+setfsgid 554
+setfsuid 555
+setgid 556
+setgroups 455
+sethostname 573
+setitimer 598
+setns 468
+setpgid 574
+setpriority 585
+setregid 575
+setresgid 586
+setresuid 587
+setreuid 576
+setrlimit 578
+setsid 548
+setsockopt 758
+settimeofday 633
+setuid 557
+setxattr 357
+shmat 399
+shmctl 401
+shmdt 396
+shmget 403
+shutdown 724
+sigaltstack 516
+signalfd 268
+signalfd4 270
+socket 741
+socketpair 751
+splice 276
+stat 286
+statfs 300
+statmount 150
+statx 296
+swapoff 720
+swapon 722
+symlink 121
+symlinkat 127
+sync 309
+sync_file_range 314
+syncfs 312
+sysfs 100
+sysinfo 559
+syslog 472
+tee 272
+tgkill 528
+time 628
+timer_create 617
+timer_delete 599
+timer_getoverrun 600
+timer_gettime 614
+timer_settime 622
+timerfd_create 317
+timerfd_gettime 319
+timerfd_settime 322
+times 561
+tkill 519
+truncate 184
+umask 562
+umount2 143
+uname 552
+unlink 113
+unlinkat 129
+unshare 430
+uretprobe 45
+userfaultfd 324
+ustat 302
+utime 325
+utimensat 332
+utimes 327
+vfork 426
+vhangup 165
+vmsplice 274
+wait4 422
+waitid 424
+write 227
+writev 229
+";
 
-/// One entry point's prototype: where it is defined, and its parameters in register order.
-pub(crate) struct Proto {
-    pub(crate) origin: &'static str,
-    pub(crate) params: &'static [ParamInfo],
-}
+/// x86: `name line` (the line of PROTOS, from 0), sorted by name.
+static X86: &str = "\
+_llseek 239
+_newselect 262
+accept4 742
+access 172
+acct 406
+add_key 765
+adjtimex 625
+alarm 594
+arch_prctl 35
+bind 729
+bpf 408
+brk 687
+cachestat 657
+capget 410
+capset 412
+chdir 166
+chmod 174
+chown 646
+chown32 187
+chroot 168
+clock_adjtime 603
+clock_adjtime64 601
+clock_getres 606
+clock_getres_time64 604
+clock_gettime 609
+clock_gettime64 607
+clock_nanosleep 620
+clock_nanosleep_time64 618
+clock_settime 612
+clock_settime64 610
+clone 433
+clone3 431
+close 170
+close_range 189
+connect 731
+copy_file_range 245
+creat 176
+delete_module 462
+dup 96
+dup2 97
+dup3 98
+epoll_create 73
+epoll_create1 74
+epoll_ctl 75
+epoll_pwait 79
+epoll_pwait2 81
+epoll_wait 77
+eventfd 71
+eventfd2 72
+execve 85
+execveat 87
+exit 417
+exit_group 418
+faccessat 190
+faccessat2 199
+fadvise64 653
+fadvise64_64 655
+fallocate 201
+fanotify_init 157
+fanotify_mark 159
+fchdir 171
+fchmod 178
+fchmodat 192
+fchmodat2 204
+fchown 647
+fchown32 194
+fchownat 210
+fcntl 89
+fcntl64 91
+fdatasync 310
+fgetxattr 346
+finit_module 464
+flistxattr 340
+flock 109
+fork 425
+fremovexattr 334
+fsconfig 105
+fsetxattr 352
+fsmount 144
+fsopen 101
+fspick 103
+fstat 281
+fstat64 278
+fstatat64 291
+fstatfs 297
+fstatfs64 304
+fsync 311
+ftruncate 179
+ftruncate64 181
+futex 449
+futex_requeue 441
+futex_time64 447
+futex_wait 450
+futex_waitv 445
+futex_wake 443
+futimesat 330
+get_mempolicy 671
+get_robust_list 439
+get_thread_area 43
+getcpu 579
+getcwd 69
+getdents 251
+getdents64 253
+getegid 634
+getegid32 540
+geteuid 635
+geteuid32 541
+getgid 636
+getgid32 542
+getgroups 642
+getgroups32 452
+getitimer 595
+getpeername 733
+getpgid 549
+getpgrp 543
+getpid 544
+getppid 545
+getpriority 564
+getrandom 50
+getresgid 648
+getresgid32 581
+getresuid 649
+getresuid32 583
+getrlimit 569
+getrusage 567
+getsid 550
+getsockname 735
+getsockopt 752
+gettid 546
+gettimeofday 630
+getuid 637
+getuid32 547
+getxattr 348
+init_module 466
+inotify_add_watch 163
+inotify_init 160
+inotify_init1 161
+inotify_rm_watch 162
+io_cancel 60
+io_destroy 56
+io_getevents 65
+io_pgetevents 68
+io_pgetevents_time64 66
+io_setup 58
+io_submit 62
+io_uring_enter 360
+io_uring_register 362
+io_uring_setup 358
+ioctl 107
+ioperm 31
+iopl 30
+ioprio_get 48
+ioprio_set 49
+ipc 404
+kcmp 456
+kexec_load 458
+keyctl 767
+kill 510
+landlock_add_rule 772
+landlock_create_ruleset 770
+landlock_restrict_self 769
+lchown 650
+lchown32 195
+lgetxattr 350
+link 114
+linkat 134
+listen 723
+listmount 147
+listxattr 342
+llistxattr 344
+lremovexattr 336
+lseek 220
+lsetxattr 354
+lsm_get_self_attr 776
+lsm_list_modules 774
+lsm_set_self_attr 778
+lstat 283
+lstat64 280
+madvise 659
+map_shadow_stack 37
+mbind 673
+membarrier 479
+memfd_create 663
+memfd_secret 718
+migrate_pages 667
+mincore 677
+mkdir 116
+mkdirat 122
+mknod 124
+mknodat 130
+mlock 681
+mlock2 685
+mlockall 680
+mmap 689
+mmap2 696
+modify_ldt 33
+mount 151
+mount_setattr 153
+move_mount 155
+move_pages 675
+mprotect 700
+mq_getsetattr 368
+mq_notify 366
+mq_open 370
+mq_timedreceive 374
+mq_timedreceive_time64 372
+mq_timedsend 377
+mq_timedsend_time64 375
+mq_unlink 364
+mremap 704
+mseal 706
+msgctl 379
+msgget 378
+msgrcv 384
+msgsnd 382
+msync 708
+munlock 683
+munlockall 679
+munmap 691
+name_to_handle_at 94
+nanosleep 593
+nice 481
+oldfstat 277
+oldlstat 279
+oldolduname 553
+oldstat 287
+olduname 563
+open 197
+open_by_handle_at 92
+open_tree 145
+openat 206
+openat2 208
+pause 504
+perf_event_open 414
+personality 416
+pidfd_getfd 470
+pidfd_open 469
+pidfd_send_signal 529
+pipe 212
+pipe2 214
+pivot_root 140
+pkey_alloc 698
+pkey_free 697
+pkey_mprotect 702
+poll 257
+ppoll 261
+ppoll_time64 259
+prctl 590
+pread64 230
+preadv 241
+preadv2 247
+prlimit64 588
+process_madvise 661
+process_mrelease 710
+process_vm_readv 711
+process_vm_writev 713
+pselect6 266
+pselect6_time64 264
+ptrace 473
+pwrite64 233
+pwritev 243
+pwritev2 249
+quotactl 216
+quotactl_fd 218
+read 222
+readahead 715
+readdir 255
+readlink 289
+readlinkat 293
+readv 224
+reboot 475
+recvfrom 759
+recvmmsg 756
+recvmmsg_time64 754
+recvmsg 737
+remap_file_pages 693
+removexattr 338
+rename 118
+renameat 132
+renameat2 136
+request_key 763
+restart_syscall 505
+rmdir 110
+rseq 477
+rt_sigaction 531
+rt_sigpending 511
+rt_sigprocmask 533
+rt_sigqueueinfo 520
+rt_sigreturn 39
+rt_sigsuspend 513
+rt_sigtimedwait 537
+rt_sigtimedwait_time64 535
+rt_tgsigqueueinfo 538
+sched_get_priority_max 482
+sched_get_priority_min 483
+sched_getaffinity 492
+sched_getattr 500
+sched_getparam 485
+sched_getscheduler 484
+sched_rr_get_interval 489
+sched_rr_get_interval_time64 487
+sched_setaffinity 494
+sched_setattr 496
+sched_setparam 490
+sched_setscheduler 498
+sched_yield 480
+seccomp 502
+select 256
+semctl 390
+semget 386
+semtimedop_time64 392
+sendfile 236
+sendfile64 237
+sendmmsg 748
+sendmsg 739
+sendto 761
+set_mempolicy 665
+set_mempolicy_home_node 669
+set_robust_list 437
+set_thread_area 44
+set_tid_address 427
+setdomainname 570
+setfsgid 638
+setfsgid32 554
+setfsuid 639
+setfsuid32 555
+setgid 640
+setgid32 556
+setgroups 643
+setgroups32 454
+sethostname 572
+setitimer 597
+setns 468
+setpgid 574
+setpriority 585
+setregid 644
+setregid32 575
+setresgid 651
+setresgid32 586
+setresuid 652
+setresuid32 587
+setreuid 645
+setreuid32 576
+setrlimit 577
+setsid 548
+setsockopt 757
+settimeofday 632
+setuid 641
+setuid32 557
+setxattr 356
+sgetmask 506
+shmat 398
+shmctl 400
+shmdt 395
+shmget 402
+shutdown 724
+sigaction 522
+sigaltstack 515
+signal 517
+signalfd 267
+signalfd4 269
+sigpending 507
+sigprocmask 524
+sigreturn 40
+sigsuspend 526
+socket 741
+socketcall 725
+socketpair 750
+splice 275
+ssetmask 509
+stat 285
+stat64 288
+statfs 299
+statfs64 307
+statmount 149
+statx 295
+stime 627
+swapoff 719
+swapon 721
+symlink 120
+symlinkat 126
+sync 309
+sync_file_range 313
+syncfs 312
+sysfs 99
+sysinfo 558
+syslog 471
+tee 271
+tgkill 528
+time 629
+timer_create 616
+timer_delete 599
+timer_getoverrun 600
+timer_gettime 615
+timer_gettime64 613
+timer_settime 623
+timer_settime64 621
+timerfd_create 317
+timerfd_gettime 320
+timerfd_gettime64 318
+timerfd_settime 323
+timerfd_settime64 321
+times 560
+tkill 519
+truncate 183
+truncate64 185
+ugetrlimit 565
+umask 562
+umount 138
+umount2 142
+uname 551
+unlink 112
+unlinkat 128
+unshare 429
+uselib 83
+userfaultfd 324
+ustat 301
+utime 326
+utimensat 333
+utimensat_time64 331
+utimes 328
+vfork 426
+vhangup 165
+vm86 47
+vm86old 46
+vmsplice 273
+wait4 421
+waitid 423
+waitpid 419
+write 226
+writev 228
+";
 
-pub(crate) static PROTOS: [Proto; 780] = [
-    Proto {
-        origin: "arch/arm/kernel/signal.c: asmlinkage sys_rt_sigreturn(...) via sys_rt_sigreturn_wrapper",
-        params: &[],
-    },
-    Proto {
-        origin: "arch/arm/kernel/signal.c: asmlinkage sys_sigreturn(...) via sys_sigreturn_wrapper",
-        params: &[],
-    },
-    Proto {
-        origin: "arch/arm/kernel/sys_arm.c: asmlinkage sys_arm_fadvise64_64(...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("advice", "int", 1, 32),
-            s("offset", "loff_t"),
-            s("len", "loff_t"),
-        ],
-    },
-    Proto {
-        origin: "arch/arm64/kernel/signal.c: SYSCALL_DEFINE0(rt_sigreturn, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "arch/arm64/kernel/sys.c: SYSCALL_DEFINE6(mmap, ...)",
-        params: &[
-            a("addr", "unsigned long", 0, 64),
-            a("len", "unsigned long", 1, 64),
-            a("prot", "unsigned long", 2, 64),
-            a("flags", "unsigned long", 3, 64),
-            a("fd", "unsigned long", 4, 32),
-            a("off", "unsigned long", 5, 64),
-        ],
-    },
-    Proto {
-        origin: "arch/loongarch/kernel/signal.c: SYSCALL_DEFINE0(rt_sigreturn, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "arch/loongarch/kernel/syscall.c: SYSCALL_DEFINE6(mmap, ...)",
-        params: &[
-            a("addr", "unsigned long", 0, 64),
-            a("len", "unsigned long", 1, 64),
-            a("prot", "unsigned long", 2, 64),
-            a("flags", "unsigned long", 3, 64),
-            a("fd", "unsigned long", 4, 32),
-            a("offset", "unsigned long", 5, 64),
-        ],
-    },
-    Proto {
-        origin: "arch/powerpc/kernel/pci_64.c: SYSCALL_DEFINE3(pciconfig_iobase, ...)",
-        params: &[
-            a("which", "long", 0, 64),
-            a("in_bus", "unsigned long", 1, 64),
-            a("in_devfn", "unsigned long", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "arch/powerpc/kernel/rtas.c: SYSCALL_DEFINE1(rtas, ...)",
-        params: &[a("uargs", "struct rtas_args __user *", 0, 64)],
-    },
-    Proto {
-        origin: "arch/powerpc/kernel/signal_64.c: SYSCALL_DEFINE0(rt_sigreturn, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "arch/powerpc/kernel/signal_64.c: SYSCALL_DEFINE3(swapcontext, ...)",
-        params: &[
-            a("old_ctx", "struct ucontext __user *", 0, 64),
-            a("new_ctx", "struct ucontext __user *", 1, 64),
-            a("ctx_size", "long", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "arch/powerpc/kernel/syscalls.c: SYSCALL_DEFINE0(switch_endian, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "arch/powerpc/kernel/syscalls.c: SYSCALL_DEFINE1(ppc64_personality, ...)",
-        params: &[a("personality", "unsigned long", 0, 32)],
-    },
-    Proto {
-        origin: "arch/powerpc/kernel/syscalls.c: SYSCALL_DEFINE6(mmap, ...)",
-        params: &[
-            a("addr", "unsigned long", 0, 64),
-            a("len", "size_t", 1, 64),
-            a("prot", "unsigned long", 2, 64),
-            a("flags", "unsigned long", 3, 64),
-            a("fd", "unsigned long", 4, 32),
-            a("offset", "off_t", 5, 64),
-        ],
-    },
-    Proto {
-        origin: "arch/powerpc/mm/book3s64/subpage_prot.c: SYSCALL_DEFINE3(subpage_prot, ...)",
-        params: &[
-            a("addr", "unsigned long", 0, 64),
-            a("len", "unsigned long", 1, 64),
-            a("map", "u32 __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "arch/powerpc/platforms/cell/spu_syscalls.c: SYSCALL_DEFINE3(spu_run, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("unpc", "__u32 __user *", 1, 64),
-            a("ustatus", "__u32 __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "arch/powerpc/platforms/cell/spu_syscalls.c: SYSCALL_DEFINE4(spu_create, ...)",
-        params: &[
-            a("name", "const char __user *", 0, 64),
-            a("flags", "unsigned int", 1, 32),
-            a("mode", "umode_t", 2, 16),
-            a("neighbor_fd", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "arch/riscv/kernel/signal.c: SYSCALL_DEFINE0(rt_sigreturn, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "arch/riscv/kernel/sys_hwprobe.c: SYSCALL_DEFINE5(riscv_hwprobe, ...)",
-        params: &[
-            a("pairs", "struct riscv_hwprobe __user *", 0, 64),
-            a("pair_count", "size_t", 1, 64),
-            a("cpusetsize", "size_t", 2, 64),
-            a("cpus", "unsigned long __user *", 3, 64),
-            a("flags", "unsigned int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "arch/riscv/kernel/sys_riscv.c: SYSCALL_DEFINE3(riscv_flush_icache, ...)",
-        params: &[
-            a("start", "uintptr_t", 0, 64),
-            a("end", "uintptr_t", 1, 64),
-            a("flags", "uintptr_t", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "arch/riscv/kernel/sys_riscv.c: SYSCALL_DEFINE6(mmap, ...)",
-        params: &[
-            a("addr", "unsigned long", 0, 64),
-            a("len", "unsigned long", 1, 64),
-            a("prot", "unsigned long", 2, 64),
-            a("flags", "unsigned long", 3, 64),
-            a("fd", "unsigned long", 4, 32),
-            a("offset", "unsigned long", 5, 64),
-        ],
-    },
-    Proto {
-        origin: "arch/s390/kernel/guarded_storage.c: SYSCALL_DEFINE2(s390_guarded_storage, ...)",
-        params: &[
-            a("command", "int", 0, 32),
-            a("gs_cb", "struct gs_cb __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "arch/s390/kernel/runtime_instr.c: SYSCALL_DEFINE2(s390_runtime_instr, ...)",
-        params: &[a("command", "int", 0, 32), a("signum", "int", 1, 32)],
-    },
-    Proto {
-        origin: "arch/s390/kernel/signal.c: SYSCALL_DEFINE0(rt_sigreturn, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "arch/s390/kernel/signal.c: SYSCALL_DEFINE0(sigreturn, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "arch/s390/kernel/sthyi.c: SYSCALL_DEFINE4(s390_sthyi, ...)",
-        params: &[
-            a("function_code", "unsigned long", 0, 64),
-            a("buffer", "void __user *", 1, 64),
-            a("return_code", "u64 __user *", 2, 64),
-            a("flags", "unsigned long", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "arch/s390/kernel/syscall.c: SYSCALL_DEFINE1(s390_personality, ...)",
-        params: &[a("personality", "unsigned int", 0, 32)],
-    },
-    Proto {
-        origin: "arch/s390/kernel/syscall.c: SYSCALL_DEFINE5(s390_ipc, ...)",
-        params: &[
-            a("call", "uint", 0, 32),
-            a("first", "int", 1, 32),
-            a("second", "unsigned long", 2, 64),
-            a("third", "unsigned long", 3, 64),
-            a("ptr", "void __user *", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "arch/s390/pci/pci_mmio.c: SYSCALL_DEFINE3(s390_pci_mmio_read, ...)",
-        params: &[
-            a("mmio_addr", "unsigned long", 0, 64),
-            a("user_buffer", "void __user *", 1, 64),
-            a("length", "size_t", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "arch/s390/pci/pci_mmio.c: SYSCALL_DEFINE3(s390_pci_mmio_write, ...)",
-        params: &[
-            a("mmio_addr", "unsigned long", 0, 64),
-            a("user_buffer", "const void __user *", 1, 64),
-            a("length", "size_t", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "arch/x86/kernel/ioport.c: SYSCALL_DEFINE1(iopl, ...)",
-        params: &[a("level", "unsigned int", 0, 32)],
-    },
-    Proto {
-        origin: "arch/x86/kernel/ioport.c: SYSCALL_DEFINE3(ioperm, ...)",
-        params: &[
-            a("from", "unsigned long", 0, 32),
-            a("num", "unsigned long", 1, 32),
-            a("turn_on", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "arch/x86/kernel/ioport.c: SYSCALL_DEFINE3(ioperm, ...)",
-        params: &[
-            a("from", "unsigned long", 0, 64),
-            a("num", "unsigned long", 1, 64),
-            a("turn_on", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "arch/x86/kernel/ldt.c: SYSCALL_DEFINE3(modify_ldt, ...)",
-        params: &[
-            a("func", "int", 0, 32),
-            a("ptr", "void __user *", 1, 32),
-            a("bytecount", "unsigned long", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "arch/x86/kernel/ldt.c: SYSCALL_DEFINE3(modify_ldt, ...)",
-        params: &[
-            a("func", "int", 0, 32),
-            a("ptr", "void __user *", 1, 64),
-            a("bytecount", "unsigned long", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "arch/x86/kernel/process_32.c: SYSCALL_DEFINE2(arch_prctl, ...)",
-        params: &[a("option", "int", 0, 32), a("arg2", "unsigned long", 1, 32)],
-    },
-    Proto {
-        origin: "arch/x86/kernel/process_64.c: SYSCALL_DEFINE2(arch_prctl, ...)",
-        params: &[a("option", "int", 0, 32), a("arg2", "unsigned long", 1, 64)],
-    },
-    Proto {
-        origin: "arch/x86/kernel/shstk.c: SYSCALL_DEFINE3(map_shadow_stack, ...)",
-        params: &[
-            a("addr", "unsigned long", 0, 32),
-            a("size", "unsigned long", 1, 32),
-            a("flags", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "arch/x86/kernel/shstk.c: SYSCALL_DEFINE3(map_shadow_stack, ...)",
-        params: &[
-            a("addr", "unsigned long", 0, 64),
-            a("size", "unsigned long", 1, 64),
-            a("flags", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "arch/x86/kernel/signal_32.c: SYSCALL32_DEFINE0(rt_sigreturn, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "arch/x86/kernel/signal_32.c: SYSCALL32_DEFINE0(sigreturn, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "arch/x86/kernel/signal_64.c: SYSCALL_DEFINE0(rt_sigreturn, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "arch/x86/kernel/sys_x86_64.c: SYSCALL_DEFINE6(mmap, ...)",
-        params: &[
-            a("addr", "unsigned long", 0, 64),
-            a("len", "unsigned long", 1, 64),
-            a("prot", "unsigned long", 2, 64),
-            a("flags", "unsigned long", 3, 64),
-            a("fd", "unsigned long", 4, 32),
-            a("off", "unsigned long", 5, 64),
-        ],
-    },
-    Proto {
-        origin: "arch/x86/kernel/tls.c: SYSCALL_DEFINE1(get_thread_area, ...)",
-        params: &[a("u_info", "struct user_desc __user *", 0, 32)],
-    },
-    Proto {
-        origin: "arch/x86/kernel/tls.c: SYSCALL_DEFINE1(set_thread_area, ...)",
-        params: &[a("u_info", "struct user_desc __user *", 0, 32)],
-    },
-    Proto {
-        origin: "arch/x86/kernel/uprobes.c: SYSCALL_DEFINE0(uretprobe, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "arch/x86/kernel/vm86_32.c: SYSCALL_DEFINE1(vm86old, ...)",
-        params: &[a("user_vm86", "struct vm86_struct __user *", 0, 32)],
-    },
-    Proto {
-        origin: "arch/x86/kernel/vm86_32.c: SYSCALL_DEFINE2(vm86, ...)",
-        params: &[
-            a("cmd", "unsigned long", 0, 32),
-            a("arg", "unsigned long", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "block/ioprio.c: SYSCALL_DEFINE2(ioprio_get, ...)",
-        params: &[a("which", "int", 0, 32), a("who", "int", 1, 32)],
-    },
-    Proto {
-        origin: "block/ioprio.c: SYSCALL_DEFINE3(ioprio_set, ...)",
-        params: &[
-            a("which", "int", 0, 32),
-            a("who", "int", 1, 32),
-            a("ioprio", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "drivers/char/random.c: SYSCALL_DEFINE3(getrandom, ...)",
-        params: &[
-            a("ubuf", "char __user *", 0, 32),
-            a("len", "size_t", 1, 32),
-            a("flags", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "drivers/char/random.c: SYSCALL_DEFINE3(getrandom, ...)",
-        params: &[
-            a("ubuf", "char __user *", 0, 64),
-            a("len", "size_t", 1, 64),
-            a("flags", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "drivers/pci/syscall.c: SYSCALL_DEFINE5(pciconfig_read, ...)",
-        params: &[
-            a("bus", "unsigned long", 0, 32),
-            a("dfn", "unsigned long", 1, 32),
-            a("off", "unsigned long", 2, 32),
-            a("len", "unsigned long", 3, 32),
-            a("buf", "void __user *", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "drivers/pci/syscall.c: SYSCALL_DEFINE5(pciconfig_read, ...)",
-        params: &[
-            a("bus", "unsigned long", 0, 32),
-            a("dfn", "unsigned long", 1, 32),
-            a("off", "unsigned long", 2, 32),
-            a("len", "unsigned long", 3, 64),
-            a("buf", "void __user *", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "drivers/pci/syscall.c: SYSCALL_DEFINE5(pciconfig_write, ...)",
-        params: &[
-            a("bus", "unsigned long", 0, 32),
-            a("dfn", "unsigned long", 1, 32),
-            a("off", "unsigned long", 2, 32),
-            a("len", "unsigned long", 3, 32),
-            a("buf", "void __user *", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "drivers/pci/syscall.c: SYSCALL_DEFINE5(pciconfig_write, ...)",
-        params: &[
-            a("bus", "unsigned long", 0, 32),
-            a("dfn", "unsigned long", 1, 32),
-            a("off", "unsigned long", 2, 32),
-            a("len", "unsigned long", 3, 64),
-            a("buf", "void __user *", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/aio.c: SYSCALL_DEFINE1(io_destroy, ...)",
-        params: &[a("ctx", "aio_context_t", 0, 32)],
-    },
-    Proto {
-        origin: "fs/aio.c: SYSCALL_DEFINE1(io_destroy, ...)",
-        params: &[a("ctx", "aio_context_t", 0, 64)],
-    },
-    Proto {
-        origin: "fs/aio.c: SYSCALL_DEFINE2(io_setup, ...)",
-        params: &[
-            a("nr_events", "unsigned", 0, 32),
-            a("ctxp", "aio_context_t __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/aio.c: SYSCALL_DEFINE2(io_setup, ...)",
-        params: &[
-            a("nr_events", "unsigned", 0, 32),
-            a("ctxp", "aio_context_t __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/aio.c: SYSCALL_DEFINE3(io_cancel, ...)",
-        params: &[
-            a("ctx_id", "aio_context_t", 0, 32),
-            a("iocb", "struct iocb __user *", 1, 32),
-            a("result", "struct io_event __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/aio.c: SYSCALL_DEFINE3(io_cancel, ...)",
-        params: &[
-            a("ctx_id", "aio_context_t", 0, 64),
-            a("iocb", "struct iocb __user *", 1, 64),
-            a("result", "struct io_event __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/aio.c: SYSCALL_DEFINE3(io_submit, ...)",
-        params: &[
-            a("ctx_id", "aio_context_t", 0, 32),
-            a("nr", "long", 1, 32),
-            a("iocbpp", "struct iocb __user * __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/aio.c: SYSCALL_DEFINE3(io_submit, ...)",
-        params: &[
-            a("ctx_id", "aio_context_t", 0, 64),
-            a("nr", "long", 1, 64),
-            a("iocbpp", "struct iocb __user * __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/aio.c: SYSCALL_DEFINE5(io_getevents, ...)",
-        params: &[
-            a("ctx_id", "aio_context_t", 0, 64),
-            a("min_nr", "long", 1, 64),
-            a("nr", "long", 2, 64),
-            a("events", "struct io_event __user *", 3, 64),
-            a("timeout", "struct __kernel_timespec __user *", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/aio.c: SYSCALL_DEFINE5(io_getevents_time32, ...)",
-        params: &[
-            a("ctx_id", "__u32", 0, 32),
-            a("min_nr", "__s32", 1, 32),
-            a("nr", "__s32", 2, 32),
-            a("events", "struct io_event __user *", 3, 32),
-            a("timeout", "struct old_timespec32 __user *", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/aio.c: SYSCALL_DEFINE6(io_pgetevents, ...)",
-        params: &[
-            a("ctx_id", "aio_context_t", 0, 32),
-            a("min_nr", "long", 1, 32),
-            a("nr", "long", 2, 32),
-            a("events", "struct io_event __user *", 3, 32),
-            a("timeout", "struct __kernel_timespec __user *", 4, 32),
-            a("usig", "const struct __aio_sigset __user *", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/aio.c: SYSCALL_DEFINE6(io_pgetevents, ...)",
-        params: &[
-            a("ctx_id", "aio_context_t", 0, 64),
-            a("min_nr", "long", 1, 64),
-            a("nr", "long", 2, 64),
-            a("events", "struct io_event __user *", 3, 64),
-            a("timeout", "struct __kernel_timespec __user *", 4, 64),
-            a("usig", "const struct __aio_sigset __user *", 5, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/aio.c: SYSCALL_DEFINE6(io_pgetevents_time32, ...)",
-        params: &[
-            a("ctx_id", "aio_context_t", 0, 32),
-            a("min_nr", "long", 1, 32),
-            a("nr", "long", 2, 32),
-            a("events", "struct io_event __user *", 3, 32),
-            a("timeout", "struct old_timespec32 __user *", 4, 32),
-            a("usig", "const struct __aio_sigset __user *", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/d_path.c: SYSCALL_DEFINE2(getcwd, ...)",
-        params: &[
-            a("buf", "char __user *", 0, 32),
-            a("size", "unsigned long", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/d_path.c: SYSCALL_DEFINE2(getcwd, ...)",
-        params: &[
-            a("buf", "char __user *", 0, 64),
-            a("size", "unsigned long", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/eventfd.c: SYSCALL_DEFINE1(eventfd, ...)",
-        params: &[a("count", "unsigned int", 0, 32)],
-    },
-    Proto {
-        origin: "fs/eventfd.c: SYSCALL_DEFINE2(eventfd2, ...)",
-        params: &[a("count", "unsigned int", 0, 32), a("flags", "int", 1, 32)],
-    },
-    Proto {
-        origin: "fs/eventpoll.c: SYSCALL_DEFINE1(epoll_create, ...)",
-        params: &[a("size", "int", 0, 32)],
-    },
-    Proto {
-        origin: "fs/eventpoll.c: SYSCALL_DEFINE1(epoll_create1, ...)",
-        params: &[a("flags", "int", 0, 32)],
-    },
-    Proto {
-        origin: "fs/eventpoll.c: SYSCALL_DEFINE4(epoll_ctl, ...)",
-        params: &[
-            a("epfd", "int", 0, 32),
-            a("op", "int", 1, 32),
-            a("fd", "int", 2, 32),
-            a("event", "struct epoll_event __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/eventpoll.c: SYSCALL_DEFINE4(epoll_ctl, ...)",
-        params: &[
-            a("epfd", "int", 0, 32),
-            a("op", "int", 1, 32),
-            a("fd", "int", 2, 32),
-            a("event", "struct epoll_event __user *", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/eventpoll.c: SYSCALL_DEFINE4(epoll_wait, ...)",
-        params: &[
-            a("epfd", "int", 0, 32),
-            a("events", "struct epoll_event __user *", 1, 32),
-            a("maxevents", "int", 2, 32),
-            a("timeout", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/eventpoll.c: SYSCALL_DEFINE4(epoll_wait, ...)",
-        params: &[
-            a("epfd", "int", 0, 32),
-            a("events", "struct epoll_event __user *", 1, 64),
-            a("maxevents", "int", 2, 32),
-            a("timeout", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/eventpoll.c: SYSCALL_DEFINE6(epoll_pwait, ...)",
-        params: &[
-            a("epfd", "int", 0, 32),
-            a("events", "struct epoll_event __user *", 1, 32),
-            a("maxevents", "int", 2, 32),
-            a("timeout", "int", 3, 32),
-            a("sigmask", "const sigset_t __user *", 4, 32),
-            a("sigsetsize", "size_t", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/eventpoll.c: SYSCALL_DEFINE6(epoll_pwait, ...)",
-        params: &[
-            a("epfd", "int", 0, 32),
-            a("events", "struct epoll_event __user *", 1, 64),
-            a("maxevents", "int", 2, 32),
-            a("timeout", "int", 3, 32),
-            a("sigmask", "const sigset_t __user *", 4, 64),
-            a("sigsetsize", "size_t", 5, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/eventpoll.c: SYSCALL_DEFINE6(epoll_pwait2, ...)",
-        params: &[
-            a("epfd", "int", 0, 32),
-            a("events", "struct epoll_event __user *", 1, 32),
-            a("maxevents", "int", 2, 32),
-            a("timeout", "const struct __kernel_timespec __user *", 3, 32),
-            a("sigmask", "const sigset_t __user *", 4, 32),
-            a("sigsetsize", "size_t", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/eventpoll.c: SYSCALL_DEFINE6(epoll_pwait2, ...)",
-        params: &[
-            a("epfd", "int", 0, 32),
-            a("events", "struct epoll_event __user *", 1, 64),
-            a("maxevents", "int", 2, 32),
-            a("timeout", "const struct __kernel_timespec __user *", 3, 64),
-            a("sigmask", "const sigset_t __user *", 4, 64),
-            a("sigsetsize", "size_t", 5, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/exec.c: SYSCALL_DEFINE1(uselib, ...)",
-        params: &[a("library", "const char __user *", 0, 32)],
-    },
-    Proto {
-        origin: "fs/exec.c: SYSCALL_DEFINE1(uselib, ...)",
-        params: &[a("library", "const char __user *", 0, 64)],
-    },
-    Proto {
-        origin: "fs/exec.c: SYSCALL_DEFINE3(execve, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("argv", "const char __user * const __user *", 1, 32),
-            a("envp", "const char __user * const __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/exec.c: SYSCALL_DEFINE3(execve, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 64),
-            a("argv", "const char __user * const __user *", 1, 64),
-            a("envp", "const char __user * const __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/exec.c: SYSCALL_DEFINE5(execveat, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 32),
-            a("argv", "const char __user * const __user *", 2, 32),
-            a("envp", "const char __user * const __user *", 3, 32),
-            a("flags", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/exec.c: SYSCALL_DEFINE5(execveat, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 64),
-            a("argv", "const char __user * const __user *", 2, 64),
-            a("envp", "const char __user * const __user *", 3, 64),
-            a("flags", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/fcntl.c: SYSCALL_DEFINE3(fcntl, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("cmd", "unsigned int", 1, 32),
-            a("arg", "unsigned long", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/fcntl.c: SYSCALL_DEFINE3(fcntl, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("cmd", "unsigned int", 1, 32),
-            a("arg", "unsigned long", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/fcntl.c: SYSCALL_DEFINE3(fcntl64, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("cmd", "unsigned int", 1, 32),
-            a("arg", "unsigned long", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/fhandle.c: SYSCALL_DEFINE3(open_by_handle_at, ...)",
-        params: &[
-            a("mountdirfd", "int", 0, 32),
-            a("handle", "struct file_handle __user *", 1, 32),
-            a("flags", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/fhandle.c: SYSCALL_DEFINE3(open_by_handle_at, ...)",
-        params: &[
-            a("mountdirfd", "int", 0, 32),
-            a("handle", "struct file_handle __user *", 1, 64),
-            a("flags", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/fhandle.c: SYSCALL_DEFINE5(name_to_handle_at, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("name", "const char __user *", 1, 32),
-            a("handle", "struct file_handle __user *", 2, 32),
-            a("mnt_id", "void __user *", 3, 32),
-            a("flag", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/fhandle.c: SYSCALL_DEFINE5(name_to_handle_at, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("name", "const char __user *", 1, 64),
-            a("handle", "struct file_handle __user *", 2, 64),
-            a("mnt_id", "void __user *", 3, 64),
-            a("flag", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/file.c: SYSCALL_DEFINE1(dup, ...)",
-        params: &[a("fildes", "unsigned int", 0, 32)],
-    },
-    Proto {
-        origin: "fs/file.c: SYSCALL_DEFINE2(dup2, ...)",
-        params: &[
-            a("oldfd", "unsigned int", 0, 32),
-            a("newfd", "unsigned int", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/file.c: SYSCALL_DEFINE3(dup3, ...)",
-        params: &[
-            a("oldfd", "unsigned int", 0, 32),
-            a("newfd", "unsigned int", 1, 32),
-            a("flags", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/filesystems.c: SYSCALL_DEFINE3(sysfs, ...)",
-        params: &[
-            a("option", "int", 0, 32),
-            a("arg1", "unsigned long", 1, 32),
-            a("arg2", "unsigned long", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/filesystems.c: SYSCALL_DEFINE3(sysfs, ...)",
-        params: &[
-            a("option", "int", 0, 32),
-            a("arg1", "unsigned long", 1, 64),
-            a("arg2", "unsigned long", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/fsopen.c: SYSCALL_DEFINE2(fsopen, ...)",
-        params: &[
-            a("_fs_name", "const char __user *", 0, 32),
-            a("flags", "unsigned int", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/fsopen.c: SYSCALL_DEFINE2(fsopen, ...)",
-        params: &[
-            a("_fs_name", "const char __user *", 0, 64),
-            a("flags", "unsigned int", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/fsopen.c: SYSCALL_DEFINE3(fspick, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("path", "const char __user *", 1, 32),
-            a("flags", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/fsopen.c: SYSCALL_DEFINE3(fspick, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("path", "const char __user *", 1, 64),
-            a("flags", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/fsopen.c: SYSCALL_DEFINE5(fsconfig, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("cmd", "unsigned int", 1, 32),
-            a("_key", "const char __user *", 2, 32),
-            a("_value", "const void __user *", 3, 32),
-            a("aux", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/fsopen.c: SYSCALL_DEFINE5(fsconfig, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("cmd", "unsigned int", 1, 32),
-            a("_key", "const char __user *", 2, 64),
-            a("_value", "const void __user *", 3, 64),
-            a("aux", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/ioctl.c: SYSCALL_DEFINE3(ioctl, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("cmd", "unsigned int", 1, 32),
-            a("arg", "unsigned long", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/ioctl.c: SYSCALL_DEFINE3(ioctl, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("cmd", "unsigned int", 1, 32),
-            a("arg", "unsigned long", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/locks.c: SYSCALL_DEFINE2(flock, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("cmd", "unsigned int", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE1(rmdir, ...)",
-        params: &[a("pathname", "const char __user *", 0, 32)],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE1(rmdir, ...)",
-        params: &[a("pathname", "const char __user *", 0, 64)],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE1(unlink, ...)",
-        params: &[a("pathname", "const char __user *", 0, 32)],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE1(unlink, ...)",
-        params: &[a("pathname", "const char __user *", 0, 64)],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE2(link, ...)",
-        params: &[
-            a("oldname", "const char __user *", 0, 32),
-            a("newname", "const char __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE2(link, ...)",
-        params: &[
-            a("oldname", "const char __user *", 0, 64),
-            a("newname", "const char __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE2(mkdir, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 32),
-            a("mode", "umode_t", 1, 16),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE2(mkdir, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 64),
-            a("mode", "umode_t", 1, 16),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE2(rename, ...)",
-        params: &[
-            a("oldname", "const char __user *", 0, 32),
-            a("newname", "const char __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE2(rename, ...)",
-        params: &[
-            a("oldname", "const char __user *", 0, 64),
-            a("newname", "const char __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE2(symlink, ...)",
-        params: &[
-            a("oldname", "const char __user *", 0, 32),
-            a("newname", "const char __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE2(symlink, ...)",
-        params: &[
-            a("oldname", "const char __user *", 0, 64),
-            a("newname", "const char __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE3(mkdirat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("pathname", "const char __user *", 1, 32),
-            a("mode", "umode_t", 2, 16),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE3(mkdirat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("pathname", "const char __user *", 1, 64),
-            a("mode", "umode_t", 2, 16),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE3(mknod, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("mode", "umode_t", 1, 16),
-            a("dev", "unsigned", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE3(mknod, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 64),
-            a("mode", "umode_t", 1, 16),
-            a("dev", "unsigned", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE3(symlinkat, ...)",
-        params: &[
-            a("oldname", "const char __user *", 0, 32),
-            a("newdfd", "int", 1, 32),
-            a("newname", "const char __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE3(symlinkat, ...)",
-        params: &[
-            a("oldname", "const char __user *", 0, 64),
-            a("newdfd", "int", 1, 32),
-            a("newname", "const char __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE3(unlinkat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("pathname", "const char __user *", 1, 32),
-            a("flag", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE3(unlinkat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("pathname", "const char __user *", 1, 64),
-            a("flag", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE4(mknodat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 32),
-            a("mode", "umode_t", 2, 16),
-            a("dev", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE4(mknodat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 64),
-            a("mode", "umode_t", 2, 16),
-            a("dev", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE4(renameat, ...)",
-        params: &[
-            a("olddfd", "int", 0, 32),
-            a("oldname", "const char __user *", 1, 32),
-            a("newdfd", "int", 2, 32),
-            a("newname", "const char __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE4(renameat, ...)",
-        params: &[
-            a("olddfd", "int", 0, 32),
-            a("oldname", "const char __user *", 1, 64),
-            a("newdfd", "int", 2, 32),
-            a("newname", "const char __user *", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE5(linkat, ...)",
-        params: &[
-            a("olddfd", "int", 0, 32),
-            a("oldname", "const char __user *", 1, 32),
-            a("newdfd", "int", 2, 32),
-            a("newname", "const char __user *", 3, 32),
-            a("flags", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE5(linkat, ...)",
-        params: &[
-            a("olddfd", "int", 0, 32),
-            a("oldname", "const char __user *", 1, 64),
-            a("newdfd", "int", 2, 32),
-            a("newname", "const char __user *", 3, 64),
-            a("flags", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE5(renameat2, ...)",
-        params: &[
-            a("olddfd", "int", 0, 32),
-            a("oldname", "const char __user *", 1, 32),
-            a("newdfd", "int", 2, 32),
-            a("newname", "const char __user *", 3, 32),
-            a("flags", "unsigned int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namei.c: SYSCALL_DEFINE5(renameat2, ...)",
-        params: &[
-            a("olddfd", "int", 0, 32),
-            a("oldname", "const char __user *", 1, 64),
-            a("newdfd", "int", 2, 32),
-            a("newname", "const char __user *", 3, 64),
-            a("flags", "unsigned int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE1(oldumount, ...)",
-        params: &[a("name", "char __user *", 0, 32)],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE1(oldumount, ...)",
-        params: &[a("name", "char __user *", 0, 64)],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE2(pivot_root, ...)",
-        params: &[
-            a("new_root", "const char __user *", 0, 32),
-            a("put_old", "const char __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE2(pivot_root, ...)",
-        params: &[
-            a("new_root", "const char __user *", 0, 64),
-            a("put_old", "const char __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE2(umount, ...)",
-        params: &[a("name", "char __user *", 0, 32), a("flags", "int", 1, 32)],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE2(umount, ...)",
-        params: &[a("name", "char __user *", 0, 64), a("flags", "int", 1, 32)],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE3(fsmount, ...)",
-        params: &[
-            a("fs_fd", "int", 0, 32),
-            a("flags", "unsigned int", 1, 32),
-            a("attr_flags", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE3(open_tree, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 32),
-            a("flags", "unsigned", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE3(open_tree, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 64),
-            a("flags", "unsigned", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE4(listmount, ...)",
-        params: &[
-            a("req", "const struct mnt_id_req __user *", 0, 32),
-            a("mnt_ids", "u64 __user *", 1, 32),
-            a("nr_mnt_ids", "size_t", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE4(listmount, ...)",
-        params: &[
-            a("req", "const struct mnt_id_req __user *", 0, 64),
-            a("mnt_ids", "u64 __user *", 1, 64),
-            a("nr_mnt_ids", "size_t", 2, 64),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE4(statmount, ...)",
-        params: &[
-            a("req", "const struct mnt_id_req __user *", 0, 32),
-            a("buf", "struct statmount __user *", 1, 32),
-            a("bufsize", "size_t", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE4(statmount, ...)",
-        params: &[
-            a("req", "const struct mnt_id_req __user *", 0, 64),
-            a("buf", "struct statmount __user *", 1, 64),
-            a("bufsize", "size_t", 2, 64),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE5(mount, ...)",
-        params: &[
-            a("dev_name", "char __user *", 0, 32),
-            a("dir_name", "char __user *", 1, 32),
-            a("type", "char __user *", 2, 32),
-            a("flags", "unsigned long", 3, 32),
-            a("data", "void __user *", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE5(mount, ...)",
-        params: &[
-            a("dev_name", "char __user *", 0, 64),
-            a("dir_name", "char __user *", 1, 64),
-            a("type", "char __user *", 2, 64),
-            a("flags", "unsigned long", 3, 64),
-            a("data", "void __user *", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE5(mount_setattr, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("path", "const char __user *", 1, 32),
-            a("flags", "unsigned int", 2, 32),
-            a("uattr", "struct mount_attr __user *", 3, 32),
-            a("usize", "size_t", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE5(mount_setattr, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("path", "const char __user *", 1, 64),
-            a("flags", "unsigned int", 2, 32),
-            a("uattr", "struct mount_attr __user *", 3, 64),
-            a("usize", "size_t", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE5(move_mount, ...)",
-        params: &[
-            a("from_dfd", "int", 0, 32),
-            a("from_pathname", "const char __user *", 1, 32),
-            a("to_dfd", "int", 2, 32),
-            a("to_pathname", "const char __user *", 3, 32),
-            a("flags", "unsigned int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/namespace.c: SYSCALL_DEFINE5(move_mount, ...)",
-        params: &[
-            a("from_dfd", "int", 0, 32),
-            a("from_pathname", "const char __user *", 1, 64),
-            a("to_dfd", "int", 2, 32),
-            a("to_pathname", "const char __user *", 3, 64),
-            a("flags", "unsigned int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/notify/fanotify/fanotify_user.c: SYSCALL_DEFINE2(fanotify_init, ...)",
-        params: &[
-            a("flags", "unsigned int", 0, 32),
-            a("event_f_flags", "unsigned int", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/notify/fanotify/fanotify_user.c: SYSCALL_DEFINE5(fanotify_mark, ...)",
-        params: &[
-            a("fanotify_fd", "int", 0, 32),
-            a("flags", "unsigned int", 1, 32),
-            a("mask", "__u64", 2, 64),
-            a("dfd", "int", 3, 32),
-            a("pathname", "const char __user *", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/notify/fanotify/fanotify_user.c: SYSCALL_DEFINE5(fanotify_mark, ...)",
-        params: &[
-            a("fanotify_fd", "int", 0, 32),
-            a("flags", "unsigned int", 1, 32),
-            s("mask", "__u64"),
-            s("dfd", "int"),
-            s("pathname", "const char __user *"),
-        ],
-    },
-    Proto {
-        origin: "fs/notify/inotify/inotify_user.c: SYSCALL_DEFINE0(inotify_init, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "fs/notify/inotify/inotify_user.c: SYSCALL_DEFINE1(inotify_init1, ...)",
-        params: &[a("flags", "int", 0, 32)],
-    },
-    Proto {
-        origin: "fs/notify/inotify/inotify_user.c: SYSCALL_DEFINE2(inotify_rm_watch, ...)",
-        params: &[a("fd", "int", 0, 32), a("wd", "__s32", 1, 32)],
-    },
-    Proto {
-        origin: "fs/notify/inotify/inotify_user.c: SYSCALL_DEFINE3(inotify_add_watch, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("pathname", "const char __user *", 1, 32),
-            a("mask", "u32", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/notify/inotify/inotify_user.c: SYSCALL_DEFINE3(inotify_add_watch, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("pathname", "const char __user *", 1, 64),
-            a("mask", "u32", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE0(vhangup, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE1(chdir, ...)",
-        params: &[a("filename", "const char __user *", 0, 32)],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE1(chdir, ...)",
-        params: &[a("filename", "const char __user *", 0, 64)],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE1(chroot, ...)",
-        params: &[a("filename", "const char __user *", 0, 32)],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE1(chroot, ...)",
-        params: &[a("filename", "const char __user *", 0, 64)],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE1(close, ...)",
-        params: &[a("fd", "unsigned int", 0, 32)],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE1(fchdir, ...)",
-        params: &[a("fd", "unsigned int", 0, 32)],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE2(access, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("mode", "int", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE2(access, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 64),
-            a("mode", "int", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE2(chmod, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("mode", "umode_t", 1, 16),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE2(chmod, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 64),
-            a("mode", "umode_t", 1, 16),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE2(creat, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 32),
-            a("mode", "umode_t", 1, 16),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE2(creat, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 64),
-            a("mode", "umode_t", 1, 16),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE2(fchmod, ...)",
-        params: &[a("fd", "unsigned int", 0, 32), a("mode", "umode_t", 1, 16)],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE2(ftruncate, ...)",
-        params: &[a("fd", "unsigned int", 0, 32), a("length", "off_t", 1, 32)],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE2(ftruncate, ...)",
-        params: &[a("fd", "unsigned int", 0, 32), a("length", "off_t", 1, 64)],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE2(ftruncate64, ...) via sys_ia32_ftruncate64",
-        params: &[a("fd", "unsigned int", 0, 32), s("length", "loff_t")],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE2(ftruncate64, ...)",
-        params: &[a("fd", "unsigned int", 0, 32), s("length", "loff_t")],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE2(truncate, ...)",
-        params: &[
-            a("path", "const char __user *", 0, 32),
-            a("length", "long", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE2(truncate, ...)",
-        params: &[
-            a("path", "const char __user *", 0, 64),
-            a("length", "long", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE2(truncate64, ...) via sys_ia32_truncate64",
-        params: &[
-            a("path", "const char __user *", 0, 32),
-            s("length", "loff_t"),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE2(truncate64, ...)",
-        params: &[
-            a("path", "const char __user *", 0, 32),
-            s("length", "loff_t"),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE3(chown, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("user", "uid_t", 1, 32),
-            a("group", "gid_t", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE3(chown, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 64),
-            a("user", "uid_t", 1, 32),
-            a("group", "gid_t", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE3(close_range, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("max_fd", "unsigned int", 1, 32),
-            a("flags", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE3(faccessat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 32),
-            a("mode", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE3(faccessat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 64),
-            a("mode", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE3(fchmodat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 32),
-            a("mode", "umode_t", 2, 16),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE3(fchmodat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 64),
-            a("mode", "umode_t", 2, 16),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE3(fchown, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("user", "uid_t", 1, 32),
-            a("group", "gid_t", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE3(lchown, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("user", "uid_t", 1, 32),
-            a("group", "gid_t", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE3(lchown, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 64),
-            a("user", "uid_t", 1, 32),
-            a("group", "gid_t", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE3(open, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("flags", "int", 1, 32),
-            a("mode", "umode_t", 2, 16),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE3(open, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 64),
-            a("flags", "int", 1, 32),
-            a("mode", "umode_t", 2, 16),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE4(faccessat2, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 32),
-            a("mode", "int", 2, 32),
-            a("flags", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE4(faccessat2, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 64),
-            a("mode", "int", 2, 32),
-            a("flags", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE4(fallocate, ...) via sys_ia32_fallocate",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("mode", "int", 1, 32),
-            s("offset", "loff_t"),
-            s("len", "loff_t"),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE4(fallocate, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("mode", "int", 1, 32),
-            a("offset", "loff_t", 2, 64),
-            a("len", "loff_t", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE4(fallocate, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("mode", "int", 1, 32),
-            s("offset", "loff_t"),
-            s("len", "loff_t"),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE4(fchmodat2, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 32),
-            a("mode", "umode_t", 2, 16),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE4(fchmodat2, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 64),
-            a("mode", "umode_t", 2, 16),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE4(openat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 32),
-            a("flags", "int", 2, 32),
-            a("mode", "umode_t", 3, 16),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE4(openat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 64),
-            a("flags", "int", 2, 32),
-            a("mode", "umode_t", 3, 16),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE4(openat2, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 32),
-            a("how", "struct open_how __user *", 2, 32),
-            a("usize", "size_t", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE4(openat2, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 64),
-            a("how", "struct open_how __user *", 2, 64),
-            a("usize", "size_t", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE5(fchownat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 32),
-            a("user", "uid_t", 2, 32),
-            a("group", "gid_t", 3, 32),
-            a("flag", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/open.c: SYSCALL_DEFINE5(fchownat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 64),
-            a("user", "uid_t", 2, 32),
-            a("group", "gid_t", 3, 32),
-            a("flag", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/pipe.c: SYSCALL_DEFINE1(pipe, ...)",
-        params: &[a("fildes", "int __user *", 0, 32)],
-    },
-    Proto {
-        origin: "fs/pipe.c: SYSCALL_DEFINE1(pipe, ...)",
-        params: &[a("fildes", "int __user *", 0, 64)],
-    },
-    Proto {
-        origin: "fs/pipe.c: SYSCALL_DEFINE2(pipe2, ...)",
-        params: &[a("fildes", "int __user *", 0, 32), a("flags", "int", 1, 32)],
-    },
-    Proto {
-        origin: "fs/pipe.c: SYSCALL_DEFINE2(pipe2, ...)",
-        params: &[a("fildes", "int __user *", 0, 64), a("flags", "int", 1, 32)],
-    },
-    Proto {
-        origin: "fs/quota/quota.c: SYSCALL_DEFINE4(quotactl, ...)",
-        params: &[
-            a("cmd", "unsigned int", 0, 32),
-            a("special", "const char __user *", 1, 32),
-            a("id", "qid_t", 2, 32),
-            a("addr", "void __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/quota/quota.c: SYSCALL_DEFINE4(quotactl, ...)",
-        params: &[
-            a("cmd", "unsigned int", 0, 32),
-            a("special", "const char __user *", 1, 64),
-            a("id", "qid_t", 2, 32),
-            a("addr", "void __user *", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/quota/quota.c: SYSCALL_DEFINE4(quotactl_fd, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("cmd", "unsigned int", 1, 32),
-            a("id", "qid_t", 2, 32),
-            a("addr", "void __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/quota/quota.c: SYSCALL_DEFINE4(quotactl_fd, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("cmd", "unsigned int", 1, 32),
-            a("id", "qid_t", 2, 32),
-            a("addr", "void __user *", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE3(lseek, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("offset", "off_t", 1, 32),
-            a("whence", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE3(lseek, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("offset", "off_t", 1, 64),
-            a("whence", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE3(read, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("buf", "char __user *", 1, 32),
-            a("count", "size_t", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE3(read, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("buf", "char __user *", 1, 64),
-            a("count", "size_t", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE3(readv, ...)",
-        params: &[
-            a("fd", "unsigned long", 0, 32),
-            a("vec", "const struct iovec __user *", 1, 32),
-            a("vlen", "unsigned long", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE3(readv, ...)",
-        params: &[
-            a("fd", "unsigned long", 0, 32),
-            a("vec", "const struct iovec __user *", 1, 64),
-            a("vlen", "unsigned long", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE3(write, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("buf", "const char __user *", 1, 32),
-            a("count", "size_t", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE3(write, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("buf", "const char __user *", 1, 64),
-            a("count", "size_t", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE3(writev, ...)",
-        params: &[
-            a("fd", "unsigned long", 0, 32),
-            a("vec", "const struct iovec __user *", 1, 32),
-            a("vlen", "unsigned long", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE3(writev, ...)",
-        params: &[
-            a("fd", "unsigned long", 0, 32),
-            a("vec", "const struct iovec __user *", 1, 64),
-            a("vlen", "unsigned long", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE4(pread64, ...) via sys_ia32_pread64",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("buf", "char __user *", 1, 32),
-            a("count", "size_t", 2, 32),
-            s("pos", "loff_t"),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE4(pread64, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("buf", "char __user *", 1, 32),
-            a("count", "size_t", 2, 32),
-            s("pos", "loff_t"),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE4(pread64, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("buf", "char __user *", 1, 64),
-            a("count", "size_t", 2, 64),
-            a("pos", "loff_t", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE4(pwrite64, ...) via sys_ia32_pwrite64",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("buf", "const char __user *", 1, 32),
-            a("count", "size_t", 2, 32),
-            s("pos", "loff_t"),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE4(pwrite64, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("buf", "const char __user *", 1, 32),
-            a("count", "size_t", 2, 32),
-            s("pos", "loff_t"),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE4(pwrite64, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("buf", "const char __user *", 1, 64),
-            a("count", "size_t", 2, 64),
-            a("pos", "loff_t", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE4(sendfile, ...)",
-        params: &[
-            a("out_fd", "int", 0, 32),
-            a("in_fd", "int", 1, 32),
-            a("offset", "off_t __user *", 2, 32),
-            a("count", "size_t", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE4(sendfile64, ...)",
-        params: &[
-            a("out_fd", "int", 0, 32),
-            a("in_fd", "int", 1, 32),
-            a("offset", "loff_t __user *", 2, 32),
-            a("count", "size_t", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE4(sendfile64, ...)",
-        params: &[
-            a("out_fd", "int", 0, 32),
-            a("in_fd", "int", 1, 32),
-            a("offset", "loff_t __user *", 2, 64),
-            a("count", "size_t", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE5(llseek, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("offset_high", "unsigned long", 1, 32),
-            a("offset_low", "unsigned long", 2, 32),
-            a("result", "loff_t __user *", 3, 32),
-            a("whence", "unsigned int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE5(llseek, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("offset_high", "unsigned long", 1, 64),
-            a("offset_low", "unsigned long", 2, 64),
-            a("result", "loff_t __user *", 3, 64),
-            a("whence", "unsigned int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE5(preadv, ...)",
-        params: &[
-            a("fd", "unsigned long", 0, 32),
-            a("vec", "const struct iovec __user *", 1, 32),
-            a("vlen", "unsigned long", 2, 32),
-            a("pos_l", "unsigned long", 3, 32),
-            a("pos_h", "unsigned long", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE5(preadv, ...)",
-        params: &[
-            a("fd", "unsigned long", 0, 32),
-            a("vec", "const struct iovec __user *", 1, 64),
-            a("vlen", "unsigned long", 2, 32),
-            a("pos_l", "unsigned long", 3, 64),
-            a("pos_h", "unsigned long", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE5(pwritev, ...)",
-        params: &[
-            a("fd", "unsigned long", 0, 32),
-            a("vec", "const struct iovec __user *", 1, 32),
-            a("vlen", "unsigned long", 2, 32),
-            a("pos_l", "unsigned long", 3, 32),
-            a("pos_h", "unsigned long", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE5(pwritev, ...)",
-        params: &[
-            a("fd", "unsigned long", 0, 32),
-            a("vec", "const struct iovec __user *", 1, 64),
-            a("vlen", "unsigned long", 2, 32),
-            a("pos_l", "unsigned long", 3, 64),
-            a("pos_h", "unsigned long", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE6(copy_file_range, ...)",
-        params: &[
-            a("fd_in", "int", 0, 32),
-            a("off_in", "loff_t __user *", 1, 32),
-            a("fd_out", "int", 2, 32),
-            a("off_out", "loff_t __user *", 3, 32),
-            a("len", "size_t", 4, 32),
-            a("flags", "unsigned int", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE6(copy_file_range, ...)",
-        params: &[
-            a("fd_in", "int", 0, 32),
-            a("off_in", "loff_t __user *", 1, 64),
-            a("fd_out", "int", 2, 32),
-            a("off_out", "loff_t __user *", 3, 64),
-            a("len", "size_t", 4, 64),
-            a("flags", "unsigned int", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE6(preadv2, ...)",
-        params: &[
-            a("fd", "unsigned long", 0, 32),
-            a("vec", "const struct iovec __user *", 1, 32),
-            a("vlen", "unsigned long", 2, 32),
-            a("pos_l", "unsigned long", 3, 32),
-            a("pos_h", "unsigned long", 4, 32),
-            a("flags", "rwf_t", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE6(preadv2, ...)",
-        params: &[
-            a("fd", "unsigned long", 0, 32),
-            a("vec", "const struct iovec __user *", 1, 64),
-            a("vlen", "unsigned long", 2, 32),
-            a("pos_l", "unsigned long", 3, 64),
-            a("pos_h", "unsigned long", 4, 64),
-            a("flags", "rwf_t", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE6(pwritev2, ...)",
-        params: &[
-            a("fd", "unsigned long", 0, 32),
-            a("vec", "const struct iovec __user *", 1, 32),
-            a("vlen", "unsigned long", 2, 32),
-            a("pos_l", "unsigned long", 3, 32),
-            a("pos_h", "unsigned long", 4, 32),
-            a("flags", "rwf_t", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/read_write.c: SYSCALL_DEFINE6(pwritev2, ...)",
-        params: &[
-            a("fd", "unsigned long", 0, 32),
-            a("vec", "const struct iovec __user *", 1, 64),
-            a("vlen", "unsigned long", 2, 32),
-            a("pos_l", "unsigned long", 3, 64),
-            a("pos_h", "unsigned long", 4, 64),
-            a("flags", "rwf_t", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/readdir.c: SYSCALL_DEFINE3(getdents, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("dirent", "struct linux_dirent __user *", 1, 32),
-            a("count", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/readdir.c: SYSCALL_DEFINE3(getdents, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("dirent", "struct linux_dirent __user *", 1, 64),
-            a("count", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/readdir.c: SYSCALL_DEFINE3(getdents64, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("dirent", "struct linux_dirent64 __user *", 1, 32),
-            a("count", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/readdir.c: SYSCALL_DEFINE3(getdents64, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("dirent", "struct linux_dirent64 __user *", 1, 64),
-            a("count", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/readdir.c: SYSCALL_DEFINE3(old_readdir, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("dirent", "struct old_linux_dirent __user *", 1, 32),
-            a("count", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/select.c: SYSCALL_DEFINE1(old_select, ...)",
-        params: &[a("arg", "struct sel_arg_struct __user *", 0, 32)],
-    },
-    Proto {
-        origin: "fs/select.c: SYSCALL_DEFINE3(poll, ...)",
-        params: &[
-            a("ufds", "struct pollfd __user *", 0, 32),
-            a("nfds", "unsigned int", 1, 32),
-            a("timeout_msecs", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/select.c: SYSCALL_DEFINE3(poll, ...)",
-        params: &[
-            a("ufds", "struct pollfd __user *", 0, 64),
-            a("nfds", "unsigned int", 1, 32),
-            a("timeout_msecs", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/select.c: SYSCALL_DEFINE5(ppoll, ...)",
-        params: &[
-            a("ufds", "struct pollfd __user *", 0, 32),
-            a("nfds", "unsigned int", 1, 32),
-            a("tsp", "struct __kernel_timespec __user *", 2, 32),
-            a("sigmask", "const sigset_t __user *", 3, 32),
-            a("sigsetsize", "size_t", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/select.c: SYSCALL_DEFINE5(ppoll, ...)",
-        params: &[
-            a("ufds", "struct pollfd __user *", 0, 64),
-            a("nfds", "unsigned int", 1, 32),
-            a("tsp", "struct __kernel_timespec __user *", 2, 64),
-            a("sigmask", "const sigset_t __user *", 3, 64),
-            a("sigsetsize", "size_t", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/select.c: SYSCALL_DEFINE5(ppoll_time32, ...)",
-        params: &[
-            a("ufds", "struct pollfd __user *", 0, 32),
-            a("nfds", "unsigned int", 1, 32),
-            a("tsp", "struct old_timespec32 __user *", 2, 32),
-            a("sigmask", "const sigset_t __user *", 3, 32),
-            a("sigsetsize", "size_t", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/select.c: SYSCALL_DEFINE5(select, ...)",
-        params: &[
-            a("n", "int", 0, 32),
-            a("inp", "fd_set __user *", 1, 32),
-            a("outp", "fd_set __user *", 2, 32),
-            a("exp", "fd_set __user *", 3, 32),
-            a("tvp", "struct __kernel_old_timeval __user *", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/select.c: SYSCALL_DEFINE5(select, ...)",
-        params: &[
-            a("n", "int", 0, 32),
-            a("inp", "fd_set __user *", 1, 64),
-            a("outp", "fd_set __user *", 2, 64),
-            a("exp", "fd_set __user *", 3, 64),
-            a("tvp", "struct __kernel_old_timeval __user *", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/select.c: SYSCALL_DEFINE6(pselect6, ...)",
-        params: &[
-            a("n", "int", 0, 32),
-            a("inp", "fd_set __user *", 1, 32),
-            a("outp", "fd_set __user *", 2, 32),
-            a("exp", "fd_set __user *", 3, 32),
-            a("tsp", "struct __kernel_timespec __user *", 4, 32),
-            a("sig", "void __user *", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/select.c: SYSCALL_DEFINE6(pselect6, ...)",
-        params: &[
-            a("n", "int", 0, 32),
-            a("inp", "fd_set __user *", 1, 64),
-            a("outp", "fd_set __user *", 2, 64),
-            a("exp", "fd_set __user *", 3, 64),
-            a("tsp", "struct __kernel_timespec __user *", 4, 64),
-            a("sig", "void __user *", 5, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/select.c: SYSCALL_DEFINE6(pselect6_time32, ...)",
-        params: &[
-            a("n", "int", 0, 32),
-            a("inp", "fd_set __user *", 1, 32),
-            a("outp", "fd_set __user *", 2, 32),
-            a("exp", "fd_set __user *", 3, 32),
-            a("tsp", "struct old_timespec32 __user *", 4, 32),
-            a("sig", "void __user *", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/signalfd.c: SYSCALL_DEFINE3(signalfd, ...)",
-        params: &[
-            a("ufd", "int", 0, 32),
-            a("user_mask", "sigset_t __user *", 1, 32),
-            a("sizemask", "size_t", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/signalfd.c: SYSCALL_DEFINE3(signalfd, ...)",
-        params: &[
-            a("ufd", "int", 0, 32),
-            a("user_mask", "sigset_t __user *", 1, 64),
-            a("sizemask", "size_t", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/signalfd.c: SYSCALL_DEFINE4(signalfd4, ...)",
-        params: &[
-            a("ufd", "int", 0, 32),
-            a("user_mask", "sigset_t __user *", 1, 32),
-            a("sizemask", "size_t", 2, 32),
-            a("flags", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/signalfd.c: SYSCALL_DEFINE4(signalfd4, ...)",
-        params: &[
-            a("ufd", "int", 0, 32),
-            a("user_mask", "sigset_t __user *", 1, 64),
-            a("sizemask", "size_t", 2, 64),
-            a("flags", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/splice.c: SYSCALL_DEFINE4(tee, ...)",
-        params: &[
-            a("fdin", "int", 0, 32),
-            a("fdout", "int", 1, 32),
-            a("len", "size_t", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/splice.c: SYSCALL_DEFINE4(tee, ...)",
-        params: &[
-            a("fdin", "int", 0, 32),
-            a("fdout", "int", 1, 32),
-            a("len", "size_t", 2, 64),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/splice.c: SYSCALL_DEFINE4(vmsplice, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("uiov", "const struct iovec __user *", 1, 32),
-            a("nr_segs", "unsigned long", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/splice.c: SYSCALL_DEFINE4(vmsplice, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("uiov", "const struct iovec __user *", 1, 64),
-            a("nr_segs", "unsigned long", 2, 64),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/splice.c: SYSCALL_DEFINE6(splice, ...)",
-        params: &[
-            a("fd_in", "int", 0, 32),
-            a("off_in", "loff_t __user *", 1, 32),
-            a("fd_out", "int", 2, 32),
-            a("off_out", "loff_t __user *", 3, 32),
-            a("len", "size_t", 4, 32),
-            a("flags", "unsigned int", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/splice.c: SYSCALL_DEFINE6(splice, ...)",
-        params: &[
-            a("fd_in", "int", 0, 32),
-            a("off_in", "loff_t __user *", 1, 64),
-            a("fd_out", "int", 2, 32),
-            a("off_out", "loff_t __user *", 3, 64),
-            a("len", "size_t", 4, 64),
-            a("flags", "unsigned int", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE2(fstat, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("statbuf", "struct __old_kernel_stat __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE2(fstat64, ...)",
-        params: &[
-            a("fd", "unsigned long", 0, 32),
-            a("statbuf", "struct stat64 __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE2(lstat, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("statbuf", "struct __old_kernel_stat __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE2(lstat64, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("statbuf", "struct stat64 __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE2(newfstat, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("statbuf", "struct stat __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE2(newfstat, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("statbuf", "struct stat __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE2(newlstat, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("statbuf", "struct stat __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE2(newlstat, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 64),
-            a("statbuf", "struct stat __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE2(newstat, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("statbuf", "struct stat __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE2(newstat, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 64),
-            a("statbuf", "struct stat __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE2(stat, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("statbuf", "struct __old_kernel_stat __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE2(stat64, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("statbuf", "struct stat64 __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE3(readlink, ...)",
-        params: &[
-            a("path", "const char __user *", 0, 32),
-            a("buf", "char __user *", 1, 32),
-            a("bufsiz", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE3(readlink, ...)",
-        params: &[
-            a("path", "const char __user *", 0, 64),
-            a("buf", "char __user *", 1, 64),
-            a("bufsiz", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE4(fstatat64, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 32),
-            a("statbuf", "struct stat64 __user *", 2, 32),
-            a("flag", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE4(newfstatat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 64),
-            a("statbuf", "struct stat __user *", 2, 64),
-            a("flag", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE4(readlinkat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("pathname", "const char __user *", 1, 32),
-            a("buf", "char __user *", 2, 32),
-            a("bufsiz", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE4(readlinkat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("pathname", "const char __user *", 1, 64),
-            a("buf", "char __user *", 2, 64),
-            a("bufsiz", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE5(statx, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 32),
-            a("flags", "unsigned", 2, 32),
-            a("mask", "unsigned int", 3, 32),
-            a("buffer", "struct statx __user *", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/stat.c: SYSCALL_DEFINE5(statx, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 64),
-            a("flags", "unsigned", 2, 32),
-            a("mask", "unsigned int", 3, 32),
-            a("buffer", "struct statx __user *", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/statfs.c: SYSCALL_DEFINE2(fstatfs, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("buf", "struct statfs __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/statfs.c: SYSCALL_DEFINE2(fstatfs, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("buf", "struct statfs __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/statfs.c: SYSCALL_DEFINE2(statfs, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 32),
-            a("buf", "struct statfs __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/statfs.c: SYSCALL_DEFINE2(statfs, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 64),
-            a("buf", "struct statfs __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/statfs.c: SYSCALL_DEFINE2(ustat, ...)",
-        params: &[
-            a("dev", "unsigned", 0, 32),
-            a("ubuf", "struct ustat __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/statfs.c: SYSCALL_DEFINE2(ustat, ...)",
-        params: &[
-            a("dev", "unsigned", 0, 32),
-            a("ubuf", "struct ustat __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/statfs.c: SYSCALL_DEFINE3(fstatfs64, ...) via sys_fstatfs64_wrapper",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("sz", "size_t", 1, 32),
-            a("buf", "struct statfs64 __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/statfs.c: SYSCALL_DEFINE3(fstatfs64, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("sz", "size_t", 1, 32),
-            a("buf", "struct statfs64 __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/statfs.c: SYSCALL_DEFINE3(fstatfs64, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("sz", "size_t", 1, 64),
-            a("buf", "struct statfs64 __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/statfs.c: SYSCALL_DEFINE3(statfs64, ...) via sys_statfs64_wrapper",
-        params: &[
-            a("pathname", "const char __user *", 0, 32),
-            a("sz", "size_t", 1, 32),
-            a("buf", "struct statfs64 __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/statfs.c: SYSCALL_DEFINE3(statfs64, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 32),
-            a("sz", "size_t", 1, 32),
-            a("buf", "struct statfs64 __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/statfs.c: SYSCALL_DEFINE3(statfs64, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 64),
-            a("sz", "size_t", 1, 64),
-            a("buf", "struct statfs64 __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/sync.c: SYSCALL_DEFINE0(sync, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "fs/sync.c: SYSCALL_DEFINE1(fdatasync, ...)",
-        params: &[a("fd", "unsigned int", 0, 32)],
-    },
-    Proto {
-        origin: "fs/sync.c: SYSCALL_DEFINE1(fsync, ...)",
-        params: &[a("fd", "unsigned int", 0, 32)],
-    },
-    Proto {
-        origin: "fs/sync.c: SYSCALL_DEFINE1(syncfs, ...)",
-        params: &[a("fd", "int", 0, 32)],
-    },
-    Proto {
-        origin: "fs/sync.c: SYSCALL_DEFINE4(sync_file_range, ...) via sys_ia32_sync_file_range",
-        params: &[
-            a("fd", "int", 0, 32),
-            s("offset", "loff_t"),
-            s("nbytes", "loff_t"),
-            s("flags", "unsigned int"),
-        ],
-    },
-    Proto {
-        origin: "fs/sync.c: SYSCALL_DEFINE4(sync_file_range, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("offset", "loff_t", 1, 64),
-            a("nbytes", "loff_t", 2, 64),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/sync.c: SYSCALL_DEFINE4(sync_file_range2, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("flags", "unsigned int", 1, 32),
-            a("offset", "loff_t", 2, 64),
-            a("nbytes", "loff_t", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/sync.c: SYSCALL_DEFINE4(sync_file_range2, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("flags", "unsigned int", 1, 32),
-            s("offset", "loff_t"),
-            s("nbytes", "loff_t"),
-        ],
-    },
-    Proto {
-        origin: "fs/timerfd.c: SYSCALL_DEFINE2(timerfd_create, ...)",
-        params: &[a("clockid", "int", 0, 32), a("flags", "int", 1, 32)],
-    },
-    Proto {
-        origin: "fs/timerfd.c: SYSCALL_DEFINE2(timerfd_gettime, ...)",
-        params: &[
-            a("ufd", "int", 0, 32),
-            a("otmr", "struct __kernel_itimerspec __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/timerfd.c: SYSCALL_DEFINE2(timerfd_gettime, ...)",
-        params: &[
-            a("ufd", "int", 0, 32),
-            a("otmr", "struct __kernel_itimerspec __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/timerfd.c: SYSCALL_DEFINE2(timerfd_gettime32, ...)",
-        params: &[
-            a("ufd", "int", 0, 32),
-            a("otmr", "struct old_itimerspec32 __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/timerfd.c: SYSCALL_DEFINE4(timerfd_settime, ...)",
-        params: &[
-            a("ufd", "int", 0, 32),
-            a("flags", "int", 1, 32),
-            a("utmr", "const struct __kernel_itimerspec __user *", 2, 32),
-            a("otmr", "struct __kernel_itimerspec __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/timerfd.c: SYSCALL_DEFINE4(timerfd_settime, ...)",
-        params: &[
-            a("ufd", "int", 0, 32),
-            a("flags", "int", 1, 32),
-            a("utmr", "const struct __kernel_itimerspec __user *", 2, 64),
-            a("otmr", "struct __kernel_itimerspec __user *", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/timerfd.c: SYSCALL_DEFINE4(timerfd_settime32, ...)",
-        params: &[
-            a("ufd", "int", 0, 32),
-            a("flags", "int", 1, 32),
-            a("utmr", "const struct old_itimerspec32 __user *", 2, 32),
-            a("otmr", "struct old_itimerspec32 __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/userfaultfd.c: SYSCALL_DEFINE1(userfaultfd, ...)",
-        params: &[a("flags", "int", 0, 32)],
-    },
-    Proto {
-        origin: "fs/utimes.c: SYSCALL_DEFINE2(utime, ...)",
-        params: &[
-            a("filename", "char __user *", 0, 64),
-            a("times", "struct utimbuf __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/utimes.c: SYSCALL_DEFINE2(utime32, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("t", "struct old_utimbuf32 __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/utimes.c: SYSCALL_DEFINE2(utimes, ...)",
-        params: &[
-            a("filename", "char __user *", 0, 64),
-            a("utimes", "struct __kernel_old_timeval __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/utimes.c: SYSCALL_DEFINE2(utimes_time32, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("t", "struct old_timeval32 __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/utimes.c: SYSCALL_DEFINE3(futimesat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 64),
-            a("utimes", "struct __kernel_old_timeval __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/utimes.c: SYSCALL_DEFINE3(futimesat_time32, ...)",
-        params: &[
-            a("dfd", "unsigned int", 0, 32),
-            a("filename", "const char __user *", 1, 32),
-            a("t", "struct old_timeval32 __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/utimes.c: SYSCALL_DEFINE4(utimensat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 32),
-            a("utimes", "struct __kernel_timespec __user *", 2, 32),
-            a("flags", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/utimes.c: SYSCALL_DEFINE4(utimensat, ...)",
-        params: &[
-            a("dfd", "int", 0, 32),
-            a("filename", "const char __user *", 1, 64),
-            a("utimes", "struct __kernel_timespec __user *", 2, 64),
-            a("flags", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/utimes.c: SYSCALL_DEFINE4(utimensat_time32, ...)",
-        params: &[
-            a("dfd", "unsigned int", 0, 32),
-            a("filename", "const char __user *", 1, 32),
-            a("t", "struct old_timespec32 __user *", 2, 32),
-            a("flags", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE2(fremovexattr, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("name", "const char __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE2(fremovexattr, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("name", "const char __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE2(lremovexattr, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 32),
-            a("name", "const char __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE2(lremovexattr, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 64),
-            a("name", "const char __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE2(removexattr, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 32),
-            a("name", "const char __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE2(removexattr, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 64),
-            a("name", "const char __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE3(flistxattr, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("list", "char __user *", 1, 32),
-            a("size", "size_t", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE3(flistxattr, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("list", "char __user *", 1, 64),
-            a("size", "size_t", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE3(listxattr, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 32),
-            a("list", "char __user *", 1, 32),
-            a("size", "size_t", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE3(listxattr, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 64),
-            a("list", "char __user *", 1, 64),
-            a("size", "size_t", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE3(llistxattr, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 32),
-            a("list", "char __user *", 1, 32),
-            a("size", "size_t", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE3(llistxattr, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 64),
-            a("list", "char __user *", 1, 64),
-            a("size", "size_t", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE4(fgetxattr, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("name", "const char __user *", 1, 32),
-            a("value", "void __user *", 2, 32),
-            a("size", "size_t", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE4(fgetxattr, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("name", "const char __user *", 1, 64),
-            a("value", "void __user *", 2, 64),
-            a("size", "size_t", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE4(getxattr, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 32),
-            a("name", "const char __user *", 1, 32),
-            a("value", "void __user *", 2, 32),
-            a("size", "size_t", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE4(getxattr, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 64),
-            a("name", "const char __user *", 1, 64),
-            a("value", "void __user *", 2, 64),
-            a("size", "size_t", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE4(lgetxattr, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 32),
-            a("name", "const char __user *", 1, 32),
-            a("value", "void __user *", 2, 32),
-            a("size", "size_t", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE4(lgetxattr, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 64),
-            a("name", "const char __user *", 1, 64),
-            a("value", "void __user *", 2, 64),
-            a("size", "size_t", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE5(fsetxattr, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("name", "const char __user *", 1, 32),
-            a("value", "const void __user *", 2, 32),
-            a("size", "size_t", 3, 32),
-            a("flags", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE5(fsetxattr, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("name", "const char __user *", 1, 64),
-            a("value", "const void __user *", 2, 64),
-            a("size", "size_t", 3, 64),
-            a("flags", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE5(lsetxattr, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 32),
-            a("name", "const char __user *", 1, 32),
-            a("value", "const void __user *", 2, 32),
-            a("size", "size_t", 3, 32),
-            a("flags", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE5(lsetxattr, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 64),
-            a("name", "const char __user *", 1, 64),
-            a("value", "const void __user *", 2, 64),
-            a("size", "size_t", 3, 64),
-            a("flags", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE5(setxattr, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 32),
-            a("name", "const char __user *", 1, 32),
-            a("value", "const void __user *", 2, 32),
-            a("size", "size_t", 3, 32),
-            a("flags", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "fs/xattr.c: SYSCALL_DEFINE5(setxattr, ...)",
-        params: &[
-            a("pathname", "const char __user *", 0, 64),
-            a("name", "const char __user *", 1, 64),
-            a("value", "const void __user *", 2, 64),
-            a("size", "size_t", 3, 64),
-            a("flags", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "io_uring/io_uring.c: SYSCALL_DEFINE2(io_uring_setup, ...)",
-        params: &[
-            a("entries", "u32", 0, 32),
-            a("params", "struct io_uring_params __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "io_uring/io_uring.c: SYSCALL_DEFINE2(io_uring_setup, ...)",
-        params: &[
-            a("entries", "u32", 0, 32),
-            a("params", "struct io_uring_params __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "io_uring/io_uring.c: SYSCALL_DEFINE6(io_uring_enter, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("to_submit", "u32", 1, 32),
-            a("min_complete", "u32", 2, 32),
-            a("flags", "u32", 3, 32),
-            a("argp", "const void __user *", 4, 32),
-            a("argsz", "size_t", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "io_uring/io_uring.c: SYSCALL_DEFINE6(io_uring_enter, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("to_submit", "u32", 1, 32),
-            a("min_complete", "u32", 2, 32),
-            a("flags", "u32", 3, 32),
-            a("argp", "const void __user *", 4, 64),
-            a("argsz", "size_t", 5, 64),
-        ],
-    },
-    Proto {
-        origin: "io_uring/register.c: SYSCALL_DEFINE4(io_uring_register, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("opcode", "unsigned int", 1, 32),
-            a("arg", "void __user *", 2, 32),
-            a("nr_args", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "io_uring/register.c: SYSCALL_DEFINE4(io_uring_register, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("opcode", "unsigned int", 1, 32),
-            a("arg", "void __user *", 2, 64),
-            a("nr_args", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/mqueue.c: SYSCALL_DEFINE1(mq_unlink, ...)",
-        params: &[a("u_name", "const char __user *", 0, 32)],
-    },
-    Proto {
-        origin: "ipc/mqueue.c: SYSCALL_DEFINE1(mq_unlink, ...)",
-        params: &[a("u_name", "const char __user *", 0, 64)],
-    },
-    Proto {
-        origin: "ipc/mqueue.c: SYSCALL_DEFINE2(mq_notify, ...)",
-        params: &[
-            a("mqdes", "mqd_t", 0, 32),
-            a("u_notification", "const struct sigevent __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/mqueue.c: SYSCALL_DEFINE2(mq_notify, ...)",
-        params: &[
-            a("mqdes", "mqd_t", 0, 32),
-            a("u_notification", "const struct sigevent __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "ipc/mqueue.c: SYSCALL_DEFINE3(mq_getsetattr, ...)",
-        params: &[
-            a("mqdes", "mqd_t", 0, 32),
-            a("u_mqstat", "const struct mq_attr __user *", 1, 32),
-            a("u_omqstat", "struct mq_attr __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/mqueue.c: SYSCALL_DEFINE3(mq_getsetattr, ...)",
-        params: &[
-            a("mqdes", "mqd_t", 0, 32),
-            a("u_mqstat", "const struct mq_attr __user *", 1, 64),
-            a("u_omqstat", "struct mq_attr __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "ipc/mqueue.c: SYSCALL_DEFINE4(mq_open, ...)",
-        params: &[
-            a("u_name", "const char __user *", 0, 32),
-            a("oflag", "int", 1, 32),
-            a("mode", "umode_t", 2, 16),
-            a("u_attr", "struct mq_attr __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/mqueue.c: SYSCALL_DEFINE4(mq_open, ...)",
-        params: &[
-            a("u_name", "const char __user *", 0, 64),
-            a("oflag", "int", 1, 32),
-            a("mode", "umode_t", 2, 16),
-            a("u_attr", "struct mq_attr __user *", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "ipc/mqueue.c: SYSCALL_DEFINE5(mq_timedreceive, ...)",
-        params: &[
-            a("mqdes", "mqd_t", 0, 32),
-            a("u_msg_ptr", "char __user *", 1, 32),
-            a("msg_len", "size_t", 2, 32),
-            a("u_msg_prio", "unsigned int __user *", 3, 32),
-            a(
-                "u_abs_timeout",
-                "const struct __kernel_timespec __user *",
-                4,
-                32,
-            ),
-        ],
-    },
-    Proto {
-        origin: "ipc/mqueue.c: SYSCALL_DEFINE5(mq_timedreceive, ...)",
-        params: &[
-            a("mqdes", "mqd_t", 0, 32),
-            a("u_msg_ptr", "char __user *", 1, 64),
-            a("msg_len", "size_t", 2, 64),
-            a("u_msg_prio", "unsigned int __user *", 3, 64),
-            a(
-                "u_abs_timeout",
-                "const struct __kernel_timespec __user *",
-                4,
-                64,
-            ),
-        ],
-    },
-    Proto {
-        origin: "ipc/mqueue.c: SYSCALL_DEFINE5(mq_timedreceive_time32, ...)",
-        params: &[
-            a("mqdes", "mqd_t", 0, 32),
-            a("u_msg_ptr", "char __user *", 1, 32),
-            a("msg_len", "unsigned int", 2, 32),
-            a("u_msg_prio", "unsigned int __user *", 3, 32),
-            a(
-                "u_abs_timeout",
-                "const struct old_timespec32 __user *",
-                4,
-                32,
-            ),
-        ],
-    },
-    Proto {
-        origin: "ipc/mqueue.c: SYSCALL_DEFINE5(mq_timedsend, ...)",
-        params: &[
-            a("mqdes", "mqd_t", 0, 32),
-            a("u_msg_ptr", "const char __user *", 1, 32),
-            a("msg_len", "size_t", 2, 32),
-            a("msg_prio", "unsigned int", 3, 32),
-            a(
-                "u_abs_timeout",
-                "const struct __kernel_timespec __user *",
-                4,
-                32,
-            ),
-        ],
-    },
-    Proto {
-        origin: "ipc/mqueue.c: SYSCALL_DEFINE5(mq_timedsend, ...)",
-        params: &[
-            a("mqdes", "mqd_t", 0, 32),
-            a("u_msg_ptr", "const char __user *", 1, 64),
-            a("msg_len", "size_t", 2, 64),
-            a("msg_prio", "unsigned int", 3, 32),
-            a(
-                "u_abs_timeout",
-                "const struct __kernel_timespec __user *",
-                4,
-                64,
-            ),
-        ],
-    },
-    Proto {
-        origin: "ipc/mqueue.c: SYSCALL_DEFINE5(mq_timedsend_time32, ...)",
-        params: &[
-            a("mqdes", "mqd_t", 0, 32),
-            a("u_msg_ptr", "const char __user *", 1, 32),
-            a("msg_len", "unsigned int", 2, 32),
-            a("msg_prio", "unsigned int", 3, 32),
-            a(
-                "u_abs_timeout",
-                "const struct old_timespec32 __user *",
-                4,
-                32,
-            ),
-        ],
-    },
-    Proto {
-        origin: "ipc/msg.c: SYSCALL_DEFINE2(msgget, ...)",
-        params: &[a("key", "key_t", 0, 32), a("msgflg", "int", 1, 32)],
-    },
-    Proto {
-        origin: "ipc/msg.c: SYSCALL_DEFINE3(msgctl, ...)",
-        params: &[
-            a("msqid", "int", 0, 32),
-            a("cmd", "int", 1, 32),
-            a("buf", "struct msqid_ds __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/msg.c: SYSCALL_DEFINE3(msgctl, ...)",
-        params: &[
-            a("msqid", "int", 0, 32),
-            a("cmd", "int", 1, 32),
-            a("buf", "struct msqid_ds __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "ipc/msg.c: SYSCALL_DEFINE3(old_msgctl, ...)",
-        params: &[
-            a("msqid", "int", 0, 32),
-            a("cmd", "int", 1, 32),
-            a("buf", "struct msqid_ds __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/msg.c: SYSCALL_DEFINE4(msgsnd, ...)",
-        params: &[
-            a("msqid", "int", 0, 32),
-            a("msgp", "struct msgbuf __user *", 1, 32),
-            a("msgsz", "size_t", 2, 32),
-            a("msgflg", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/msg.c: SYSCALL_DEFINE4(msgsnd, ...)",
-        params: &[
-            a("msqid", "int", 0, 32),
-            a("msgp", "struct msgbuf __user *", 1, 64),
-            a("msgsz", "size_t", 2, 64),
-            a("msgflg", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/msg.c: SYSCALL_DEFINE5(msgrcv, ...)",
-        params: &[
-            a("msqid", "int", 0, 32),
-            a("msgp", "struct msgbuf __user *", 1, 32),
-            a("msgsz", "size_t", 2, 32),
-            a("msgtyp", "long", 3, 32),
-            a("msgflg", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/msg.c: SYSCALL_DEFINE5(msgrcv, ...)",
-        params: &[
-            a("msqid", "int", 0, 32),
-            a("msgp", "struct msgbuf __user *", 1, 64),
-            a("msgsz", "size_t", 2, 64),
-            a("msgtyp", "long", 3, 64),
-            a("msgflg", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/sem.c: SYSCALL_DEFINE3(semget, ...)",
-        params: &[
-            a("key", "key_t", 0, 32),
-            a("nsems", "int", 1, 32),
-            a("semflg", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/sem.c: SYSCALL_DEFINE3(semop, ...)",
-        params: &[
-            a("semid", "int", 0, 32),
-            a("tsops", "struct sembuf __user *", 1, 32),
-            a("nsops", "unsigned", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/sem.c: SYSCALL_DEFINE3(semop, ...)",
-        params: &[
-            a("semid", "int", 0, 32),
-            a("tsops", "struct sembuf __user *", 1, 64),
-            a("nsops", "unsigned", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/sem.c: SYSCALL_DEFINE4(old_semctl, ...)",
-        params: &[
-            a("semid", "int", 0, 32),
-            a("semnum", "int", 1, 32),
-            a("cmd", "int", 2, 32),
-            a("arg", "unsigned long", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/sem.c: SYSCALL_DEFINE4(semctl, ...)",
-        params: &[
-            a("semid", "int", 0, 32),
-            a("semnum", "int", 1, 32),
-            a("cmd", "int", 2, 32),
-            a("arg", "unsigned long", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/sem.c: SYSCALL_DEFINE4(semctl, ...)",
-        params: &[
-            a("semid", "int", 0, 32),
-            a("semnum", "int", 1, 32),
-            a("cmd", "int", 2, 32),
-            a("arg", "unsigned long", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "ipc/sem.c: SYSCALL_DEFINE4(semtimedop, ...)",
-        params: &[
-            a("semid", "int", 0, 32),
-            a("tsops", "struct sembuf __user *", 1, 32),
-            a("nsops", "unsigned int", 2, 32),
-            a("timeout", "const struct __kernel_timespec __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/sem.c: SYSCALL_DEFINE4(semtimedop, ...)",
-        params: &[
-            a("semid", "int", 0, 32),
-            a("tsops", "struct sembuf __user *", 1, 64),
-            a("nsops", "unsigned int", 2, 32),
-            a("timeout", "const struct __kernel_timespec __user *", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "ipc/sem.c: SYSCALL_DEFINE4(semtimedop_time32, ...)",
-        params: &[
-            a("semid", "int", 0, 32),
-            a("tsems", "struct sembuf __user *", 1, 32),
-            a("nsops", "unsigned int", 2, 32),
-            a("timeout", "const struct old_timespec32 __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/shm.c: SYSCALL_DEFINE1(shmdt, ...)",
-        params: &[a("shmaddr", "char __user *", 0, 32)],
-    },
-    Proto {
-        origin: "ipc/shm.c: SYSCALL_DEFINE1(shmdt, ...)",
-        params: &[a("shmaddr", "char __user *", 0, 64)],
-    },
-    Proto {
-        origin: "ipc/shm.c: SYSCALL_DEFINE3(old_shmctl, ...)",
-        params: &[
-            a("shmid", "int", 0, 32),
-            a("cmd", "int", 1, 32),
-            a("buf", "struct shmid_ds __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/shm.c: SYSCALL_DEFINE3(shmat, ...)",
-        params: &[
-            a("shmid", "int", 0, 32),
-            a("shmaddr", "char __user *", 1, 32),
-            a("shmflg", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/shm.c: SYSCALL_DEFINE3(shmat, ...)",
-        params: &[
-            a("shmid", "int", 0, 32),
-            a("shmaddr", "char __user *", 1, 64),
-            a("shmflg", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/shm.c: SYSCALL_DEFINE3(shmctl, ...)",
-        params: &[
-            a("shmid", "int", 0, 32),
-            a("cmd", "int", 1, 32),
-            a("buf", "struct shmid_ds __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/shm.c: SYSCALL_DEFINE3(shmctl, ...)",
-        params: &[
-            a("shmid", "int", 0, 32),
-            a("cmd", "int", 1, 32),
-            a("buf", "struct shmid_ds __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "ipc/shm.c: SYSCALL_DEFINE3(shmget, ...)",
-        params: &[
-            a("key", "key_t", 0, 32),
-            a("size", "size_t", 1, 32),
-            a("shmflg", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/shm.c: SYSCALL_DEFINE3(shmget, ...)",
-        params: &[
-            a("key", "key_t", 0, 32),
-            a("size", "size_t", 1, 64),
-            a("shmflg", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/syscall.c: SYSCALL_DEFINE6(ipc, ...)",
-        params: &[
-            a("call", "unsigned int", 0, 32),
-            a("first", "int", 1, 32),
-            a("second", "unsigned long", 2, 32),
-            a("third", "unsigned long", 3, 32),
-            a("ptr", "void __user *", 4, 32),
-            a("fifth", "long", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "ipc/syscall.c: SYSCALL_DEFINE6(ipc, ...)",
-        params: &[
-            a("call", "unsigned int", 0, 32),
-            a("first", "int", 1, 32),
-            a("second", "unsigned long", 2, 64),
-            a("third", "unsigned long", 3, 64),
-            a("ptr", "void __user *", 4, 64),
-            a("fifth", "long", 5, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/acct.c: SYSCALL_DEFINE1(acct, ...)",
-        params: &[a("name", "const char __user *", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/acct.c: SYSCALL_DEFINE1(acct, ...)",
-        params: &[a("name", "const char __user *", 0, 64)],
-    },
-    Proto {
-        origin: "kernel/bpf/syscall.c: SYSCALL_DEFINE3(bpf, ...)",
-        params: &[
-            a("cmd", "int", 0, 32),
-            a("uattr", "union bpf_attr __user *", 1, 32),
-            a("size", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/bpf/syscall.c: SYSCALL_DEFINE3(bpf, ...)",
-        params: &[
-            a("cmd", "int", 0, 32),
-            a("uattr", "union bpf_attr __user *", 1, 64),
-            a("size", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/capability.c: SYSCALL_DEFINE2(capget, ...)",
-        params: &[
-            a("header", "cap_user_header_t", 0, 32),
-            a("dataptr", "cap_user_data_t", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/capability.c: SYSCALL_DEFINE2(capget, ...)",
-        params: &[
-            a("header", "cap_user_header_t", 0, 64),
-            a("dataptr", "cap_user_data_t", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/capability.c: SYSCALL_DEFINE2(capset, ...)",
-        params: &[
-            a("header", "cap_user_header_t", 0, 32),
-            a("data", "const cap_user_data_t", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/capability.c: SYSCALL_DEFINE2(capset, ...)",
-        params: &[
-            a("header", "cap_user_header_t", 0, 64),
-            a("data", "const cap_user_data_t", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/events/core.c: SYSCALL_DEFINE5(perf_event_open, ...)",
-        params: &[
-            a("attr_uptr", "struct perf_event_attr __user *", 0, 32),
-            a("pid", "pid_t", 1, 32),
-            a("cpu", "int", 2, 32),
-            a("group_fd", "int", 3, 32),
-            a("flags", "unsigned long", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/events/core.c: SYSCALL_DEFINE5(perf_event_open, ...)",
-        params: &[
-            a("attr_uptr", "struct perf_event_attr __user *", 0, 64),
-            a("pid", "pid_t", 1, 32),
-            a("cpu", "int", 2, 32),
-            a("group_fd", "int", 3, 32),
-            a("flags", "unsigned long", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/exec_domain.c: SYSCALL_DEFINE1(personality, ...)",
-        params: &[a("personality", "unsigned int", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/exit.c: SYSCALL_DEFINE1(exit, ...)",
-        params: &[a("error_code", "int", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/exit.c: SYSCALL_DEFINE1(exit_group, ...)",
-        params: &[a("error_code", "int", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/exit.c: SYSCALL_DEFINE3(waitpid, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("stat_addr", "int __user *", 1, 32),
-            a("options", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/exit.c: SYSCALL_DEFINE3(waitpid, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("stat_addr", "int __user *", 1, 64),
-            a("options", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/exit.c: SYSCALL_DEFINE4(wait4, ...)",
-        params: &[
-            a("upid", "pid_t", 0, 32),
-            a("stat_addr", "int __user *", 1, 32),
-            a("options", "int", 2, 32),
-            a("ru", "struct rusage __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/exit.c: SYSCALL_DEFINE4(wait4, ...)",
-        params: &[
-            a("upid", "pid_t", 0, 32),
-            a("stat_addr", "int __user *", 1, 64),
-            a("options", "int", 2, 32),
-            a("ru", "struct rusage __user *", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/exit.c: SYSCALL_DEFINE5(waitid, ...)",
-        params: &[
-            a("which", "int", 0, 32),
-            a("upid", "pid_t", 1, 32),
-            a("infop", "struct siginfo __user *", 2, 32),
-            a("options", "int", 3, 32),
-            a("ru", "struct rusage __user *", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/exit.c: SYSCALL_DEFINE5(waitid, ...)",
-        params: &[
-            a("which", "int", 0, 32),
-            a("upid", "pid_t", 1, 32),
-            a("infop", "struct siginfo __user *", 2, 64),
-            a("options", "int", 3, 32),
-            a("ru", "struct rusage __user *", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/fork.c: SYSCALL_DEFINE0(fork, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/fork.c: SYSCALL_DEFINE0(vfork, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/fork.c: SYSCALL_DEFINE1(set_tid_address, ...)",
-        params: &[a("tidptr", "int __user *", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/fork.c: SYSCALL_DEFINE1(set_tid_address, ...)",
-        params: &[a("tidptr", "int __user *", 0, 64)],
-    },
-    Proto {
-        origin: "kernel/fork.c: SYSCALL_DEFINE1(unshare, ...)",
-        params: &[a("unshare_flags", "unsigned long", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/fork.c: SYSCALL_DEFINE1(unshare, ...)",
-        params: &[a("unshare_flags", "unsigned long", 0, 64)],
-    },
-    Proto {
-        origin: "kernel/fork.c: SYSCALL_DEFINE2(clone3, ...)",
-        params: &[
-            a("uargs", "struct clone_args __user *", 0, 32),
-            a("size", "size_t", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/fork.c: SYSCALL_DEFINE2(clone3, ...)",
-        params: &[
-            a("uargs", "struct clone_args __user *", 0, 64),
-            a("size", "size_t", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/fork.c: SYSCALL_DEFINE5(clone, ...)",
-        params: &[
-            a("clone_flags", "unsigned long", 0, 32),
-            a("newsp", "unsigned long", 1, 32),
-            a("parent_tidptr", "int __user *", 2, 32),
-            a("tls", "unsigned long", 3, 32),
-            a("child_tidptr", "int __user *", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/fork.c: SYSCALL_DEFINE5(clone, ...)",
-        params: &[
-            a("clone_flags", "unsigned long", 0, 32),
-            a("newsp", "unsigned long", 1, 64),
-            a("parent_tidptr", "int __user *", 2, 64),
-            a("child_tidptr", "int __user *", 3, 64),
-            a("tls", "unsigned long", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/fork.c: SYSCALL_DEFINE5(clone, ...)",
-        params: &[
-            a("clone_flags", "unsigned long", 0, 32),
-            a("newsp", "unsigned long", 1, 64),
-            a("parent_tidptr", "int __user *", 2, 64),
-            a("tls", "unsigned long", 3, 64),
-            a("child_tidptr", "int __user *", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/fork.c: SYSCALL_DEFINE5(clone, ...)",
-        params: &[
-            a("newsp", "unsigned long", 0, 64),
-            a("clone_flags", "unsigned long", 1, 32),
-            a("parent_tidptr", "int __user *", 2, 64),
-            a("child_tidptr", "int __user *", 3, 64),
-            a("tls", "unsigned long", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/futex/syscalls.c: SYSCALL_DEFINE2(set_robust_list, ...)",
-        params: &[
-            a("head", "struct robust_list_head __user *", 0, 32),
-            a("len", "size_t", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/futex/syscalls.c: SYSCALL_DEFINE2(set_robust_list, ...)",
-        params: &[
-            a("head", "struct robust_list_head __user *", 0, 64),
-            a("len", "size_t", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/futex/syscalls.c: SYSCALL_DEFINE3(get_robust_list, ...)",
-        params: &[
-            a("pid", "int", 0, 32),
-            a(
-                "head_ptr",
-                "struct robust_list_head __user * __user *",
-                1,
-                32,
-            ),
-            a("len_ptr", "size_t __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/futex/syscalls.c: SYSCALL_DEFINE3(get_robust_list, ...)",
-        params: &[
-            a("pid", "int", 0, 32),
-            a(
-                "head_ptr",
-                "struct robust_list_head __user * __user *",
-                1,
-                64,
-            ),
-            a("len_ptr", "size_t __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/futex/syscalls.c: SYSCALL_DEFINE4(futex_requeue, ...)",
-        params: &[
-            a("waiters", "struct futex_waitv __user *", 0, 32),
-            a("flags", "unsigned int", 1, 32),
-            a("nr_wake", "int", 2, 32),
-            a("nr_requeue", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/futex/syscalls.c: SYSCALL_DEFINE4(futex_requeue, ...)",
-        params: &[
-            a("waiters", "struct futex_waitv __user *", 0, 64),
-            a("flags", "unsigned int", 1, 32),
-            a("nr_wake", "int", 2, 32),
-            a("nr_requeue", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/futex/syscalls.c: SYSCALL_DEFINE4(futex_wake, ...)",
-        params: &[
-            a("uaddr", "void __user *", 0, 32),
-            a("mask", "unsigned long", 1, 32),
-            a("nr", "int", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/futex/syscalls.c: SYSCALL_DEFINE4(futex_wake, ...)",
-        params: &[
-            a("uaddr", "void __user *", 0, 64),
-            a("mask", "unsigned long", 1, 64),
-            a("nr", "int", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/futex/syscalls.c: SYSCALL_DEFINE5(futex_waitv, ...)",
-        params: &[
-            a("waiters", "struct futex_waitv __user *", 0, 32),
-            a("nr_futexes", "unsigned int", 1, 32),
-            a("flags", "unsigned int", 2, 32),
-            a("timeout", "struct __kernel_timespec __user *", 3, 32),
-            a("clockid", "clockid_t", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/futex/syscalls.c: SYSCALL_DEFINE5(futex_waitv, ...)",
-        params: &[
-            a("waiters", "struct futex_waitv __user *", 0, 64),
-            a("nr_futexes", "unsigned int", 1, 32),
-            a("flags", "unsigned int", 2, 32),
-            a("timeout", "struct __kernel_timespec __user *", 3, 64),
-            a("clockid", "clockid_t", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/futex/syscalls.c: SYSCALL_DEFINE6(futex, ...)",
-        params: &[
-            a("uaddr", "u32 __user *", 0, 32),
-            a("op", "int", 1, 32),
-            a("val", "u32", 2, 32),
-            a("utime", "const struct __kernel_timespec __user *", 3, 32),
-            a("uaddr2", "u32 __user *", 4, 32),
-            a("val3", "u32", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/futex/syscalls.c: SYSCALL_DEFINE6(futex, ...)",
-        params: &[
-            a("uaddr", "u32 __user *", 0, 64),
-            a("op", "int", 1, 32),
-            a("val", "u32", 2, 32),
-            a("utime", "const struct __kernel_timespec __user *", 3, 64),
-            a("uaddr2", "u32 __user *", 4, 64),
-            a("val3", "u32", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/futex/syscalls.c: SYSCALL_DEFINE6(futex_time32, ...)",
-        params: &[
-            a("uaddr", "u32 __user *", 0, 32),
-            a("op", "int", 1, 32),
-            a("val", "u32", 2, 32),
-            a("utime", "const struct old_timespec32 __user *", 3, 32),
-            a("uaddr2", "u32 __user *", 4, 32),
-            a("val3", "u32", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/futex/syscalls.c: SYSCALL_DEFINE6(futex_wait, ...)",
-        params: &[
-            a("uaddr", "void __user *", 0, 32),
-            a("val", "unsigned long", 1, 32),
-            a("mask", "unsigned long", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-            a("timeout", "struct __kernel_timespec __user *", 4, 32),
-            a("clockid", "clockid_t", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/futex/syscalls.c: SYSCALL_DEFINE6(futex_wait, ...)",
-        params: &[
-            a("uaddr", "void __user *", 0, 64),
-            a("val", "unsigned long", 1, 64),
-            a("mask", "unsigned long", 2, 64),
-            a("flags", "unsigned int", 3, 32),
-            a("timeout", "struct __kernel_timespec __user *", 4, 64),
-            a("clockid", "clockid_t", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/groups.c: SYSCALL_DEFINE2(getgroups, ...)",
-        params: &[
-            a("gidsetsize", "int", 0, 32),
-            a("grouplist", "gid_t __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/groups.c: SYSCALL_DEFINE2(getgroups, ...)",
-        params: &[
-            a("gidsetsize", "int", 0, 32),
-            a("grouplist", "gid_t __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/groups.c: SYSCALL_DEFINE2(setgroups, ...)",
-        params: &[
-            a("gidsetsize", "int", 0, 32),
-            a("grouplist", "gid_t __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/groups.c: SYSCALL_DEFINE2(setgroups, ...)",
-        params: &[
-            a("gidsetsize", "int", 0, 32),
-            a("grouplist", "gid_t __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/kcmp.c: SYSCALL_DEFINE5(kcmp, ...)",
-        params: &[
-            a("pid1", "pid_t", 0, 32),
-            a("pid2", "pid_t", 1, 32),
-            a("type", "int", 2, 32),
-            a("idx1", "unsigned long", 3, 32),
-            a("idx2", "unsigned long", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/kcmp.c: SYSCALL_DEFINE5(kcmp, ...)",
-        params: &[
-            a("pid1", "pid_t", 0, 32),
-            a("pid2", "pid_t", 1, 32),
-            a("type", "int", 2, 32),
-            a("idx1", "unsigned long", 3, 64),
-            a("idx2", "unsigned long", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/kexec.c: SYSCALL_DEFINE4(kexec_load, ...)",
-        params: &[
-            a("entry", "unsigned long", 0, 32),
-            a("nr_segments", "unsigned long", 1, 32),
-            a("segments", "struct kexec_segment __user *", 2, 32),
-            a("flags", "unsigned long", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/kexec.c: SYSCALL_DEFINE4(kexec_load, ...)",
-        params: &[
-            a("entry", "unsigned long", 0, 64),
-            a("nr_segments", "unsigned long", 1, 64),
-            a("segments", "struct kexec_segment __user *", 2, 64),
-            a("flags", "unsigned long", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/kexec_file.c: SYSCALL_DEFINE5(kexec_file_load, ...)",
-        params: &[
-            a("kernel_fd", "int", 0, 32),
-            a("initrd_fd", "int", 1, 32),
-            a("cmdline_len", "unsigned long", 2, 32),
-            a("cmdline_ptr", "const char __user *", 3, 32),
-            a("flags", "unsigned long", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/kexec_file.c: SYSCALL_DEFINE5(kexec_file_load, ...)",
-        params: &[
-            a("kernel_fd", "int", 0, 32),
-            a("initrd_fd", "int", 1, 32),
-            a("cmdline_len", "unsigned long", 2, 64),
-            a("cmdline_ptr", "const char __user *", 3, 64),
-            a("flags", "unsigned long", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/module/main.c: SYSCALL_DEFINE2(delete_module, ...)",
-        params: &[
-            a("name_user", "const char __user *", 0, 32),
-            a("flags", "unsigned int", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/module/main.c: SYSCALL_DEFINE2(delete_module, ...)",
-        params: &[
-            a("name_user", "const char __user *", 0, 64),
-            a("flags", "unsigned int", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/module/main.c: SYSCALL_DEFINE3(finit_module, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("uargs", "const char __user *", 1, 32),
-            a("flags", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/module/main.c: SYSCALL_DEFINE3(finit_module, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("uargs", "const char __user *", 1, 64),
-            a("flags", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/module/main.c: SYSCALL_DEFINE3(init_module, ...)",
-        params: &[
-            a("umod", "void __user *", 0, 32),
-            a("len", "unsigned long", 1, 32),
-            a("uargs", "const char __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/module/main.c: SYSCALL_DEFINE3(init_module, ...)",
-        params: &[
-            a("umod", "void __user *", 0, 64),
-            a("len", "unsigned long", 1, 64),
-            a("uargs", "const char __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/nsproxy.c: SYSCALL_DEFINE2(setns, ...)",
-        params: &[a("fd", "int", 0, 32), a("flags", "int", 1, 32)],
-    },
-    Proto {
-        origin: "kernel/pid.c: SYSCALL_DEFINE2(pidfd_open, ...)",
-        params: &[a("pid", "pid_t", 0, 32), a("flags", "unsigned int", 1, 32)],
-    },
-    Proto {
-        origin: "kernel/pid.c: SYSCALL_DEFINE3(pidfd_getfd, ...)",
-        params: &[
-            a("pidfd", "int", 0, 32),
-            a("fd", "int", 1, 32),
-            a("flags", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/printk/printk.c: SYSCALL_DEFINE3(syslog, ...)",
-        params: &[
-            a("type", "int", 0, 32),
-            a("buf", "char __user *", 1, 32),
-            a("len", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/printk/printk.c: SYSCALL_DEFINE3(syslog, ...)",
-        params: &[
-            a("type", "int", 0, 32),
-            a("buf", "char __user *", 1, 64),
-            a("len", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/ptrace.c: SYSCALL_DEFINE4(ptrace, ...)",
-        params: &[
-            a("request", "long", 0, 32),
-            a("pid", "long", 1, 32),
-            a("addr", "unsigned long", 2, 32),
-            a("data", "unsigned long", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/ptrace.c: SYSCALL_DEFINE4(ptrace, ...)",
-        params: &[
-            a("request", "long", 0, 64),
-            a("pid", "long", 1, 64),
-            a("addr", "unsigned long", 2, 64),
-            a("data", "unsigned long", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/reboot.c: SYSCALL_DEFINE4(reboot, ...)",
-        params: &[
-            a("magic1", "int", 0, 32),
-            a("magic2", "int", 1, 32),
-            a("cmd", "unsigned int", 2, 32),
-            a("arg", "void __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/reboot.c: SYSCALL_DEFINE4(reboot, ...)",
-        params: &[
-            a("magic1", "int", 0, 32),
-            a("magic2", "int", 1, 32),
-            a("cmd", "unsigned int", 2, 32),
-            a("arg", "void __user *", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/rseq.c: SYSCALL_DEFINE4(rseq, ...)",
-        params: &[
-            a("rseq", "struct rseq __user *", 0, 32),
-            a("rseq_len", "u32", 1, 32),
-            a("flags", "int", 2, 32),
-            a("sig", "u32", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/rseq.c: SYSCALL_DEFINE4(rseq, ...)",
-        params: &[
-            a("rseq", "struct rseq __user *", 0, 64),
-            a("rseq_len", "u32", 1, 32),
-            a("flags", "int", 2, 32),
-            a("sig", "u32", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/membarrier.c: SYSCALL_DEFINE3(membarrier, ...)",
-        params: &[
-            a("cmd", "int", 0, 32),
-            a("flags", "unsigned int", 1, 32),
-            a("cpu_id", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE0(sched_yield, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE1(nice, ...)",
-        params: &[a("increment", "int", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE1(sched_get_priority_max, ...)",
-        params: &[a("policy", "int", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE1(sched_get_priority_min, ...)",
-        params: &[a("policy", "int", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE1(sched_getscheduler, ...)",
-        params: &[a("pid", "pid_t", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE2(sched_getparam, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("param", "struct sched_param __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE2(sched_getparam, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("param", "struct sched_param __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE2(sched_rr_get_interval, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("interval", "struct __kernel_timespec __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE2(sched_rr_get_interval, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("interval", "struct __kernel_timespec __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE2(sched_rr_get_interval_time32, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("interval", "struct old_timespec32 __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE2(sched_setparam, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("param", "struct sched_param __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE2(sched_setparam, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("param", "struct sched_param __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE3(sched_getaffinity, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("len", "unsigned int", 1, 32),
-            a("user_mask_ptr", "unsigned long __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE3(sched_getaffinity, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("len", "unsigned int", 1, 32),
-            a("user_mask_ptr", "unsigned long __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE3(sched_setaffinity, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("len", "unsigned int", 1, 32),
-            a("user_mask_ptr", "unsigned long __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE3(sched_setaffinity, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("len", "unsigned int", 1, 32),
-            a("user_mask_ptr", "unsigned long __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE3(sched_setattr, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("uattr", "struct sched_attr __user *", 1, 32),
-            a("flags", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE3(sched_setattr, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("uattr", "struct sched_attr __user *", 1, 64),
-            a("flags", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE3(sched_setscheduler, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("policy", "int", 1, 32),
-            a("param", "struct sched_param __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE3(sched_setscheduler, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("policy", "int", 1, 32),
-            a("param", "struct sched_param __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE4(sched_getattr, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("uattr", "struct sched_attr __user *", 1, 32),
-            a("usize", "unsigned int", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sched/syscalls.c: SYSCALL_DEFINE4(sched_getattr, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("uattr", "struct sched_attr __user *", 1, 64),
-            a("usize", "unsigned int", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/seccomp.c: SYSCALL_DEFINE3(seccomp, ...)",
-        params: &[
-            a("op", "unsigned int", 0, 32),
-            a("flags", "unsigned int", 1, 32),
-            a("uargs", "void __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/seccomp.c: SYSCALL_DEFINE3(seccomp, ...)",
-        params: &[
-            a("op", "unsigned int", 0, 32),
-            a("flags", "unsigned int", 1, 32),
-            a("uargs", "void __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE0(pause, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE0(restart_syscall, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE0(sgetmask, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE1(sigpending, ...)",
-        params: &[a("uset", "old_sigset_t __user *", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE1(sigpending, ...)",
-        params: &[a("uset", "old_sigset_t __user *", 0, 64)],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE1(ssetmask, ...)",
-        params: &[a("newmask", "int", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE2(kill, ...)",
-        params: &[a("pid", "pid_t", 0, 32), a("sig", "int", 1, 32)],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE2(rt_sigpending, ...)",
-        params: &[
-            a("uset", "sigset_t __user *", 0, 32),
-            a("sigsetsize", "size_t", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE2(rt_sigpending, ...)",
-        params: &[
-            a("uset", "sigset_t __user *", 0, 64),
-            a("sigsetsize", "size_t", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE2(rt_sigsuspend, ...)",
-        params: &[
-            a("unewset", "sigset_t __user *", 0, 32),
-            a("sigsetsize", "size_t", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE2(rt_sigsuspend, ...)",
-        params: &[
-            a("unewset", "sigset_t __user *", 0, 64),
-            a("sigsetsize", "size_t", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE2(sigaltstack, ...)",
-        params: &[
-            a("uss", "const stack_t __user *", 0, 32),
-            a("uoss", "stack_t __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE2(sigaltstack, ...)",
-        params: &[
-            a("uss", "const stack_t __user *", 0, 64),
-            a("uoss", "stack_t __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE2(signal, ...)",
-        params: &[
-            a("sig", "int", 0, 32),
-            a("handler", "__sighandler_t", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE2(signal, ...)",
-        params: &[
-            a("sig", "int", 0, 32),
-            a("handler", "__sighandler_t", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE2(tkill, ...)",
-        params: &[a("pid", "pid_t", 0, 32), a("sig", "int", 1, 32)],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE3(rt_sigqueueinfo, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("sig", "int", 1, 32),
-            a("uinfo", "siginfo_t __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE3(rt_sigqueueinfo, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("sig", "int", 1, 32),
-            a("uinfo", "siginfo_t __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE3(sigaction, ...)",
-        params: &[
-            a("sig", "int", 0, 32),
-            a("act", "const struct old_sigaction __user *", 1, 32),
-            a("oact", "struct old_sigaction __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE3(sigaction, ...)",
-        params: &[
-            a("sig", "int", 0, 32),
-            a("act", "const struct old_sigaction __user *", 1, 64),
-            a("oact", "struct old_sigaction __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE3(sigprocmask, ...)",
-        params: &[
-            a("how", "int", 0, 32),
-            a("nset", "old_sigset_t __user *", 1, 32),
-            a("oset", "old_sigset_t __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE3(sigprocmask, ...)",
-        params: &[
-            a("how", "int", 0, 32),
-            a("nset", "old_sigset_t __user *", 1, 64),
-            a("oset", "old_sigset_t __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE3(sigsuspend, ...)",
-        params: &[
-            a("unused1", "int", 0, 32),
-            a("unused2", "int", 1, 32),
-            a("mask", "old_sigset_t", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE3(sigsuspend, ...)",
-        params: &[
-            a("unused1", "int", 0, 32),
-            a("unused2", "int", 1, 32),
-            a("mask", "old_sigset_t", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE3(tgkill, ...)",
-        params: &[
-            a("tgid", "pid_t", 0, 32),
-            a("pid", "pid_t", 1, 32),
-            a("sig", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE4(pidfd_send_signal, ...)",
-        params: &[
-            a("pidfd", "int", 0, 32),
-            a("sig", "int", 1, 32),
-            a("info", "siginfo_t __user *", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE4(pidfd_send_signal, ...)",
-        params: &[
-            a("pidfd", "int", 0, 32),
-            a("sig", "int", 1, 32),
-            a("info", "siginfo_t __user *", 2, 64),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE4(rt_sigaction, ...)",
-        params: &[
-            a("sig", "int", 0, 32),
-            a("act", "const struct sigaction __user *", 1, 32),
-            a("oact", "struct sigaction __user *", 2, 32),
-            a("sigsetsize", "size_t", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE4(rt_sigaction, ...)",
-        params: &[
-            a("sig", "int", 0, 32),
-            a("act", "const struct sigaction __user *", 1, 64),
-            a("oact", "struct sigaction __user *", 2, 64),
-            a("sigsetsize", "size_t", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE4(rt_sigprocmask, ...)",
-        params: &[
-            a("how", "int", 0, 32),
-            a("nset", "sigset_t __user *", 1, 32),
-            a("oset", "sigset_t __user *", 2, 32),
-            a("sigsetsize", "size_t", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE4(rt_sigprocmask, ...)",
-        params: &[
-            a("how", "int", 0, 32),
-            a("nset", "sigset_t __user *", 1, 64),
-            a("oset", "sigset_t __user *", 2, 64),
-            a("sigsetsize", "size_t", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE4(rt_sigtimedwait, ...)",
-        params: &[
-            a("uthese", "const sigset_t __user *", 0, 32),
-            a("uinfo", "siginfo_t __user *", 1, 32),
-            a("uts", "const struct __kernel_timespec __user *", 2, 32),
-            a("sigsetsize", "size_t", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE4(rt_sigtimedwait, ...)",
-        params: &[
-            a("uthese", "const sigset_t __user *", 0, 64),
-            a("uinfo", "siginfo_t __user *", 1, 64),
-            a("uts", "const struct __kernel_timespec __user *", 2, 64),
-            a("sigsetsize", "size_t", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE4(rt_sigtimedwait_time32, ...)",
-        params: &[
-            a("uthese", "const sigset_t __user *", 0, 32),
-            a("uinfo", "siginfo_t __user *", 1, 32),
-            a("uts", "const struct old_timespec32 __user *", 2, 32),
-            a("sigsetsize", "size_t", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE4(rt_tgsigqueueinfo, ...)",
-        params: &[
-            a("tgid", "pid_t", 0, 32),
-            a("pid", "pid_t", 1, 32),
-            a("sig", "int", 2, 32),
-            a("uinfo", "siginfo_t __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/signal.c: SYSCALL_DEFINE4(rt_tgsigqueueinfo, ...)",
-        params: &[
-            a("tgid", "pid_t", 0, 32),
-            a("pid", "pid_t", 1, 32),
-            a("sig", "int", 2, 32),
-            a("uinfo", "siginfo_t __user *", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE0(getegid, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE0(geteuid, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE0(getgid, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE0(getpgrp, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE0(getpid, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE0(getppid, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE0(gettid, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE0(getuid, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE0(setsid, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE1(getpgid, ...)",
-        params: &[a("pid", "pid_t", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE1(getsid, ...)",
-        params: &[a("pid", "pid_t", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE1(newuname, ...)",
-        params: &[a("name", "struct new_utsname __user *", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE1(newuname, ...)",
-        params: &[a("name", "struct new_utsname __user *", 0, 64)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE1(olduname, ...)",
-        params: &[a("name", "struct oldold_utsname __user *", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE1(setfsgid, ...)",
-        params: &[a("gid", "gid_t", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE1(setfsuid, ...)",
-        params: &[a("uid", "uid_t", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE1(setgid, ...)",
-        params: &[a("gid", "gid_t", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE1(setuid, ...)",
-        params: &[a("uid", "uid_t", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE1(sysinfo, ...)",
-        params: &[a("info", "struct sysinfo __user *", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE1(sysinfo, ...)",
-        params: &[a("info", "struct sysinfo __user *", 0, 64)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE1(times, ...)",
-        params: &[a("tbuf", "struct tms __user *", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE1(times, ...)",
-        params: &[a("tbuf", "struct tms __user *", 0, 64)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE1(umask, ...)",
-        params: &[a("mask", "int", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE1(uname, ...)",
-        params: &[a("name", "struct old_utsname __user *", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE2(getpriority, ...)",
-        params: &[a("which", "int", 0, 32), a("who", "int", 1, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE2(getrlimit, ...)",
-        params: &[
-            a("resource", "unsigned int", 0, 32),
-            a("rlim", "struct rlimit __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE2(getrlimit, ...)",
-        params: &[
-            a("resource", "unsigned int", 0, 32),
-            a("rlim", "struct rlimit __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE2(getrusage, ...)",
-        params: &[
-            a("who", "int", 0, 32),
-            a("ru", "struct rusage __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE2(getrusage, ...)",
-        params: &[
-            a("who", "int", 0, 32),
-            a("ru", "struct rusage __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE2(old_getrlimit, ...)",
-        params: &[
-            a("resource", "unsigned int", 0, 32),
-            a("rlim", "struct rlimit __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE2(setdomainname, ...)",
-        params: &[a("name", "char __user *", 0, 32), a("len", "int", 1, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE2(setdomainname, ...)",
-        params: &[a("name", "char __user *", 0, 64), a("len", "int", 1, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE2(sethostname, ...)",
-        params: &[a("name", "char __user *", 0, 32), a("len", "int", 1, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE2(sethostname, ...)",
-        params: &[a("name", "char __user *", 0, 64), a("len", "int", 1, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE2(setpgid, ...)",
-        params: &[a("pid", "pid_t", 0, 32), a("pgid", "pid_t", 1, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE2(setregid, ...)",
-        params: &[a("rgid", "gid_t", 0, 32), a("egid", "gid_t", 1, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE2(setreuid, ...)",
-        params: &[a("ruid", "uid_t", 0, 32), a("euid", "uid_t", 1, 32)],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE2(setrlimit, ...)",
-        params: &[
-            a("resource", "unsigned int", 0, 32),
-            a("rlim", "struct rlimit __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE2(setrlimit, ...)",
-        params: &[
-            a("resource", "unsigned int", 0, 32),
-            a("rlim", "struct rlimit __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE3(getcpu, ...)",
-        params: &[
-            a("cpup", "unsigned __user *", 0, 32),
-            a("nodep", "unsigned __user *", 1, 32),
-            a("unused", "struct getcpu_cache __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE3(getcpu, ...)",
-        params: &[
-            a("cpup", "unsigned __user *", 0, 64),
-            a("nodep", "unsigned __user *", 1, 64),
-            a("unused", "struct getcpu_cache __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE3(getresgid, ...)",
-        params: &[
-            a("rgidp", "gid_t __user *", 0, 32),
-            a("egidp", "gid_t __user *", 1, 32),
-            a("sgidp", "gid_t __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE3(getresgid, ...)",
-        params: &[
-            a("rgidp", "gid_t __user *", 0, 64),
-            a("egidp", "gid_t __user *", 1, 64),
-            a("sgidp", "gid_t __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE3(getresuid, ...)",
-        params: &[
-            a("ruidp", "uid_t __user *", 0, 32),
-            a("euidp", "uid_t __user *", 1, 32),
-            a("suidp", "uid_t __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE3(getresuid, ...)",
-        params: &[
-            a("ruidp", "uid_t __user *", 0, 64),
-            a("euidp", "uid_t __user *", 1, 64),
-            a("suidp", "uid_t __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE3(setpriority, ...)",
-        params: &[
-            a("which", "int", 0, 32),
-            a("who", "int", 1, 32),
-            a("niceval", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE3(setresgid, ...)",
-        params: &[
-            a("rgid", "gid_t", 0, 32),
-            a("egid", "gid_t", 1, 32),
-            a("sgid", "gid_t", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE3(setresuid, ...)",
-        params: &[
-            a("ruid", "uid_t", 0, 32),
-            a("euid", "uid_t", 1, 32),
-            a("suid", "uid_t", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE4(prlimit64, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("resource", "unsigned int", 1, 32),
-            a("new_rlim", "const struct rlimit64 __user *", 2, 32),
-            a("old_rlim", "struct rlimit64 __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE4(prlimit64, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("resource", "unsigned int", 1, 32),
-            a("new_rlim", "const struct rlimit64 __user *", 2, 64),
-            a("old_rlim", "struct rlimit64 __user *", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE5(prctl, ...)",
-        params: &[
-            a("option", "int", 0, 32),
-            a("arg2", "unsigned long", 1, 32),
-            a("arg3", "unsigned long", 2, 32),
-            a("arg4", "unsigned long", 3, 32),
-            a("arg5", "unsigned long", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/sys.c: SYSCALL_DEFINE5(prctl, ...)",
-        params: &[
-            a("option", "int", 0, 32),
-            a("arg2", "unsigned long", 1, 64),
-            a("arg3", "unsigned long", 2, 64),
-            a("arg4", "unsigned long", 3, 64),
-            a("arg5", "unsigned long", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/hrtimer.c: SYSCALL_DEFINE2(nanosleep, ...)",
-        params: &[
-            a("rqtp", "struct __kernel_timespec __user *", 0, 64),
-            a("rmtp", "struct __kernel_timespec __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/hrtimer.c: SYSCALL_DEFINE2(nanosleep_time32, ...)",
-        params: &[
-            a("rqtp", "struct old_timespec32 __user *", 0, 32),
-            a("rmtp", "struct old_timespec32 __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/itimer.c: SYSCALL_DEFINE1(alarm, ...)",
-        params: &[a("seconds", "unsigned int", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/time/itimer.c: SYSCALL_DEFINE2(getitimer, ...)",
-        params: &[
-            a("which", "int", 0, 32),
-            a("value", "struct __kernel_old_itimerval __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/itimer.c: SYSCALL_DEFINE2(getitimer, ...)",
-        params: &[
-            a("which", "int", 0, 32),
-            a("value", "struct __kernel_old_itimerval __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/itimer.c: SYSCALL_DEFINE3(setitimer, ...)",
-        params: &[
-            a("which", "int", 0, 32),
-            a("value", "struct __kernel_old_itimerval __user *", 1, 32),
-            a("ovalue", "struct __kernel_old_itimerval __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/itimer.c: SYSCALL_DEFINE3(setitimer, ...)",
-        params: &[
-            a("which", "int", 0, 32),
-            a("value", "struct __kernel_old_itimerval __user *", 1, 64),
-            a("ovalue", "struct __kernel_old_itimerval __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE1(timer_delete, ...)",
-        params: &[a("timer_id", "timer_t", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE1(timer_getoverrun, ...)",
-        params: &[a("timer_id", "timer_t", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_adjtime, ...)",
-        params: &[
-            a("which_clock", "const clockid_t", 0, 32),
-            a("utx", "struct __kernel_timex __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_adjtime, ...)",
-        params: &[
-            a("which_clock", "const clockid_t", 0, 32),
-            a("utx", "struct __kernel_timex __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_adjtime32, ...)",
-        params: &[
-            a("which_clock", "clockid_t", 0, 32),
-            a("utp", "struct old_timex32 __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_getres, ...)",
-        params: &[
-            a("which_clock", "const clockid_t", 0, 32),
-            a("tp", "struct __kernel_timespec __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_getres, ...)",
-        params: &[
-            a("which_clock", "const clockid_t", 0, 32),
-            a("tp", "struct __kernel_timespec __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_getres_time32, ...)",
-        params: &[
-            a("which_clock", "clockid_t", 0, 32),
-            a("tp", "struct old_timespec32 __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_gettime, ...)",
-        params: &[
-            a("which_clock", "const clockid_t", 0, 32),
-            a("tp", "struct __kernel_timespec __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_gettime, ...)",
-        params: &[
-            a("which_clock", "const clockid_t", 0, 32),
-            a("tp", "struct __kernel_timespec __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_gettime32, ...)",
-        params: &[
-            a("which_clock", "clockid_t", 0, 32),
-            a("tp", "struct old_timespec32 __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_settime, ...)",
-        params: &[
-            a("which_clock", "const clockid_t", 0, 32),
-            a("tp", "const struct __kernel_timespec __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_settime, ...)",
-        params: &[
-            a("which_clock", "const clockid_t", 0, 32),
-            a("tp", "const struct __kernel_timespec __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE2(clock_settime32, ...)",
-        params: &[
-            a("which_clock", "clockid_t", 0, 32),
-            a("tp", "struct old_timespec32 __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE2(timer_gettime, ...)",
-        params: &[
-            a("timer_id", "timer_t", 0, 32),
-            a("setting", "struct __kernel_itimerspec __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE2(timer_gettime, ...)",
-        params: &[
-            a("timer_id", "timer_t", 0, 32),
-            a("setting", "struct __kernel_itimerspec __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE2(timer_gettime32, ...)",
-        params: &[
-            a("timer_id", "timer_t", 0, 32),
-            a("setting", "struct old_itimerspec32 __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE3(timer_create, ...)",
-        params: &[
-            a("which_clock", "const clockid_t", 0, 32),
-            a("timer_event_spec", "struct sigevent __user *", 1, 32),
-            a("created_timer_id", "timer_t __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE3(timer_create, ...)",
-        params: &[
-            a("which_clock", "const clockid_t", 0, 32),
-            a("timer_event_spec", "struct sigevent __user *", 1, 64),
-            a("created_timer_id", "timer_t __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE4(clock_nanosleep, ...)",
-        params: &[
-            a("which_clock", "const clockid_t", 0, 32),
-            a("flags", "int", 1, 32),
-            a("rqtp", "const struct __kernel_timespec __user *", 2, 32),
-            a("rmtp", "struct __kernel_timespec __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE4(clock_nanosleep, ...)",
-        params: &[
-            a("which_clock", "const clockid_t", 0, 32),
-            a("flags", "int", 1, 32),
-            a("rqtp", "const struct __kernel_timespec __user *", 2, 64),
-            a("rmtp", "struct __kernel_timespec __user *", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE4(clock_nanosleep_time32, ...)",
-        params: &[
-            a("which_clock", "clockid_t", 0, 32),
-            a("flags", "int", 1, 32),
-            a("rqtp", "struct old_timespec32 __user *", 2, 32),
-            a("rmtp", "struct old_timespec32 __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE4(timer_settime, ...)",
-        params: &[
-            a("timer_id", "timer_t", 0, 32),
-            a("flags", "int", 1, 32),
-            a(
-                "new_setting",
-                "const struct __kernel_itimerspec __user *",
-                2,
-                32,
-            ),
-            a("old_setting", "struct __kernel_itimerspec __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE4(timer_settime, ...)",
-        params: &[
-            a("timer_id", "timer_t", 0, 32),
-            a("flags", "int", 1, 32),
-            a(
-                "new_setting",
-                "const struct __kernel_itimerspec __user *",
-                2,
-                64,
-            ),
-            a("old_setting", "struct __kernel_itimerspec __user *", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/posix-timers.c: SYSCALL_DEFINE4(timer_settime32, ...)",
-        params: &[
-            a("timer_id", "timer_t", 0, 32),
-            a("flags", "int", 1, 32),
-            a("new", "struct old_itimerspec32 __user *", 2, 32),
-            a("old", "struct old_itimerspec32 __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/time.c: SYSCALL_DEFINE1(adjtimex, ...)",
-        params: &[a("txc_p", "struct __kernel_timex __user *", 0, 64)],
-    },
-    Proto {
-        origin: "kernel/time/time.c: SYSCALL_DEFINE1(adjtimex_time32, ...)",
-        params: &[a("utp", "struct old_timex32 __user *", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/time/time.c: SYSCALL_DEFINE1(stime, ...)",
-        params: &[a("tptr", "__kernel_old_time_t __user *", 0, 64)],
-    },
-    Proto {
-        origin: "kernel/time/time.c: SYSCALL_DEFINE1(stime32, ...)",
-        params: &[a("tptr", "old_time32_t __user *", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/time/time.c: SYSCALL_DEFINE1(time, ...)",
-        params: &[a("tloc", "__kernel_old_time_t __user *", 0, 64)],
-    },
-    Proto {
-        origin: "kernel/time/time.c: SYSCALL_DEFINE1(time32, ...)",
-        params: &[a("tloc", "old_time32_t __user *", 0, 32)],
-    },
-    Proto {
-        origin: "kernel/time/time.c: SYSCALL_DEFINE2(gettimeofday, ...)",
-        params: &[
-            a("tv", "struct __kernel_old_timeval __user *", 0, 32),
-            a("tz", "struct timezone __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/time.c: SYSCALL_DEFINE2(gettimeofday, ...)",
-        params: &[
-            a("tv", "struct __kernel_old_timeval __user *", 0, 64),
-            a("tz", "struct timezone __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/time.c: SYSCALL_DEFINE2(settimeofday, ...)",
-        params: &[
-            a("tv", "struct __kernel_old_timeval __user *", 0, 32),
-            a("tz", "struct timezone __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/time/time.c: SYSCALL_DEFINE2(settimeofday, ...)",
-        params: &[
-            a("tv", "struct __kernel_old_timeval __user *", 0, 64),
-            a("tz", "struct timezone __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE0(getegid16, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE0(geteuid16, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE0(getgid16, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE0(getuid16, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE1(setfsgid16, ...)",
-        params: &[a("gid", "old_gid_t", 0, 16)],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE1(setfsuid16, ...)",
-        params: &[a("uid", "old_uid_t", 0, 16)],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE1(setgid16, ...)",
-        params: &[a("gid", "old_gid_t", 0, 16)],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE1(setuid16, ...)",
-        params: &[a("uid", "old_uid_t", 0, 16)],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE2(getgroups16, ...)",
-        params: &[
-            a("gidsetsize", "int", 0, 32),
-            a("grouplist", "old_gid_t __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE2(setgroups16, ...)",
-        params: &[
-            a("gidsetsize", "int", 0, 32),
-            a("grouplist", "old_gid_t __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE2(setregid16, ...)",
-        params: &[a("rgid", "old_gid_t", 0, 16), a("egid", "old_gid_t", 1, 16)],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE2(setreuid16, ...)",
-        params: &[a("ruid", "old_uid_t", 0, 16), a("euid", "old_uid_t", 1, 16)],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE3(chown16, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("user", "old_uid_t", 1, 16),
-            a("group", "old_gid_t", 2, 16),
-        ],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE3(fchown16, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("user", "old_uid_t", 1, 16),
-            a("group", "old_gid_t", 2, 16),
-        ],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE3(getresgid16, ...)",
-        params: &[
-            a("rgidp", "old_gid_t __user *", 0, 32),
-            a("egidp", "old_gid_t __user *", 1, 32),
-            a("sgidp", "old_gid_t __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE3(getresuid16, ...)",
-        params: &[
-            a("ruidp", "old_uid_t __user *", 0, 32),
-            a("euidp", "old_uid_t __user *", 1, 32),
-            a("suidp", "old_uid_t __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE3(lchown16, ...)",
-        params: &[
-            a("filename", "const char __user *", 0, 32),
-            a("user", "old_uid_t", 1, 16),
-            a("group", "old_gid_t", 2, 16),
-        ],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE3(setresgid16, ...)",
-        params: &[
-            a("rgid", "old_gid_t", 0, 16),
-            a("egid", "old_gid_t", 1, 16),
-            a("sgid", "old_gid_t", 2, 16),
-        ],
-    },
-    Proto {
-        origin: "kernel/uid16.c: SYSCALL_DEFINE3(setresuid16, ...)",
-        params: &[
-            a("ruid", "old_uid_t", 0, 16),
-            a("euid", "old_uid_t", 1, 16),
-            a("suid", "old_uid_t", 2, 16),
-        ],
-    },
-    Proto {
-        origin: "mm/fadvise.c: SYSCALL_DEFINE4(fadvise64, ...) via sys_ia32_fadvise64",
-        params: &[
-            a("fd", "int", 0, 32),
-            s("offset", "loff_t"),
-            s("len", "size_t"),
-            s("advice", "int"),
-        ],
-    },
-    Proto {
-        origin: "mm/fadvise.c: SYSCALL_DEFINE4(fadvise64, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("offset", "loff_t", 1, 64),
-            a("len", "size_t", 2, 64),
-            a("advice", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/fadvise.c: SYSCALL_DEFINE4(fadvise64_64, ...) via sys_ia32_fadvise64_64",
-        params: &[
-            a("fd", "int", 0, 32),
-            s("offset", "loff_t"),
-            s("len", "loff_t"),
-            s("advice", "int"),
-        ],
-    },
-    Proto {
-        origin: "mm/fadvise.c: SYSCALL_DEFINE4(fadvise64_64, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("offset", "loff_t", 1, 64),
-            a("len", "loff_t", 2, 64),
-            a("advice", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/filemap.c: SYSCALL_DEFINE4(cachestat, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("cstat_range", "struct cachestat_range __user *", 1, 32),
-            a("cstat", "struct cachestat __user *", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/filemap.c: SYSCALL_DEFINE4(cachestat, ...)",
-        params: &[
-            a("fd", "unsigned int", 0, 32),
-            a("cstat_range", "struct cachestat_range __user *", 1, 64),
-            a("cstat", "struct cachestat __user *", 2, 64),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/madvise.c: SYSCALL_DEFINE3(madvise, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 32),
-            a("len_in", "size_t", 1, 32),
-            a("behavior", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/madvise.c: SYSCALL_DEFINE3(madvise, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 64),
-            a("len_in", "size_t", 1, 64),
-            a("behavior", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/madvise.c: SYSCALL_DEFINE5(process_madvise, ...)",
-        params: &[
-            a("pidfd", "int", 0, 32),
-            a("vec", "const struct iovec __user *", 1, 32),
-            a("vlen", "size_t", 2, 32),
-            a("behavior", "int", 3, 32),
-            a("flags", "unsigned int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/madvise.c: SYSCALL_DEFINE5(process_madvise, ...)",
-        params: &[
-            a("pidfd", "int", 0, 32),
-            a("vec", "const struct iovec __user *", 1, 64),
-            a("vlen", "size_t", 2, 64),
-            a("behavior", "int", 3, 32),
-            a("flags", "unsigned int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/memfd.c: SYSCALL_DEFINE2(memfd_create, ...)",
-        params: &[
-            a("uname", "const char __user *", 0, 32),
-            a("flags", "unsigned int", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/memfd.c: SYSCALL_DEFINE2(memfd_create, ...)",
-        params: &[
-            a("uname", "const char __user *", 0, 64),
-            a("flags", "unsigned int", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mempolicy.c: SYSCALL_DEFINE3(set_mempolicy, ...)",
-        params: &[
-            a("mode", "int", 0, 32),
-            a("nmask", "const unsigned long __user *", 1, 32),
-            a("maxnode", "unsigned long", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mempolicy.c: SYSCALL_DEFINE3(set_mempolicy, ...)",
-        params: &[
-            a("mode", "int", 0, 32),
-            a("nmask", "const unsigned long __user *", 1, 64),
-            a("maxnode", "unsigned long", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "mm/mempolicy.c: SYSCALL_DEFINE4(migrate_pages, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("maxnode", "unsigned long", 1, 32),
-            a("old_nodes", "const unsigned long __user *", 2, 32),
-            a("new_nodes", "const unsigned long __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mempolicy.c: SYSCALL_DEFINE4(migrate_pages, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("maxnode", "unsigned long", 1, 64),
-            a("old_nodes", "const unsigned long __user *", 2, 64),
-            a("new_nodes", "const unsigned long __user *", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "mm/mempolicy.c: SYSCALL_DEFINE4(set_mempolicy_home_node, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 32),
-            a("len", "unsigned long", 1, 32),
-            a("home_node", "unsigned long", 2, 32),
-            a("flags", "unsigned long", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mempolicy.c: SYSCALL_DEFINE4(set_mempolicy_home_node, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 64),
-            a("len", "unsigned long", 1, 64),
-            a("home_node", "unsigned long", 2, 64),
-            a("flags", "unsigned long", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "mm/mempolicy.c: SYSCALL_DEFINE5(get_mempolicy, ...)",
-        params: &[
-            a("policy", "int __user *", 0, 32),
-            a("nmask", "unsigned long __user *", 1, 32),
-            a("maxnode", "unsigned long", 2, 32),
-            a("addr", "unsigned long", 3, 32),
-            a("flags", "unsigned long", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mempolicy.c: SYSCALL_DEFINE5(get_mempolicy, ...)",
-        params: &[
-            a("policy", "int __user *", 0, 64),
-            a("nmask", "unsigned long __user *", 1, 64),
-            a("maxnode", "unsigned long", 2, 64),
-            a("addr", "unsigned long", 3, 64),
-            a("flags", "unsigned long", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "mm/mempolicy.c: SYSCALL_DEFINE6(mbind, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 32),
-            a("len", "unsigned long", 1, 32),
-            a("mode", "unsigned long", 2, 32),
-            a("nmask", "const unsigned long __user *", 3, 32),
-            a("maxnode", "unsigned long", 4, 32),
-            a("flags", "unsigned int", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mempolicy.c: SYSCALL_DEFINE6(mbind, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 64),
-            a("len", "unsigned long", 1, 64),
-            a("mode", "unsigned long", 2, 64),
-            a("nmask", "const unsigned long __user *", 3, 64),
-            a("maxnode", "unsigned long", 4, 64),
-            a("flags", "unsigned int", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/migrate.c: SYSCALL_DEFINE6(move_pages, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("nr_pages", "unsigned long", 1, 32),
-            a("pages", "const void __user * __user *", 2, 32),
-            a("nodes", "const int __user *", 3, 32),
-            a("status", "int __user *", 4, 32),
-            a("flags", "int", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/migrate.c: SYSCALL_DEFINE6(move_pages, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("nr_pages", "unsigned long", 1, 64),
-            a("pages", "const void __user * __user *", 2, 64),
-            a("nodes", "const int __user *", 3, 64),
-            a("status", "int __user *", 4, 64),
-            a("flags", "int", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mincore.c: SYSCALL_DEFINE3(mincore, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 32),
-            a("len", "size_t", 1, 32),
-            a("vec", "unsigned char __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mincore.c: SYSCALL_DEFINE3(mincore, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 64),
-            a("len", "size_t", 1, 64),
-            a("vec", "unsigned char __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "mm/mlock.c: SYSCALL_DEFINE0(munlockall, ...)",
-        params: &[],
-    },
-    Proto {
-        origin: "mm/mlock.c: SYSCALL_DEFINE1(mlockall, ...)",
-        params: &[a("flags", "int", 0, 32)],
-    },
-    Proto {
-        origin: "mm/mlock.c: SYSCALL_DEFINE2(mlock, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 32),
-            a("len", "size_t", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mlock.c: SYSCALL_DEFINE2(mlock, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 64),
-            a("len", "size_t", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "mm/mlock.c: SYSCALL_DEFINE2(munlock, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 32),
-            a("len", "size_t", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mlock.c: SYSCALL_DEFINE2(munlock, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 64),
-            a("len", "size_t", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "mm/mlock.c: SYSCALL_DEFINE3(mlock2, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 32),
-            a("len", "size_t", 1, 32),
-            a("flags", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mlock.c: SYSCALL_DEFINE3(mlock2, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 64),
-            a("len", "size_t", 1, 64),
-            a("flags", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mmap.c: SYSCALL_DEFINE1(brk, ...)",
-        params: &[a("brk", "unsigned long", 0, 32)],
-    },
-    Proto {
-        origin: "mm/mmap.c: SYSCALL_DEFINE1(brk, ...)",
-        params: &[a("brk", "unsigned long", 0, 64)],
-    },
-    Proto {
-        origin: "mm/mmap.c: SYSCALL_DEFINE1(old_mmap, ...)",
-        params: &[a("arg", "struct mmap_arg_struct __user *", 0, 32)],
-    },
-    Proto {
-        origin: "mm/mmap.c: SYSCALL_DEFINE1(old_mmap, ...)",
-        params: &[a("arg", "struct mmap_arg_struct __user *", 0, 64)],
-    },
-    Proto {
-        origin: "mm/mmap.c: SYSCALL_DEFINE2(munmap, ...)",
-        params: &[a("addr", "unsigned long", 0, 32), a("len", "size_t", 1, 32)],
-    },
-    Proto {
-        origin: "mm/mmap.c: SYSCALL_DEFINE2(munmap, ...)",
-        params: &[a("addr", "unsigned long", 0, 64), a("len", "size_t", 1, 64)],
-    },
-    Proto {
-        origin: "mm/mmap.c: SYSCALL_DEFINE5(remap_file_pages, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 32),
-            a("size", "unsigned long", 1, 32),
-            a("prot", "unsigned long", 2, 32),
-            a("pgoff", "unsigned long", 3, 32),
-            a("flags", "unsigned long", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mmap.c: SYSCALL_DEFINE5(remap_file_pages, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 64),
-            a("size", "unsigned long", 1, 64),
-            a("prot", "unsigned long", 2, 64),
-            a("pgoff", "unsigned long", 3, 64),
-            a("flags", "unsigned long", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "mm/mmap.c: SYSCALL_DEFINE6(mmap_pgoff, ...) via sys_mmap2",
-        params: &[
-            a("addr", "unsigned long", 0, 32),
-            a("len", "unsigned long", 1, 32),
-            a("prot", "unsigned long", 2, 32),
-            a("flags", "unsigned long", 3, 32),
-            a("fd", "unsigned long", 4, 32),
-            a("pgoff", "unsigned long", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mmap.c: SYSCALL_DEFINE6(mmap_pgoff, ...)",
-        params: &[
-            a("addr", "unsigned long", 0, 32),
-            a("len", "unsigned long", 1, 32),
-            a("prot", "unsigned long", 2, 32),
-            a("flags", "unsigned long", 3, 32),
-            a("fd", "unsigned long", 4, 32),
-            a("pgoff", "unsigned long", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mprotect.c: SYSCALL_DEFINE1(pkey_free, ...)",
-        params: &[a("pkey", "int", 0, 32)],
-    },
-    Proto {
-        origin: "mm/mprotect.c: SYSCALL_DEFINE2(pkey_alloc, ...)",
-        params: &[
-            a("flags", "unsigned long", 0, 32),
-            a("init_val", "unsigned long", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mprotect.c: SYSCALL_DEFINE2(pkey_alloc, ...)",
-        params: &[
-            a("flags", "unsigned long", 0, 64),
-            a("init_val", "unsigned long", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "mm/mprotect.c: SYSCALL_DEFINE3(mprotect, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 32),
-            a("len", "size_t", 1, 32),
-            a("prot", "unsigned long", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mprotect.c: SYSCALL_DEFINE3(mprotect, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 64),
-            a("len", "size_t", 1, 64),
-            a("prot", "unsigned long", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "mm/mprotect.c: SYSCALL_DEFINE4(pkey_mprotect, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 32),
-            a("len", "size_t", 1, 32),
-            a("prot", "unsigned long", 2, 32),
-            a("pkey", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mprotect.c: SYSCALL_DEFINE4(pkey_mprotect, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 64),
-            a("len", "size_t", 1, 64),
-            a("prot", "unsigned long", 2, 64),
-            a("pkey", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mremap.c: SYSCALL_DEFINE5(mremap, ...)",
-        params: &[
-            a("addr", "unsigned long", 0, 32),
-            a("old_len", "unsigned long", 1, 32),
-            a("new_len", "unsigned long", 2, 32),
-            a("flags", "unsigned long", 3, 32),
-            a("new_addr", "unsigned long", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mremap.c: SYSCALL_DEFINE5(mremap, ...)",
-        params: &[
-            a("addr", "unsigned long", 0, 64),
-            a("old_len", "unsigned long", 1, 64),
-            a("new_len", "unsigned long", 2, 64),
-            a("flags", "unsigned long", 3, 64),
-            a("new_addr", "unsigned long", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "mm/mseal.c: SYSCALL_DEFINE3(mseal, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 32),
-            a("len", "size_t", 1, 32),
-            a("flags", "unsigned long", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/mseal.c: SYSCALL_DEFINE3(mseal, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 64),
-            a("len", "size_t", 1, 64),
-            a("flags", "unsigned long", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "mm/msync.c: SYSCALL_DEFINE3(msync, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 32),
-            a("len", "size_t", 1, 32),
-            a("flags", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/msync.c: SYSCALL_DEFINE3(msync, ...)",
-        params: &[
-            a("start", "unsigned long", 0, 64),
-            a("len", "size_t", 1, 64),
-            a("flags", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/oom_kill.c: SYSCALL_DEFINE2(process_mrelease, ...)",
-        params: &[a("pidfd", "int", 0, 32), a("flags", "unsigned int", 1, 32)],
-    },
-    Proto {
-        origin: "mm/process_vm_access.c: SYSCALL_DEFINE6(process_vm_readv, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("lvec", "const struct iovec __user *", 1, 32),
-            a("liovcnt", "unsigned long", 2, 32),
-            a("rvec", "const struct iovec __user *", 3, 32),
-            a("riovcnt", "unsigned long", 4, 32),
-            a("flags", "unsigned long", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/process_vm_access.c: SYSCALL_DEFINE6(process_vm_readv, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("lvec", "const struct iovec __user *", 1, 64),
-            a("liovcnt", "unsigned long", 2, 64),
-            a("rvec", "const struct iovec __user *", 3, 64),
-            a("riovcnt", "unsigned long", 4, 64),
-            a("flags", "unsigned long", 5, 64),
-        ],
-    },
-    Proto {
-        origin: "mm/process_vm_access.c: SYSCALL_DEFINE6(process_vm_writev, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("lvec", "const struct iovec __user *", 1, 32),
-            a("liovcnt", "unsigned long", 2, 32),
-            a("rvec", "const struct iovec __user *", 3, 32),
-            a("riovcnt", "unsigned long", 4, 32),
-            a("flags", "unsigned long", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/process_vm_access.c: SYSCALL_DEFINE6(process_vm_writev, ...)",
-        params: &[
-            a("pid", "pid_t", 0, 32),
-            a("lvec", "const struct iovec __user *", 1, 64),
-            a("liovcnt", "unsigned long", 2, 64),
-            a("rvec", "const struct iovec __user *", 3, 64),
-            a("riovcnt", "unsigned long", 4, 64),
-            a("flags", "unsigned long", 5, 64),
-        ],
-    },
-    Proto {
-        origin: "mm/readahead.c: SYSCALL_DEFINE3(readahead, ...) via sys_ia32_readahead",
-        params: &[
-            a("fd", "int", 0, 32),
-            s("offset", "loff_t"),
-            s("count", "size_t"),
-        ],
-    },
-    Proto {
-        origin: "mm/readahead.c: SYSCALL_DEFINE3(readahead, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("offset", "loff_t", 1, 64),
-            a("count", "size_t", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "mm/readahead.c: SYSCALL_DEFINE3(readahead, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            s("offset", "loff_t"),
-            s("count", "size_t"),
-        ],
-    },
-    Proto {
-        origin: "mm/secretmem.c: SYSCALL_DEFINE1(memfd_secret, ...)",
-        params: &[a("flags", "unsigned int", 0, 32)],
-    },
-    Proto {
-        origin: "mm/swapfile.c: SYSCALL_DEFINE1(swapoff, ...)",
-        params: &[a("specialfile", "const char __user *", 0, 32)],
-    },
-    Proto {
-        origin: "mm/swapfile.c: SYSCALL_DEFINE1(swapoff, ...)",
-        params: &[a("specialfile", "const char __user *", 0, 64)],
-    },
-    Proto {
-        origin: "mm/swapfile.c: SYSCALL_DEFINE2(swapon, ...)",
-        params: &[
-            a("specialfile", "const char __user *", 0, 32),
-            a("swap_flags", "int", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "mm/swapfile.c: SYSCALL_DEFINE2(swapon, ...)",
-        params: &[
-            a("specialfile", "const char __user *", 0, 64),
-            a("swap_flags", "int", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE2(listen, ...)",
-        params: &[a("fd", "int", 0, 32), a("backlog", "int", 1, 32)],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE2(shutdown, ...)",
-        params: &[a("fd", "int", 0, 32), a("how", "int", 1, 32)],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE2(socketcall, ...)",
-        params: &[
-            a("call", "int", 0, 32),
-            a("args", "unsigned long __user *", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE2(socketcall, ...)",
-        params: &[
-            a("call", "int", 0, 32),
-            a("args", "unsigned long __user *", 1, 64),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE3(accept, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("upeer_sockaddr", "struct sockaddr __user *", 1, 32),
-            a("upeer_addrlen", "int __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE3(accept, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("upeer_sockaddr", "struct sockaddr __user *", 1, 64),
-            a("upeer_addrlen", "int __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE3(bind, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("umyaddr", "struct sockaddr __user *", 1, 32),
-            a("addrlen", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE3(bind, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("umyaddr", "struct sockaddr __user *", 1, 64),
-            a("addrlen", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE3(connect, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("uservaddr", "struct sockaddr __user *", 1, 32),
-            a("addrlen", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE3(connect, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("uservaddr", "struct sockaddr __user *", 1, 64),
-            a("addrlen", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE3(getpeername, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("usockaddr", "struct sockaddr __user *", 1, 32),
-            a("usockaddr_len", "int __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE3(getpeername, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("usockaddr", "struct sockaddr __user *", 1, 64),
-            a("usockaddr_len", "int __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE3(getsockname, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("usockaddr", "struct sockaddr __user *", 1, 32),
-            a("usockaddr_len", "int __user *", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE3(getsockname, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("usockaddr", "struct sockaddr __user *", 1, 64),
-            a("usockaddr_len", "int __user *", 2, 64),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE3(recvmsg, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("msg", "struct user_msghdr __user *", 1, 32),
-            a("flags", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE3(recvmsg, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("msg", "struct user_msghdr __user *", 1, 64),
-            a("flags", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE3(sendmsg, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("msg", "struct user_msghdr __user *", 1, 32),
-            a("flags", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE3(sendmsg, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("msg", "struct user_msghdr __user *", 1, 64),
-            a("flags", "unsigned int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE3(socket, ...)",
-        params: &[
-            a("family", "int", 0, 32),
-            a("type", "int", 1, 32),
-            a("protocol", "int", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE4(accept4, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("upeer_sockaddr", "struct sockaddr __user *", 1, 32),
-            a("upeer_addrlen", "int __user *", 2, 32),
-            a("flags", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE4(accept4, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("upeer_sockaddr", "struct sockaddr __user *", 1, 64),
-            a("upeer_addrlen", "int __user *", 2, 64),
-            a("flags", "int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE4(recv, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("ubuf", "void __user *", 1, 32),
-            a("size", "size_t", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE4(recv, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("ubuf", "void __user *", 1, 64),
-            a("size", "size_t", 2, 64),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE4(send, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("buff", "void __user *", 1, 32),
-            a("len", "size_t", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE4(send, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("buff", "void __user *", 1, 64),
-            a("len", "size_t", 2, 64),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE4(sendmmsg, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("mmsg", "struct mmsghdr __user *", 1, 32),
-            a("vlen", "unsigned int", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE4(sendmmsg, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("mmsg", "struct mmsghdr __user *", 1, 64),
-            a("vlen", "unsigned int", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE4(socketpair, ...)",
-        params: &[
-            a("family", "int", 0, 32),
-            a("type", "int", 1, 32),
-            a("protocol", "int", 2, 32),
-            a("usockvec", "int __user *", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE4(socketpair, ...)",
-        params: &[
-            a("family", "int", 0, 32),
-            a("type", "int", 1, 32),
-            a("protocol", "int", 2, 32),
-            a("usockvec", "int __user *", 3, 64),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE5(getsockopt, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("level", "int", 1, 32),
-            a("optname", "int", 2, 32),
-            a("optval", "char __user *", 3, 32),
-            a("optlen", "int __user *", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE5(getsockopt, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("level", "int", 1, 32),
-            a("optname", "int", 2, 32),
-            a("optval", "char __user *", 3, 64),
-            a("optlen", "int __user *", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE5(recvmmsg, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("mmsg", "struct mmsghdr __user *", 1, 32),
-            a("vlen", "unsigned int", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-            a("timeout", "struct __kernel_timespec __user *", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE5(recvmmsg, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("mmsg", "struct mmsghdr __user *", 1, 64),
-            a("vlen", "unsigned int", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-            a("timeout", "struct __kernel_timespec __user *", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE5(recvmmsg_time32, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("mmsg", "struct mmsghdr __user *", 1, 32),
-            a("vlen", "unsigned int", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-            a("timeout", "struct old_timespec32 __user *", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE5(setsockopt, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("level", "int", 1, 32),
-            a("optname", "int", 2, 32),
-            a("optval", "char __user *", 3, 32),
-            a("optlen", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE5(setsockopt, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("level", "int", 1, 32),
-            a("optname", "int", 2, 32),
-            a("optval", "char __user *", 3, 64),
-            a("optlen", "int", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE6(recvfrom, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("ubuf", "void __user *", 1, 32),
-            a("size", "size_t", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-            a("addr", "struct sockaddr __user *", 4, 32),
-            a("addr_len", "int __user *", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE6(recvfrom, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("ubuf", "void __user *", 1, 64),
-            a("size", "size_t", 2, 64),
-            a("flags", "unsigned int", 3, 32),
-            a("addr", "struct sockaddr __user *", 4, 64),
-            a("addr_len", "int __user *", 5, 64),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE6(sendto, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("buff", "void __user *", 1, 32),
-            a("len", "size_t", 2, 32),
-            a("flags", "unsigned int", 3, 32),
-            a("addr", "struct sockaddr __user *", 4, 32),
-            a("addr_len", "int", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "net/socket.c: SYSCALL_DEFINE6(sendto, ...)",
-        params: &[
-            a("fd", "int", 0, 32),
-            a("buff", "void __user *", 1, 64),
-            a("len", "size_t", 2, 64),
-            a("flags", "unsigned int", 3, 32),
-            a("addr", "struct sockaddr __user *", 4, 64),
-            a("addr_len", "int", 5, 32),
-        ],
-    },
-    Proto {
-        origin: "security/keys/keyctl.c: SYSCALL_DEFINE4(request_key, ...)",
-        params: &[
-            a("_type", "const char __user *", 0, 32),
-            a("_description", "const char __user *", 1, 32),
-            a("_callout_info", "const char __user *", 2, 32),
-            a("destringid", "key_serial_t", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "security/keys/keyctl.c: SYSCALL_DEFINE4(request_key, ...)",
-        params: &[
-            a("_type", "const char __user *", 0, 64),
-            a("_description", "const char __user *", 1, 64),
-            a("_callout_info", "const char __user *", 2, 64),
-            a("destringid", "key_serial_t", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "security/keys/keyctl.c: SYSCALL_DEFINE5(add_key, ...)",
-        params: &[
-            a("_type", "const char __user *", 0, 32),
-            a("_description", "const char __user *", 1, 32),
-            a("_payload", "const void __user *", 2, 32),
-            a("plen", "size_t", 3, 32),
-            a("ringid", "key_serial_t", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "security/keys/keyctl.c: SYSCALL_DEFINE5(add_key, ...)",
-        params: &[
-            a("_type", "const char __user *", 0, 64),
-            a("_description", "const char __user *", 1, 64),
-            a("_payload", "const void __user *", 2, 64),
-            a("plen", "size_t", 3, 64),
-            a("ringid", "key_serial_t", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "security/keys/keyctl.c: SYSCALL_DEFINE5(keyctl, ...)",
-        params: &[
-            a("option", "int", 0, 32),
-            a("arg2", "unsigned long", 1, 32),
-            a("arg3", "unsigned long", 2, 32),
-            a("arg4", "unsigned long", 3, 32),
-            a("arg5", "unsigned long", 4, 32),
-        ],
-    },
-    Proto {
-        origin: "security/keys/keyctl.c: SYSCALL_DEFINE5(keyctl, ...)",
-        params: &[
-            a("option", "int", 0, 32),
-            a("arg2", "unsigned long", 1, 64),
-            a("arg3", "unsigned long", 2, 64),
-            a("arg4", "unsigned long", 3, 64),
-            a("arg5", "unsigned long", 4, 64),
-        ],
-    },
-    Proto {
-        origin: "security/landlock/syscalls.c: SYSCALL_DEFINE2(landlock_restrict_self, ...)",
-        params: &[
-            a("ruleset_fd", "const int", 0, 32),
-            a("flags", "const __u32", 1, 32),
-        ],
-    },
-    Proto {
-        origin: "security/landlock/syscalls.c: SYSCALL_DEFINE3(landlock_create_ruleset, ...)",
-        params: &[
-            a(
-                "attr",
-                "const struct landlock_ruleset_attr __user * const",
-                0,
-                32,
-            ),
-            a("size", "const size_t", 1, 32),
-            a("flags", "const __u32", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "security/landlock/syscalls.c: SYSCALL_DEFINE3(landlock_create_ruleset, ...)",
-        params: &[
-            a(
-                "attr",
-                "const struct landlock_ruleset_attr __user * const",
-                0,
-                64,
-            ),
-            a("size", "const size_t", 1, 64),
-            a("flags", "const __u32", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "security/landlock/syscalls.c: SYSCALL_DEFINE4(landlock_add_rule, ...)",
-        params: &[
-            a("ruleset_fd", "const int", 0, 32),
-            a("rule_type", "const enum landlock_rule_type", 1, 32),
-            a("rule_attr", "const void __user * const", 2, 32),
-            a("flags", "const __u32", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "security/landlock/syscalls.c: SYSCALL_DEFINE4(landlock_add_rule, ...)",
-        params: &[
-            a("ruleset_fd", "const int", 0, 32),
-            a("rule_type", "const enum landlock_rule_type", 1, 32),
-            a("rule_attr", "const void __user * const", 2, 64),
-            a("flags", "const __u32", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "security/lsm_syscalls.c: SYSCALL_DEFINE3(lsm_list_modules, ...)",
-        params: &[
-            a("ids", "u64 __user *", 0, 32),
-            a("size", "u32 __user *", 1, 32),
-            a("flags", "u32", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "security/lsm_syscalls.c: SYSCALL_DEFINE3(lsm_list_modules, ...)",
-        params: &[
-            a("ids", "u64 __user *", 0, 64),
-            a("size", "u32 __user *", 1, 64),
-            a("flags", "u32", 2, 32),
-        ],
-    },
-    Proto {
-        origin: "security/lsm_syscalls.c: SYSCALL_DEFINE4(lsm_get_self_attr, ...)",
-        params: &[
-            a("attr", "unsigned int", 0, 32),
-            a("ctx", "struct lsm_ctx __user *", 1, 32),
-            a("size", "u32 __user *", 2, 32),
-            a("flags", "u32", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "security/lsm_syscalls.c: SYSCALL_DEFINE4(lsm_get_self_attr, ...)",
-        params: &[
-            a("attr", "unsigned int", 0, 32),
-            a("ctx", "struct lsm_ctx __user *", 1, 64),
-            a("size", "u32 __user *", 2, 64),
-            a("flags", "u32", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "security/lsm_syscalls.c: SYSCALL_DEFINE4(lsm_set_self_attr, ...)",
-        params: &[
-            a("attr", "unsigned int", 0, 32),
-            a("ctx", "struct lsm_ctx __user *", 1, 32),
-            a("size", "u32", 2, 32),
-            a("flags", "u32", 3, 32),
-        ],
-    },
-    Proto {
-        origin: "security/lsm_syscalls.c: SYSCALL_DEFINE4(lsm_set_self_attr, ...)",
-        params: &[
-            a("attr", "unsigned int", 0, 32),
-            a("ctx", "struct lsm_ctx __user *", 1, 64),
-            a("size", "u32", 2, 32),
-            a("flags", "u32", 3, 32),
-        ],
-    },
-];
+/// aarch64: `name line` (the line of PROTOS, from 0), sorted by name.
+static AARCH64: &str = "\
+accept 728
+accept4 743
+acct 407
+add_key 766
+adjtimex 624
+bind 730
+bpf 409
+brk 688
+cachestat 658
+capget 411
+capset 413
+chdir 167
+chroot 169
+clock_adjtime 602
+clock_getres 605
+clock_gettime 608
+clock_nanosleep 619
+clock_settime 611
+clone 435
+clone3 432
+close 170
+close_range 189
+connect 732
+copy_file_range 246
+delete_module 463
+dup 96
+dup3 98
+epoll_create1 74
+epoll_ctl 76
+epoll_pwait 80
+epoll_pwait2 82
+eventfd2 72
+execve 86
+execveat 88
+exit 417
+exit_group 418
+faccessat 191
+faccessat2 200
+fadvise64 656
+fallocate 202
+fanotify_init 157
+fanotify_mark 158
+fchdir 171
+fchmod 178
+fchmodat 193
+fchmodat2 205
+fchown 194
+fchownat 211
+fcntl 90
+fdatasync 310
+fgetxattr 347
+finit_module 465
+flistxattr 341
+flock 109
+fremovexattr 335
+fsconfig 106
+fsetxattr 353
+fsmount 144
+fsopen 102
+fspick 104
+fstat 282
+fstatat 292
+fstatfs 298
+fsync 311
+ftruncate 180
+futex 448
+futex_requeue 442
+futex_wait 451
+futex_waitv 446
+futex_wake 444
+get_mempolicy 672
+get_robust_list 440
+getcpu 580
+getcwd 70
+getdents64 254
+getegid 540
+geteuid 541
+getgid 542
+getgroups 453
+getitimer 596
+getpeername 734
+getpgid 549
+getpid 544
+getppid 545
+getpriority 564
+getrandom 51
+getresgid 582
+getresuid 584
+getrlimit 566
+getrusage 568
+getsid 550
+getsockname 736
+getsockopt 753
+gettid 546
+gettimeofday 631
+getuid 547
+getxattr 349
+init_module 467
+inotify_add_watch 164
+inotify_init1 161
+inotify_rm_watch 162
+io_cancel 61
+io_destroy 57
+io_getevents 64
+io_pgetevents 67
+io_setup 59
+io_submit 63
+io_uring_enter 361
+io_uring_register 363
+io_uring_setup 359
+ioctl 108
+ioprio_get 48
+ioprio_set 49
+kcmp 457
+kexec_file_load 461
+kexec_load 459
+keyctl 768
+kill 510
+landlock_add_rule 773
+landlock_create_ruleset 771
+landlock_restrict_self 769
+lgetxattr 351
+linkat 135
+listen 723
+listmount 148
+listxattr 343
+llistxattr 345
+lremovexattr 337
+lseek 221
+lsetxattr 355
+lsm_get_self_attr 777
+lsm_list_modules 775
+lsm_set_self_attr 779
+madvise 660
+mbind 674
+membarrier 479
+memfd_create 664
+memfd_secret 718
+migrate_pages 668
+mincore 678
+mkdirat 123
+mknodat 131
+mlock 682
+mlock2 686
+mlockall 680
+mmap 4
+mount 152
+mount_setattr 154
+move_mount 156
+move_pages 676
+mprotect 701
+mq_getsetattr 369
+mq_notify 367
+mq_open 371
+mq_timedreceive 373
+mq_timedsend 376
+mq_unlink 365
+mremap 705
+mseal 707
+msgctl 380
+msgget 378
+msgrcv 385
+msgsnd 383
+msync 709
+munlock 684
+munlockall 679
+munmap 692
+name_to_handle_at 95
+nanosleep 592
+newfstatat 292
+open_by_handle_at 93
+open_tree 146
+openat 207
+openat2 209
+perf_event_open 415
+personality 416
+pidfd_getfd 470
+pidfd_open 469
+pidfd_send_signal 530
+pipe2 215
+pivot_root 141
+pkey_alloc 699
+pkey_free 697
+pkey_mprotect 703
+ppoll 260
+prctl 591
+pread64 232
+preadv 242
+preadv2 248
+prlimit64 589
+process_madvise 662
+process_mrelease 710
+process_vm_readv 712
+process_vm_writev 714
+pselect6 265
+ptrace 474
+pwrite64 235
+pwritev 244
+pwritev2 250
+quotactl 217
+quotactl_fd 219
+read 223
+readahead 716
+readlinkat 294
+readv 225
+reboot 476
+recvfrom 760
+recvmmsg 755
+recvmsg 738
+remap_file_pages 694
+removexattr 339
+renameat 133
+renameat2 137
+request_key 764
+restart_syscall 505
+rseq 478
+rt_sigaction 532
+rt_sigpending 512
+rt_sigprocmask 534
+rt_sigqueueinfo 521
+rt_sigreturn 3
+rt_sigsuspend 514
+rt_sigtimedwait 536
+rt_tgsigqueueinfo 539
+sched_get_priority_max 482
+sched_get_priority_min 483
+sched_getaffinity 493
+sched_getattr 501
+sched_getparam 486
+sched_getscheduler 484
+sched_rr_get_interval 488
+sched_setaffinity 495
+sched_setattr 497
+sched_setparam 491
+sched_setscheduler 499
+sched_yield 480
+seccomp 503
+semctl 391
+semget 386
+semop 388
+semtimedop 393
+sendfile 238
+sendmmsg 749
+sendmsg 740
+sendto 762
+set_mempolicy 666
+set_mempolicy_home_node 670
+set_robust_list 438
+set_tid_address 428
+setdomainname 571
+setfsgid 554
+setfsuid 555
+setgid 556
+setgroups 455
+sethostname 573
+setitimer 598
+setns 468
+setpgid 574
+setpriority 585
+setregid 575
+setresgid 586
+setresuid 587
+setreuid 576
+setrlimit 578
+setsid 548
+setsockopt 758
+settimeofday 633
+setuid 557
+setxattr 357
+shmat 399
+shmctl 401
+shmdt 396
+shmget 403
+shutdown 724
+sigaltstack 516
+signalfd4 270
+socket 741
+socketpair 751
+splice 276
+statfs 300
+statmount 150
+statx 296
+swapoff 720
+swapon 722
+symlinkat 127
+sync 309
+sync_file_range 314
+syncfs 312
+sysinfo 559
+syslog 472
+tee 272
+tgkill 528
+timer_create 617
+timer_delete 599
+timer_getoverrun 600
+timer_gettime 614
+timer_settime 622
+timerfd_create 317
+timerfd_gettime 319
+timerfd_settime 322
+times 561
+tkill 519
+truncate 184
+umask 562
+umount2 143
+uname 552
+unlinkat 129
+unshare 430
+userfaultfd 324
+utimensat 332
+vhangup 165
+vmsplice 274
+wait4 422
+waitid 424
+write 227
+writev 229
+";
 
-/// x86_64: (syscall name, index into PROTOS), sorted by name.
-static X86_64: &[(&str, u16)] = &[
-    ("accept", 728),
-    ("accept4", 743),
-    ("access", 173),
-    ("acct", 407),
-    ("add_key", 766),
-    ("adjtimex", 624),
-    ("alarm", 594),
-    ("arch_prctl", 36),
-    ("bind", 730),
-    ("bpf", 409),
-    ("brk", 688),
-    ("cachestat", 658),
-    ("capget", 411),
-    ("capset", 413),
-    ("chdir", 167),
-    ("chmod", 175),
-    ("chown", 188),
-    ("chroot", 169),
-    ("clock_adjtime", 602),
-    ("clock_getres", 605),
-    ("clock_gettime", 608),
-    ("clock_nanosleep", 619),
-    ("clock_settime", 611),
-    ("clone", 434),
-    ("clone3", 432),
-    ("close", 170),
-    ("close_range", 189),
-    ("connect", 732),
-    ("copy_file_range", 246),
-    ("creat", 177),
-    ("delete_module", 463),
-    ("dup", 96),
-    ("dup2", 97),
-    ("dup3", 98),
-    ("epoll_create", 73),
-    ("epoll_create1", 74),
-    ("epoll_ctl", 76),
-    ("epoll_pwait", 80),
-    ("epoll_pwait2", 82),
-    ("epoll_wait", 78),
-    ("eventfd", 71),
-    ("eventfd2", 72),
-    ("execve", 86),
-    ("execveat", 88),
-    ("exit", 417),
-    ("exit_group", 418),
-    ("faccessat", 191),
-    ("faccessat2", 200),
-    ("fadvise64", 654),
-    ("fallocate", 202),
-    ("fanotify_init", 157),
-    ("fanotify_mark", 158),
-    ("fchdir", 171),
-    ("fchmod", 178),
-    ("fchmodat", 193),
-    ("fchmodat2", 205),
-    ("fchown", 194),
-    ("fchownat", 211),
-    ("fcntl", 90),
-    ("fdatasync", 310),
-    ("fgetxattr", 347),
-    ("finit_module", 465),
-    ("flistxattr", 341),
-    ("flock", 109),
-    ("fork", 425),
-    ("fremovexattr", 335),
-    ("fsconfig", 106),
-    ("fsetxattr", 353),
-    ("fsmount", 144),
-    ("fsopen", 102),
-    ("fspick", 104),
-    ("fstat", 282),
-    ("fstatfs", 298),
-    ("fsync", 311),
-    ("ftruncate", 180),
-    ("futex", 448),
-    ("futex_requeue", 442),
-    ("futex_wait", 451),
-    ("futex_waitv", 446),
-    ("futex_wake", 444),
-    ("futimesat", 329),
-    ("get_mempolicy", 672),
-    ("get_robust_list", 440),
-    ("getcpu", 580),
-    ("getcwd", 70),
-    ("getdents", 252),
-    ("getdents64", 254),
-    ("getegid", 540),
-    ("geteuid", 541),
-    ("getgid", 542),
-    ("getgroups", 453),
-    ("getitimer", 596),
-    ("getpeername", 734),
-    ("getpgid", 549),
-    ("getpgrp", 543),
-    ("getpid", 544),
-    ("getppid", 545),
-    ("getpriority", 564),
-    ("getrandom", 51),
-    ("getresgid", 582),
-    ("getresuid", 584),
-    ("getrlimit", 566),
-    ("getrusage", 568),
-    ("getsid", 550),
-    ("getsockname", 736),
-    ("getsockopt", 753),
-    ("gettid", 546),
-    ("gettimeofday", 631),
-    ("getuid", 547),
-    ("getxattr", 349),
-    ("init_module", 467),
-    ("inotify_add_watch", 164),
-    ("inotify_init", 160),
-    ("inotify_init1", 161),
-    ("inotify_rm_watch", 162),
-    ("io_cancel", 61),
-    ("io_destroy", 57),
-    ("io_getevents", 64),
-    ("io_pgetevents", 67),
-    ("io_setup", 59),
-    ("io_submit", 63),
-    ("io_uring_enter", 361),
-    ("io_uring_register", 363),
-    ("io_uring_setup", 359),
-    ("ioctl", 108),
-    ("ioperm", 32),
-    ("iopl", 30),
-    ("ioprio_get", 48),
-    ("ioprio_set", 49),
-    ("kcmp", 457),
-    ("kexec_file_load", 461),
-    ("kexec_load", 459),
-    ("keyctl", 768),
-    ("kill", 510),
-    ("landlock_add_rule", 773),
-    ("landlock_create_ruleset", 771),
-    ("landlock_restrict_self", 769),
-    ("lchown", 196),
-    ("lgetxattr", 351),
-    ("link", 115),
-    ("linkat", 135),
-    ("listen", 723),
-    ("listmount", 148),
-    ("listxattr", 343),
-    ("llistxattr", 345),
-    ("lremovexattr", 337),
-    ("lseek", 221),
-    ("lsetxattr", 355),
-    ("lsm_get_self_attr", 777),
-    ("lsm_list_modules", 775),
-    ("lsm_set_self_attr", 779),
-    ("lstat", 284),
-    ("madvise", 660),
-    ("map_shadow_stack", 38),
-    ("mbind", 674),
-    ("membarrier", 479),
-    ("memfd_create", 664),
-    ("memfd_secret", 718),
-    ("migrate_pages", 668),
-    ("mincore", 678),
-    ("mkdir", 117),
-    ("mkdirat", 123),
-    ("mknod", 125),
-    ("mknodat", 131),
-    ("mlock", 682),
-    ("mlock2", 686),
-    ("mlockall", 680),
-    ("mmap", 42),
-    ("modify_ldt", 34),
-    ("mount", 152),
-    ("mount_setattr", 154),
-    ("move_mount", 156),
-    ("move_pages", 676),
-    ("mprotect", 701),
-    ("mq_getsetattr", 369),
-    ("mq_notify", 367),
-    ("mq_open", 371),
-    ("mq_timedreceive", 373),
-    ("mq_timedsend", 376),
-    ("mq_unlink", 365),
-    ("mremap", 705),
-    ("mseal", 707),
-    ("msgctl", 380),
-    ("msgget", 378),
-    ("msgrcv", 385),
-    ("msgsnd", 383),
-    ("msync", 709),
-    ("munlock", 684),
-    ("munlockall", 679),
-    ("munmap", 692),
-    ("name_to_handle_at", 95),
-    ("nanosleep", 592),
-    ("newfstatat", 292),
-    ("open", 198),
-    ("open_by_handle_at", 93),
-    ("open_tree", 146),
-    ("openat", 207),
-    ("openat2", 209),
-    ("pause", 504),
-    ("perf_event_open", 415),
-    ("personality", 416),
-    ("pidfd_getfd", 470),
-    ("pidfd_open", 469),
-    ("pidfd_send_signal", 530),
-    ("pipe", 213),
-    ("pipe2", 215),
-    ("pivot_root", 141),
-    ("pkey_alloc", 699),
-    ("pkey_free", 697),
-    ("pkey_mprotect", 703),
-    ("poll", 258),
-    ("ppoll", 260),
-    ("prctl", 591),
-    ("pread64", 232),
-    ("preadv", 242),
-    ("preadv2", 248),
-    ("prlimit64", 589),
-    ("process_madvise", 662),
-    ("process_mrelease", 710),
-    ("process_vm_readv", 712),
-    ("process_vm_writev", 714),
-    ("pselect6", 265),
-    ("ptrace", 474),
-    ("pwrite64", 235),
-    ("pwritev", 244),
-    ("pwritev2", 250),
-    ("quotactl", 217),
-    ("quotactl_fd", 219),
-    ("read", 223),
-    ("readahead", 716),
-    ("readlink", 290),
-    ("readlinkat", 294),
-    ("readv", 225),
-    ("reboot", 476),
-    ("recvfrom", 760),
-    ("recvmmsg", 755),
-    ("recvmsg", 738),
-    ("remap_file_pages", 694),
-    ("removexattr", 339),
-    ("rename", 119),
-    ("renameat", 133),
-    ("renameat2", 137),
-    ("request_key", 764),
-    ("restart_syscall", 505),
-    ("rmdir", 111),
-    ("rseq", 478),
-    ("rt_sigaction", 532),
-    ("rt_sigpending", 512),
-    ("rt_sigprocmask", 534),
-    ("rt_sigqueueinfo", 521),
-    ("rt_sigreturn", 41),
-    ("rt_sigsuspend", 514),
-    ("rt_sigtimedwait", 536),
-    ("rt_tgsigqueueinfo", 539),
-    ("sched_get_priority_max", 482),
-    ("sched_get_priority_min", 483),
-    ("sched_getaffinity", 493),
-    ("sched_getattr", 501),
-    ("sched_getparam", 486),
-    ("sched_getscheduler", 484),
-    ("sched_rr_get_interval", 488),
-    ("sched_setaffinity", 495),
-    ("sched_setattr", 497),
-    ("sched_setparam", 491),
-    ("sched_setscheduler", 499),
-    ("sched_yield", 480),
-    ("seccomp", 503),
-    ("select", 263),
-    ("semctl", 391),
-    ("semget", 386),
-    ("semop", 388),
-    ("semtimedop", 393),
-    ("sendfile", 238),
-    ("sendmmsg", 749),
-    ("sendmsg", 740),
-    ("sendto", 762),
-    ("set_mempolicy", 666),
-    ("set_mempolicy_home_node", 670),
-    ("set_robust_list", 438),
-    ("set_tid_address", 428),
-    ("setdomainname", 571),
-    ("setfsgid", 554),
-    ("setfsuid", 555),
-    ("setgid", 556),
-    ("setgroups", 455),
-    ("sethostname", 573),
-    ("setitimer", 598),
-    ("setns", 468),
-    ("setpgid", 574),
-    ("setpriority", 585),
-    ("setregid", 575),
-    ("setresgid", 586),
-    ("setresuid", 587),
-    ("setreuid", 576),
-    ("setrlimit", 578),
-    ("setsid", 548),
-    ("setsockopt", 758),
-    ("settimeofday", 633),
-    ("setuid", 557),
-    ("setxattr", 357),
-    ("shmat", 399),
-    ("shmctl", 401),
-    ("shmdt", 396),
-    ("shmget", 403),
-    ("shutdown", 724),
-    ("sigaltstack", 516),
-    ("signalfd", 268),
-    ("signalfd4", 270),
-    ("socket", 741),
-    ("socketpair", 751),
-    ("splice", 276),
-    ("stat", 286),
-    ("statfs", 300),
-    ("statmount", 150),
-    ("statx", 296),
-    ("swapoff", 720),
-    ("swapon", 722),
-    ("symlink", 121),
-    ("symlinkat", 127),
-    ("sync", 309),
-    ("sync_file_range", 314),
-    ("syncfs", 312),
-    ("sysfs", 100),
-    ("sysinfo", 559),
-    ("syslog", 472),
-    ("tee", 272),
-    ("tgkill", 528),
-    ("time", 628),
-    ("timer_create", 617),
-    ("timer_delete", 599),
-    ("timer_getoverrun", 600),
-    ("timer_gettime", 614),
-    ("timer_settime", 622),
-    ("timerfd_create", 317),
-    ("timerfd_gettime", 319),
-    ("timerfd_settime", 322),
-    ("times", 561),
-    ("tkill", 519),
-    ("truncate", 184),
-    ("umask", 562),
-    ("umount2", 143),
-    ("uname", 552),
-    ("unlink", 113),
-    ("unlinkat", 129),
-    ("unshare", 430),
-    ("uretprobe", 45),
-    ("userfaultfd", 324),
-    ("ustat", 302),
-    ("utime", 325),
-    ("utimensat", 332),
-    ("utimes", 327),
-    ("vfork", 426),
-    ("vhangup", 165),
-    ("vmsplice", 274),
-    ("wait4", 422),
-    ("waitid", 424),
-    ("write", 227),
-    ("writev", 229),
-];
+/// arm: `name line` (the line of PROTOS, from 0), sorted by name.
+static ARM: &str = "\
+_llseek 239
+_newselect 262
+accept 727
+accept4 742
+access 172
+acct 406
+add_key 765
+adjtimex 625
+arm_fadvise64_64 2
+arm_sync_file_range 316
+bind 729
+bpf 408
+brk 687
+cachestat 657
+capget 410
+capset 412
+chdir 166
+chmod 174
+chown 646
+chown32 187
+chroot 168
+clock_adjtime 603
+clock_adjtime64 601
+clock_getres 606
+clock_getres_time64 604
+clock_gettime 609
+clock_gettime64 607
+clock_nanosleep 620
+clock_nanosleep_time64 618
+clock_settime 612
+clock_settime64 610
+clone 433
+clone3 431
+close 170
+close_range 189
+connect 731
+copy_file_range 245
+creat 176
+delete_module 462
+dup 96
+dup2 97
+dup3 98
+epoll_create 73
+epoll_create1 74
+epoll_ctl 75
+epoll_pwait 79
+epoll_pwait2 81
+epoll_wait 77
+eventfd 71
+eventfd2 72
+execve 85
+execveat 87
+exit 417
+exit_group 418
+faccessat 190
+faccessat2 199
+fallocate 203
+fanotify_init 157
+fanotify_mark 159
+fchdir 171
+fchmod 178
+fchmodat 192
+fchmodat2 204
+fchown 647
+fchown32 194
+fchownat 210
+fcntl 89
+fcntl64 91
+fdatasync 310
+fgetxattr 346
+finit_module 464
+flistxattr 340
+flock 109
+fork 425
+fremovexattr 334
+fsconfig 105
+fsetxattr 352
+fsmount 144
+fsopen 101
+fspick 103
+fstat 281
+fstat64 278
+fstatat64 291
+fstatfs 297
+fstatfs64 303
+fsync 311
+ftruncate 179
+ftruncate64 182
+futex 449
+futex_requeue 441
+futex_time64 447
+futex_wait 450
+futex_waitv 445
+futex_wake 443
+futimesat 330
+get_mempolicy 671
+get_robust_list 439
+getcpu 579
+getcwd 69
+getdents 251
+getdents64 253
+getegid 634
+getegid32 540
+geteuid 635
+geteuid32 541
+getgid 636
+getgid32 542
+getgroups 642
+getgroups32 452
+getitimer 595
+getpeername 733
+getpgid 549
+getpgrp 543
+getpid 544
+getppid 545
+getpriority 564
+getrandom 50
+getresgid 648
+getresgid32 581
+getresuid 649
+getresuid32 583
+getrusage 567
+getsid 550
+getsockname 735
+getsockopt 752
+gettid 546
+gettimeofday 630
+getuid 637
+getuid32 547
+getxattr 348
+init_module 466
+inotify_add_watch 163
+inotify_init 160
+inotify_init1 161
+inotify_rm_watch 162
+io_cancel 60
+io_destroy 56
+io_getevents 65
+io_pgetevents 68
+io_pgetevents_time64 66
+io_setup 58
+io_submit 62
+io_uring_enter 360
+io_uring_register 362
+io_uring_setup 358
+ioctl 107
+ioprio_get 48
+ioprio_set 49
+kcmp 456
+kexec_file_load 460
+kexec_load 458
+keyctl 767
+kill 510
+landlock_add_rule 772
+landlock_create_ruleset 770
+landlock_restrict_self 769
+lchown 650
+lchown32 195
+lgetxattr 350
+link 114
+linkat 134
+listen 723
+listmount 147
+listxattr 342
+llistxattr 344
+lremovexattr 336
+lseek 220
+lsetxattr 354
+lsm_get_self_attr 776
+lsm_list_modules 774
+lsm_set_self_attr 778
+lstat 283
+lstat64 280
+madvise 659
+mbind 673
+membarrier 479
+memfd_create 663
+migrate_pages 667
+mincore 677
+mkdir 116
+mkdirat 122
+mknod 124
+mknodat 130
+mlock 681
+mlock2 685
+mlockall 680
+mmap2 695
+mount 151
+mount_setattr 153
+move_mount 155
+move_pages 675
+mprotect 700
+mq_getsetattr 368
+mq_notify 366
+mq_open 370
+mq_timedreceive 374
+mq_timedreceive_time64 372
+mq_timedsend 377
+mq_timedsend_time64 375
+mq_unlink 364
+mremap 704
+mseal 706
+msgctl 381
+msgget 378
+msgrcv 384
+msgsnd 382
+msync 708
+munlock 683
+munlockall 679
+munmap 691
+name_to_handle_at 94
+nanosleep 593
+nice 481
+open 197
+open_by_handle_at 92
+open_tree 145
+openat 206
+openat2 208
+pause 504
+pciconfig_read 52
+pciconfig_write 54
+perf_event_open 414
+personality 416
+pidfd_getfd 470
+pidfd_open 469
+pidfd_send_signal 529
+pipe 212
+pipe2 214
+pivot_root 140
+pkey_alloc 698
+pkey_free 697
+pkey_mprotect 702
+poll 257
+ppoll 261
+ppoll_time64 259
+prctl 590
+pread64 231
+preadv 241
+preadv2 247
+prlimit64 588
+process_madvise 661
+process_mrelease 710
+process_vm_readv 711
+process_vm_writev 713
+pselect6 266
+pselect6_time64 264
+ptrace 473
+pwrite64 234
+pwritev 243
+pwritev2 249
+quotactl 216
+quotactl_fd 218
+read 222
+readahead 717
+readlink 289
+readlinkat 293
+readv 224
+reboot 475
+recv 744
+recvfrom 759
+recvmmsg 756
+recvmmsg_time64 754
+recvmsg 737
+remap_file_pages 693
+removexattr 338
+rename 118
+renameat 132
+renameat2 136
+request_key 763
+restart_syscall 505
+rmdir 110
+rseq 477
+rt_sigaction 531
+rt_sigpending 511
+rt_sigprocmask 533
+rt_sigqueueinfo 520
+rt_sigreturn 0
+rt_sigsuspend 513
+rt_sigtimedwait 537
+rt_sigtimedwait_time64 535
+rt_tgsigqueueinfo 538
+sched_get_priority_max 482
+sched_get_priority_min 483
+sched_getaffinity 492
+sched_getattr 500
+sched_getparam 485
+sched_getscheduler 484
+sched_rr_get_interval 489
+sched_rr_get_interval_time64 487
+sched_setaffinity 494
+sched_setattr 496
+sched_setparam 490
+sched_setscheduler 498
+sched_yield 480
+seccomp 502
+semctl 389
+semget 386
+semop 387
+semtimedop 394
+semtimedop_time64 392
+send 746
+sendfile 236
+sendfile64 237
+sendmmsg 748
+sendmsg 739
+sendto 761
+set_mempolicy 665
+set_mempolicy_home_node 669
+set_robust_list 437
+set_tid_address 427
+setdomainname 570
+setfsgid 638
+setfsgid32 554
+setfsuid 639
+setfsuid32 555
+setgid 640
+setgid32 556
+setgroups 643
+setgroups32 454
+sethostname 572
+setitimer 597
+setns 468
+setpgid 574
+setpriority 585
+setregid 644
+setregid32 575
+setresgid 651
+setresgid32 586
+setresuid 652
+setresuid32 587
+setreuid 645
+setreuid32 576
+setrlimit 577
+setsid 548
+setsockopt 757
+settimeofday 632
+setuid 641
+setuid32 557
+setxattr 356
+shmat 398
+shmctl 397
+shmdt 395
+shmget 402
+shutdown 724
+sigaction 522
+sigaltstack 515
+signalfd 267
+signalfd4 269
+sigpending 507
+sigprocmask 524
+sigreturn 1
+sigsuspend 526
+socket 741
+socketpair 750
+splice 275
+stat 285
+stat64 288
+statfs 299
+statfs64 306
+statmount 149
+statx 295
+swapoff 719
+swapon 721
+symlink 120
+symlinkat 126
+sync 309
+sync_file_range2 316
+syncfs 312
+sysfs 99
+sysinfo 558
+syslog 471
+tee 271
+tgkill 528
+timer_create 616
+timer_delete 599
+timer_getoverrun 600
+timer_gettime 615
+timer_gettime64 613
+timer_settime 623
+timer_settime64 621
+timerfd_create 317
+timerfd_gettime 320
+timerfd_gettime64 318
+timerfd_settime 323
+timerfd_settime64 321
+times 560
+tkill 519
+truncate 183
+truncate64 186
+ugetrlimit 565
+umask 562
+umount2 142
+uname 551
+unlink 112
+unlinkat 128
+unshare 429
+uselib 83
+userfaultfd 324
+ustat 301
+utimensat 333
+utimensat_time64 331
+utimes 328
+vfork 426
+vhangup 165
+vmsplice 273
+wait4 421
+waitid 423
+write 226
+writev 228
+";
 
-/// x86: (syscall name, index into PROTOS), sorted by name.
-static X86: &[(&str, u16)] = &[
-    ("_llseek", 239),
-    ("_newselect", 262),
-    ("accept4", 742),
-    ("access", 172),
-    ("acct", 406),
-    ("add_key", 765),
-    ("adjtimex", 625),
-    ("alarm", 594),
-    ("arch_prctl", 35),
-    ("bind", 729),
-    ("bpf", 408),
-    ("brk", 687),
-    ("cachestat", 657),
-    ("capget", 410),
-    ("capset", 412),
-    ("chdir", 166),
-    ("chmod", 174),
-    ("chown", 646),
-    ("chown32", 187),
-    ("chroot", 168),
-    ("clock_adjtime", 603),
-    ("clock_adjtime64", 601),
-    ("clock_getres", 606),
-    ("clock_getres_time64", 604),
-    ("clock_gettime", 609),
-    ("clock_gettime64", 607),
-    ("clock_nanosleep", 620),
-    ("clock_nanosleep_time64", 618),
-    ("clock_settime", 612),
-    ("clock_settime64", 610),
-    ("clone", 433),
-    ("clone3", 431),
-    ("close", 170),
-    ("close_range", 189),
-    ("connect", 731),
-    ("copy_file_range", 245),
-    ("creat", 176),
-    ("delete_module", 462),
-    ("dup", 96),
-    ("dup2", 97),
-    ("dup3", 98),
-    ("epoll_create", 73),
-    ("epoll_create1", 74),
-    ("epoll_ctl", 75),
-    ("epoll_pwait", 79),
-    ("epoll_pwait2", 81),
-    ("epoll_wait", 77),
-    ("eventfd", 71),
-    ("eventfd2", 72),
-    ("execve", 85),
-    ("execveat", 87),
-    ("exit", 417),
-    ("exit_group", 418),
-    ("faccessat", 190),
-    ("faccessat2", 199),
-    ("fadvise64", 653),
-    ("fadvise64_64", 655),
-    ("fallocate", 201),
-    ("fanotify_init", 157),
-    ("fanotify_mark", 159),
-    ("fchdir", 171),
-    ("fchmod", 178),
-    ("fchmodat", 192),
-    ("fchmodat2", 204),
-    ("fchown", 647),
-    ("fchown32", 194),
-    ("fchownat", 210),
-    ("fcntl", 89),
-    ("fcntl64", 91),
-    ("fdatasync", 310),
-    ("fgetxattr", 346),
-    ("finit_module", 464),
-    ("flistxattr", 340),
-    ("flock", 109),
-    ("fork", 425),
-    ("fremovexattr", 334),
-    ("fsconfig", 105),
-    ("fsetxattr", 352),
-    ("fsmount", 144),
-    ("fsopen", 101),
-    ("fspick", 103),
-    ("fstat", 281),
-    ("fstat64", 278),
-    ("fstatat64", 291),
-    ("fstatfs", 297),
-    ("fstatfs64", 304),
-    ("fsync", 311),
-    ("ftruncate", 179),
-    ("ftruncate64", 181),
-    ("futex", 449),
-    ("futex_requeue", 441),
-    ("futex_time64", 447),
-    ("futex_wait", 450),
-    ("futex_waitv", 445),
-    ("futex_wake", 443),
-    ("futimesat", 330),
-    ("get_mempolicy", 671),
-    ("get_robust_list", 439),
-    ("get_thread_area", 43),
-    ("getcpu", 579),
-    ("getcwd", 69),
-    ("getdents", 251),
-    ("getdents64", 253),
-    ("getegid", 634),
-    ("getegid32", 540),
-    ("geteuid", 635),
-    ("geteuid32", 541),
-    ("getgid", 636),
-    ("getgid32", 542),
-    ("getgroups", 642),
-    ("getgroups32", 452),
-    ("getitimer", 595),
-    ("getpeername", 733),
-    ("getpgid", 549),
-    ("getpgrp", 543),
-    ("getpid", 544),
-    ("getppid", 545),
-    ("getpriority", 564),
-    ("getrandom", 50),
-    ("getresgid", 648),
-    ("getresgid32", 581),
-    ("getresuid", 649),
-    ("getresuid32", 583),
-    ("getrlimit", 569),
-    ("getrusage", 567),
-    ("getsid", 550),
-    ("getsockname", 735),
-    ("getsockopt", 752),
-    ("gettid", 546),
-    ("gettimeofday", 630),
-    ("getuid", 637),
-    ("getuid32", 547),
-    ("getxattr", 348),
-    ("init_module", 466),
-    ("inotify_add_watch", 163),
-    ("inotify_init", 160),
-    ("inotify_init1", 161),
-    ("inotify_rm_watch", 162),
-    ("io_cancel", 60),
-    ("io_destroy", 56),
-    ("io_getevents", 65),
-    ("io_pgetevents", 68),
-    ("io_pgetevents_time64", 66),
-    ("io_setup", 58),
-    ("io_submit", 62),
-    ("io_uring_enter", 360),
-    ("io_uring_register", 362),
-    ("io_uring_setup", 358),
-    ("ioctl", 107),
-    ("ioperm", 31),
-    ("iopl", 30),
-    ("ioprio_get", 48),
-    ("ioprio_set", 49),
-    ("ipc", 404),
-    ("kcmp", 456),
-    ("kexec_load", 458),
-    ("keyctl", 767),
-    ("kill", 510),
-    ("landlock_add_rule", 772),
-    ("landlock_create_ruleset", 770),
-    ("landlock_restrict_self", 769),
-    ("lchown", 650),
-    ("lchown32", 195),
-    ("lgetxattr", 350),
-    ("link", 114),
-    ("linkat", 134),
-    ("listen", 723),
-    ("listmount", 147),
-    ("listxattr", 342),
-    ("llistxattr", 344),
-    ("lremovexattr", 336),
-    ("lseek", 220),
-    ("lsetxattr", 354),
-    ("lsm_get_self_attr", 776),
-    ("lsm_list_modules", 774),
-    ("lsm_set_self_attr", 778),
-    ("lstat", 283),
-    ("lstat64", 280),
-    ("madvise", 659),
-    ("map_shadow_stack", 37),
-    ("mbind", 673),
-    ("membarrier", 479),
-    ("memfd_create", 663),
-    ("memfd_secret", 718),
-    ("migrate_pages", 667),
-    ("mincore", 677),
-    ("mkdir", 116),
-    ("mkdirat", 122),
-    ("mknod", 124),
-    ("mknodat", 130),
-    ("mlock", 681),
-    ("mlock2", 685),
-    ("mlockall", 680),
-    ("mmap", 689),
-    ("mmap2", 696),
-    ("modify_ldt", 33),
-    ("mount", 151),
-    ("mount_setattr", 153),
-    ("move_mount", 155),
-    ("move_pages", 675),
-    ("mprotect", 700),
-    ("mq_getsetattr", 368),
-    ("mq_notify", 366),
-    ("mq_open", 370),
-    ("mq_timedreceive", 374),
-    ("mq_timedreceive_time64", 372),
-    ("mq_timedsend", 377),
-    ("mq_timedsend_time64", 375),
-    ("mq_unlink", 364),
-    ("mremap", 704),
-    ("mseal", 706),
-    ("msgctl", 379),
-    ("msgget", 378),
-    ("msgrcv", 384),
-    ("msgsnd", 382),
-    ("msync", 708),
-    ("munlock", 683),
-    ("munlockall", 679),
-    ("munmap", 691),
-    ("name_to_handle_at", 94),
-    ("nanosleep", 593),
-    ("nice", 481),
-    ("oldfstat", 277),
-    ("oldlstat", 279),
-    ("oldolduname", 553),
-    ("oldstat", 287),
-    ("olduname", 563),
-    ("open", 197),
-    ("open_by_handle_at", 92),
-    ("open_tree", 145),
-    ("openat", 206),
-    ("openat2", 208),
-    ("pause", 504),
-    ("perf_event_open", 414),
-    ("personality", 416),
-    ("pidfd_getfd", 470),
-    ("pidfd_open", 469),
-    ("pidfd_send_signal", 529),
-    ("pipe", 212),
-    ("pipe2", 214),
-    ("pivot_root", 140),
-    ("pkey_alloc", 698),
-    ("pkey_free", 697),
-    ("pkey_mprotect", 702),
-    ("poll", 257),
-    ("ppoll", 261),
-    ("ppoll_time64", 259),
-    ("prctl", 590),
-    ("pread64", 230),
-    ("preadv", 241),
-    ("preadv2", 247),
-    ("prlimit64", 588),
-    ("process_madvise", 661),
-    ("process_mrelease", 710),
-    ("process_vm_readv", 711),
-    ("process_vm_writev", 713),
-    ("pselect6", 266),
-    ("pselect6_time64", 264),
-    ("ptrace", 473),
-    ("pwrite64", 233),
-    ("pwritev", 243),
-    ("pwritev2", 249),
-    ("quotactl", 216),
-    ("quotactl_fd", 218),
-    ("read", 222),
-    ("readahead", 715),
-    ("readdir", 255),
-    ("readlink", 289),
-    ("readlinkat", 293),
-    ("readv", 224),
-    ("reboot", 475),
-    ("recvfrom", 759),
-    ("recvmmsg", 756),
-    ("recvmmsg_time64", 754),
-    ("recvmsg", 737),
-    ("remap_file_pages", 693),
-    ("removexattr", 338),
-    ("rename", 118),
-    ("renameat", 132),
-    ("renameat2", 136),
-    ("request_key", 763),
-    ("restart_syscall", 505),
-    ("rmdir", 110),
-    ("rseq", 477),
-    ("rt_sigaction", 531),
-    ("rt_sigpending", 511),
-    ("rt_sigprocmask", 533),
-    ("rt_sigqueueinfo", 520),
-    ("rt_sigreturn", 39),
-    ("rt_sigsuspend", 513),
-    ("rt_sigtimedwait", 537),
-    ("rt_sigtimedwait_time64", 535),
-    ("rt_tgsigqueueinfo", 538),
-    ("sched_get_priority_max", 482),
-    ("sched_get_priority_min", 483),
-    ("sched_getaffinity", 492),
-    ("sched_getattr", 500),
-    ("sched_getparam", 485),
-    ("sched_getscheduler", 484),
-    ("sched_rr_get_interval", 489),
-    ("sched_rr_get_interval_time64", 487),
-    ("sched_setaffinity", 494),
-    ("sched_setattr", 496),
-    ("sched_setparam", 490),
-    ("sched_setscheduler", 498),
-    ("sched_yield", 480),
-    ("seccomp", 502),
-    ("select", 256),
-    ("semctl", 390),
-    ("semget", 386),
-    ("semtimedop_time64", 392),
-    ("sendfile", 236),
-    ("sendfile64", 237),
-    ("sendmmsg", 748),
-    ("sendmsg", 739),
-    ("sendto", 761),
-    ("set_mempolicy", 665),
-    ("set_mempolicy_home_node", 669),
-    ("set_robust_list", 437),
-    ("set_thread_area", 44),
-    ("set_tid_address", 427),
-    ("setdomainname", 570),
-    ("setfsgid", 638),
-    ("setfsgid32", 554),
-    ("setfsuid", 639),
-    ("setfsuid32", 555),
-    ("setgid", 640),
-    ("setgid32", 556),
-    ("setgroups", 643),
-    ("setgroups32", 454),
-    ("sethostname", 572),
-    ("setitimer", 597),
-    ("setns", 468),
-    ("setpgid", 574),
-    ("setpriority", 585),
-    ("setregid", 644),
-    ("setregid32", 575),
-    ("setresgid", 651),
-    ("setresgid32", 586),
-    ("setresuid", 652),
-    ("setresuid32", 587),
-    ("setreuid", 645),
-    ("setreuid32", 576),
-    ("setrlimit", 577),
-    ("setsid", 548),
-    ("setsockopt", 757),
-    ("settimeofday", 632),
-    ("setuid", 641),
-    ("setuid32", 557),
-    ("setxattr", 356),
-    ("sgetmask", 506),
-    ("shmat", 398),
-    ("shmctl", 400),
-    ("shmdt", 395),
-    ("shmget", 402),
-    ("shutdown", 724),
-    ("sigaction", 522),
-    ("sigaltstack", 515),
-    ("signal", 517),
-    ("signalfd", 267),
-    ("signalfd4", 269),
-    ("sigpending", 507),
-    ("sigprocmask", 524),
-    ("sigreturn", 40),
-    ("sigsuspend", 526),
-    ("socket", 741),
-    ("socketcall", 725),
-    ("socketpair", 750),
-    ("splice", 275),
-    ("ssetmask", 509),
-    ("stat", 285),
-    ("stat64", 288),
-    ("statfs", 299),
-    ("statfs64", 307),
-    ("statmount", 149),
-    ("statx", 295),
-    ("stime", 627),
-    ("swapoff", 719),
-    ("swapon", 721),
-    ("symlink", 120),
-    ("symlinkat", 126),
-    ("sync", 309),
-    ("sync_file_range", 313),
-    ("syncfs", 312),
-    ("sysfs", 99),
-    ("sysinfo", 558),
-    ("syslog", 471),
-    ("tee", 271),
-    ("tgkill", 528),
-    ("time", 629),
-    ("timer_create", 616),
-    ("timer_delete", 599),
-    ("timer_getoverrun", 600),
-    ("timer_gettime", 615),
-    ("timer_gettime64", 613),
-    ("timer_settime", 623),
-    ("timer_settime64", 621),
-    ("timerfd_create", 317),
-    ("timerfd_gettime", 320),
-    ("timerfd_gettime64", 318),
-    ("timerfd_settime", 323),
-    ("timerfd_settime64", 321),
-    ("times", 560),
-    ("tkill", 519),
-    ("truncate", 183),
-    ("truncate64", 185),
-    ("ugetrlimit", 565),
-    ("umask", 562),
-    ("umount", 138),
-    ("umount2", 142),
-    ("uname", 551),
-    ("unlink", 112),
-    ("unlinkat", 128),
-    ("unshare", 429),
-    ("uselib", 83),
-    ("userfaultfd", 324),
-    ("ustat", 301),
-    ("utime", 326),
-    ("utimensat", 333),
-    ("utimensat_time64", 331),
-    ("utimes", 328),
-    ("vfork", 426),
-    ("vhangup", 165),
-    ("vm86", 47),
-    ("vm86old", 46),
-    ("vmsplice", 273),
-    ("wait4", 421),
-    ("waitid", 423),
-    ("waitpid", 419),
-    ("write", 226),
-    ("writev", 228),
-];
+/// riscv64: `name line` (the line of PROTOS, from 0), sorted by name.
+static RISCV64: &str = "\
+accept 728
+accept4 743
+acct 407
+add_key 766
+adjtimex 624
+bind 730
+bpf 409
+brk 688
+cachestat 658
+capget 411
+capset 413
+chdir 167
+chroot 169
+clock_adjtime 602
+clock_getres 605
+clock_gettime 608
+clock_nanosleep 619
+clock_settime 611
+clone 435
+clone3 432
+close 170
+close_range 189
+connect 732
+copy_file_range 246
+delete_module 463
+dup 96
+dup3 98
+epoll_create1 74
+epoll_ctl 76
+epoll_pwait 80
+epoll_pwait2 82
+eventfd2 72
+execve 86
+execveat 88
+exit 417
+exit_group 418
+faccessat 191
+faccessat2 200
+fadvise64 656
+fallocate 202
+fanotify_init 157
+fanotify_mark 158
+fchdir 171
+fchmod 178
+fchmodat 193
+fchmodat2 205
+fchown 194
+fchownat 211
+fcntl 90
+fdatasync 310
+fgetxattr 347
+finit_module 465
+flistxattr 341
+flock 109
+fremovexattr 335
+fsconfig 106
+fsetxattr 353
+fsmount 144
+fsopen 102
+fspick 104
+fstat 282
+fstatfs 298
+fsync 311
+ftruncate 180
+futex 448
+futex_requeue 442
+futex_wait 451
+futex_waitv 446
+futex_wake 444
+get_mempolicy 672
+get_robust_list 440
+getcpu 580
+getcwd 70
+getdents64 254
+getegid 540
+geteuid 541
+getgid 542
+getgroups 453
+getitimer 596
+getpeername 734
+getpgid 549
+getpid 544
+getppid 545
+getpriority 564
+getrandom 51
+getresgid 582
+getresuid 584
+getrlimit 566
+getrusage 568
+getsid 550
+getsockname 736
+getsockopt 753
+gettid 546
+gettimeofday 631
+getuid 547
+getxattr 349
+init_module 467
+inotify_add_watch 164
+inotify_init1 161
+inotify_rm_watch 162
+io_cancel 61
+io_destroy 57
+io_getevents 64
+io_pgetevents 67
+io_setup 59
+io_submit 63
+io_uring_enter 361
+io_uring_register 363
+io_uring_setup 359
+ioctl 108
+ioprio_get 48
+ioprio_set 49
+kcmp 457
+kexec_file_load 461
+kexec_load 459
+keyctl 768
+kill 510
+landlock_add_rule 773
+landlock_create_ruleset 771
+landlock_restrict_self 769
+lgetxattr 351
+linkat 135
+listen 723
+listmount 148
+listxattr 343
+llistxattr 345
+lremovexattr 337
+lseek 221
+lsetxattr 355
+lsm_get_self_attr 777
+lsm_list_modules 775
+lsm_set_self_attr 779
+madvise 660
+mbind 674
+membarrier 479
+memfd_create 664
+memfd_secret 718
+migrate_pages 668
+mincore 678
+mkdirat 123
+mknodat 131
+mlock 682
+mlock2 686
+mlockall 680
+mmap 20
+mount 152
+mount_setattr 154
+move_mount 156
+move_pages 676
+mprotect 701
+mq_getsetattr 369
+mq_notify 367
+mq_open 371
+mq_timedreceive 373
+mq_timedsend 376
+mq_unlink 365
+mremap 705
+mseal 707
+msgctl 380
+msgget 378
+msgrcv 385
+msgsnd 383
+msync 709
+munlock 684
+munlockall 679
+munmap 692
+name_to_handle_at 95
+nanosleep 592
+newfstatat 292
+open_by_handle_at 93
+open_tree 146
+openat 207
+openat2 209
+perf_event_open 415
+personality 416
+pidfd_getfd 470
+pidfd_open 469
+pidfd_send_signal 530
+pipe2 215
+pivot_root 141
+pkey_alloc 699
+pkey_free 697
+pkey_mprotect 703
+ppoll 260
+prctl 591
+pread64 232
+preadv 242
+preadv2 248
+prlimit64 589
+process_madvise 662
+process_mrelease 710
+process_vm_readv 712
+process_vm_writev 714
+pselect6 265
+ptrace 474
+pwrite64 235
+pwritev 244
+pwritev2 250
+quotactl 217
+quotactl_fd 219
+read 223
+readahead 716
+readlinkat 294
+readv 225
+reboot 476
+recvfrom 760
+recvmmsg 755
+recvmsg 738
+remap_file_pages 694
+removexattr 339
+renameat2 137
+request_key 764
+restart_syscall 505
+riscv_flush_icache 19
+riscv_hwprobe 18
+rseq 478
+rt_sigaction 532
+rt_sigpending 512
+rt_sigprocmask 534
+rt_sigqueueinfo 521
+rt_sigreturn 17
+rt_sigsuspend 514
+rt_sigtimedwait 536
+rt_tgsigqueueinfo 539
+sched_get_priority_max 482
+sched_get_priority_min 483
+sched_getaffinity 493
+sched_getattr 501
+sched_getparam 486
+sched_getscheduler 484
+sched_rr_get_interval 488
+sched_setaffinity 495
+sched_setattr 497
+sched_setparam 491
+sched_setscheduler 499
+sched_yield 480
+seccomp 503
+semctl 391
+semget 386
+semop 388
+semtimedop 393
+sendfile 238
+sendmmsg 749
+sendmsg 740
+sendto 762
+set_mempolicy 666
+set_mempolicy_home_node 670
+set_robust_list 438
+set_tid_address 428
+setdomainname 571
+setfsgid 554
+setfsuid 555
+setgid 556
+setgroups 455
+sethostname 573
+setitimer 598
+setns 468
+setpgid 574
+setpriority 585
+setregid 575
+setresgid 586
+setresuid 587
+setreuid 576
+setrlimit 578
+setsid 548
+setsockopt 758
+settimeofday 633
+setuid 557
+setxattr 357
+shmat 399
+shmctl 401
+shmdt 396
+shmget 403
+shutdown 724
+sigaltstack 516
+signalfd4 270
+socket 741
+socketpair 751
+splice 276
+statfs 300
+statmount 150
+statx 296
+swapoff 720
+swapon 722
+symlinkat 127
+sync 309
+sync_file_range 314
+syncfs 312
+sysinfo 559
+syslog 472
+tee 272
+tgkill 528
+timer_create 617
+timer_delete 599
+timer_getoverrun 600
+timer_gettime 614
+timer_settime 622
+timerfd_create 317
+timerfd_gettime 319
+timerfd_settime 322
+times 561
+tkill 519
+truncate 184
+umask 562
+umount2 143
+uname 552
+unlinkat 129
+unshare 430
+userfaultfd 324
+utimensat 332
+vhangup 165
+vmsplice 274
+wait4 422
+waitid 424
+write 227
+writev 229
+";
 
-/// aarch64: (syscall name, index into PROTOS), sorted by name.
-static AARCH64: &[(&str, u16)] = &[
-    ("accept", 728),
-    ("accept4", 743),
-    ("acct", 407),
-    ("add_key", 766),
-    ("adjtimex", 624),
-    ("bind", 730),
-    ("bpf", 409),
-    ("brk", 688),
-    ("cachestat", 658),
-    ("capget", 411),
-    ("capset", 413),
-    ("chdir", 167),
-    ("chroot", 169),
-    ("clock_adjtime", 602),
-    ("clock_getres", 605),
-    ("clock_gettime", 608),
-    ("clock_nanosleep", 619),
-    ("clock_settime", 611),
-    ("clone", 435),
-    ("clone3", 432),
-    ("close", 170),
-    ("close_range", 189),
-    ("connect", 732),
-    ("copy_file_range", 246),
-    ("delete_module", 463),
-    ("dup", 96),
-    ("dup3", 98),
-    ("epoll_create1", 74),
-    ("epoll_ctl", 76),
-    ("epoll_pwait", 80),
-    ("epoll_pwait2", 82),
-    ("eventfd2", 72),
-    ("execve", 86),
-    ("execveat", 88),
-    ("exit", 417),
-    ("exit_group", 418),
-    ("faccessat", 191),
-    ("faccessat2", 200),
-    ("fadvise64", 656),
-    ("fallocate", 202),
-    ("fanotify_init", 157),
-    ("fanotify_mark", 158),
-    ("fchdir", 171),
-    ("fchmod", 178),
-    ("fchmodat", 193),
-    ("fchmodat2", 205),
-    ("fchown", 194),
-    ("fchownat", 211),
-    ("fcntl", 90),
-    ("fdatasync", 310),
-    ("fgetxattr", 347),
-    ("finit_module", 465),
-    ("flistxattr", 341),
-    ("flock", 109),
-    ("fremovexattr", 335),
-    ("fsconfig", 106),
-    ("fsetxattr", 353),
-    ("fsmount", 144),
-    ("fsopen", 102),
-    ("fspick", 104),
-    ("fstat", 282),
-    ("fstatat", 292),
-    ("fstatfs", 298),
-    ("fsync", 311),
-    ("ftruncate", 180),
-    ("futex", 448),
-    ("futex_requeue", 442),
-    ("futex_wait", 451),
-    ("futex_waitv", 446),
-    ("futex_wake", 444),
-    ("get_mempolicy", 672),
-    ("get_robust_list", 440),
-    ("getcpu", 580),
-    ("getcwd", 70),
-    ("getdents64", 254),
-    ("getegid", 540),
-    ("geteuid", 541),
-    ("getgid", 542),
-    ("getgroups", 453),
-    ("getitimer", 596),
-    ("getpeername", 734),
-    ("getpgid", 549),
-    ("getpid", 544),
-    ("getppid", 545),
-    ("getpriority", 564),
-    ("getrandom", 51),
-    ("getresgid", 582),
-    ("getresuid", 584),
-    ("getrlimit", 566),
-    ("getrusage", 568),
-    ("getsid", 550),
-    ("getsockname", 736),
-    ("getsockopt", 753),
-    ("gettid", 546),
-    ("gettimeofday", 631),
-    ("getuid", 547),
-    ("getxattr", 349),
-    ("init_module", 467),
-    ("inotify_add_watch", 164),
-    ("inotify_init1", 161),
-    ("inotify_rm_watch", 162),
-    ("io_cancel", 61),
-    ("io_destroy", 57),
-    ("io_getevents", 64),
-    ("io_pgetevents", 67),
-    ("io_setup", 59),
-    ("io_submit", 63),
-    ("io_uring_enter", 361),
-    ("io_uring_register", 363),
-    ("io_uring_setup", 359),
-    ("ioctl", 108),
-    ("ioprio_get", 48),
-    ("ioprio_set", 49),
-    ("kcmp", 457),
-    ("kexec_file_load", 461),
-    ("kexec_load", 459),
-    ("keyctl", 768),
-    ("kill", 510),
-    ("landlock_add_rule", 773),
-    ("landlock_create_ruleset", 771),
-    ("landlock_restrict_self", 769),
-    ("lgetxattr", 351),
-    ("linkat", 135),
-    ("listen", 723),
-    ("listmount", 148),
-    ("listxattr", 343),
-    ("llistxattr", 345),
-    ("lremovexattr", 337),
-    ("lseek", 221),
-    ("lsetxattr", 355),
-    ("lsm_get_self_attr", 777),
-    ("lsm_list_modules", 775),
-    ("lsm_set_self_attr", 779),
-    ("madvise", 660),
-    ("mbind", 674),
-    ("membarrier", 479),
-    ("memfd_create", 664),
-    ("memfd_secret", 718),
-    ("migrate_pages", 668),
-    ("mincore", 678),
-    ("mkdirat", 123),
-    ("mknodat", 131),
-    ("mlock", 682),
-    ("mlock2", 686),
-    ("mlockall", 680),
-    ("mmap", 4),
-    ("mount", 152),
-    ("mount_setattr", 154),
-    ("move_mount", 156),
-    ("move_pages", 676),
-    ("mprotect", 701),
-    ("mq_getsetattr", 369),
-    ("mq_notify", 367),
-    ("mq_open", 371),
-    ("mq_timedreceive", 373),
-    ("mq_timedsend", 376),
-    ("mq_unlink", 365),
-    ("mremap", 705),
-    ("mseal", 707),
-    ("msgctl", 380),
-    ("msgget", 378),
-    ("msgrcv", 385),
-    ("msgsnd", 383),
-    ("msync", 709),
-    ("munlock", 684),
-    ("munlockall", 679),
-    ("munmap", 692),
-    ("name_to_handle_at", 95),
-    ("nanosleep", 592),
-    ("newfstatat", 292),
-    ("open_by_handle_at", 93),
-    ("open_tree", 146),
-    ("openat", 207),
-    ("openat2", 209),
-    ("perf_event_open", 415),
-    ("personality", 416),
-    ("pidfd_getfd", 470),
-    ("pidfd_open", 469),
-    ("pidfd_send_signal", 530),
-    ("pipe2", 215),
-    ("pivot_root", 141),
-    ("pkey_alloc", 699),
-    ("pkey_free", 697),
-    ("pkey_mprotect", 703),
-    ("ppoll", 260),
-    ("prctl", 591),
-    ("pread64", 232),
-    ("preadv", 242),
-    ("preadv2", 248),
-    ("prlimit64", 589),
-    ("process_madvise", 662),
-    ("process_mrelease", 710),
-    ("process_vm_readv", 712),
-    ("process_vm_writev", 714),
-    ("pselect6", 265),
-    ("ptrace", 474),
-    ("pwrite64", 235),
-    ("pwritev", 244),
-    ("pwritev2", 250),
-    ("quotactl", 217),
-    ("quotactl_fd", 219),
-    ("read", 223),
-    ("readahead", 716),
-    ("readlinkat", 294),
-    ("readv", 225),
-    ("reboot", 476),
-    ("recvfrom", 760),
-    ("recvmmsg", 755),
-    ("recvmsg", 738),
-    ("remap_file_pages", 694),
-    ("removexattr", 339),
-    ("renameat", 133),
-    ("renameat2", 137),
-    ("request_key", 764),
-    ("restart_syscall", 505),
-    ("rseq", 478),
-    ("rt_sigaction", 532),
-    ("rt_sigpending", 512),
-    ("rt_sigprocmask", 534),
-    ("rt_sigqueueinfo", 521),
-    ("rt_sigreturn", 3),
-    ("rt_sigsuspend", 514),
-    ("rt_sigtimedwait", 536),
-    ("rt_tgsigqueueinfo", 539),
-    ("sched_get_priority_max", 482),
-    ("sched_get_priority_min", 483),
-    ("sched_getaffinity", 493),
-    ("sched_getattr", 501),
-    ("sched_getparam", 486),
-    ("sched_getscheduler", 484),
-    ("sched_rr_get_interval", 488),
-    ("sched_setaffinity", 495),
-    ("sched_setattr", 497),
-    ("sched_setparam", 491),
-    ("sched_setscheduler", 499),
-    ("sched_yield", 480),
-    ("seccomp", 503),
-    ("semctl", 391),
-    ("semget", 386),
-    ("semop", 388),
-    ("semtimedop", 393),
-    ("sendfile", 238),
-    ("sendmmsg", 749),
-    ("sendmsg", 740),
-    ("sendto", 762),
-    ("set_mempolicy", 666),
-    ("set_mempolicy_home_node", 670),
-    ("set_robust_list", 438),
-    ("set_tid_address", 428),
-    ("setdomainname", 571),
-    ("setfsgid", 554),
-    ("setfsuid", 555),
-    ("setgid", 556),
-    ("setgroups", 455),
-    ("sethostname", 573),
-    ("setitimer", 598),
-    ("setns", 468),
-    ("setpgid", 574),
-    ("setpriority", 585),
-    ("setregid", 575),
-    ("setresgid", 586),
-    ("setresuid", 587),
-    ("setreuid", 576),
-    ("setrlimit", 578),
-    ("setsid", 548),
-    ("setsockopt", 758),
-    ("settimeofday", 633),
-    ("setuid", 557),
-    ("setxattr", 357),
-    ("shmat", 399),
-    ("shmctl", 401),
-    ("shmdt", 396),
-    ("shmget", 403),
-    ("shutdown", 724),
-    ("sigaltstack", 516),
-    ("signalfd4", 270),
-    ("socket", 741),
-    ("socketpair", 751),
-    ("splice", 276),
-    ("statfs", 300),
-    ("statmount", 150),
-    ("statx", 296),
-    ("swapoff", 720),
-    ("swapon", 722),
-    ("symlinkat", 127),
-    ("sync", 309),
-    ("sync_file_range", 314),
-    ("syncfs", 312),
-    ("sysinfo", 559),
-    ("syslog", 472),
-    ("tee", 272),
-    ("tgkill", 528),
-    ("timer_create", 617),
-    ("timer_delete", 599),
-    ("timer_getoverrun", 600),
-    ("timer_gettime", 614),
-    ("timer_settime", 622),
-    ("timerfd_create", 317),
-    ("timerfd_gettime", 319),
-    ("timerfd_settime", 322),
-    ("times", 561),
-    ("tkill", 519),
-    ("truncate", 184),
-    ("umask", 562),
-    ("umount2", 143),
-    ("uname", 552),
-    ("unlinkat", 129),
-    ("unshare", 430),
-    ("userfaultfd", 324),
-    ("utimensat", 332),
-    ("vhangup", 165),
-    ("vmsplice", 274),
-    ("wait4", 422),
-    ("waitid", 424),
-    ("write", 227),
-    ("writev", 229),
-];
+/// s390x: `name line` (the line of PROTOS, from 0), sorted by name.
+static S390X: &str = "\
+accept4 743
+access 173
+acct 407
+add_key 766
+adjtimex 624
+alarm 594
+bind 730
+bpf 409
+brk 688
+cachestat 658
+capget 411
+capset 413
+chdir 167
+chmod 175
+chown 188
+chroot 169
+clock_adjtime 602
+clock_getres 605
+clock_gettime 608
+clock_nanosleep 619
+clock_settime 611
+clone 436
+clone3 432
+close 170
+close_range 189
+connect 732
+copy_file_range 246
+creat 177
+delete_module 463
+dup 96
+dup2 97
+dup3 98
+epoll_create 73
+epoll_create1 74
+epoll_ctl 76
+epoll_pwait 80
+epoll_pwait2 82
+epoll_wait 78
+eventfd 71
+eventfd2 72
+execve 86
+execveat 88
+exit 417
+exit_group 418
+faccessat 191
+faccessat2 200
+fadvise64 656
+fallocate 202
+fanotify_init 157
+fanotify_mark 158
+fchdir 171
+fchmod 178
+fchmodat 193
+fchmodat2 205
+fchown 194
+fchownat 211
+fcntl 90
+fdatasync 310
+fgetxattr 347
+finit_module 465
+flistxattr 341
+flock 109
+fork 425
+fremovexattr 335
+fsconfig 106
+fsetxattr 353
+fsmount 144
+fsopen 102
+fspick 104
+fstat 282
+fstatfs 298
+fstatfs64 305
+fsync 311
+ftruncate 180
+futex 448
+futex_requeue 442
+futex_wait 451
+futex_waitv 446
+futex_wake 444
+futimesat 329
+get_mempolicy 672
+get_robust_list 440
+getcpu 580
+getcwd 70
+getdents 252
+getdents64 254
+getegid 540
+geteuid 541
+getgid 542
+getgroups 453
+getitimer 596
+getpeername 734
+getpgid 549
+getpgrp 543
+getpid 544
+getppid 545
+getpriority 564
+getrandom 51
+getresgid 582
+getresuid 584
+getrlimit 566
+getrusage 568
+getsid 550
+getsockname 736
+getsockopt 753
+gettid 546
+gettimeofday 631
+getuid 547
+getxattr 349
+init_module 467
+inotify_add_watch 164
+inotify_init 160
+inotify_init1 161
+inotify_rm_watch 162
+io_cancel 61
+io_destroy 57
+io_getevents 64
+io_pgetevents 67
+io_setup 59
+io_submit 63
+io_uring_enter 361
+io_uring_register 363
+io_uring_setup 359
+ioctl 108
+ioprio_get 48
+ioprio_set 49
+ipc 27
+kcmp 457
+kexec_file_load 461
+kexec_load 459
+keyctl 768
+kill 510
+landlock_add_rule 773
+landlock_create_ruleset 771
+landlock_restrict_self 769
+lchown 196
+lgetxattr 351
+link 115
+linkat 135
+listen 723
+listmount 148
+listxattr 343
+llistxattr 345
+lremovexattr 337
+lseek 221
+lsetxattr 355
+lsm_get_self_attr 777
+lsm_list_modules 775
+lsm_set_self_attr 779
+lstat 284
+madvise 660
+mbind 674
+membarrier 479
+memfd_create 664
+memfd_secret 718
+migrate_pages 668
+mincore 678
+mkdir 117
+mkdirat 123
+mknod 125
+mknodat 131
+mlock 682
+mlock2 686
+mlockall 680
+mmap 690
+mount 152
+mount_setattr 154
+move_mount 156
+move_pages 676
+mprotect 701
+mq_getsetattr 369
+mq_notify 367
+mq_open 371
+mq_timedreceive 373
+mq_timedsend 376
+mq_unlink 365
+mremap 705
+mseal 707
+msgctl 380
+msgget 378
+msgrcv 385
+msgsnd 383
+msync 709
+munlock 684
+munlockall 679
+munmap 692
+name_to_handle_at 95
+nanosleep 592
+newfstatat 292
+nice 481
+open 198
+open_by_handle_at 93
+open_tree 146
+openat 207
+openat2 209
+pause 504
+perf_event_open 415
+personality 26
+pidfd_getfd 470
+pidfd_open 469
+pidfd_send_signal 530
+pipe 213
+pipe2 215
+pivot_root 141
+pkey_alloc 699
+pkey_free 697
+pkey_mprotect 703
+poll 258
+ppoll 260
+prctl 591
+pread64 232
+preadv 242
+preadv2 248
+prlimit64 589
+process_madvise 662
+process_mrelease 710
+process_vm_readv 712
+process_vm_writev 714
+pselect6 265
+ptrace 474
+pwrite64 235
+pwritev 244
+pwritev2 250
+quotactl 217
+quotactl_fd 219
+read 223
+readahead 716
+readlink 290
+readlinkat 294
+readv 225
+reboot 476
+recvfrom 760
+recvmmsg 755
+recvmsg 738
+remap_file_pages 694
+removexattr 339
+rename 119
+renameat 133
+renameat2 137
+request_key 764
+restart_syscall 505
+rmdir 111
+rseq 478
+rt_sigaction 532
+rt_sigpending 512
+rt_sigprocmask 534
+rt_sigqueueinfo 521
+rt_sigreturn 23
+rt_sigsuspend 514
+rt_sigtimedwait 536
+rt_tgsigqueueinfo 539
+s390_guarded_storage 21
+s390_pci_mmio_read 28
+s390_pci_mmio_write 29
+s390_runtime_instr 22
+s390_sthyi 25
+sched_get_priority_max 482
+sched_get_priority_min 483
+sched_getaffinity 493
+sched_getattr 501
+sched_getparam 486
+sched_getscheduler 484
+sched_rr_get_interval 488
+sched_setaffinity 495
+sched_setattr 497
+sched_setparam 491
+sched_setscheduler 499
+sched_yield 480
+seccomp 503
+select 263
+semctl 391
+semget 386
+semtimedop 393
+sendfile 238
+sendmmsg 749
+sendmsg 740
+sendto 762
+set_mempolicy 666
+set_mempolicy_home_node 670
+set_robust_list 438
+set_tid_address 428
+setdomainname 571
+setfsgid 554
+setfsuid 555
+setgid 556
+setgroups 455
+sethostname 573
+setitimer 598
+setns 468
+setpgid 574
+setpriority 585
+setregid 575
+setresgid 586
+setresuid 587
+setreuid 576
+setrlimit 578
+setsid 548
+setsockopt 758
+settimeofday 633
+setuid 557
+setxattr 357
+shmat 399
+shmctl 401
+shmdt 396
+shmget 403
+shutdown 724
+sigaction 523
+sigaltstack 516
+signal 518
+signalfd 268
+signalfd4 270
+sigpending 508
+sigprocmask 525
+sigreturn 24
+sigsuspend 527
+socket 741
+socketcall 726
+socketpair 751
+splice 276
+stat 286
+statfs 300
+statfs64 308
+statmount 150
+statx 296
+swapoff 720
+swapon 722
+symlink 121
+symlinkat 127
+sync 309
+sync_file_range 314
+syncfs 312
+sysfs 100
+sysinfo 559
+syslog 472
+tee 272
+tgkill 528
+timer_create 617
+timer_delete 599
+timer_getoverrun 600
+timer_gettime 614
+timer_settime 622
+timerfd_create 317
+timerfd_gettime 319
+timerfd_settime 322
+times 561
+tkill 519
+truncate 184
+umask 562
+umount 139
+umount2 143
+uname 552
+unlink 113
+unlinkat 129
+unshare 430
+uselib 84
+userfaultfd 324
+ustat 302
+utime 325
+utimensat 332
+utimes 327
+vfork 426
+vhangup 165
+vmsplice 274
+wait4 422
+waitid 424
+write 227
+writev 229
+";
 
-/// arm: (syscall name, index into PROTOS), sorted by name.
-static ARM: &[(&str, u16)] = &[
-    ("_llseek", 239),
-    ("_newselect", 262),
-    ("accept", 727),
-    ("accept4", 742),
-    ("access", 172),
-    ("acct", 406),
-    ("add_key", 765),
-    ("adjtimex", 625),
-    ("arm_fadvise64_64", 2),
-    ("arm_sync_file_range", 316),
-    ("bind", 729),
-    ("bpf", 408),
-    ("brk", 687),
-    ("cachestat", 657),
-    ("capget", 410),
-    ("capset", 412),
-    ("chdir", 166),
-    ("chmod", 174),
-    ("chown", 646),
-    ("chown32", 187),
-    ("chroot", 168),
-    ("clock_adjtime", 603),
-    ("clock_adjtime64", 601),
-    ("clock_getres", 606),
-    ("clock_getres_time64", 604),
-    ("clock_gettime", 609),
-    ("clock_gettime64", 607),
-    ("clock_nanosleep", 620),
-    ("clock_nanosleep_time64", 618),
-    ("clock_settime", 612),
-    ("clock_settime64", 610),
-    ("clone", 433),
-    ("clone3", 431),
-    ("close", 170),
-    ("close_range", 189),
-    ("connect", 731),
-    ("copy_file_range", 245),
-    ("creat", 176),
-    ("delete_module", 462),
-    ("dup", 96),
-    ("dup2", 97),
-    ("dup3", 98),
-    ("epoll_create", 73),
-    ("epoll_create1", 74),
-    ("epoll_ctl", 75),
-    ("epoll_pwait", 79),
-    ("epoll_pwait2", 81),
-    ("epoll_wait", 77),
-    ("eventfd", 71),
-    ("eventfd2", 72),
-    ("execve", 85),
-    ("execveat", 87),
-    ("exit", 417),
-    ("exit_group", 418),
-    ("faccessat", 190),
-    ("faccessat2", 199),
-    ("fallocate", 203),
-    ("fanotify_init", 157),
-    ("fanotify_mark", 159),
-    ("fchdir", 171),
-    ("fchmod", 178),
-    ("fchmodat", 192),
-    ("fchmodat2", 204),
-    ("fchown", 647),
-    ("fchown32", 194),
-    ("fchownat", 210),
-    ("fcntl", 89),
-    ("fcntl64", 91),
-    ("fdatasync", 310),
-    ("fgetxattr", 346),
-    ("finit_module", 464),
-    ("flistxattr", 340),
-    ("flock", 109),
-    ("fork", 425),
-    ("fremovexattr", 334),
-    ("fsconfig", 105),
-    ("fsetxattr", 352),
-    ("fsmount", 144),
-    ("fsopen", 101),
-    ("fspick", 103),
-    ("fstat", 281),
-    ("fstat64", 278),
-    ("fstatat64", 291),
-    ("fstatfs", 297),
-    ("fstatfs64", 303),
-    ("fsync", 311),
-    ("ftruncate", 179),
-    ("ftruncate64", 182),
-    ("futex", 449),
-    ("futex_requeue", 441),
-    ("futex_time64", 447),
-    ("futex_wait", 450),
-    ("futex_waitv", 445),
-    ("futex_wake", 443),
-    ("futimesat", 330),
-    ("get_mempolicy", 671),
-    ("get_robust_list", 439),
-    ("getcpu", 579),
-    ("getcwd", 69),
-    ("getdents", 251),
-    ("getdents64", 253),
-    ("getegid", 634),
-    ("getegid32", 540),
-    ("geteuid", 635),
-    ("geteuid32", 541),
-    ("getgid", 636),
-    ("getgid32", 542),
-    ("getgroups", 642),
-    ("getgroups32", 452),
-    ("getitimer", 595),
-    ("getpeername", 733),
-    ("getpgid", 549),
-    ("getpgrp", 543),
-    ("getpid", 544),
-    ("getppid", 545),
-    ("getpriority", 564),
-    ("getrandom", 50),
-    ("getresgid", 648),
-    ("getresgid32", 581),
-    ("getresuid", 649),
-    ("getresuid32", 583),
-    ("getrusage", 567),
-    ("getsid", 550),
-    ("getsockname", 735),
-    ("getsockopt", 752),
-    ("gettid", 546),
-    ("gettimeofday", 630),
-    ("getuid", 637),
-    ("getuid32", 547),
-    ("getxattr", 348),
-    ("init_module", 466),
-    ("inotify_add_watch", 163),
-    ("inotify_init", 160),
-    ("inotify_init1", 161),
-    ("inotify_rm_watch", 162),
-    ("io_cancel", 60),
-    ("io_destroy", 56),
-    ("io_getevents", 65),
-    ("io_pgetevents", 68),
-    ("io_pgetevents_time64", 66),
-    ("io_setup", 58),
-    ("io_submit", 62),
-    ("io_uring_enter", 360),
-    ("io_uring_register", 362),
-    ("io_uring_setup", 358),
-    ("ioctl", 107),
-    ("ioprio_get", 48),
-    ("ioprio_set", 49),
-    ("kcmp", 456),
-    ("kexec_file_load", 460),
-    ("kexec_load", 458),
-    ("keyctl", 767),
-    ("kill", 510),
-    ("landlock_add_rule", 772),
-    ("landlock_create_ruleset", 770),
-    ("landlock_restrict_self", 769),
-    ("lchown", 650),
-    ("lchown32", 195),
-    ("lgetxattr", 350),
-    ("link", 114),
-    ("linkat", 134),
-    ("listen", 723),
-    ("listmount", 147),
-    ("listxattr", 342),
-    ("llistxattr", 344),
-    ("lremovexattr", 336),
-    ("lseek", 220),
-    ("lsetxattr", 354),
-    ("lsm_get_self_attr", 776),
-    ("lsm_list_modules", 774),
-    ("lsm_set_self_attr", 778),
-    ("lstat", 283),
-    ("lstat64", 280),
-    ("madvise", 659),
-    ("mbind", 673),
-    ("membarrier", 479),
-    ("memfd_create", 663),
-    ("migrate_pages", 667),
-    ("mincore", 677),
-    ("mkdir", 116),
-    ("mkdirat", 122),
-    ("mknod", 124),
-    ("mknodat", 130),
-    ("mlock", 681),
-    ("mlock2", 685),
-    ("mlockall", 680),
-    ("mmap2", 695),
-    ("mount", 151),
-    ("mount_setattr", 153),
-    ("move_mount", 155),
-    ("move_pages", 675),
-    ("mprotect", 700),
-    ("mq_getsetattr", 368),
-    ("mq_notify", 366),
-    ("mq_open", 370),
-    ("mq_timedreceive", 374),
-    ("mq_timedreceive_time64", 372),
-    ("mq_timedsend", 377),
-    ("mq_timedsend_time64", 375),
-    ("mq_unlink", 364),
-    ("mremap", 704),
-    ("mseal", 706),
-    ("msgctl", 381),
-    ("msgget", 378),
-    ("msgrcv", 384),
-    ("msgsnd", 382),
-    ("msync", 708),
-    ("munlock", 683),
-    ("munlockall", 679),
-    ("munmap", 691),
-    ("name_to_handle_at", 94),
-    ("nanosleep", 593),
-    ("nice", 481),
-    ("open", 197),
-    ("open_by_handle_at", 92),
-    ("open_tree", 145),
-    ("openat", 206),
-    ("openat2", 208),
-    ("pause", 504),
-    ("pciconfig_read", 52),
-    ("pciconfig_write", 54),
-    ("perf_event_open", 414),
-    ("personality", 416),
-    ("pidfd_getfd", 470),
-    ("pidfd_open", 469),
-    ("pidfd_send_signal", 529),
-    ("pipe", 212),
-    ("pipe2", 214),
-    ("pivot_root", 140),
-    ("pkey_alloc", 698),
-    ("pkey_free", 697),
-    ("pkey_mprotect", 702),
-    ("poll", 257),
-    ("ppoll", 261),
-    ("ppoll_time64", 259),
-    ("prctl", 590),
-    ("pread64", 231),
-    ("preadv", 241),
-    ("preadv2", 247),
-    ("prlimit64", 588),
-    ("process_madvise", 661),
-    ("process_mrelease", 710),
-    ("process_vm_readv", 711),
-    ("process_vm_writev", 713),
-    ("pselect6", 266),
-    ("pselect6_time64", 264),
-    ("ptrace", 473),
-    ("pwrite64", 234),
-    ("pwritev", 243),
-    ("pwritev2", 249),
-    ("quotactl", 216),
-    ("quotactl_fd", 218),
-    ("read", 222),
-    ("readahead", 717),
-    ("readlink", 289),
-    ("readlinkat", 293),
-    ("readv", 224),
-    ("reboot", 475),
-    ("recv", 744),
-    ("recvfrom", 759),
-    ("recvmmsg", 756),
-    ("recvmmsg_time64", 754),
-    ("recvmsg", 737),
-    ("remap_file_pages", 693),
-    ("removexattr", 338),
-    ("rename", 118),
-    ("renameat", 132),
-    ("renameat2", 136),
-    ("request_key", 763),
-    ("restart_syscall", 505),
-    ("rmdir", 110),
-    ("rseq", 477),
-    ("rt_sigaction", 531),
-    ("rt_sigpending", 511),
-    ("rt_sigprocmask", 533),
-    ("rt_sigqueueinfo", 520),
-    ("rt_sigreturn", 0),
-    ("rt_sigsuspend", 513),
-    ("rt_sigtimedwait", 537),
-    ("rt_sigtimedwait_time64", 535),
-    ("rt_tgsigqueueinfo", 538),
-    ("sched_get_priority_max", 482),
-    ("sched_get_priority_min", 483),
-    ("sched_getaffinity", 492),
-    ("sched_getattr", 500),
-    ("sched_getparam", 485),
-    ("sched_getscheduler", 484),
-    ("sched_rr_get_interval", 489),
-    ("sched_rr_get_interval_time64", 487),
-    ("sched_setaffinity", 494),
-    ("sched_setattr", 496),
-    ("sched_setparam", 490),
-    ("sched_setscheduler", 498),
-    ("sched_yield", 480),
-    ("seccomp", 502),
-    ("semctl", 389),
-    ("semget", 386),
-    ("semop", 387),
-    ("semtimedop", 394),
-    ("semtimedop_time64", 392),
-    ("send", 746),
-    ("sendfile", 236),
-    ("sendfile64", 237),
-    ("sendmmsg", 748),
-    ("sendmsg", 739),
-    ("sendto", 761),
-    ("set_mempolicy", 665),
-    ("set_mempolicy_home_node", 669),
-    ("set_robust_list", 437),
-    ("set_tid_address", 427),
-    ("setdomainname", 570),
-    ("setfsgid", 638),
-    ("setfsgid32", 554),
-    ("setfsuid", 639),
-    ("setfsuid32", 555),
-    ("setgid", 640),
-    ("setgid32", 556),
-    ("setgroups", 643),
-    ("setgroups32", 454),
-    ("sethostname", 572),
-    ("setitimer", 597),
-    ("setns", 468),
-    ("setpgid", 574),
-    ("setpriority", 585),
-    ("setregid", 644),
-    ("setregid32", 575),
-    ("setresgid", 651),
-    ("setresgid32", 586),
-    ("setresuid", 652),
-    ("setresuid32", 587),
-    ("setreuid", 645),
-    ("setreuid32", 576),
-    ("setrlimit", 577),
-    ("setsid", 548),
-    ("setsockopt", 757),
-    ("settimeofday", 632),
-    ("setuid", 641),
-    ("setuid32", 557),
-    ("setxattr", 356),
-    ("shmat", 398),
-    ("shmctl", 397),
-    ("shmdt", 395),
-    ("shmget", 402),
-    ("shutdown", 724),
-    ("sigaction", 522),
-    ("sigaltstack", 515),
-    ("signalfd", 267),
-    ("signalfd4", 269),
-    ("sigpending", 507),
-    ("sigprocmask", 524),
-    ("sigreturn", 1),
-    ("sigsuspend", 526),
-    ("socket", 741),
-    ("socketpair", 750),
-    ("splice", 275),
-    ("stat", 285),
-    ("stat64", 288),
-    ("statfs", 299),
-    ("statfs64", 306),
-    ("statmount", 149),
-    ("statx", 295),
-    ("swapoff", 719),
-    ("swapon", 721),
-    ("symlink", 120),
-    ("symlinkat", 126),
-    ("sync", 309),
-    ("sync_file_range2", 316),
-    ("syncfs", 312),
-    ("sysfs", 99),
-    ("sysinfo", 558),
-    ("syslog", 471),
-    ("tee", 271),
-    ("tgkill", 528),
-    ("timer_create", 616),
-    ("timer_delete", 599),
-    ("timer_getoverrun", 600),
-    ("timer_gettime", 615),
-    ("timer_gettime64", 613),
-    ("timer_settime", 623),
-    ("timer_settime64", 621),
-    ("timerfd_create", 317),
-    ("timerfd_gettime", 320),
-    ("timerfd_gettime64", 318),
-    ("timerfd_settime", 323),
-    ("timerfd_settime64", 321),
-    ("times", 560),
-    ("tkill", 519),
-    ("truncate", 183),
-    ("truncate64", 186),
-    ("ugetrlimit", 565),
-    ("umask", 562),
-    ("umount2", 142),
-    ("uname", 551),
-    ("unlink", 112),
-    ("unlinkat", 128),
-    ("unshare", 429),
-    ("uselib", 83),
-    ("userfaultfd", 324),
-    ("ustat", 301),
-    ("utimensat", 333),
-    ("utimensat_time64", 331),
-    ("utimes", 328),
-    ("vfork", 426),
-    ("vhangup", 165),
-    ("vmsplice", 273),
-    ("wait4", 421),
-    ("waitid", 423),
-    ("write", 226),
-    ("writev", 228),
-];
+/// powerpc64le: `name line` (the line of PROTOS, from 0), sorted by name.
+static POWERPC64LE: &str = "\
+_llseek 240
+_newselect 263
+accept 728
+accept4 743
+access 173
+acct 407
+add_key 766
+adjtimex 624
+alarm 594
+bind 730
+bpf 409
+brk 688
+cachestat 658
+capget 411
+capset 413
+chdir 167
+chmod 175
+chown 188
+chroot 169
+clock_adjtime 602
+clock_getres 605
+clock_gettime 608
+clock_nanosleep 619
+clock_settime 611
+clone 435
+clone3 432
+close 170
+close_range 189
+connect 732
+copy_file_range 246
+creat 177
+delete_module 463
+dup 96
+dup2 97
+dup3 98
+epoll_create 73
+epoll_create1 74
+epoll_ctl 76
+epoll_pwait 80
+epoll_pwait2 82
+epoll_wait 78
+eventfd 71
+eventfd2 72
+execve 86
+execveat 88
+exit 417
+exit_group 418
+faccessat 191
+faccessat2 200
+fadvise64 654
+fallocate 202
+fanotify_init 157
+fanotify_mark 158
+fchdir 171
+fchmod 178
+fchmodat 193
+fchmodat2 205
+fchown 194
+fchownat 211
+fcntl 90
+fdatasync 310
+fgetxattr 347
+finit_module 465
+flistxattr 341
+flock 109
+fork 425
+fremovexattr 335
+fsconfig 106
+fsetxattr 353
+fsmount 144
+fsopen 102
+fspick 104
+fstat 282
+fstatfs 298
+fstatfs64 305
+fsync 311
+ftruncate 180
+futex 448
+futex_requeue 442
+futex_wait 451
+futex_waitv 446
+futex_wake 444
+futimesat 329
+get_mempolicy 672
+get_robust_list 440
+getcpu 580
+getcwd 70
+getdents 252
+getdents64 254
+getegid 540
+geteuid 541
+getgid 542
+getgroups 453
+getitimer 596
+getpeername 734
+getpgid 549
+getpgrp 543
+getpid 544
+getppid 545
+getpriority 564
+getrandom 51
+getresgid 582
+getresuid 584
+getrusage 568
+getsid 550
+getsockname 736
+getsockopt 753
+gettid 546
+gettimeofday 631
+getuid 547
+getxattr 349
+init_module 467
+inotify_add_watch 164
+inotify_init 160
+inotify_init1 161
+inotify_rm_watch 162
+io_cancel 61
+io_destroy 57
+io_getevents 64
+io_pgetevents 67
+io_setup 59
+io_submit 63
+io_uring_enter 361
+io_uring_register 363
+io_uring_setup 359
+ioctl 108
+ioprio_get 48
+ioprio_set 49
+ipc 405
+kcmp 457
+kexec_file_load 461
+kexec_load 459
+keyctl 768
+kill 510
+landlock_add_rule 773
+landlock_create_ruleset 771
+landlock_restrict_self 769
+lchown 196
+lgetxattr 351
+link 115
+linkat 135
+listen 723
+listmount 148
+listxattr 343
+llistxattr 345
+lremovexattr 337
+lseek 221
+lsetxattr 355
+lsm_get_self_attr 777
+lsm_list_modules 775
+lsm_set_self_attr 779
+lstat 284
+madvise 660
+mbind 674
+membarrier 479
+memfd_create 664
+migrate_pages 668
+mincore 678
+mkdir 117
+mkdirat 123
+mknod 125
+mknodat 131
+mlock 682
+mlock2 686
+mlockall 680
+mmap 13
+mount 152
+mount_setattr 154
+move_mount 156
+move_pages 676
+mprotect 701
+mq_getsetattr 369
+mq_notify 367
+mq_open 371
+mq_timedreceive 373
+mq_timedsend 376
+mq_unlink 365
+mremap 705
+mseal 707
+msgctl 380
+msgget 378
+msgrcv 385
+msgsnd 383
+msync 709
+munlock 684
+munlockall 679
+munmap 692
+name_to_handle_at 95
+nanosleep 592
+newfstatat 292
+nice 481
+open 198
+open_by_handle_at 93
+open_tree 146
+openat 207
+openat2 209
+pause 504
+pciconfig_iobase 7
+pciconfig_read 53
+pciconfig_write 55
+perf_event_open 415
+personality 12
+pidfd_getfd 470
+pidfd_open 469
+pidfd_send_signal 530
+pipe 213
+pipe2 215
+pivot_root 141
+pkey_alloc 699
+pkey_free 697
+pkey_mprotect 703
+poll 258
+ppoll 260
+prctl 591
+pread64 232
+preadv 242
+preadv2 248
+prlimit64 589
+process_madvise 662
+process_mrelease 710
+process_vm_readv 712
+process_vm_writev 714
+pselect6 265
+ptrace 474
+pwrite64 235
+pwritev 244
+pwritev2 250
+quotactl 217
+quotactl_fd 219
+read 223
+readahead 716
+readlink 290
+readlinkat 294
+readv 225
+reboot 476
+recv 745
+recvfrom 760
+recvmmsg 755
+recvmsg 738
+remap_file_pages 694
+removexattr 339
+rename 119
+renameat 133
+renameat2 137
+request_key 764
+restart_syscall 505
+rmdir 111
+rseq 478
+rt_sigaction 532
+rt_sigpending 512
+rt_sigprocmask 534
+rt_sigqueueinfo 521
+rt_sigreturn 9
+rt_sigsuspend 514
+rt_sigtimedwait 536
+rt_tgsigqueueinfo 539
+rtas 8
+sched_get_priority_max 482
+sched_get_priority_min 483
+sched_getaffinity 493
+sched_getattr 501
+sched_getparam 486
+sched_getscheduler 484
+sched_rr_get_interval 488
+sched_setaffinity 495
+sched_setattr 497
+sched_setparam 491
+sched_setscheduler 499
+sched_yield 480
+seccomp 503
+semctl 391
+semget 386
+semtimedop 393
+send 747
+sendfile 238
+sendmmsg 749
+sendmsg 740
+sendto 762
+set_mempolicy 666
+set_mempolicy_home_node 670
+set_robust_list 438
+set_tid_address 428
+setdomainname 571
+setfsgid 554
+setfsuid 555
+setgid 556
+setgroups 455
+sethostname 573
+setitimer 598
+setns 468
+setpgid 574
+setpriority 585
+setregid 575
+setresgid 586
+setresuid 587
+setreuid 576
+setrlimit 578
+setsid 548
+setsockopt 758
+settimeofday 633
+setuid 557
+setxattr 357
+sgetmask 506
+shmat 399
+shmctl 401
+shmdt 396
+shmget 403
+shutdown 724
+sigaltstack 516
+signal 518
+signalfd 268
+signalfd4 270
+socket 741
+socketcall 726
+socketpair 751
+splice 276
+spu_create 16
+spu_run 15
+ssetmask 509
+stat 286
+statfs 300
+statfs64 308
+statmount 150
+statx 296
+stime 626
+subpage_prot 14
+swapcontext 10
+swapoff 720
+swapon 722
+switch_endian 11
+symlink 121
+symlinkat 127
+sync 309
+sync_file_range2 315
+syncfs 312
+sysfs 100
+sysinfo 559
+syslog 472
+tee 272
+tgkill 528
+time 628
+timer_create 617
+timer_delete 599
+timer_getoverrun 600
+timer_gettime 614
+timer_settime 622
+timerfd_create 317
+timerfd_gettime 319
+timerfd_settime 322
+times 561
+tkill 519
+truncate 184
+ugetrlimit 566
+umask 562
+umount2 143
+uname 552
+unlink 113
+unlinkat 129
+unshare 430
+uselib 84
+userfaultfd 324
+ustat 302
+utime 325
+utimensat 332
+utimes 327
+vfork 426
+vhangup 165
+vmsplice 274
+wait4 422
+waitid 424
+waitpid 420
+write 227
+writev 229
+";
 
-/// riscv64: (syscall name, index into PROTOS), sorted by name.
-static RISCV64: &[(&str, u16)] = &[
-    ("accept", 728),
-    ("accept4", 743),
-    ("acct", 407),
-    ("add_key", 766),
-    ("adjtimex", 624),
-    ("bind", 730),
-    ("bpf", 409),
-    ("brk", 688),
-    ("cachestat", 658),
-    ("capget", 411),
-    ("capset", 413),
-    ("chdir", 167),
-    ("chroot", 169),
-    ("clock_adjtime", 602),
-    ("clock_getres", 605),
-    ("clock_gettime", 608),
-    ("clock_nanosleep", 619),
-    ("clock_settime", 611),
-    ("clone", 435),
-    ("clone3", 432),
-    ("close", 170),
-    ("close_range", 189),
-    ("connect", 732),
-    ("copy_file_range", 246),
-    ("delete_module", 463),
-    ("dup", 96),
-    ("dup3", 98),
-    ("epoll_create1", 74),
-    ("epoll_ctl", 76),
-    ("epoll_pwait", 80),
-    ("epoll_pwait2", 82),
-    ("eventfd2", 72),
-    ("execve", 86),
-    ("execveat", 88),
-    ("exit", 417),
-    ("exit_group", 418),
-    ("faccessat", 191),
-    ("faccessat2", 200),
-    ("fadvise64", 656),
-    ("fallocate", 202),
-    ("fanotify_init", 157),
-    ("fanotify_mark", 158),
-    ("fchdir", 171),
-    ("fchmod", 178),
-    ("fchmodat", 193),
-    ("fchmodat2", 205),
-    ("fchown", 194),
-    ("fchownat", 211),
-    ("fcntl", 90),
-    ("fdatasync", 310),
-    ("fgetxattr", 347),
-    ("finit_module", 465),
-    ("flistxattr", 341),
-    ("flock", 109),
-    ("fremovexattr", 335),
-    ("fsconfig", 106),
-    ("fsetxattr", 353),
-    ("fsmount", 144),
-    ("fsopen", 102),
-    ("fspick", 104),
-    ("fstat", 282),
-    ("fstatfs", 298),
-    ("fsync", 311),
-    ("ftruncate", 180),
-    ("futex", 448),
-    ("futex_requeue", 442),
-    ("futex_wait", 451),
-    ("futex_waitv", 446),
-    ("futex_wake", 444),
-    ("get_mempolicy", 672),
-    ("get_robust_list", 440),
-    ("getcpu", 580),
-    ("getcwd", 70),
-    ("getdents64", 254),
-    ("getegid", 540),
-    ("geteuid", 541),
-    ("getgid", 542),
-    ("getgroups", 453),
-    ("getitimer", 596),
-    ("getpeername", 734),
-    ("getpgid", 549),
-    ("getpid", 544),
-    ("getppid", 545),
-    ("getpriority", 564),
-    ("getrandom", 51),
-    ("getresgid", 582),
-    ("getresuid", 584),
-    ("getrlimit", 566),
-    ("getrusage", 568),
-    ("getsid", 550),
-    ("getsockname", 736),
-    ("getsockopt", 753),
-    ("gettid", 546),
-    ("gettimeofday", 631),
-    ("getuid", 547),
-    ("getxattr", 349),
-    ("init_module", 467),
-    ("inotify_add_watch", 164),
-    ("inotify_init1", 161),
-    ("inotify_rm_watch", 162),
-    ("io_cancel", 61),
-    ("io_destroy", 57),
-    ("io_getevents", 64),
-    ("io_pgetevents", 67),
-    ("io_setup", 59),
-    ("io_submit", 63),
-    ("io_uring_enter", 361),
-    ("io_uring_register", 363),
-    ("io_uring_setup", 359),
-    ("ioctl", 108),
-    ("ioprio_get", 48),
-    ("ioprio_set", 49),
-    ("kcmp", 457),
-    ("kexec_file_load", 461),
-    ("kexec_load", 459),
-    ("keyctl", 768),
-    ("kill", 510),
-    ("landlock_add_rule", 773),
-    ("landlock_create_ruleset", 771),
-    ("landlock_restrict_self", 769),
-    ("lgetxattr", 351),
-    ("linkat", 135),
-    ("listen", 723),
-    ("listmount", 148),
-    ("listxattr", 343),
-    ("llistxattr", 345),
-    ("lremovexattr", 337),
-    ("lseek", 221),
-    ("lsetxattr", 355),
-    ("lsm_get_self_attr", 777),
-    ("lsm_list_modules", 775),
-    ("lsm_set_self_attr", 779),
-    ("madvise", 660),
-    ("mbind", 674),
-    ("membarrier", 479),
-    ("memfd_create", 664),
-    ("memfd_secret", 718),
-    ("migrate_pages", 668),
-    ("mincore", 678),
-    ("mkdirat", 123),
-    ("mknodat", 131),
-    ("mlock", 682),
-    ("mlock2", 686),
-    ("mlockall", 680),
-    ("mmap", 20),
-    ("mount", 152),
-    ("mount_setattr", 154),
-    ("move_mount", 156),
-    ("move_pages", 676),
-    ("mprotect", 701),
-    ("mq_getsetattr", 369),
-    ("mq_notify", 367),
-    ("mq_open", 371),
-    ("mq_timedreceive", 373),
-    ("mq_timedsend", 376),
-    ("mq_unlink", 365),
-    ("mremap", 705),
-    ("mseal", 707),
-    ("msgctl", 380),
-    ("msgget", 378),
-    ("msgrcv", 385),
-    ("msgsnd", 383),
-    ("msync", 709),
-    ("munlock", 684),
-    ("munlockall", 679),
-    ("munmap", 692),
-    ("name_to_handle_at", 95),
-    ("nanosleep", 592),
-    ("newfstatat", 292),
-    ("open_by_handle_at", 93),
-    ("open_tree", 146),
-    ("openat", 207),
-    ("openat2", 209),
-    ("perf_event_open", 415),
-    ("personality", 416),
-    ("pidfd_getfd", 470),
-    ("pidfd_open", 469),
-    ("pidfd_send_signal", 530),
-    ("pipe2", 215),
-    ("pivot_root", 141),
-    ("pkey_alloc", 699),
-    ("pkey_free", 697),
-    ("pkey_mprotect", 703),
-    ("ppoll", 260),
-    ("prctl", 591),
-    ("pread64", 232),
-    ("preadv", 242),
-    ("preadv2", 248),
-    ("prlimit64", 589),
-    ("process_madvise", 662),
-    ("process_mrelease", 710),
-    ("process_vm_readv", 712),
-    ("process_vm_writev", 714),
-    ("pselect6", 265),
-    ("ptrace", 474),
-    ("pwrite64", 235),
-    ("pwritev", 244),
-    ("pwritev2", 250),
-    ("quotactl", 217),
-    ("quotactl_fd", 219),
-    ("read", 223),
-    ("readahead", 716),
-    ("readlinkat", 294),
-    ("readv", 225),
-    ("reboot", 476),
-    ("recvfrom", 760),
-    ("recvmmsg", 755),
-    ("recvmsg", 738),
-    ("remap_file_pages", 694),
-    ("removexattr", 339),
-    ("renameat2", 137),
-    ("request_key", 764),
-    ("restart_syscall", 505),
-    ("riscv_flush_icache", 19),
-    ("riscv_hwprobe", 18),
-    ("rseq", 478),
-    ("rt_sigaction", 532),
-    ("rt_sigpending", 512),
-    ("rt_sigprocmask", 534),
-    ("rt_sigqueueinfo", 521),
-    ("rt_sigreturn", 17),
-    ("rt_sigsuspend", 514),
-    ("rt_sigtimedwait", 536),
-    ("rt_tgsigqueueinfo", 539),
-    ("sched_get_priority_max", 482),
-    ("sched_get_priority_min", 483),
-    ("sched_getaffinity", 493),
-    ("sched_getattr", 501),
-    ("sched_getparam", 486),
-    ("sched_getscheduler", 484),
-    ("sched_rr_get_interval", 488),
-    ("sched_setaffinity", 495),
-    ("sched_setattr", 497),
-    ("sched_setparam", 491),
-    ("sched_setscheduler", 499),
-    ("sched_yield", 480),
-    ("seccomp", 503),
-    ("semctl", 391),
-    ("semget", 386),
-    ("semop", 388),
-    ("semtimedop", 393),
-    ("sendfile", 238),
-    ("sendmmsg", 749),
-    ("sendmsg", 740),
-    ("sendto", 762),
-    ("set_mempolicy", 666),
-    ("set_mempolicy_home_node", 670),
-    ("set_robust_list", 438),
-    ("set_tid_address", 428),
-    ("setdomainname", 571),
-    ("setfsgid", 554),
-    ("setfsuid", 555),
-    ("setgid", 556),
-    ("setgroups", 455),
-    ("sethostname", 573),
-    ("setitimer", 598),
-    ("setns", 468),
-    ("setpgid", 574),
-    ("setpriority", 585),
-    ("setregid", 575),
-    ("setresgid", 586),
-    ("setresuid", 587),
-    ("setreuid", 576),
-    ("setrlimit", 578),
-    ("setsid", 548),
-    ("setsockopt", 758),
-    ("settimeofday", 633),
-    ("setuid", 557),
-    ("setxattr", 357),
-    ("shmat", 399),
-    ("shmctl", 401),
-    ("shmdt", 396),
-    ("shmget", 403),
-    ("shutdown", 724),
-    ("sigaltstack", 516),
-    ("signalfd4", 270),
-    ("socket", 741),
-    ("socketpair", 751),
-    ("splice", 276),
-    ("statfs", 300),
-    ("statmount", 150),
-    ("statx", 296),
-    ("swapoff", 720),
-    ("swapon", 722),
-    ("symlinkat", 127),
-    ("sync", 309),
-    ("sync_file_range", 314),
-    ("syncfs", 312),
-    ("sysinfo", 559),
-    ("syslog", 472),
-    ("tee", 272),
-    ("tgkill", 528),
-    ("timer_create", 617),
-    ("timer_delete", 599),
-    ("timer_getoverrun", 600),
-    ("timer_gettime", 614),
-    ("timer_settime", 622),
-    ("timerfd_create", 317),
-    ("timerfd_gettime", 319),
-    ("timerfd_settime", 322),
-    ("times", 561),
-    ("tkill", 519),
-    ("truncate", 184),
-    ("umask", 562),
-    ("umount2", 143),
-    ("uname", 552),
-    ("unlinkat", 129),
-    ("unshare", 430),
-    ("userfaultfd", 324),
-    ("utimensat", 332),
-    ("vhangup", 165),
-    ("vmsplice", 274),
-    ("wait4", 422),
-    ("waitid", 424),
-    ("write", 227),
-    ("writev", 229),
-];
+/// loongarch64: `name line` (the line of PROTOS, from 0), sorted by name.
+static LOONGARCH64: &str = "\
+accept 728
+accept4 743
+acct 407
+add_key 766
+adjtimex 624
+bind 730
+bpf 409
+brk 688
+cachestat 658
+capget 411
+capset 413
+chdir 167
+chroot 169
+clock_adjtime 602
+clock_getres 605
+clock_gettime 608
+clock_nanosleep 619
+clock_settime 611
+clone 434
+clone3 432
+close 170
+close_range 189
+connect 732
+copy_file_range 246
+delete_module 463
+dup 96
+dup3 98
+epoll_create1 74
+epoll_ctl 76
+epoll_pwait 80
+epoll_pwait2 82
+eventfd2 72
+execve 86
+execveat 88
+exit 417
+exit_group 418
+faccessat 191
+faccessat2 200
+fadvise64 656
+fallocate 202
+fanotify_init 157
+fanotify_mark 158
+fchdir 171
+fchmod 178
+fchmodat 193
+fchmodat2 205
+fchown 194
+fchownat 211
+fcntl 90
+fdatasync 310
+fgetxattr 347
+finit_module 465
+flistxattr 341
+flock 109
+fremovexattr 335
+fsconfig 106
+fsetxattr 353
+fsmount 144
+fsopen 102
+fspick 104
+fstat 282
+fstatat 292
+fstatfs 298
+fsync 311
+ftruncate 180
+futex 448
+futex_requeue 442
+futex_wait 451
+futex_waitv 446
+futex_wake 444
+get_mempolicy 672
+get_robust_list 440
+getcpu 580
+getcwd 70
+getdents64 254
+getegid 540
+geteuid 541
+getgid 542
+getgroups 453
+getitimer 596
+getpeername 734
+getpgid 549
+getpid 544
+getppid 545
+getpriority 564
+getrandom 51
+getresgid 582
+getresuid 584
+getrusage 568
+getsid 550
+getsockname 736
+getsockopt 753
+gettid 546
+gettimeofday 631
+getuid 547
+getxattr 349
+init_module 467
+inotify_add_watch 164
+inotify_init1 161
+inotify_rm_watch 162
+io_cancel 61
+io_destroy 57
+io_getevents 64
+io_pgetevents 67
+io_setup 59
+io_submit 63
+io_uring_enter 361
+io_uring_register 363
+io_uring_setup 359
+ioctl 108
+ioprio_get 48
+ioprio_set 49
+kcmp 457
+kexec_file_load 461
+kexec_load 459
+keyctl 768
+kill 510
+landlock_add_rule 773
+landlock_create_ruleset 771
+landlock_restrict_self 769
+lgetxattr 351
+linkat 135
+listen 723
+listmount 148
+listxattr 343
+llistxattr 345
+lremovexattr 337
+lseek 221
+lsetxattr 355
+lsm_get_self_attr 777
+lsm_list_modules 775
+lsm_set_self_attr 779
+madvise 660
+mbind 674
+membarrier 479
+memfd_create 664
+migrate_pages 668
+mincore 678
+mkdirat 123
+mknodat 131
+mlock 682
+mlock2 686
+mlockall 680
+mmap 6
+mount 152
+mount_setattr 154
+move_mount 156
+move_pages 676
+mprotect 701
+mq_getsetattr 369
+mq_notify 367
+mq_open 371
+mq_timedreceive 373
+mq_timedsend 376
+mq_unlink 365
+mremap 705
+mseal 707
+msgctl 380
+msgget 378
+msgrcv 385
+msgsnd 383
+msync 709
+munlock 684
+munlockall 679
+munmap 692
+name_to_handle_at 95
+nanosleep 592
+newfstatat 292
+open_by_handle_at 93
+open_tree 146
+openat 207
+openat2 209
+perf_event_open 415
+personality 416
+pidfd_getfd 470
+pidfd_open 469
+pidfd_send_signal 530
+pipe2 215
+pivot_root 141
+pkey_alloc 699
+pkey_free 697
+pkey_mprotect 703
+ppoll 260
+prctl 591
+pread64 232
+preadv 242
+preadv2 248
+prlimit64 589
+process_madvise 662
+process_mrelease 710
+process_vm_readv 712
+process_vm_writev 714
+pselect6 265
+ptrace 474
+pwrite64 235
+pwritev 244
+pwritev2 250
+quotactl 217
+quotactl_fd 219
+read 223
+readahead 716
+readlinkat 294
+readv 225
+reboot 476
+recvfrom 760
+recvmmsg 755
+recvmsg 738
+remap_file_pages 694
+removexattr 339
+renameat2 137
+request_key 764
+restart_syscall 505
+rseq 478
+rt_sigaction 532
+rt_sigpending 512
+rt_sigprocmask 534
+rt_sigqueueinfo 521
+rt_sigreturn 5
+rt_sigsuspend 514
+rt_sigtimedwait 536
+rt_tgsigqueueinfo 539
+sched_get_priority_max 482
+sched_get_priority_min 483
+sched_getaffinity 493
+sched_getattr 501
+sched_getparam 486
+sched_getscheduler 484
+sched_rr_get_interval 488
+sched_setaffinity 495
+sched_setattr 497
+sched_setparam 491
+sched_setscheduler 499
+sched_yield 480
+seccomp 503
+semctl 391
+semget 386
+semop 388
+semtimedop 393
+sendfile 238
+sendmmsg 749
+sendmsg 740
+sendto 762
+set_mempolicy 666
+set_mempolicy_home_node 670
+set_robust_list 438
+set_tid_address 428
+setdomainname 571
+setfsgid 554
+setfsuid 555
+setgid 556
+setgroups 455
+sethostname 573
+setitimer 598
+setns 468
+setpgid 574
+setpriority 585
+setregid 575
+setresgid 586
+setresuid 587
+setreuid 576
+setsid 548
+setsockopt 758
+settimeofday 633
+setuid 557
+setxattr 357
+shmat 399
+shmctl 401
+shmdt 396
+shmget 403
+shutdown 724
+sigaltstack 516
+signalfd4 270
+socket 741
+socketpair 751
+splice 276
+statfs 300
+statmount 150
+statx 296
+swapoff 720
+swapon 722
+symlinkat 127
+sync 309
+sync_file_range 314
+syncfs 312
+sysinfo 559
+syslog 472
+tee 272
+tgkill 528
+timer_create 617
+timer_delete 599
+timer_getoverrun 600
+timer_gettime 614
+timer_settime 622
+timerfd_create 317
+timerfd_gettime 319
+timerfd_settime 322
+times 561
+tkill 519
+truncate 184
+umask 562
+umount2 143
+uname 552
+unlinkat 129
+unshare 430
+userfaultfd 324
+utimensat 332
+vhangup 165
+vmsplice 274
+wait4 422
+waitid 424
+write 227
+writev 229
+";
 
-/// s390x: (syscall name, index into PROTOS), sorted by name.
-static S390X: &[(&str, u16)] = &[
-    ("accept4", 743),
-    ("access", 173),
-    ("acct", 407),
-    ("add_key", 766),
-    ("adjtimex", 624),
-    ("alarm", 594),
-    ("bind", 730),
-    ("bpf", 409),
-    ("brk", 688),
-    ("cachestat", 658),
-    ("capget", 411),
-    ("capset", 413),
-    ("chdir", 167),
-    ("chmod", 175),
-    ("chown", 188),
-    ("chroot", 169),
-    ("clock_adjtime", 602),
-    ("clock_getres", 605),
-    ("clock_gettime", 608),
-    ("clock_nanosleep", 619),
-    ("clock_settime", 611),
-    ("clone", 436),
-    ("clone3", 432),
-    ("close", 170),
-    ("close_range", 189),
-    ("connect", 732),
-    ("copy_file_range", 246),
-    ("creat", 177),
-    ("delete_module", 463),
-    ("dup", 96),
-    ("dup2", 97),
-    ("dup3", 98),
-    ("epoll_create", 73),
-    ("epoll_create1", 74),
-    ("epoll_ctl", 76),
-    ("epoll_pwait", 80),
-    ("epoll_pwait2", 82),
-    ("epoll_wait", 78),
-    ("eventfd", 71),
-    ("eventfd2", 72),
-    ("execve", 86),
-    ("execveat", 88),
-    ("exit", 417),
-    ("exit_group", 418),
-    ("faccessat", 191),
-    ("faccessat2", 200),
-    ("fadvise64", 656),
-    ("fallocate", 202),
-    ("fanotify_init", 157),
-    ("fanotify_mark", 158),
-    ("fchdir", 171),
-    ("fchmod", 178),
-    ("fchmodat", 193),
-    ("fchmodat2", 205),
-    ("fchown", 194),
-    ("fchownat", 211),
-    ("fcntl", 90),
-    ("fdatasync", 310),
-    ("fgetxattr", 347),
-    ("finit_module", 465),
-    ("flistxattr", 341),
-    ("flock", 109),
-    ("fork", 425),
-    ("fremovexattr", 335),
-    ("fsconfig", 106),
-    ("fsetxattr", 353),
-    ("fsmount", 144),
-    ("fsopen", 102),
-    ("fspick", 104),
-    ("fstat", 282),
-    ("fstatfs", 298),
-    ("fstatfs64", 305),
-    ("fsync", 311),
-    ("ftruncate", 180),
-    ("futex", 448),
-    ("futex_requeue", 442),
-    ("futex_wait", 451),
-    ("futex_waitv", 446),
-    ("futex_wake", 444),
-    ("futimesat", 329),
-    ("get_mempolicy", 672),
-    ("get_robust_list", 440),
-    ("getcpu", 580),
-    ("getcwd", 70),
-    ("getdents", 252),
-    ("getdents64", 254),
-    ("getegid", 540),
-    ("geteuid", 541),
-    ("getgid", 542),
-    ("getgroups", 453),
-    ("getitimer", 596),
-    ("getpeername", 734),
-    ("getpgid", 549),
-    ("getpgrp", 543),
-    ("getpid", 544),
-    ("getppid", 545),
-    ("getpriority", 564),
-    ("getrandom", 51),
-    ("getresgid", 582),
-    ("getresuid", 584),
-    ("getrlimit", 566),
-    ("getrusage", 568),
-    ("getsid", 550),
-    ("getsockname", 736),
-    ("getsockopt", 753),
-    ("gettid", 546),
-    ("gettimeofday", 631),
-    ("getuid", 547),
-    ("getxattr", 349),
-    ("init_module", 467),
-    ("inotify_add_watch", 164),
-    ("inotify_init", 160),
-    ("inotify_init1", 161),
-    ("inotify_rm_watch", 162),
-    ("io_cancel", 61),
-    ("io_destroy", 57),
-    ("io_getevents", 64),
-    ("io_pgetevents", 67),
-    ("io_setup", 59),
-    ("io_submit", 63),
-    ("io_uring_enter", 361),
-    ("io_uring_register", 363),
-    ("io_uring_setup", 359),
-    ("ioctl", 108),
-    ("ioprio_get", 48),
-    ("ioprio_set", 49),
-    ("ipc", 27),
-    ("kcmp", 457),
-    ("kexec_file_load", 461),
-    ("kexec_load", 459),
-    ("keyctl", 768),
-    ("kill", 510),
-    ("landlock_add_rule", 773),
-    ("landlock_create_ruleset", 771),
-    ("landlock_restrict_self", 769),
-    ("lchown", 196),
-    ("lgetxattr", 351),
-    ("link", 115),
-    ("linkat", 135),
-    ("listen", 723),
-    ("listmount", 148),
-    ("listxattr", 343),
-    ("llistxattr", 345),
-    ("lremovexattr", 337),
-    ("lseek", 221),
-    ("lsetxattr", 355),
-    ("lsm_get_self_attr", 777),
-    ("lsm_list_modules", 775),
-    ("lsm_set_self_attr", 779),
-    ("lstat", 284),
-    ("madvise", 660),
-    ("mbind", 674),
-    ("membarrier", 479),
-    ("memfd_create", 664),
-    ("memfd_secret", 718),
-    ("migrate_pages", 668),
-    ("mincore", 678),
-    ("mkdir", 117),
-    ("mkdirat", 123),
-    ("mknod", 125),
-    ("mknodat", 131),
-    ("mlock", 682),
-    ("mlock2", 686),
-    ("mlockall", 680),
-    ("mmap", 690),
-    ("mount", 152),
-    ("mount_setattr", 154),
-    ("move_mount", 156),
-    ("move_pages", 676),
-    ("mprotect", 701),
-    ("mq_getsetattr", 369),
-    ("mq_notify", 367),
-    ("mq_open", 371),
-    ("mq_timedreceive", 373),
-    ("mq_timedsend", 376),
-    ("mq_unlink", 365),
-    ("mremap", 705),
-    ("mseal", 707),
-    ("msgctl", 380),
-    ("msgget", 378),
-    ("msgrcv", 385),
-    ("msgsnd", 383),
-    ("msync", 709),
-    ("munlock", 684),
-    ("munlockall", 679),
-    ("munmap", 692),
-    ("name_to_handle_at", 95),
-    ("nanosleep", 592),
-    ("newfstatat", 292),
-    ("nice", 481),
-    ("open", 198),
-    ("open_by_handle_at", 93),
-    ("open_tree", 146),
-    ("openat", 207),
-    ("openat2", 209),
-    ("pause", 504),
-    ("perf_event_open", 415),
-    ("personality", 26),
-    ("pidfd_getfd", 470),
-    ("pidfd_open", 469),
-    ("pidfd_send_signal", 530),
-    ("pipe", 213),
-    ("pipe2", 215),
-    ("pivot_root", 141),
-    ("pkey_alloc", 699),
-    ("pkey_free", 697),
-    ("pkey_mprotect", 703),
-    ("poll", 258),
-    ("ppoll", 260),
-    ("prctl", 591),
-    ("pread64", 232),
-    ("preadv", 242),
-    ("preadv2", 248),
-    ("prlimit64", 589),
-    ("process_madvise", 662),
-    ("process_mrelease", 710),
-    ("process_vm_readv", 712),
-    ("process_vm_writev", 714),
-    ("pselect6", 265),
-    ("ptrace", 474),
-    ("pwrite64", 235),
-    ("pwritev", 244),
-    ("pwritev2", 250),
-    ("quotactl", 217),
-    ("quotactl_fd", 219),
-    ("read", 223),
-    ("readahead", 716),
-    ("readlink", 290),
-    ("readlinkat", 294),
-    ("readv", 225),
-    ("reboot", 476),
-    ("recvfrom", 760),
-    ("recvmmsg", 755),
-    ("recvmsg", 738),
-    ("remap_file_pages", 694),
-    ("removexattr", 339),
-    ("rename", 119),
-    ("renameat", 133),
-    ("renameat2", 137),
-    ("request_key", 764),
-    ("restart_syscall", 505),
-    ("rmdir", 111),
-    ("rseq", 478),
-    ("rt_sigaction", 532),
-    ("rt_sigpending", 512),
-    ("rt_sigprocmask", 534),
-    ("rt_sigqueueinfo", 521),
-    ("rt_sigreturn", 23),
-    ("rt_sigsuspend", 514),
-    ("rt_sigtimedwait", 536),
-    ("rt_tgsigqueueinfo", 539),
-    ("s390_guarded_storage", 21),
-    ("s390_pci_mmio_read", 28),
-    ("s390_pci_mmio_write", 29),
-    ("s390_runtime_instr", 22),
-    ("s390_sthyi", 25),
-    ("sched_get_priority_max", 482),
-    ("sched_get_priority_min", 483),
-    ("sched_getaffinity", 493),
-    ("sched_getattr", 501),
-    ("sched_getparam", 486),
-    ("sched_getscheduler", 484),
-    ("sched_rr_get_interval", 488),
-    ("sched_setaffinity", 495),
-    ("sched_setattr", 497),
-    ("sched_setparam", 491),
-    ("sched_setscheduler", 499),
-    ("sched_yield", 480),
-    ("seccomp", 503),
-    ("select", 263),
-    ("semctl", 391),
-    ("semget", 386),
-    ("semtimedop", 393),
-    ("sendfile", 238),
-    ("sendmmsg", 749),
-    ("sendmsg", 740),
-    ("sendto", 762),
-    ("set_mempolicy", 666),
-    ("set_mempolicy_home_node", 670),
-    ("set_robust_list", 438),
-    ("set_tid_address", 428),
-    ("setdomainname", 571),
-    ("setfsgid", 554),
-    ("setfsuid", 555),
-    ("setgid", 556),
-    ("setgroups", 455),
-    ("sethostname", 573),
-    ("setitimer", 598),
-    ("setns", 468),
-    ("setpgid", 574),
-    ("setpriority", 585),
-    ("setregid", 575),
-    ("setresgid", 586),
-    ("setresuid", 587),
-    ("setreuid", 576),
-    ("setrlimit", 578),
-    ("setsid", 548),
-    ("setsockopt", 758),
-    ("settimeofday", 633),
-    ("setuid", 557),
-    ("setxattr", 357),
-    ("shmat", 399),
-    ("shmctl", 401),
-    ("shmdt", 396),
-    ("shmget", 403),
-    ("shutdown", 724),
-    ("sigaction", 523),
-    ("sigaltstack", 516),
-    ("signal", 518),
-    ("signalfd", 268),
-    ("signalfd4", 270),
-    ("sigpending", 508),
-    ("sigprocmask", 525),
-    ("sigreturn", 24),
-    ("sigsuspend", 527),
-    ("socket", 741),
-    ("socketcall", 726),
-    ("socketpair", 751),
-    ("splice", 276),
-    ("stat", 286),
-    ("statfs", 300),
-    ("statfs64", 308),
-    ("statmount", 150),
-    ("statx", 296),
-    ("swapoff", 720),
-    ("swapon", 722),
-    ("symlink", 121),
-    ("symlinkat", 127),
-    ("sync", 309),
-    ("sync_file_range", 314),
-    ("syncfs", 312),
-    ("sysfs", 100),
-    ("sysinfo", 559),
-    ("syslog", 472),
-    ("tee", 272),
-    ("tgkill", 528),
-    ("timer_create", 617),
-    ("timer_delete", 599),
-    ("timer_getoverrun", 600),
-    ("timer_gettime", 614),
-    ("timer_settime", 622),
-    ("timerfd_create", 317),
-    ("timerfd_gettime", 319),
-    ("timerfd_settime", 322),
-    ("times", 561),
-    ("tkill", 519),
-    ("truncate", 184),
-    ("umask", 562),
-    ("umount", 139),
-    ("umount2", 143),
-    ("uname", 552),
-    ("unlink", 113),
-    ("unlinkat", 129),
-    ("unshare", 430),
-    ("uselib", 84),
-    ("userfaultfd", 324),
-    ("ustat", 302),
-    ("utime", 325),
-    ("utimensat", 332),
-    ("utimes", 327),
-    ("vfork", 426),
-    ("vhangup", 165),
-    ("vmsplice", 274),
-    ("wait4", 422),
-    ("waitid", 424),
-    ("write", 227),
-    ("writev", 229),
-];
-
-/// powerpc64le: (syscall name, index into PROTOS), sorted by name.
-static POWERPC64LE: &[(&str, u16)] = &[
-    ("_llseek", 240),
-    ("_newselect", 263),
-    ("accept", 728),
-    ("accept4", 743),
-    ("access", 173),
-    ("acct", 407),
-    ("add_key", 766),
-    ("adjtimex", 624),
-    ("alarm", 594),
-    ("bind", 730),
-    ("bpf", 409),
-    ("brk", 688),
-    ("cachestat", 658),
-    ("capget", 411),
-    ("capset", 413),
-    ("chdir", 167),
-    ("chmod", 175),
-    ("chown", 188),
-    ("chroot", 169),
-    ("clock_adjtime", 602),
-    ("clock_getres", 605),
-    ("clock_gettime", 608),
-    ("clock_nanosleep", 619),
-    ("clock_settime", 611),
-    ("clone", 435),
-    ("clone3", 432),
-    ("close", 170),
-    ("close_range", 189),
-    ("connect", 732),
-    ("copy_file_range", 246),
-    ("creat", 177),
-    ("delete_module", 463),
-    ("dup", 96),
-    ("dup2", 97),
-    ("dup3", 98),
-    ("epoll_create", 73),
-    ("epoll_create1", 74),
-    ("epoll_ctl", 76),
-    ("epoll_pwait", 80),
-    ("epoll_pwait2", 82),
-    ("epoll_wait", 78),
-    ("eventfd", 71),
-    ("eventfd2", 72),
-    ("execve", 86),
-    ("execveat", 88),
-    ("exit", 417),
-    ("exit_group", 418),
-    ("faccessat", 191),
-    ("faccessat2", 200),
-    ("fadvise64", 654),
-    ("fallocate", 202),
-    ("fanotify_init", 157),
-    ("fanotify_mark", 158),
-    ("fchdir", 171),
-    ("fchmod", 178),
-    ("fchmodat", 193),
-    ("fchmodat2", 205),
-    ("fchown", 194),
-    ("fchownat", 211),
-    ("fcntl", 90),
-    ("fdatasync", 310),
-    ("fgetxattr", 347),
-    ("finit_module", 465),
-    ("flistxattr", 341),
-    ("flock", 109),
-    ("fork", 425),
-    ("fremovexattr", 335),
-    ("fsconfig", 106),
-    ("fsetxattr", 353),
-    ("fsmount", 144),
-    ("fsopen", 102),
-    ("fspick", 104),
-    ("fstat", 282),
-    ("fstatfs", 298),
-    ("fstatfs64", 305),
-    ("fsync", 311),
-    ("ftruncate", 180),
-    ("futex", 448),
-    ("futex_requeue", 442),
-    ("futex_wait", 451),
-    ("futex_waitv", 446),
-    ("futex_wake", 444),
-    ("futimesat", 329),
-    ("get_mempolicy", 672),
-    ("get_robust_list", 440),
-    ("getcpu", 580),
-    ("getcwd", 70),
-    ("getdents", 252),
-    ("getdents64", 254),
-    ("getegid", 540),
-    ("geteuid", 541),
-    ("getgid", 542),
-    ("getgroups", 453),
-    ("getitimer", 596),
-    ("getpeername", 734),
-    ("getpgid", 549),
-    ("getpgrp", 543),
-    ("getpid", 544),
-    ("getppid", 545),
-    ("getpriority", 564),
-    ("getrandom", 51),
-    ("getresgid", 582),
-    ("getresuid", 584),
-    ("getrusage", 568),
-    ("getsid", 550),
-    ("getsockname", 736),
-    ("getsockopt", 753),
-    ("gettid", 546),
-    ("gettimeofday", 631),
-    ("getuid", 547),
-    ("getxattr", 349),
-    ("init_module", 467),
-    ("inotify_add_watch", 164),
-    ("inotify_init", 160),
-    ("inotify_init1", 161),
-    ("inotify_rm_watch", 162),
-    ("io_cancel", 61),
-    ("io_destroy", 57),
-    ("io_getevents", 64),
-    ("io_pgetevents", 67),
-    ("io_setup", 59),
-    ("io_submit", 63),
-    ("io_uring_enter", 361),
-    ("io_uring_register", 363),
-    ("io_uring_setup", 359),
-    ("ioctl", 108),
-    ("ioprio_get", 48),
-    ("ioprio_set", 49),
-    ("ipc", 405),
-    ("kcmp", 457),
-    ("kexec_file_load", 461),
-    ("kexec_load", 459),
-    ("keyctl", 768),
-    ("kill", 510),
-    ("landlock_add_rule", 773),
-    ("landlock_create_ruleset", 771),
-    ("landlock_restrict_self", 769),
-    ("lchown", 196),
-    ("lgetxattr", 351),
-    ("link", 115),
-    ("linkat", 135),
-    ("listen", 723),
-    ("listmount", 148),
-    ("listxattr", 343),
-    ("llistxattr", 345),
-    ("lremovexattr", 337),
-    ("lseek", 221),
-    ("lsetxattr", 355),
-    ("lsm_get_self_attr", 777),
-    ("lsm_list_modules", 775),
-    ("lsm_set_self_attr", 779),
-    ("lstat", 284),
-    ("madvise", 660),
-    ("mbind", 674),
-    ("membarrier", 479),
-    ("memfd_create", 664),
-    ("migrate_pages", 668),
-    ("mincore", 678),
-    ("mkdir", 117),
-    ("mkdirat", 123),
-    ("mknod", 125),
-    ("mknodat", 131),
-    ("mlock", 682),
-    ("mlock2", 686),
-    ("mlockall", 680),
-    ("mmap", 13),
-    ("mount", 152),
-    ("mount_setattr", 154),
-    ("move_mount", 156),
-    ("move_pages", 676),
-    ("mprotect", 701),
-    ("mq_getsetattr", 369),
-    ("mq_notify", 367),
-    ("mq_open", 371),
-    ("mq_timedreceive", 373),
-    ("mq_timedsend", 376),
-    ("mq_unlink", 365),
-    ("mremap", 705),
-    ("mseal", 707),
-    ("msgctl", 380),
-    ("msgget", 378),
-    ("msgrcv", 385),
-    ("msgsnd", 383),
-    ("msync", 709),
-    ("munlock", 684),
-    ("munlockall", 679),
-    ("munmap", 692),
-    ("name_to_handle_at", 95),
-    ("nanosleep", 592),
-    ("newfstatat", 292),
-    ("nice", 481),
-    ("open", 198),
-    ("open_by_handle_at", 93),
-    ("open_tree", 146),
-    ("openat", 207),
-    ("openat2", 209),
-    ("pause", 504),
-    ("pciconfig_iobase", 7),
-    ("pciconfig_read", 53),
-    ("pciconfig_write", 55),
-    ("perf_event_open", 415),
-    ("personality", 12),
-    ("pidfd_getfd", 470),
-    ("pidfd_open", 469),
-    ("pidfd_send_signal", 530),
-    ("pipe", 213),
-    ("pipe2", 215),
-    ("pivot_root", 141),
-    ("pkey_alloc", 699),
-    ("pkey_free", 697),
-    ("pkey_mprotect", 703),
-    ("poll", 258),
-    ("ppoll", 260),
-    ("prctl", 591),
-    ("pread64", 232),
-    ("preadv", 242),
-    ("preadv2", 248),
-    ("prlimit64", 589),
-    ("process_madvise", 662),
-    ("process_mrelease", 710),
-    ("process_vm_readv", 712),
-    ("process_vm_writev", 714),
-    ("pselect6", 265),
-    ("ptrace", 474),
-    ("pwrite64", 235),
-    ("pwritev", 244),
-    ("pwritev2", 250),
-    ("quotactl", 217),
-    ("quotactl_fd", 219),
-    ("read", 223),
-    ("readahead", 716),
-    ("readlink", 290),
-    ("readlinkat", 294),
-    ("readv", 225),
-    ("reboot", 476),
-    ("recv", 745),
-    ("recvfrom", 760),
-    ("recvmmsg", 755),
-    ("recvmsg", 738),
-    ("remap_file_pages", 694),
-    ("removexattr", 339),
-    ("rename", 119),
-    ("renameat", 133),
-    ("renameat2", 137),
-    ("request_key", 764),
-    ("restart_syscall", 505),
-    ("rmdir", 111),
-    ("rseq", 478),
-    ("rt_sigaction", 532),
-    ("rt_sigpending", 512),
-    ("rt_sigprocmask", 534),
-    ("rt_sigqueueinfo", 521),
-    ("rt_sigreturn", 9),
-    ("rt_sigsuspend", 514),
-    ("rt_sigtimedwait", 536),
-    ("rt_tgsigqueueinfo", 539),
-    ("rtas", 8),
-    ("sched_get_priority_max", 482),
-    ("sched_get_priority_min", 483),
-    ("sched_getaffinity", 493),
-    ("sched_getattr", 501),
-    ("sched_getparam", 486),
-    ("sched_getscheduler", 484),
-    ("sched_rr_get_interval", 488),
-    ("sched_setaffinity", 495),
-    ("sched_setattr", 497),
-    ("sched_setparam", 491),
-    ("sched_setscheduler", 499),
-    ("sched_yield", 480),
-    ("seccomp", 503),
-    ("semctl", 391),
-    ("semget", 386),
-    ("semtimedop", 393),
-    ("send", 747),
-    ("sendfile", 238),
-    ("sendmmsg", 749),
-    ("sendmsg", 740),
-    ("sendto", 762),
-    ("set_mempolicy", 666),
-    ("set_mempolicy_home_node", 670),
-    ("set_robust_list", 438),
-    ("set_tid_address", 428),
-    ("setdomainname", 571),
-    ("setfsgid", 554),
-    ("setfsuid", 555),
-    ("setgid", 556),
-    ("setgroups", 455),
-    ("sethostname", 573),
-    ("setitimer", 598),
-    ("setns", 468),
-    ("setpgid", 574),
-    ("setpriority", 585),
-    ("setregid", 575),
-    ("setresgid", 586),
-    ("setresuid", 587),
-    ("setreuid", 576),
-    ("setrlimit", 578),
-    ("setsid", 548),
-    ("setsockopt", 758),
-    ("settimeofday", 633),
-    ("setuid", 557),
-    ("setxattr", 357),
-    ("sgetmask", 506),
-    ("shmat", 399),
-    ("shmctl", 401),
-    ("shmdt", 396),
-    ("shmget", 403),
-    ("shutdown", 724),
-    ("sigaltstack", 516),
-    ("signal", 518),
-    ("signalfd", 268),
-    ("signalfd4", 270),
-    ("socket", 741),
-    ("socketcall", 726),
-    ("socketpair", 751),
-    ("splice", 276),
-    ("spu_create", 16),
-    ("spu_run", 15),
-    ("ssetmask", 509),
-    ("stat", 286),
-    ("statfs", 300),
-    ("statfs64", 308),
-    ("statmount", 150),
-    ("statx", 296),
-    ("stime", 626),
-    ("subpage_prot", 14),
-    ("swapcontext", 10),
-    ("swapoff", 720),
-    ("swapon", 722),
-    ("switch_endian", 11),
-    ("symlink", 121),
-    ("symlinkat", 127),
-    ("sync", 309),
-    ("sync_file_range2", 315),
-    ("syncfs", 312),
-    ("sysfs", 100),
-    ("sysinfo", 559),
-    ("syslog", 472),
-    ("tee", 272),
-    ("tgkill", 528),
-    ("time", 628),
-    ("timer_create", 617),
-    ("timer_delete", 599),
-    ("timer_getoverrun", 600),
-    ("timer_gettime", 614),
-    ("timer_settime", 622),
-    ("timerfd_create", 317),
-    ("timerfd_gettime", 319),
-    ("timerfd_settime", 322),
-    ("times", 561),
-    ("tkill", 519),
-    ("truncate", 184),
-    ("ugetrlimit", 566),
-    ("umask", 562),
-    ("umount2", 143),
-    ("uname", 552),
-    ("unlink", 113),
-    ("unlinkat", 129),
-    ("unshare", 430),
-    ("uselib", 84),
-    ("userfaultfd", 324),
-    ("ustat", 302),
-    ("utime", 325),
-    ("utimensat", 332),
-    ("utimes", 327),
-    ("vfork", 426),
-    ("vhangup", 165),
-    ("vmsplice", 274),
-    ("wait4", 422),
-    ("waitid", 424),
-    ("waitpid", 420),
-    ("write", 227),
-    ("writev", 229),
-];
-
-/// loongarch64: (syscall name, index into PROTOS), sorted by name.
-static LOONGARCH64: &[(&str, u16)] = &[
-    ("accept", 728),
-    ("accept4", 743),
-    ("acct", 407),
-    ("add_key", 766),
-    ("adjtimex", 624),
-    ("bind", 730),
-    ("bpf", 409),
-    ("brk", 688),
-    ("cachestat", 658),
-    ("capget", 411),
-    ("capset", 413),
-    ("chdir", 167),
-    ("chroot", 169),
-    ("clock_adjtime", 602),
-    ("clock_getres", 605),
-    ("clock_gettime", 608),
-    ("clock_nanosleep", 619),
-    ("clock_settime", 611),
-    ("clone", 434),
-    ("clone3", 432),
-    ("close", 170),
-    ("close_range", 189),
-    ("connect", 732),
-    ("copy_file_range", 246),
-    ("delete_module", 463),
-    ("dup", 96),
-    ("dup3", 98),
-    ("epoll_create1", 74),
-    ("epoll_ctl", 76),
-    ("epoll_pwait", 80),
-    ("epoll_pwait2", 82),
-    ("eventfd2", 72),
-    ("execve", 86),
-    ("execveat", 88),
-    ("exit", 417),
-    ("exit_group", 418),
-    ("faccessat", 191),
-    ("faccessat2", 200),
-    ("fadvise64", 656),
-    ("fallocate", 202),
-    ("fanotify_init", 157),
-    ("fanotify_mark", 158),
-    ("fchdir", 171),
-    ("fchmod", 178),
-    ("fchmodat", 193),
-    ("fchmodat2", 205),
-    ("fchown", 194),
-    ("fchownat", 211),
-    ("fcntl", 90),
-    ("fdatasync", 310),
-    ("fgetxattr", 347),
-    ("finit_module", 465),
-    ("flistxattr", 341),
-    ("flock", 109),
-    ("fremovexattr", 335),
-    ("fsconfig", 106),
-    ("fsetxattr", 353),
-    ("fsmount", 144),
-    ("fsopen", 102),
-    ("fspick", 104),
-    ("fstat", 282),
-    ("fstatat", 292),
-    ("fstatfs", 298),
-    ("fsync", 311),
-    ("ftruncate", 180),
-    ("futex", 448),
-    ("futex_requeue", 442),
-    ("futex_wait", 451),
-    ("futex_waitv", 446),
-    ("futex_wake", 444),
-    ("get_mempolicy", 672),
-    ("get_robust_list", 440),
-    ("getcpu", 580),
-    ("getcwd", 70),
-    ("getdents64", 254),
-    ("getegid", 540),
-    ("geteuid", 541),
-    ("getgid", 542),
-    ("getgroups", 453),
-    ("getitimer", 596),
-    ("getpeername", 734),
-    ("getpgid", 549),
-    ("getpid", 544),
-    ("getppid", 545),
-    ("getpriority", 564),
-    ("getrandom", 51),
-    ("getresgid", 582),
-    ("getresuid", 584),
-    ("getrusage", 568),
-    ("getsid", 550),
-    ("getsockname", 736),
-    ("getsockopt", 753),
-    ("gettid", 546),
-    ("gettimeofday", 631),
-    ("getuid", 547),
-    ("getxattr", 349),
-    ("init_module", 467),
-    ("inotify_add_watch", 164),
-    ("inotify_init1", 161),
-    ("inotify_rm_watch", 162),
-    ("io_cancel", 61),
-    ("io_destroy", 57),
-    ("io_getevents", 64),
-    ("io_pgetevents", 67),
-    ("io_setup", 59),
-    ("io_submit", 63),
-    ("io_uring_enter", 361),
-    ("io_uring_register", 363),
-    ("io_uring_setup", 359),
-    ("ioctl", 108),
-    ("ioprio_get", 48),
-    ("ioprio_set", 49),
-    ("kcmp", 457),
-    ("kexec_file_load", 461),
-    ("kexec_load", 459),
-    ("keyctl", 768),
-    ("kill", 510),
-    ("landlock_add_rule", 773),
-    ("landlock_create_ruleset", 771),
-    ("landlock_restrict_self", 769),
-    ("lgetxattr", 351),
-    ("linkat", 135),
-    ("listen", 723),
-    ("listmount", 148),
-    ("listxattr", 343),
-    ("llistxattr", 345),
-    ("lremovexattr", 337),
-    ("lseek", 221),
-    ("lsetxattr", 355),
-    ("lsm_get_self_attr", 777),
-    ("lsm_list_modules", 775),
-    ("lsm_set_self_attr", 779),
-    ("madvise", 660),
-    ("mbind", 674),
-    ("membarrier", 479),
-    ("memfd_create", 664),
-    ("migrate_pages", 668),
-    ("mincore", 678),
-    ("mkdirat", 123),
-    ("mknodat", 131),
-    ("mlock", 682),
-    ("mlock2", 686),
-    ("mlockall", 680),
-    ("mmap", 6),
-    ("mount", 152),
-    ("mount_setattr", 154),
-    ("move_mount", 156),
-    ("move_pages", 676),
-    ("mprotect", 701),
-    ("mq_getsetattr", 369),
-    ("mq_notify", 367),
-    ("mq_open", 371),
-    ("mq_timedreceive", 373),
-    ("mq_timedsend", 376),
-    ("mq_unlink", 365),
-    ("mremap", 705),
-    ("mseal", 707),
-    ("msgctl", 380),
-    ("msgget", 378),
-    ("msgrcv", 385),
-    ("msgsnd", 383),
-    ("msync", 709),
-    ("munlock", 684),
-    ("munlockall", 679),
-    ("munmap", 692),
-    ("name_to_handle_at", 95),
-    ("nanosleep", 592),
-    ("newfstatat", 292),
-    ("open_by_handle_at", 93),
-    ("open_tree", 146),
-    ("openat", 207),
-    ("openat2", 209),
-    ("perf_event_open", 415),
-    ("personality", 416),
-    ("pidfd_getfd", 470),
-    ("pidfd_open", 469),
-    ("pidfd_send_signal", 530),
-    ("pipe2", 215),
-    ("pivot_root", 141),
-    ("pkey_alloc", 699),
-    ("pkey_free", 697),
-    ("pkey_mprotect", 703),
-    ("ppoll", 260),
-    ("prctl", 591),
-    ("pread64", 232),
-    ("preadv", 242),
-    ("preadv2", 248),
-    ("prlimit64", 589),
-    ("process_madvise", 662),
-    ("process_mrelease", 710),
-    ("process_vm_readv", 712),
-    ("process_vm_writev", 714),
-    ("pselect6", 265),
-    ("ptrace", 474),
-    ("pwrite64", 235),
-    ("pwritev", 244),
-    ("pwritev2", 250),
-    ("quotactl", 217),
-    ("quotactl_fd", 219),
-    ("read", 223),
-    ("readahead", 716),
-    ("readlinkat", 294),
-    ("readv", 225),
-    ("reboot", 476),
-    ("recvfrom", 760),
-    ("recvmmsg", 755),
-    ("recvmsg", 738),
-    ("remap_file_pages", 694),
-    ("removexattr", 339),
-    ("renameat2", 137),
-    ("request_key", 764),
-    ("restart_syscall", 505),
-    ("rseq", 478),
-    ("rt_sigaction", 532),
-    ("rt_sigpending", 512),
-    ("rt_sigprocmask", 534),
-    ("rt_sigqueueinfo", 521),
-    ("rt_sigreturn", 5),
-    ("rt_sigsuspend", 514),
-    ("rt_sigtimedwait", 536),
-    ("rt_tgsigqueueinfo", 539),
-    ("sched_get_priority_max", 482),
-    ("sched_get_priority_min", 483),
-    ("sched_getaffinity", 493),
-    ("sched_getattr", 501),
-    ("sched_getparam", 486),
-    ("sched_getscheduler", 484),
-    ("sched_rr_get_interval", 488),
-    ("sched_setaffinity", 495),
-    ("sched_setattr", 497),
-    ("sched_setparam", 491),
-    ("sched_setscheduler", 499),
-    ("sched_yield", 480),
-    ("seccomp", 503),
-    ("semctl", 391),
-    ("semget", 386),
-    ("semop", 388),
-    ("semtimedop", 393),
-    ("sendfile", 238),
-    ("sendmmsg", 749),
-    ("sendmsg", 740),
-    ("sendto", 762),
-    ("set_mempolicy", 666),
-    ("set_mempolicy_home_node", 670),
-    ("set_robust_list", 438),
-    ("set_tid_address", 428),
-    ("setdomainname", 571),
-    ("setfsgid", 554),
-    ("setfsuid", 555),
-    ("setgid", 556),
-    ("setgroups", 455),
-    ("sethostname", 573),
-    ("setitimer", 598),
-    ("setns", 468),
-    ("setpgid", 574),
-    ("setpriority", 585),
-    ("setregid", 575),
-    ("setresgid", 586),
-    ("setresuid", 587),
-    ("setreuid", 576),
-    ("setsid", 548),
-    ("setsockopt", 758),
-    ("settimeofday", 633),
-    ("setuid", 557),
-    ("setxattr", 357),
-    ("shmat", 399),
-    ("shmctl", 401),
-    ("shmdt", 396),
-    ("shmget", 403),
-    ("shutdown", 724),
-    ("sigaltstack", 516),
-    ("signalfd4", 270),
-    ("socket", 741),
-    ("socketpair", 751),
-    ("splice", 276),
-    ("statfs", 300),
-    ("statmount", 150),
-    ("statx", 296),
-    ("swapoff", 720),
-    ("swapon", 722),
-    ("symlinkat", 127),
-    ("sync", 309),
-    ("sync_file_range", 314),
-    ("syncfs", 312),
-    ("sysinfo", 559),
-    ("syslog", 472),
-    ("tee", 272),
-    ("tgkill", 528),
-    ("timer_create", 617),
-    ("timer_delete", 599),
-    ("timer_getoverrun", 600),
-    ("timer_gettime", 614),
-    ("timer_settime", 622),
-    ("timerfd_create", 317),
-    ("timerfd_gettime", 319),
-    ("timerfd_settime", 322),
-    ("times", 561),
-    ("tkill", 519),
-    ("truncate", 184),
-    ("umask", 562),
-    ("umount2", 143),
-    ("uname", 552),
-    ("unlinkat", 129),
-    ("unshare", 430),
-    ("userfaultfd", 324),
-    ("utimensat", 332),
-    ("vhangup", 165),
-    ("vmsplice", 274),
-    ("wait4", 422),
-    ("waitid", 424),
-    ("write", 227),
-    ("writev", 229),
-];
-
-/// The (syscall name, prototype) table of `arch`, sorted by name.
-pub(crate) fn table(arch: Arch) -> &'static [(&'static str, u16)] {
+/// The `name line` table of `arch`, sorted by name.
+pub(crate) fn table(arch: Arch) -> &'static str {
     match arch {
         Arch::X86_64 => X86_64,
         Arch::X86 => X86,

@@ -108,6684 +108,6683 @@
 //       loongarch64 does not build
 
 use crate::arch::Arch;
-use crate::tables::syscalls::SyscallTable;
 
-static X86_64: SyscallTable = SyscallTable {
-    by_number: &[
-        (0, "read"),
-        (1, "write"),
-        (2, "open"),
-        (3, "close"),
-        (4, "stat"),
-        (5, "fstat"),
-        (6, "lstat"),
-        (7, "poll"),
-        (8, "lseek"),
-        (9, "mmap"),
-        (10, "mprotect"),
-        (11, "munmap"),
-        (12, "brk"),
-        (13, "rt_sigaction"),
-        (14, "rt_sigprocmask"),
-        (15, "rt_sigreturn"),
-        (16, "ioctl"),
-        (17, "pread64"),
-        (18, "pwrite64"),
-        (19, "readv"),
-        (20, "writev"),
-        (21, "access"),
-        (22, "pipe"),
-        (23, "select"),
-        (24, "sched_yield"),
-        (25, "mremap"),
-        (26, "msync"),
-        (27, "mincore"),
-        (28, "madvise"),
-        (29, "shmget"),
-        (30, "shmat"),
-        (31, "shmctl"),
-        (32, "dup"),
-        (33, "dup2"),
-        (34, "pause"),
-        (35, "nanosleep"),
-        (36, "getitimer"),
-        (37, "alarm"),
-        (38, "setitimer"),
-        (39, "getpid"),
-        (40, "sendfile"),
-        (41, "socket"),
-        (42, "connect"),
-        (43, "accept"),
-        (44, "sendto"),
-        (45, "recvfrom"),
-        (46, "sendmsg"),
-        (47, "recvmsg"),
-        (48, "shutdown"),
-        (49, "bind"),
-        (50, "listen"),
-        (51, "getsockname"),
-        (52, "getpeername"),
-        (53, "socketpair"),
-        (54, "setsockopt"),
-        (55, "getsockopt"),
-        (56, "clone"),
-        (57, "fork"),
-        (58, "vfork"),
-        (59, "execve"),
-        (60, "exit"),
-        (61, "wait4"),
-        (62, "kill"),
-        (63, "uname"),
-        (64, "semget"),
-        (65, "semop"),
-        (66, "semctl"),
-        (67, "shmdt"),
-        (68, "msgget"),
-        (69, "msgsnd"),
-        (70, "msgrcv"),
-        (71, "msgctl"),
-        (72, "fcntl"),
-        (73, "flock"),
-        (74, "fsync"),
-        (75, "fdatasync"),
-        (76, "truncate"),
-        (77, "ftruncate"),
-        (78, "getdents"),
-        (79, "getcwd"),
-        (80, "chdir"),
-        (81, "fchdir"),
-        (82, "rename"),
-        (83, "mkdir"),
-        (84, "rmdir"),
-        (85, "creat"),
-        (86, "link"),
-        (87, "unlink"),
-        (88, "symlink"),
-        (89, "readlink"),
-        (90, "chmod"),
-        (91, "fchmod"),
-        (92, "chown"),
-        (93, "fchown"),
-        (94, "lchown"),
-        (95, "umask"),
-        (96, "gettimeofday"),
-        (97, "getrlimit"),
-        (98, "getrusage"),
-        (99, "sysinfo"),
-        (100, "times"),
-        (101, "ptrace"),
-        (102, "getuid"),
-        (103, "syslog"),
-        (104, "getgid"),
-        (105, "setuid"),
-        (106, "setgid"),
-        (107, "geteuid"),
-        (108, "getegid"),
-        (109, "setpgid"),
-        (110, "getppid"),
-        (111, "getpgrp"),
-        (112, "setsid"),
-        (113, "setreuid"),
-        (114, "setregid"),
-        (115, "getgroups"),
-        (116, "setgroups"),
-        (117, "setresuid"),
-        (118, "getresuid"),
-        (119, "setresgid"),
-        (120, "getresgid"),
-        (121, "getpgid"),
-        (122, "setfsuid"),
-        (123, "setfsgid"),
-        (124, "getsid"),
-        (125, "capget"),
-        (126, "capset"),
-        (127, "rt_sigpending"),
-        (128, "rt_sigtimedwait"),
-        (129, "rt_sigqueueinfo"),
-        (130, "rt_sigsuspend"),
-        (131, "sigaltstack"),
-        (132, "utime"),
-        (133, "mknod"),
-        (134, "uselib"),
-        (135, "personality"),
-        (136, "ustat"),
-        (137, "statfs"),
-        (138, "fstatfs"),
-        (139, "sysfs"),
-        (140, "getpriority"),
-        (141, "setpriority"),
-        (142, "sched_setparam"),
-        (143, "sched_getparam"),
-        (144, "sched_setscheduler"),
-        (145, "sched_getscheduler"),
-        (146, "sched_get_priority_max"),
-        (147, "sched_get_priority_min"),
-        (148, "sched_rr_get_interval"),
-        (149, "mlock"),
-        (150, "munlock"),
-        (151, "mlockall"),
-        (152, "munlockall"),
-        (153, "vhangup"),
-        (154, "modify_ldt"),
-        (155, "pivot_root"),
-        (156, "_sysctl"),
-        (157, "prctl"),
-        (158, "arch_prctl"),
-        (159, "adjtimex"),
-        (160, "setrlimit"),
-        (161, "chroot"),
-        (162, "sync"),
-        (163, "acct"),
-        (164, "settimeofday"),
-        (165, "mount"),
-        (166, "umount2"),
-        (167, "swapon"),
-        (168, "swapoff"),
-        (169, "reboot"),
-        (170, "sethostname"),
-        (171, "setdomainname"),
-        (172, "iopl"),
-        (173, "ioperm"),
-        (174, "create_module"),
-        (175, "init_module"),
-        (176, "delete_module"),
-        (177, "get_kernel_syms"),
-        (178, "query_module"),
-        (179, "quotactl"),
-        (180, "nfsservctl"),
-        (181, "getpmsg"),
-        (182, "putpmsg"),
-        (183, "afs_syscall"),
-        (184, "tuxcall"),
-        (185, "security"),
-        (186, "gettid"),
-        (187, "readahead"),
-        (188, "setxattr"),
-        (189, "lsetxattr"),
-        (190, "fsetxattr"),
-        (191, "getxattr"),
-        (192, "lgetxattr"),
-        (193, "fgetxattr"),
-        (194, "listxattr"),
-        (195, "llistxattr"),
-        (196, "flistxattr"),
-        (197, "removexattr"),
-        (198, "lremovexattr"),
-        (199, "fremovexattr"),
-        (200, "tkill"),
-        (201, "time"),
-        (202, "futex"),
-        (203, "sched_setaffinity"),
-        (204, "sched_getaffinity"),
-        (205, "set_thread_area"),
-        (206, "io_setup"),
-        (207, "io_destroy"),
-        (208, "io_getevents"),
-        (209, "io_submit"),
-        (210, "io_cancel"),
-        (211, "get_thread_area"),
-        (212, "lookup_dcookie"),
-        (213, "epoll_create"),
-        (214, "epoll_ctl_old"),
-        (215, "epoll_wait_old"),
-        (216, "remap_file_pages"),
-        (217, "getdents64"),
-        (218, "set_tid_address"),
-        (219, "restart_syscall"),
-        (220, "semtimedop"),
-        (221, "fadvise64"),
-        (222, "timer_create"),
-        (223, "timer_settime"),
-        (224, "timer_gettime"),
-        (225, "timer_getoverrun"),
-        (226, "timer_delete"),
-        (227, "clock_settime"),
-        (228, "clock_gettime"),
-        (229, "clock_getres"),
-        (230, "clock_nanosleep"),
-        (231, "exit_group"),
-        (232, "epoll_wait"),
-        (233, "epoll_ctl"),
-        (234, "tgkill"),
-        (235, "utimes"),
-        (236, "vserver"),
-        (237, "mbind"),
-        (238, "set_mempolicy"),
-        (239, "get_mempolicy"),
-        (240, "mq_open"),
-        (241, "mq_unlink"),
-        (242, "mq_timedsend"),
-        (243, "mq_timedreceive"),
-        (244, "mq_notify"),
-        (245, "mq_getsetattr"),
-        (246, "kexec_load"),
-        (247, "waitid"),
-        (248, "add_key"),
-        (249, "request_key"),
-        (250, "keyctl"),
-        (251, "ioprio_set"),
-        (252, "ioprio_get"),
-        (253, "inotify_init"),
-        (254, "inotify_add_watch"),
-        (255, "inotify_rm_watch"),
-        (256, "migrate_pages"),
-        (257, "openat"),
-        (258, "mkdirat"),
-        (259, "mknodat"),
-        (260, "fchownat"),
-        (261, "futimesat"),
-        (262, "newfstatat"),
-        (263, "unlinkat"),
-        (264, "renameat"),
-        (265, "linkat"),
-        (266, "symlinkat"),
-        (267, "readlinkat"),
-        (268, "fchmodat"),
-        (269, "faccessat"),
-        (270, "pselect6"),
-        (271, "ppoll"),
-        (272, "unshare"),
-        (273, "set_robust_list"),
-        (274, "get_robust_list"),
-        (275, "splice"),
-        (276, "tee"),
-        (277, "sync_file_range"),
-        (278, "vmsplice"),
-        (279, "move_pages"),
-        (280, "utimensat"),
-        (281, "epoll_pwait"),
-        (282, "signalfd"),
-        (283, "timerfd_create"),
-        (284, "eventfd"),
-        (285, "fallocate"),
-        (286, "timerfd_settime"),
-        (287, "timerfd_gettime"),
-        (288, "accept4"),
-        (289, "signalfd4"),
-        (290, "eventfd2"),
-        (291, "epoll_create1"),
-        (292, "dup3"),
-        (293, "pipe2"),
-        (294, "inotify_init1"),
-        (295, "preadv"),
-        (296, "pwritev"),
-        (297, "rt_tgsigqueueinfo"),
-        (298, "perf_event_open"),
-        (299, "recvmmsg"),
-        (300, "fanotify_init"),
-        (301, "fanotify_mark"),
-        (302, "prlimit64"),
-        (303, "name_to_handle_at"),
-        (304, "open_by_handle_at"),
-        (305, "clock_adjtime"),
-        (306, "syncfs"),
-        (307, "sendmmsg"),
-        (308, "setns"),
-        (309, "getcpu"),
-        (310, "process_vm_readv"),
-        (311, "process_vm_writev"),
-        (312, "kcmp"),
-        (313, "finit_module"),
-        (314, "sched_setattr"),
-        (315, "sched_getattr"),
-        (316, "renameat2"),
-        (317, "seccomp"),
-        (318, "getrandom"),
-        (319, "memfd_create"),
-        (320, "kexec_file_load"),
-        (321, "bpf"),
-        (322, "execveat"),
-        (323, "userfaultfd"),
-        (324, "membarrier"),
-        (325, "mlock2"),
-        (326, "copy_file_range"),
-        (327, "preadv2"),
-        (328, "pwritev2"),
-        (329, "pkey_mprotect"),
-        (330, "pkey_alloc"),
-        (331, "pkey_free"),
-        (332, "statx"),
-        (333, "io_pgetevents"),
-        (334, "rseq"),
-        (335, "uretprobe"),
-        (336, "uprobe"),
-        (424, "pidfd_send_signal"),
-        (425, "io_uring_setup"),
-        (426, "io_uring_enter"),
-        (427, "io_uring_register"),
-        (428, "open_tree"),
-        (429, "move_mount"),
-        (430, "fsopen"),
-        (431, "fsconfig"),
-        (432, "fsmount"),
-        (433, "fspick"),
-        (434, "pidfd_open"),
-        (435, "clone3"),
-        (436, "close_range"),
-        (437, "openat2"),
-        (438, "pidfd_getfd"),
-        (439, "faccessat2"),
-        (440, "process_madvise"),
-        (441, "epoll_pwait2"),
-        (442, "mount_setattr"),
-        (443, "quotactl_fd"),
-        (444, "landlock_create_ruleset"),
-        (445, "landlock_add_rule"),
-        (446, "landlock_restrict_self"),
-        (447, "memfd_secret"),
-        (448, "process_mrelease"),
-        (449, "futex_waitv"),
-        (450, "set_mempolicy_home_node"),
-        (451, "cachestat"),
-        (452, "fchmodat2"),
-        (453, "map_shadow_stack"),
-        (454, "futex_wake"),
-        (455, "futex_wait"),
-        (456, "futex_requeue"),
-        (457, "statmount"),
-        (458, "listmount"),
-        (459, "lsm_get_self_attr"),
-        (460, "lsm_set_self_attr"),
-        (461, "lsm_list_modules"),
-        (462, "mseal"),
-        (463, "setxattrat"),
-        (464, "getxattrat"),
-        (465, "listxattrat"),
-        (466, "removexattrat"),
-        (467, "open_tree_attr"),
-        (468, "file_getattr"),
-        (469, "file_setattr"),
-    ],
-    by_name: &[
-        ("_sysctl", 156),
-        ("accept", 43),
-        ("accept4", 288),
-        ("access", 21),
-        ("acct", 163),
-        ("add_key", 248),
-        ("adjtimex", 159),
-        ("afs_syscall", 183),
-        ("alarm", 37),
-        ("arch_prctl", 158),
-        ("bind", 49),
-        ("bpf", 321),
-        ("brk", 12),
-        ("cachestat", 451),
-        ("capget", 125),
-        ("capset", 126),
-        ("chdir", 80),
-        ("chmod", 90),
-        ("chown", 92),
-        ("chroot", 161),
-        ("clock_adjtime", 305),
-        ("clock_getres", 229),
-        ("clock_gettime", 228),
-        ("clock_nanosleep", 230),
-        ("clock_settime", 227),
-        ("clone", 56),
-        ("clone3", 435),
-        ("close", 3),
-        ("close_range", 436),
-        ("connect", 42),
-        ("copy_file_range", 326),
-        ("creat", 85),
-        ("create_module", 174),
-        ("delete_module", 176),
-        ("dup", 32),
-        ("dup2", 33),
-        ("dup3", 292),
-        ("epoll_create", 213),
-        ("epoll_create1", 291),
-        ("epoll_ctl", 233),
-        ("epoll_ctl_old", 214),
-        ("epoll_pwait", 281),
-        ("epoll_pwait2", 441),
-        ("epoll_wait", 232),
-        ("epoll_wait_old", 215),
-        ("eventfd", 284),
-        ("eventfd2", 290),
-        ("execve", 59),
-        ("execveat", 322),
-        ("exit", 60),
-        ("exit_group", 231),
-        ("faccessat", 269),
-        ("faccessat2", 439),
-        ("fadvise64", 221),
-        ("fallocate", 285),
-        ("fanotify_init", 300),
-        ("fanotify_mark", 301),
-        ("fchdir", 81),
-        ("fchmod", 91),
-        ("fchmodat", 268),
-        ("fchmodat2", 452),
-        ("fchown", 93),
-        ("fchownat", 260),
-        ("fcntl", 72),
-        ("fdatasync", 75),
-        ("fgetxattr", 193),
-        ("file_getattr", 468),
-        ("file_setattr", 469),
-        ("finit_module", 313),
-        ("flistxattr", 196),
-        ("flock", 73),
-        ("fork", 57),
-        ("fremovexattr", 199),
-        ("fsconfig", 431),
-        ("fsetxattr", 190),
-        ("fsmount", 432),
-        ("fsopen", 430),
-        ("fspick", 433),
-        ("fstat", 5),
-        ("fstatfs", 138),
-        ("fsync", 74),
-        ("ftruncate", 77),
-        ("futex", 202),
-        ("futex_requeue", 456),
-        ("futex_wait", 455),
-        ("futex_waitv", 449),
-        ("futex_wake", 454),
-        ("futimesat", 261),
-        ("get_kernel_syms", 177),
-        ("get_mempolicy", 239),
-        ("get_robust_list", 274),
-        ("get_thread_area", 211),
-        ("getcpu", 309),
-        ("getcwd", 79),
-        ("getdents", 78),
-        ("getdents64", 217),
-        ("getegid", 108),
-        ("geteuid", 107),
-        ("getgid", 104),
-        ("getgroups", 115),
-        ("getitimer", 36),
-        ("getpeername", 52),
-        ("getpgid", 121),
-        ("getpgrp", 111),
-        ("getpid", 39),
-        ("getpmsg", 181),
-        ("getppid", 110),
-        ("getpriority", 140),
-        ("getrandom", 318),
-        ("getresgid", 120),
-        ("getresuid", 118),
-        ("getrlimit", 97),
-        ("getrusage", 98),
-        ("getsid", 124),
-        ("getsockname", 51),
-        ("getsockopt", 55),
-        ("gettid", 186),
-        ("gettimeofday", 96),
-        ("getuid", 102),
-        ("getxattr", 191),
-        ("getxattrat", 464),
-        ("init_module", 175),
-        ("inotify_add_watch", 254),
-        ("inotify_init", 253),
-        ("inotify_init1", 294),
-        ("inotify_rm_watch", 255),
-        ("io_cancel", 210),
-        ("io_destroy", 207),
-        ("io_getevents", 208),
-        ("io_pgetevents", 333),
-        ("io_setup", 206),
-        ("io_submit", 209),
-        ("io_uring_enter", 426),
-        ("io_uring_register", 427),
-        ("io_uring_setup", 425),
-        ("ioctl", 16),
-        ("ioperm", 173),
-        ("iopl", 172),
-        ("ioprio_get", 252),
-        ("ioprio_set", 251),
-        ("kcmp", 312),
-        ("kexec_file_load", 320),
-        ("kexec_load", 246),
-        ("keyctl", 250),
-        ("kill", 62),
-        ("landlock_add_rule", 445),
-        ("landlock_create_ruleset", 444),
-        ("landlock_restrict_self", 446),
-        ("lchown", 94),
-        ("lgetxattr", 192),
-        ("link", 86),
-        ("linkat", 265),
-        ("listen", 50),
-        ("listmount", 458),
-        ("listxattr", 194),
-        ("listxattrat", 465),
-        ("llistxattr", 195),
-        ("lookup_dcookie", 212),
-        ("lremovexattr", 198),
-        ("lseek", 8),
-        ("lsetxattr", 189),
-        ("lsm_get_self_attr", 459),
-        ("lsm_list_modules", 461),
-        ("lsm_set_self_attr", 460),
-        ("lstat", 6),
-        ("madvise", 28),
-        ("map_shadow_stack", 453),
-        ("mbind", 237),
-        ("membarrier", 324),
-        ("memfd_create", 319),
-        ("memfd_secret", 447),
-        ("migrate_pages", 256),
-        ("mincore", 27),
-        ("mkdir", 83),
-        ("mkdirat", 258),
-        ("mknod", 133),
-        ("mknodat", 259),
-        ("mlock", 149),
-        ("mlock2", 325),
-        ("mlockall", 151),
-        ("mmap", 9),
-        ("modify_ldt", 154),
-        ("mount", 165),
-        ("mount_setattr", 442),
-        ("move_mount", 429),
-        ("move_pages", 279),
-        ("mprotect", 10),
-        ("mq_getsetattr", 245),
-        ("mq_notify", 244),
-        ("mq_open", 240),
-        ("mq_timedreceive", 243),
-        ("mq_timedsend", 242),
-        ("mq_unlink", 241),
-        ("mremap", 25),
-        ("mseal", 462),
-        ("msgctl", 71),
-        ("msgget", 68),
-        ("msgrcv", 70),
-        ("msgsnd", 69),
-        ("msync", 26),
-        ("munlock", 150),
-        ("munlockall", 152),
-        ("munmap", 11),
-        ("name_to_handle_at", 303),
-        ("nanosleep", 35),
-        ("newfstatat", 262),
-        ("nfsservctl", 180),
-        ("open", 2),
-        ("open_by_handle_at", 304),
-        ("open_tree", 428),
-        ("open_tree_attr", 467),
-        ("openat", 257),
-        ("openat2", 437),
-        ("pause", 34),
-        ("perf_event_open", 298),
-        ("personality", 135),
-        ("pidfd_getfd", 438),
-        ("pidfd_open", 434),
-        ("pidfd_send_signal", 424),
-        ("pipe", 22),
-        ("pipe2", 293),
-        ("pivot_root", 155),
-        ("pkey_alloc", 330),
-        ("pkey_free", 331),
-        ("pkey_mprotect", 329),
-        ("poll", 7),
-        ("ppoll", 271),
-        ("prctl", 157),
-        ("pread64", 17),
-        ("preadv", 295),
-        ("preadv2", 327),
-        ("prlimit64", 302),
-        ("process_madvise", 440),
-        ("process_mrelease", 448),
-        ("process_vm_readv", 310),
-        ("process_vm_writev", 311),
-        ("pselect6", 270),
-        ("ptrace", 101),
-        ("putpmsg", 182),
-        ("pwrite64", 18),
-        ("pwritev", 296),
-        ("pwritev2", 328),
-        ("query_module", 178),
-        ("quotactl", 179),
-        ("quotactl_fd", 443),
-        ("read", 0),
-        ("readahead", 187),
-        ("readlink", 89),
-        ("readlinkat", 267),
-        ("readv", 19),
-        ("reboot", 169),
-        ("recvfrom", 45),
-        ("recvmmsg", 299),
-        ("recvmsg", 47),
-        ("remap_file_pages", 216),
-        ("removexattr", 197),
-        ("removexattrat", 466),
-        ("rename", 82),
-        ("renameat", 264),
-        ("renameat2", 316),
-        ("request_key", 249),
-        ("restart_syscall", 219),
-        ("rmdir", 84),
-        ("rseq", 334),
-        ("rt_sigaction", 13),
-        ("rt_sigpending", 127),
-        ("rt_sigprocmask", 14),
-        ("rt_sigqueueinfo", 129),
-        ("rt_sigreturn", 15),
-        ("rt_sigsuspend", 130),
-        ("rt_sigtimedwait", 128),
-        ("rt_tgsigqueueinfo", 297),
-        ("sched_get_priority_max", 146),
-        ("sched_get_priority_min", 147),
-        ("sched_getaffinity", 204),
-        ("sched_getattr", 315),
-        ("sched_getparam", 143),
-        ("sched_getscheduler", 145),
-        ("sched_rr_get_interval", 148),
-        ("sched_setaffinity", 203),
-        ("sched_setattr", 314),
-        ("sched_setparam", 142),
-        ("sched_setscheduler", 144),
-        ("sched_yield", 24),
-        ("seccomp", 317),
-        ("security", 185),
-        ("select", 23),
-        ("semctl", 66),
-        ("semget", 64),
-        ("semop", 65),
-        ("semtimedop", 220),
-        ("sendfile", 40),
-        ("sendmmsg", 307),
-        ("sendmsg", 46),
-        ("sendto", 44),
-        ("set_mempolicy", 238),
-        ("set_mempolicy_home_node", 450),
-        ("set_robust_list", 273),
-        ("set_thread_area", 205),
-        ("set_tid_address", 218),
-        ("setdomainname", 171),
-        ("setfsgid", 123),
-        ("setfsuid", 122),
-        ("setgid", 106),
-        ("setgroups", 116),
-        ("sethostname", 170),
-        ("setitimer", 38),
-        ("setns", 308),
-        ("setpgid", 109),
-        ("setpriority", 141),
-        ("setregid", 114),
-        ("setresgid", 119),
-        ("setresuid", 117),
-        ("setreuid", 113),
-        ("setrlimit", 160),
-        ("setsid", 112),
-        ("setsockopt", 54),
-        ("settimeofday", 164),
-        ("setuid", 105),
-        ("setxattr", 188),
-        ("setxattrat", 463),
-        ("shmat", 30),
-        ("shmctl", 31),
-        ("shmdt", 67),
-        ("shmget", 29),
-        ("shutdown", 48),
-        ("sigaltstack", 131),
-        ("signalfd", 282),
-        ("signalfd4", 289),
-        ("socket", 41),
-        ("socketpair", 53),
-        ("splice", 275),
-        ("stat", 4),
-        ("statfs", 137),
-        ("statmount", 457),
-        ("statx", 332),
-        ("swapoff", 168),
-        ("swapon", 167),
-        ("symlink", 88),
-        ("symlinkat", 266),
-        ("sync", 162),
-        ("sync_file_range", 277),
-        ("syncfs", 306),
-        ("sysfs", 139),
-        ("sysinfo", 99),
-        ("syslog", 103),
-        ("tee", 276),
-        ("tgkill", 234),
-        ("time", 201),
-        ("timer_create", 222),
-        ("timer_delete", 226),
-        ("timer_getoverrun", 225),
-        ("timer_gettime", 224),
-        ("timer_settime", 223),
-        ("timerfd_create", 283),
-        ("timerfd_gettime", 287),
-        ("timerfd_settime", 286),
-        ("times", 100),
-        ("tkill", 200),
-        ("truncate", 76),
-        ("tuxcall", 184),
-        ("umask", 95),
-        ("umount2", 166),
-        ("uname", 63),
-        ("unlink", 87),
-        ("unlinkat", 263),
-        ("unshare", 272),
-        ("uprobe", 336),
-        ("uretprobe", 335),
-        ("uselib", 134),
-        ("userfaultfd", 323),
-        ("ustat", 136),
-        ("utime", 132),
-        ("utimensat", 280),
-        ("utimes", 235),
-        ("vfork", 58),
-        ("vhangup", 153),
-        ("vmsplice", 278),
-        ("vserver", 236),
-        ("wait4", 61),
-        ("waitid", 247),
-        ("write", 1),
-        ("writev", 20),
-    ],
-};
+/// x86_64: `number name` lines, sorted by number, one name per number.
+static X86_64: &str = "\
+0 read
+1 write
+2 open
+3 close
+4 stat
+5 fstat
+6 lstat
+7 poll
+8 lseek
+9 mmap
+10 mprotect
+11 munmap
+12 brk
+13 rt_sigaction
+14 rt_sigprocmask
+15 rt_sigreturn
+16 ioctl
+17 pread64
+18 pwrite64
+19 readv
+20 writev
+21 access
+22 pipe
+23 select
+24 sched_yield
+25 mremap
+26 msync
+27 mincore
+28 madvise
+29 shmget
+30 shmat
+31 shmctl
+32 dup
+33 dup2
+34 pause
+35 nanosleep
+36 getitimer
+37 alarm
+38 setitimer
+39 getpid
+40 sendfile
+41 socket
+42 connect
+43 accept
+44 sendto
+45 recvfrom
+46 sendmsg
+47 recvmsg
+48 shutdown
+49 bind
+50 listen
+51 getsockname
+52 getpeername
+53 socketpair
+54 setsockopt
+55 getsockopt
+56 clone
+57 fork
+58 vfork
+59 execve
+60 exit
+61 wait4
+62 kill
+63 uname
+64 semget
+65 semop
+66 semctl
+67 shmdt
+68 msgget
+69 msgsnd
+70 msgrcv
+71 msgctl
+72 fcntl
+73 flock
+74 fsync
+75 fdatasync
+76 truncate
+77 ftruncate
+78 getdents
+79 getcwd
+80 chdir
+81 fchdir
+82 rename
+83 mkdir
+84 rmdir
+85 creat
+86 link
+87 unlink
+88 symlink
+89 readlink
+90 chmod
+91 fchmod
+92 chown
+93 fchown
+94 lchown
+95 umask
+96 gettimeofday
+97 getrlimit
+98 getrusage
+99 sysinfo
+100 times
+101 ptrace
+102 getuid
+103 syslog
+104 getgid
+105 setuid
+106 setgid
+107 geteuid
+108 getegid
+109 setpgid
+110 getppid
+111 getpgrp
+112 setsid
+113 setreuid
+114 setregid
+115 getgroups
+116 setgroups
+117 setresuid
+118 getresuid
+119 setresgid
+120 getresgid
+121 getpgid
+122 setfsuid
+123 setfsgid
+124 getsid
+125 capget
+126 capset
+127 rt_sigpending
+128 rt_sigtimedwait
+129 rt_sigqueueinfo
+130 rt_sigsuspend
+131 sigaltstack
+132 utime
+133 mknod
+134 uselib
+135 personality
+136 ustat
+137 statfs
+138 fstatfs
+139 sysfs
+140 getpriority
+141 setpriority
+142 sched_setparam
+143 sched_getparam
+144 sched_setscheduler
+145 sched_getscheduler
+146 sched_get_priority_max
+147 sched_get_priority_min
+148 sched_rr_get_interval
+149 mlock
+150 munlock
+151 mlockall
+152 munlockall
+153 vhangup
+154 modify_ldt
+155 pivot_root
+156 _sysctl
+157 prctl
+158 arch_prctl
+159 adjtimex
+160 setrlimit
+161 chroot
+162 sync
+163 acct
+164 settimeofday
+165 mount
+166 umount2
+167 swapon
+168 swapoff
+169 reboot
+170 sethostname
+171 setdomainname
+172 iopl
+173 ioperm
+174 create_module
+175 init_module
+176 delete_module
+177 get_kernel_syms
+178 query_module
+179 quotactl
+180 nfsservctl
+181 getpmsg
+182 putpmsg
+183 afs_syscall
+184 tuxcall
+185 security
+186 gettid
+187 readahead
+188 setxattr
+189 lsetxattr
+190 fsetxattr
+191 getxattr
+192 lgetxattr
+193 fgetxattr
+194 listxattr
+195 llistxattr
+196 flistxattr
+197 removexattr
+198 lremovexattr
+199 fremovexattr
+200 tkill
+201 time
+202 futex
+203 sched_setaffinity
+204 sched_getaffinity
+205 set_thread_area
+206 io_setup
+207 io_destroy
+208 io_getevents
+209 io_submit
+210 io_cancel
+211 get_thread_area
+212 lookup_dcookie
+213 epoll_create
+214 epoll_ctl_old
+215 epoll_wait_old
+216 remap_file_pages
+217 getdents64
+218 set_tid_address
+219 restart_syscall
+220 semtimedop
+221 fadvise64
+222 timer_create
+223 timer_settime
+224 timer_gettime
+225 timer_getoverrun
+226 timer_delete
+227 clock_settime
+228 clock_gettime
+229 clock_getres
+230 clock_nanosleep
+231 exit_group
+232 epoll_wait
+233 epoll_ctl
+234 tgkill
+235 utimes
+236 vserver
+237 mbind
+238 set_mempolicy
+239 get_mempolicy
+240 mq_open
+241 mq_unlink
+242 mq_timedsend
+243 mq_timedreceive
+244 mq_notify
+245 mq_getsetattr
+246 kexec_load
+247 waitid
+248 add_key
+249 request_key
+250 keyctl
+251 ioprio_set
+252 ioprio_get
+253 inotify_init
+254 inotify_add_watch
+255 inotify_rm_watch
+256 migrate_pages
+257 openat
+258 mkdirat
+259 mknodat
+260 fchownat
+261 futimesat
+262 newfstatat
+263 unlinkat
+264 renameat
+265 linkat
+266 symlinkat
+267 readlinkat
+268 fchmodat
+269 faccessat
+270 pselect6
+271 ppoll
+272 unshare
+273 set_robust_list
+274 get_robust_list
+275 splice
+276 tee
+277 sync_file_range
+278 vmsplice
+279 move_pages
+280 utimensat
+281 epoll_pwait
+282 signalfd
+283 timerfd_create
+284 eventfd
+285 fallocate
+286 timerfd_settime
+287 timerfd_gettime
+288 accept4
+289 signalfd4
+290 eventfd2
+291 epoll_create1
+292 dup3
+293 pipe2
+294 inotify_init1
+295 preadv
+296 pwritev
+297 rt_tgsigqueueinfo
+298 perf_event_open
+299 recvmmsg
+300 fanotify_init
+301 fanotify_mark
+302 prlimit64
+303 name_to_handle_at
+304 open_by_handle_at
+305 clock_adjtime
+306 syncfs
+307 sendmmsg
+308 setns
+309 getcpu
+310 process_vm_readv
+311 process_vm_writev
+312 kcmp
+313 finit_module
+314 sched_setattr
+315 sched_getattr
+316 renameat2
+317 seccomp
+318 getrandom
+319 memfd_create
+320 kexec_file_load
+321 bpf
+322 execveat
+323 userfaultfd
+324 membarrier
+325 mlock2
+326 copy_file_range
+327 preadv2
+328 pwritev2
+329 pkey_mprotect
+330 pkey_alloc
+331 pkey_free
+332 statx
+333 io_pgetevents
+334 rseq
+335 uretprobe
+336 uprobe
+424 pidfd_send_signal
+425 io_uring_setup
+426 io_uring_enter
+427 io_uring_register
+428 open_tree
+429 move_mount
+430 fsopen
+431 fsconfig
+432 fsmount
+433 fspick
+434 pidfd_open
+435 clone3
+436 close_range
+437 openat2
+438 pidfd_getfd
+439 faccessat2
+440 process_madvise
+441 epoll_pwait2
+442 mount_setattr
+443 quotactl_fd
+444 landlock_create_ruleset
+445 landlock_add_rule
+446 landlock_restrict_self
+447 memfd_secret
+448 process_mrelease
+449 futex_waitv
+450 set_mempolicy_home_node
+451 cachestat
+452 fchmodat2
+453 map_shadow_stack
+454 futex_wake
+455 futex_wait
+456 futex_requeue
+457 statmount
+458 listmount
+459 lsm_get_self_attr
+460 lsm_set_self_attr
+461 lsm_list_modules
+462 mseal
+463 setxattrat
+464 getxattrat
+465 listxattrat
+466 removexattrat
+467 open_tree_attr
+468 file_getattr
+469 file_setattr
+";
+/// x86_64: `name number` lines of every name, aliases too, sorted by name.
+static X86_64_BY_NAME: &str = "\
+_sysctl 156
+accept 43
+accept4 288
+access 21
+acct 163
+add_key 248
+adjtimex 159
+afs_syscall 183
+alarm 37
+arch_prctl 158
+bind 49
+bpf 321
+brk 12
+cachestat 451
+capget 125
+capset 126
+chdir 80
+chmod 90
+chown 92
+chroot 161
+clock_adjtime 305
+clock_getres 229
+clock_gettime 228
+clock_nanosleep 230
+clock_settime 227
+clone 56
+clone3 435
+close 3
+close_range 436
+connect 42
+copy_file_range 326
+creat 85
+create_module 174
+delete_module 176
+dup 32
+dup2 33
+dup3 292
+epoll_create 213
+epoll_create1 291
+epoll_ctl 233
+epoll_ctl_old 214
+epoll_pwait 281
+epoll_pwait2 441
+epoll_wait 232
+epoll_wait_old 215
+eventfd 284
+eventfd2 290
+execve 59
+execveat 322
+exit 60
+exit_group 231
+faccessat 269
+faccessat2 439
+fadvise64 221
+fallocate 285
+fanotify_init 300
+fanotify_mark 301
+fchdir 81
+fchmod 91
+fchmodat 268
+fchmodat2 452
+fchown 93
+fchownat 260
+fcntl 72
+fdatasync 75
+fgetxattr 193
+file_getattr 468
+file_setattr 469
+finit_module 313
+flistxattr 196
+flock 73
+fork 57
+fremovexattr 199
+fsconfig 431
+fsetxattr 190
+fsmount 432
+fsopen 430
+fspick 433
+fstat 5
+fstatfs 138
+fsync 74
+ftruncate 77
+futex 202
+futex_requeue 456
+futex_wait 455
+futex_waitv 449
+futex_wake 454
+futimesat 261
+get_kernel_syms 177
+get_mempolicy 239
+get_robust_list 274
+get_thread_area 211
+getcpu 309
+getcwd 79
+getdents 78
+getdents64 217
+getegid 108
+geteuid 107
+getgid 104
+getgroups 115
+getitimer 36
+getpeername 52
+getpgid 121
+getpgrp 111
+getpid 39
+getpmsg 181
+getppid 110
+getpriority 140
+getrandom 318
+getresgid 120
+getresuid 118
+getrlimit 97
+getrusage 98
+getsid 124
+getsockname 51
+getsockopt 55
+gettid 186
+gettimeofday 96
+getuid 102
+getxattr 191
+getxattrat 464
+init_module 175
+inotify_add_watch 254
+inotify_init 253
+inotify_init1 294
+inotify_rm_watch 255
+io_cancel 210
+io_destroy 207
+io_getevents 208
+io_pgetevents 333
+io_setup 206
+io_submit 209
+io_uring_enter 426
+io_uring_register 427
+io_uring_setup 425
+ioctl 16
+ioperm 173
+iopl 172
+ioprio_get 252
+ioprio_set 251
+kcmp 312
+kexec_file_load 320
+kexec_load 246
+keyctl 250
+kill 62
+landlock_add_rule 445
+landlock_create_ruleset 444
+landlock_restrict_self 446
+lchown 94
+lgetxattr 192
+link 86
+linkat 265
+listen 50
+listmount 458
+listxattr 194
+listxattrat 465
+llistxattr 195
+lookup_dcookie 212
+lremovexattr 198
+lseek 8
+lsetxattr 189
+lsm_get_self_attr 459
+lsm_list_modules 461
+lsm_set_self_attr 460
+lstat 6
+madvise 28
+map_shadow_stack 453
+mbind 237
+membarrier 324
+memfd_create 319
+memfd_secret 447
+migrate_pages 256
+mincore 27
+mkdir 83
+mkdirat 258
+mknod 133
+mknodat 259
+mlock 149
+mlock2 325
+mlockall 151
+mmap 9
+modify_ldt 154
+mount 165
+mount_setattr 442
+move_mount 429
+move_pages 279
+mprotect 10
+mq_getsetattr 245
+mq_notify 244
+mq_open 240
+mq_timedreceive 243
+mq_timedsend 242
+mq_unlink 241
+mremap 25
+mseal 462
+msgctl 71
+msgget 68
+msgrcv 70
+msgsnd 69
+msync 26
+munlock 150
+munlockall 152
+munmap 11
+name_to_handle_at 303
+nanosleep 35
+newfstatat 262
+nfsservctl 180
+open 2
+open_by_handle_at 304
+open_tree 428
+open_tree_attr 467
+openat 257
+openat2 437
+pause 34
+perf_event_open 298
+personality 135
+pidfd_getfd 438
+pidfd_open 434
+pidfd_send_signal 424
+pipe 22
+pipe2 293
+pivot_root 155
+pkey_alloc 330
+pkey_free 331
+pkey_mprotect 329
+poll 7
+ppoll 271
+prctl 157
+pread64 17
+preadv 295
+preadv2 327
+prlimit64 302
+process_madvise 440
+process_mrelease 448
+process_vm_readv 310
+process_vm_writev 311
+pselect6 270
+ptrace 101
+putpmsg 182
+pwrite64 18
+pwritev 296
+pwritev2 328
+query_module 178
+quotactl 179
+quotactl_fd 443
+read 0
+readahead 187
+readlink 89
+readlinkat 267
+readv 19
+reboot 169
+recvfrom 45
+recvmmsg 299
+recvmsg 47
+remap_file_pages 216
+removexattr 197
+removexattrat 466
+rename 82
+renameat 264
+renameat2 316
+request_key 249
+restart_syscall 219
+rmdir 84
+rseq 334
+rt_sigaction 13
+rt_sigpending 127
+rt_sigprocmask 14
+rt_sigqueueinfo 129
+rt_sigreturn 15
+rt_sigsuspend 130
+rt_sigtimedwait 128
+rt_tgsigqueueinfo 297
+sched_get_priority_max 146
+sched_get_priority_min 147
+sched_getaffinity 204
+sched_getattr 315
+sched_getparam 143
+sched_getscheduler 145
+sched_rr_get_interval 148
+sched_setaffinity 203
+sched_setattr 314
+sched_setparam 142
+sched_setscheduler 144
+sched_yield 24
+seccomp 317
+security 185
+select 23
+semctl 66
+semget 64
+semop 65
+semtimedop 220
+sendfile 40
+sendmmsg 307
+sendmsg 46
+sendto 44
+set_mempolicy 238
+set_mempolicy_home_node 450
+set_robust_list 273
+set_thread_area 205
+set_tid_address 218
+setdomainname 171
+setfsgid 123
+setfsuid 122
+setgid 106
+setgroups 116
+sethostname 170
+setitimer 38
+setns 308
+setpgid 109
+setpriority 141
+setregid 114
+setresgid 119
+setresuid 117
+setreuid 113
+setrlimit 160
+setsid 112
+setsockopt 54
+settimeofday 164
+setuid 105
+setxattr 188
+setxattrat 463
+shmat 30
+shmctl 31
+shmdt 67
+shmget 29
+shutdown 48
+sigaltstack 131
+signalfd 282
+signalfd4 289
+socket 41
+socketpair 53
+splice 275
+stat 4
+statfs 137
+statmount 457
+statx 332
+swapoff 168
+swapon 167
+symlink 88
+symlinkat 266
+sync 162
+sync_file_range 277
+syncfs 306
+sysfs 139
+sysinfo 99
+syslog 103
+tee 276
+tgkill 234
+time 201
+timer_create 222
+timer_delete 226
+timer_getoverrun 225
+timer_gettime 224
+timer_settime 223
+timerfd_create 283
+timerfd_gettime 287
+timerfd_settime 286
+times 100
+tkill 200
+truncate 76
+tuxcall 184
+umask 95
+umount2 166
+uname 63
+unlink 87
+unlinkat 263
+unshare 272
+uprobe 336
+uretprobe 335
+uselib 134
+userfaultfd 323
+ustat 136
+utime 132
+utimensat 280
+utimes 235
+vfork 58
+vhangup 153
+vmsplice 278
+vserver 236
+wait4 61
+waitid 247
+write 1
+writev 20
+";
 
-static X86: SyscallTable = SyscallTable {
-    by_number: &[
-        (0, "restart_syscall"),
-        (1, "exit"),
-        (2, "fork"),
-        (3, "read"),
-        (4, "write"),
-        (5, "open"),
-        (6, "close"),
-        (7, "waitpid"),
-        (8, "creat"),
-        (9, "link"),
-        (10, "unlink"),
-        (11, "execve"),
-        (12, "chdir"),
-        (13, "time"),
-        (14, "mknod"),
-        (15, "chmod"),
-        (16, "lchown"),
-        (17, "break"),
-        (18, "oldstat"),
-        (19, "lseek"),
-        (20, "getpid"),
-        (21, "mount"),
-        (22, "umount"),
-        (23, "setuid"),
-        (24, "getuid"),
-        (25, "stime"),
-        (26, "ptrace"),
-        (27, "alarm"),
-        (28, "oldfstat"),
-        (29, "pause"),
-        (30, "utime"),
-        (31, "stty"),
-        (32, "gtty"),
-        (33, "access"),
-        (34, "nice"),
-        (35, "ftime"),
-        (36, "sync"),
-        (37, "kill"),
-        (38, "rename"),
-        (39, "mkdir"),
-        (40, "rmdir"),
-        (41, "dup"),
-        (42, "pipe"),
-        (43, "times"),
-        (44, "prof"),
-        (45, "brk"),
-        (46, "setgid"),
-        (47, "getgid"),
-        (48, "signal"),
-        (49, "geteuid"),
-        (50, "getegid"),
-        (51, "acct"),
-        (52, "umount2"),
-        (53, "lock"),
-        (54, "ioctl"),
-        (55, "fcntl"),
-        (56, "mpx"),
-        (57, "setpgid"),
-        (58, "ulimit"),
-        (59, "oldolduname"),
-        (60, "umask"),
-        (61, "chroot"),
-        (62, "ustat"),
-        (63, "dup2"),
-        (64, "getppid"),
-        (65, "getpgrp"),
-        (66, "setsid"),
-        (67, "sigaction"),
-        (68, "sgetmask"),
-        (69, "ssetmask"),
-        (70, "setreuid"),
-        (71, "setregid"),
-        (72, "sigsuspend"),
-        (73, "sigpending"),
-        (74, "sethostname"),
-        (75, "setrlimit"),
-        (76, "getrlimit"),
-        (77, "getrusage"),
-        (78, "gettimeofday"),
-        (79, "settimeofday"),
-        (80, "getgroups"),
-        (81, "setgroups"),
-        (82, "select"),
-        (83, "symlink"),
-        (84, "oldlstat"),
-        (85, "readlink"),
-        (86, "uselib"),
-        (87, "swapon"),
-        (88, "reboot"),
-        (89, "readdir"),
-        (90, "mmap"),
-        (91, "munmap"),
-        (92, "truncate"),
-        (93, "ftruncate"),
-        (94, "fchmod"),
-        (95, "fchown"),
-        (96, "getpriority"),
-        (97, "setpriority"),
-        (98, "profil"),
-        (99, "statfs"),
-        (100, "fstatfs"),
-        (101, "ioperm"),
-        (102, "socketcall"),
-        (103, "syslog"),
-        (104, "setitimer"),
-        (105, "getitimer"),
-        (106, "stat"),
-        (107, "lstat"),
-        (108, "fstat"),
-        (109, "olduname"),
-        (110, "iopl"),
-        (111, "vhangup"),
-        (112, "idle"),
-        (113, "vm86old"),
-        (114, "wait4"),
-        (115, "swapoff"),
-        (116, "sysinfo"),
-        (117, "ipc"),
-        (118, "fsync"),
-        (119, "sigreturn"),
-        (120, "clone"),
-        (121, "setdomainname"),
-        (122, "uname"),
-        (123, "modify_ldt"),
-        (124, "adjtimex"),
-        (125, "mprotect"),
-        (126, "sigprocmask"),
-        (127, "create_module"),
-        (128, "init_module"),
-        (129, "delete_module"),
-        (130, "get_kernel_syms"),
-        (131, "quotactl"),
-        (132, "getpgid"),
-        (133, "fchdir"),
-        (134, "bdflush"),
-        (135, "sysfs"),
-        (136, "personality"),
-        (137, "afs_syscall"),
-        (138, "setfsuid"),
-        (139, "setfsgid"),
-        (140, "_llseek"),
-        (141, "getdents"),
-        (142, "_newselect"),
-        (143, "flock"),
-        (144, "msync"),
-        (145, "readv"),
-        (146, "writev"),
-        (147, "getsid"),
-        (148, "fdatasync"),
-        (149, "_sysctl"),
-        (150, "mlock"),
-        (151, "munlock"),
-        (152, "mlockall"),
-        (153, "munlockall"),
-        (154, "sched_setparam"),
-        (155, "sched_getparam"),
-        (156, "sched_setscheduler"),
-        (157, "sched_getscheduler"),
-        (158, "sched_yield"),
-        (159, "sched_get_priority_max"),
-        (160, "sched_get_priority_min"),
-        (161, "sched_rr_get_interval"),
-        (162, "nanosleep"),
-        (163, "mremap"),
-        (164, "setresuid"),
-        (165, "getresuid"),
-        (166, "vm86"),
-        (167, "query_module"),
-        (168, "poll"),
-        (169, "nfsservctl"),
-        (170, "setresgid"),
-        (171, "getresgid"),
-        (172, "prctl"),
-        (173, "rt_sigreturn"),
-        (174, "rt_sigaction"),
-        (175, "rt_sigprocmask"),
-        (176, "rt_sigpending"),
-        (177, "rt_sigtimedwait"),
-        (178, "rt_sigqueueinfo"),
-        (179, "rt_sigsuspend"),
-        (180, "pread64"),
-        (181, "pwrite64"),
-        (182, "chown"),
-        (183, "getcwd"),
-        (184, "capget"),
-        (185, "capset"),
-        (186, "sigaltstack"),
-        (187, "sendfile"),
-        (188, "getpmsg"),
-        (189, "putpmsg"),
-        (190, "vfork"),
-        (191, "ugetrlimit"),
-        (192, "mmap2"),
-        (193, "truncate64"),
-        (194, "ftruncate64"),
-        (195, "stat64"),
-        (196, "lstat64"),
-        (197, "fstat64"),
-        (198, "lchown32"),
-        (199, "getuid32"),
-        (200, "getgid32"),
-        (201, "geteuid32"),
-        (202, "getegid32"),
-        (203, "setreuid32"),
-        (204, "setregid32"),
-        (205, "getgroups32"),
-        (206, "setgroups32"),
-        (207, "fchown32"),
-        (208, "setresuid32"),
-        (209, "getresuid32"),
-        (210, "setresgid32"),
-        (211, "getresgid32"),
-        (212, "chown32"),
-        (213, "setuid32"),
-        (214, "setgid32"),
-        (215, "setfsuid32"),
-        (216, "setfsgid32"),
-        (217, "pivot_root"),
-        (218, "mincore"),
-        (219, "madvise"),
-        (220, "getdents64"),
-        (221, "fcntl64"),
-        (224, "gettid"),
-        (225, "readahead"),
-        (226, "setxattr"),
-        (227, "lsetxattr"),
-        (228, "fsetxattr"),
-        (229, "getxattr"),
-        (230, "lgetxattr"),
-        (231, "fgetxattr"),
-        (232, "listxattr"),
-        (233, "llistxattr"),
-        (234, "flistxattr"),
-        (235, "removexattr"),
-        (236, "lremovexattr"),
-        (237, "fremovexattr"),
-        (238, "tkill"),
-        (239, "sendfile64"),
-        (240, "futex"),
-        (241, "sched_setaffinity"),
-        (242, "sched_getaffinity"),
-        (243, "set_thread_area"),
-        (244, "get_thread_area"),
-        (245, "io_setup"),
-        (246, "io_destroy"),
-        (247, "io_getevents"),
-        (248, "io_submit"),
-        (249, "io_cancel"),
-        (250, "fadvise64"),
-        (252, "exit_group"),
-        (253, "lookup_dcookie"),
-        (254, "epoll_create"),
-        (255, "epoll_ctl"),
-        (256, "epoll_wait"),
-        (257, "remap_file_pages"),
-        (258, "set_tid_address"),
-        (259, "timer_create"),
-        (260, "timer_settime"),
-        (261, "timer_gettime"),
-        (262, "timer_getoverrun"),
-        (263, "timer_delete"),
-        (264, "clock_settime"),
-        (265, "clock_gettime"),
-        (266, "clock_getres"),
-        (267, "clock_nanosleep"),
-        (268, "statfs64"),
-        (269, "fstatfs64"),
-        (270, "tgkill"),
-        (271, "utimes"),
-        (272, "fadvise64_64"),
-        (273, "vserver"),
-        (274, "mbind"),
-        (275, "get_mempolicy"),
-        (276, "set_mempolicy"),
-        (277, "mq_open"),
-        (278, "mq_unlink"),
-        (279, "mq_timedsend"),
-        (280, "mq_timedreceive"),
-        (281, "mq_notify"),
-        (282, "mq_getsetattr"),
-        (283, "kexec_load"),
-        (284, "waitid"),
-        (286, "add_key"),
-        (287, "request_key"),
-        (288, "keyctl"),
-        (289, "ioprio_set"),
-        (290, "ioprio_get"),
-        (291, "inotify_init"),
-        (292, "inotify_add_watch"),
-        (293, "inotify_rm_watch"),
-        (294, "migrate_pages"),
-        (295, "openat"),
-        (296, "mkdirat"),
-        (297, "mknodat"),
-        (298, "fchownat"),
-        (299, "futimesat"),
-        (300, "fstatat64"),
-        (301, "unlinkat"),
-        (302, "renameat"),
-        (303, "linkat"),
-        (304, "symlinkat"),
-        (305, "readlinkat"),
-        (306, "fchmodat"),
-        (307, "faccessat"),
-        (308, "pselect6"),
-        (309, "ppoll"),
-        (310, "unshare"),
-        (311, "set_robust_list"),
-        (312, "get_robust_list"),
-        (313, "splice"),
-        (314, "sync_file_range"),
-        (315, "tee"),
-        (316, "vmsplice"),
-        (317, "move_pages"),
-        (318, "getcpu"),
-        (319, "epoll_pwait"),
-        (320, "utimensat"),
-        (321, "signalfd"),
-        (322, "timerfd_create"),
-        (323, "eventfd"),
-        (324, "fallocate"),
-        (325, "timerfd_settime"),
-        (326, "timerfd_gettime"),
-        (327, "signalfd4"),
-        (328, "eventfd2"),
-        (329, "epoll_create1"),
-        (330, "dup3"),
-        (331, "pipe2"),
-        (332, "inotify_init1"),
-        (333, "preadv"),
-        (334, "pwritev"),
-        (335, "rt_tgsigqueueinfo"),
-        (336, "perf_event_open"),
-        (337, "recvmmsg"),
-        (338, "fanotify_init"),
-        (339, "fanotify_mark"),
-        (340, "prlimit64"),
-        (341, "name_to_handle_at"),
-        (342, "open_by_handle_at"),
-        (343, "clock_adjtime"),
-        (344, "syncfs"),
-        (345, "sendmmsg"),
-        (346, "setns"),
-        (347, "process_vm_readv"),
-        (348, "process_vm_writev"),
-        (349, "kcmp"),
-        (350, "finit_module"),
-        (351, "sched_setattr"),
-        (352, "sched_getattr"),
-        (353, "renameat2"),
-        (354, "seccomp"),
-        (355, "getrandom"),
-        (356, "memfd_create"),
-        (357, "bpf"),
-        (358, "execveat"),
-        (359, "socket"),
-        (360, "socketpair"),
-        (361, "bind"),
-        (362, "connect"),
-        (363, "listen"),
-        (364, "accept4"),
-        (365, "getsockopt"),
-        (366, "setsockopt"),
-        (367, "getsockname"),
-        (368, "getpeername"),
-        (369, "sendto"),
-        (370, "sendmsg"),
-        (371, "recvfrom"),
-        (372, "recvmsg"),
-        (373, "shutdown"),
-        (374, "userfaultfd"),
-        (375, "membarrier"),
-        (376, "mlock2"),
-        (377, "copy_file_range"),
-        (378, "preadv2"),
-        (379, "pwritev2"),
-        (380, "pkey_mprotect"),
-        (381, "pkey_alloc"),
-        (382, "pkey_free"),
-        (383, "statx"),
-        (384, "arch_prctl"),
-        (385, "io_pgetevents"),
-        (386, "rseq"),
-        (393, "semget"),
-        (394, "semctl"),
-        (395, "shmget"),
-        (396, "shmctl"),
-        (397, "shmat"),
-        (398, "shmdt"),
-        (399, "msgget"),
-        (400, "msgsnd"),
-        (401, "msgrcv"),
-        (402, "msgctl"),
-        (403, "clock_gettime64"),
-        (404, "clock_settime64"),
-        (405, "clock_adjtime64"),
-        (406, "clock_getres_time64"),
-        (407, "clock_nanosleep_time64"),
-        (408, "timer_gettime64"),
-        (409, "timer_settime64"),
-        (410, "timerfd_gettime64"),
-        (411, "timerfd_settime64"),
-        (412, "utimensat_time64"),
-        (413, "pselect6_time64"),
-        (414, "ppoll_time64"),
-        (416, "io_pgetevents_time64"),
-        (417, "recvmmsg_time64"),
-        (418, "mq_timedsend_time64"),
-        (419, "mq_timedreceive_time64"),
-        (420, "semtimedop_time64"),
-        (421, "rt_sigtimedwait_time64"),
-        (422, "futex_time64"),
-        (423, "sched_rr_get_interval_time64"),
-        (424, "pidfd_send_signal"),
-        (425, "io_uring_setup"),
-        (426, "io_uring_enter"),
-        (427, "io_uring_register"),
-        (428, "open_tree"),
-        (429, "move_mount"),
-        (430, "fsopen"),
-        (431, "fsconfig"),
-        (432, "fsmount"),
-        (433, "fspick"),
-        (434, "pidfd_open"),
-        (435, "clone3"),
-        (436, "close_range"),
-        (437, "openat2"),
-        (438, "pidfd_getfd"),
-        (439, "faccessat2"),
-        (440, "process_madvise"),
-        (441, "epoll_pwait2"),
-        (442, "mount_setattr"),
-        (443, "quotactl_fd"),
-        (444, "landlock_create_ruleset"),
-        (445, "landlock_add_rule"),
-        (446, "landlock_restrict_self"),
-        (447, "memfd_secret"),
-        (448, "process_mrelease"),
-        (449, "futex_waitv"),
-        (450, "set_mempolicy_home_node"),
-        (451, "cachestat"),
-        (452, "fchmodat2"),
-        (453, "map_shadow_stack"),
-        (454, "futex_wake"),
-        (455, "futex_wait"),
-        (456, "futex_requeue"),
-        (457, "statmount"),
-        (458, "listmount"),
-        (459, "lsm_get_self_attr"),
-        (460, "lsm_set_self_attr"),
-        (461, "lsm_list_modules"),
-        (462, "mseal"),
-        (463, "setxattrat"),
-        (464, "getxattrat"),
-        (465, "listxattrat"),
-        (466, "removexattrat"),
-        (467, "open_tree_attr"),
-        (468, "file_getattr"),
-        (469, "file_setattr"),
-    ],
-    by_name: &[
-        ("_llseek", 140),
-        ("_newselect", 142),
-        ("_sysctl", 149),
-        ("accept4", 364),
-        ("access", 33),
-        ("acct", 51),
-        ("add_key", 286),
-        ("adjtimex", 124),
-        ("afs_syscall", 137),
-        ("alarm", 27),
-        ("arch_prctl", 384),
-        ("bdflush", 134),
-        ("bind", 361),
-        ("bpf", 357),
-        ("break", 17),
-        ("brk", 45),
-        ("cachestat", 451),
-        ("capget", 184),
-        ("capset", 185),
-        ("chdir", 12),
-        ("chmod", 15),
-        ("chown", 182),
-        ("chown32", 212),
-        ("chroot", 61),
-        ("clock_adjtime", 343),
-        ("clock_adjtime64", 405),
-        ("clock_getres", 266),
-        ("clock_getres_time64", 406),
-        ("clock_gettime", 265),
-        ("clock_gettime64", 403),
-        ("clock_nanosleep", 267),
-        ("clock_nanosleep_time64", 407),
-        ("clock_settime", 264),
-        ("clock_settime64", 404),
-        ("clone", 120),
-        ("clone3", 435),
-        ("close", 6),
-        ("close_range", 436),
-        ("connect", 362),
-        ("copy_file_range", 377),
-        ("creat", 8),
-        ("create_module", 127),
-        ("delete_module", 129),
-        ("dup", 41),
-        ("dup2", 63),
-        ("dup3", 330),
-        ("epoll_create", 254),
-        ("epoll_create1", 329),
-        ("epoll_ctl", 255),
-        ("epoll_pwait", 319),
-        ("epoll_pwait2", 441),
-        ("epoll_wait", 256),
-        ("eventfd", 323),
-        ("eventfd2", 328),
-        ("execve", 11),
-        ("execveat", 358),
-        ("exit", 1),
-        ("exit_group", 252),
-        ("faccessat", 307),
-        ("faccessat2", 439),
-        ("fadvise64", 250),
-        ("fadvise64_64", 272),
-        ("fallocate", 324),
-        ("fanotify_init", 338),
-        ("fanotify_mark", 339),
-        ("fchdir", 133),
-        ("fchmod", 94),
-        ("fchmodat", 306),
-        ("fchmodat2", 452),
-        ("fchown", 95),
-        ("fchown32", 207),
-        ("fchownat", 298),
-        ("fcntl", 55),
-        ("fcntl64", 221),
-        ("fdatasync", 148),
-        ("fgetxattr", 231),
-        ("file_getattr", 468),
-        ("file_setattr", 469),
-        ("finit_module", 350),
-        ("flistxattr", 234),
-        ("flock", 143),
-        ("fork", 2),
-        ("fremovexattr", 237),
-        ("fsconfig", 431),
-        ("fsetxattr", 228),
-        ("fsmount", 432),
-        ("fsopen", 430),
-        ("fspick", 433),
-        ("fstat", 108),
-        ("fstat64", 197),
-        ("fstatat64", 300),
-        ("fstatfs", 100),
-        ("fstatfs64", 269),
-        ("fsync", 118),
-        ("ftime", 35),
-        ("ftruncate", 93),
-        ("ftruncate64", 194),
-        ("futex", 240),
-        ("futex_requeue", 456),
-        ("futex_time64", 422),
-        ("futex_wait", 455),
-        ("futex_waitv", 449),
-        ("futex_wake", 454),
-        ("futimesat", 299),
-        ("get_kernel_syms", 130),
-        ("get_mempolicy", 275),
-        ("get_robust_list", 312),
-        ("get_thread_area", 244),
-        ("getcpu", 318),
-        ("getcwd", 183),
-        ("getdents", 141),
-        ("getdents64", 220),
-        ("getegid", 50),
-        ("getegid32", 202),
-        ("geteuid", 49),
-        ("geteuid32", 201),
-        ("getgid", 47),
-        ("getgid32", 200),
-        ("getgroups", 80),
-        ("getgroups32", 205),
-        ("getitimer", 105),
-        ("getpeername", 368),
-        ("getpgid", 132),
-        ("getpgrp", 65),
-        ("getpid", 20),
-        ("getpmsg", 188),
-        ("getppid", 64),
-        ("getpriority", 96),
-        ("getrandom", 355),
-        ("getresgid", 171),
-        ("getresgid32", 211),
-        ("getresuid", 165),
-        ("getresuid32", 209),
-        ("getrlimit", 76),
-        ("getrusage", 77),
-        ("getsid", 147),
-        ("getsockname", 367),
-        ("getsockopt", 365),
-        ("gettid", 224),
-        ("gettimeofday", 78),
-        ("getuid", 24),
-        ("getuid32", 199),
-        ("getxattr", 229),
-        ("getxattrat", 464),
-        ("gtty", 32),
-        ("idle", 112),
-        ("init_module", 128),
-        ("inotify_add_watch", 292),
-        ("inotify_init", 291),
-        ("inotify_init1", 332),
-        ("inotify_rm_watch", 293),
-        ("io_cancel", 249),
-        ("io_destroy", 246),
-        ("io_getevents", 247),
-        ("io_pgetevents", 385),
-        ("io_pgetevents_time64", 416),
-        ("io_setup", 245),
-        ("io_submit", 248),
-        ("io_uring_enter", 426),
-        ("io_uring_register", 427),
-        ("io_uring_setup", 425),
-        ("ioctl", 54),
-        ("ioperm", 101),
-        ("iopl", 110),
-        ("ioprio_get", 290),
-        ("ioprio_set", 289),
-        ("ipc", 117),
-        ("kcmp", 349),
-        ("kexec_load", 283),
-        ("keyctl", 288),
-        ("kill", 37),
-        ("landlock_add_rule", 445),
-        ("landlock_create_ruleset", 444),
-        ("landlock_restrict_self", 446),
-        ("lchown", 16),
-        ("lchown32", 198),
-        ("lgetxattr", 230),
-        ("link", 9),
-        ("linkat", 303),
-        ("listen", 363),
-        ("listmount", 458),
-        ("listxattr", 232),
-        ("listxattrat", 465),
-        ("llistxattr", 233),
-        ("lock", 53),
-        ("lookup_dcookie", 253),
-        ("lremovexattr", 236),
-        ("lseek", 19),
-        ("lsetxattr", 227),
-        ("lsm_get_self_attr", 459),
-        ("lsm_list_modules", 461),
-        ("lsm_set_self_attr", 460),
-        ("lstat", 107),
-        ("lstat64", 196),
-        ("madvise", 219),
-        ("map_shadow_stack", 453),
-        ("mbind", 274),
-        ("membarrier", 375),
-        ("memfd_create", 356),
-        ("memfd_secret", 447),
-        ("migrate_pages", 294),
-        ("mincore", 218),
-        ("mkdir", 39),
-        ("mkdirat", 296),
-        ("mknod", 14),
-        ("mknodat", 297),
-        ("mlock", 150),
-        ("mlock2", 376),
-        ("mlockall", 152),
-        ("mmap", 90),
-        ("mmap2", 192),
-        ("modify_ldt", 123),
-        ("mount", 21),
-        ("mount_setattr", 442),
-        ("move_mount", 429),
-        ("move_pages", 317),
-        ("mprotect", 125),
-        ("mpx", 56),
-        ("mq_getsetattr", 282),
-        ("mq_notify", 281),
-        ("mq_open", 277),
-        ("mq_timedreceive", 280),
-        ("mq_timedreceive_time64", 419),
-        ("mq_timedsend", 279),
-        ("mq_timedsend_time64", 418),
-        ("mq_unlink", 278),
-        ("mremap", 163),
-        ("mseal", 462),
-        ("msgctl", 402),
-        ("msgget", 399),
-        ("msgrcv", 401),
-        ("msgsnd", 400),
-        ("msync", 144),
-        ("munlock", 151),
-        ("munlockall", 153),
-        ("munmap", 91),
-        ("name_to_handle_at", 341),
-        ("nanosleep", 162),
-        ("nfsservctl", 169),
-        ("nice", 34),
-        ("oldfstat", 28),
-        ("oldlstat", 84),
-        ("oldolduname", 59),
-        ("oldstat", 18),
-        ("olduname", 109),
-        ("open", 5),
-        ("open_by_handle_at", 342),
-        ("open_tree", 428),
-        ("open_tree_attr", 467),
-        ("openat", 295),
-        ("openat2", 437),
-        ("pause", 29),
-        ("perf_event_open", 336),
-        ("personality", 136),
-        ("pidfd_getfd", 438),
-        ("pidfd_open", 434),
-        ("pidfd_send_signal", 424),
-        ("pipe", 42),
-        ("pipe2", 331),
-        ("pivot_root", 217),
-        ("pkey_alloc", 381),
-        ("pkey_free", 382),
-        ("pkey_mprotect", 380),
-        ("poll", 168),
-        ("ppoll", 309),
-        ("ppoll_time64", 414),
-        ("prctl", 172),
-        ("pread64", 180),
-        ("preadv", 333),
-        ("preadv2", 378),
-        ("prlimit64", 340),
-        ("process_madvise", 440),
-        ("process_mrelease", 448),
-        ("process_vm_readv", 347),
-        ("process_vm_writev", 348),
-        ("prof", 44),
-        ("profil", 98),
-        ("pselect6", 308),
-        ("pselect6_time64", 413),
-        ("ptrace", 26),
-        ("putpmsg", 189),
-        ("pwrite64", 181),
-        ("pwritev", 334),
-        ("pwritev2", 379),
-        ("query_module", 167),
-        ("quotactl", 131),
-        ("quotactl_fd", 443),
-        ("read", 3),
-        ("readahead", 225),
-        ("readdir", 89),
-        ("readlink", 85),
-        ("readlinkat", 305),
-        ("readv", 145),
-        ("reboot", 88),
-        ("recvfrom", 371),
-        ("recvmmsg", 337),
-        ("recvmmsg_time64", 417),
-        ("recvmsg", 372),
-        ("remap_file_pages", 257),
-        ("removexattr", 235),
-        ("removexattrat", 466),
-        ("rename", 38),
-        ("renameat", 302),
-        ("renameat2", 353),
-        ("request_key", 287),
-        ("restart_syscall", 0),
-        ("rmdir", 40),
-        ("rseq", 386),
-        ("rt_sigaction", 174),
-        ("rt_sigpending", 176),
-        ("rt_sigprocmask", 175),
-        ("rt_sigqueueinfo", 178),
-        ("rt_sigreturn", 173),
-        ("rt_sigsuspend", 179),
-        ("rt_sigtimedwait", 177),
-        ("rt_sigtimedwait_time64", 421),
-        ("rt_tgsigqueueinfo", 335),
-        ("sched_get_priority_max", 159),
-        ("sched_get_priority_min", 160),
-        ("sched_getaffinity", 242),
-        ("sched_getattr", 352),
-        ("sched_getparam", 155),
-        ("sched_getscheduler", 157),
-        ("sched_rr_get_interval", 161),
-        ("sched_rr_get_interval_time64", 423),
-        ("sched_setaffinity", 241),
-        ("sched_setattr", 351),
-        ("sched_setparam", 154),
-        ("sched_setscheduler", 156),
-        ("sched_yield", 158),
-        ("seccomp", 354),
-        ("select", 82),
-        ("semctl", 394),
-        ("semget", 393),
-        ("semtimedop_time64", 420),
-        ("sendfile", 187),
-        ("sendfile64", 239),
-        ("sendmmsg", 345),
-        ("sendmsg", 370),
-        ("sendto", 369),
-        ("set_mempolicy", 276),
-        ("set_mempolicy_home_node", 450),
-        ("set_robust_list", 311),
-        ("set_thread_area", 243),
-        ("set_tid_address", 258),
-        ("setdomainname", 121),
-        ("setfsgid", 139),
-        ("setfsgid32", 216),
-        ("setfsuid", 138),
-        ("setfsuid32", 215),
-        ("setgid", 46),
-        ("setgid32", 214),
-        ("setgroups", 81),
-        ("setgroups32", 206),
-        ("sethostname", 74),
-        ("setitimer", 104),
-        ("setns", 346),
-        ("setpgid", 57),
-        ("setpriority", 97),
-        ("setregid", 71),
-        ("setregid32", 204),
-        ("setresgid", 170),
-        ("setresgid32", 210),
-        ("setresuid", 164),
-        ("setresuid32", 208),
-        ("setreuid", 70),
-        ("setreuid32", 203),
-        ("setrlimit", 75),
-        ("setsid", 66),
-        ("setsockopt", 366),
-        ("settimeofday", 79),
-        ("setuid", 23),
-        ("setuid32", 213),
-        ("setxattr", 226),
-        ("setxattrat", 463),
-        ("sgetmask", 68),
-        ("shmat", 397),
-        ("shmctl", 396),
-        ("shmdt", 398),
-        ("shmget", 395),
-        ("shutdown", 373),
-        ("sigaction", 67),
-        ("sigaltstack", 186),
-        ("signal", 48),
-        ("signalfd", 321),
-        ("signalfd4", 327),
-        ("sigpending", 73),
-        ("sigprocmask", 126),
-        ("sigreturn", 119),
-        ("sigsuspend", 72),
-        ("socket", 359),
-        ("socketcall", 102),
-        ("socketpair", 360),
-        ("splice", 313),
-        ("ssetmask", 69),
-        ("stat", 106),
-        ("stat64", 195),
-        ("statfs", 99),
-        ("statfs64", 268),
-        ("statmount", 457),
-        ("statx", 383),
-        ("stime", 25),
-        ("stty", 31),
-        ("swapoff", 115),
-        ("swapon", 87),
-        ("symlink", 83),
-        ("symlinkat", 304),
-        ("sync", 36),
-        ("sync_file_range", 314),
-        ("syncfs", 344),
-        ("sysfs", 135),
-        ("sysinfo", 116),
-        ("syslog", 103),
-        ("tee", 315),
-        ("tgkill", 270),
-        ("time", 13),
-        ("timer_create", 259),
-        ("timer_delete", 263),
-        ("timer_getoverrun", 262),
-        ("timer_gettime", 261),
-        ("timer_gettime64", 408),
-        ("timer_settime", 260),
-        ("timer_settime64", 409),
-        ("timerfd_create", 322),
-        ("timerfd_gettime", 326),
-        ("timerfd_gettime64", 410),
-        ("timerfd_settime", 325),
-        ("timerfd_settime64", 411),
-        ("times", 43),
-        ("tkill", 238),
-        ("truncate", 92),
-        ("truncate64", 193),
-        ("ugetrlimit", 191),
-        ("ulimit", 58),
-        ("umask", 60),
-        ("umount", 22),
-        ("umount2", 52),
-        ("uname", 122),
-        ("unlink", 10),
-        ("unlinkat", 301),
-        ("unshare", 310),
-        ("uselib", 86),
-        ("userfaultfd", 374),
-        ("ustat", 62),
-        ("utime", 30),
-        ("utimensat", 320),
-        ("utimensat_time64", 412),
-        ("utimes", 271),
-        ("vfork", 190),
-        ("vhangup", 111),
-        ("vm86", 166),
-        ("vm86old", 113),
-        ("vmsplice", 316),
-        ("vserver", 273),
-        ("wait4", 114),
-        ("waitid", 284),
-        ("waitpid", 7),
-        ("write", 4),
-        ("writev", 146),
-    ],
-};
+/// x86: `number name` lines, sorted by number, one name per number.
+static X86: &str = "\
+0 restart_syscall
+1 exit
+2 fork
+3 read
+4 write
+5 open
+6 close
+7 waitpid
+8 creat
+9 link
+10 unlink
+11 execve
+12 chdir
+13 time
+14 mknod
+15 chmod
+16 lchown
+17 break
+18 oldstat
+19 lseek
+20 getpid
+21 mount
+22 umount
+23 setuid
+24 getuid
+25 stime
+26 ptrace
+27 alarm
+28 oldfstat
+29 pause
+30 utime
+31 stty
+32 gtty
+33 access
+34 nice
+35 ftime
+36 sync
+37 kill
+38 rename
+39 mkdir
+40 rmdir
+41 dup
+42 pipe
+43 times
+44 prof
+45 brk
+46 setgid
+47 getgid
+48 signal
+49 geteuid
+50 getegid
+51 acct
+52 umount2
+53 lock
+54 ioctl
+55 fcntl
+56 mpx
+57 setpgid
+58 ulimit
+59 oldolduname
+60 umask
+61 chroot
+62 ustat
+63 dup2
+64 getppid
+65 getpgrp
+66 setsid
+67 sigaction
+68 sgetmask
+69 ssetmask
+70 setreuid
+71 setregid
+72 sigsuspend
+73 sigpending
+74 sethostname
+75 setrlimit
+76 getrlimit
+77 getrusage
+78 gettimeofday
+79 settimeofday
+80 getgroups
+81 setgroups
+82 select
+83 symlink
+84 oldlstat
+85 readlink
+86 uselib
+87 swapon
+88 reboot
+89 readdir
+90 mmap
+91 munmap
+92 truncate
+93 ftruncate
+94 fchmod
+95 fchown
+96 getpriority
+97 setpriority
+98 profil
+99 statfs
+100 fstatfs
+101 ioperm
+102 socketcall
+103 syslog
+104 setitimer
+105 getitimer
+106 stat
+107 lstat
+108 fstat
+109 olduname
+110 iopl
+111 vhangup
+112 idle
+113 vm86old
+114 wait4
+115 swapoff
+116 sysinfo
+117 ipc
+118 fsync
+119 sigreturn
+120 clone
+121 setdomainname
+122 uname
+123 modify_ldt
+124 adjtimex
+125 mprotect
+126 sigprocmask
+127 create_module
+128 init_module
+129 delete_module
+130 get_kernel_syms
+131 quotactl
+132 getpgid
+133 fchdir
+134 bdflush
+135 sysfs
+136 personality
+137 afs_syscall
+138 setfsuid
+139 setfsgid
+140 _llseek
+141 getdents
+142 _newselect
+143 flock
+144 msync
+145 readv
+146 writev
+147 getsid
+148 fdatasync
+149 _sysctl
+150 mlock
+151 munlock
+152 mlockall
+153 munlockall
+154 sched_setparam
+155 sched_getparam
+156 sched_setscheduler
+157 sched_getscheduler
+158 sched_yield
+159 sched_get_priority_max
+160 sched_get_priority_min
+161 sched_rr_get_interval
+162 nanosleep
+163 mremap
+164 setresuid
+165 getresuid
+166 vm86
+167 query_module
+168 poll
+169 nfsservctl
+170 setresgid
+171 getresgid
+172 prctl
+173 rt_sigreturn
+174 rt_sigaction
+175 rt_sigprocmask
+176 rt_sigpending
+177 rt_sigtimedwait
+178 rt_sigqueueinfo
+179 rt_sigsuspend
+180 pread64
+181 pwrite64
+182 chown
+183 getcwd
+184 capget
+185 capset
+186 sigaltstack
+187 sendfile
+188 getpmsg
+189 putpmsg
+190 vfork
+191 ugetrlimit
+192 mmap2
+193 truncate64
+194 ftruncate64
+195 stat64
+196 lstat64
+197 fstat64
+198 lchown32
+199 getuid32
+200 getgid32
+201 geteuid32
+202 getegid32
+203 setreuid32
+204 setregid32
+205 getgroups32
+206 setgroups32
+207 fchown32
+208 setresuid32
+209 getresuid32
+210 setresgid32
+211 getresgid32
+212 chown32
+213 setuid32
+214 setgid32
+215 setfsuid32
+216 setfsgid32
+217 pivot_root
+218 mincore
+219 madvise
+220 getdents64
+221 fcntl64
+224 gettid
+225 readahead
+226 setxattr
+227 lsetxattr
+228 fsetxattr
+229 getxattr
+230 lgetxattr
+231 fgetxattr
+232 listxattr
+233 llistxattr
+234 flistxattr
+235 removexattr
+236 lremovexattr
+237 fremovexattr
+238 tkill
+239 sendfile64
+240 futex
+241 sched_setaffinity
+242 sched_getaffinity
+243 set_thread_area
+244 get_thread_area
+245 io_setup
+246 io_destroy
+247 io_getevents
+248 io_submit
+249 io_cancel
+250 fadvise64
+252 exit_group
+253 lookup_dcookie
+254 epoll_create
+255 epoll_ctl
+256 epoll_wait
+257 remap_file_pages
+258 set_tid_address
+259 timer_create
+260 timer_settime
+261 timer_gettime
+262 timer_getoverrun
+263 timer_delete
+264 clock_settime
+265 clock_gettime
+266 clock_getres
+267 clock_nanosleep
+268 statfs64
+269 fstatfs64
+270 tgkill
+271 utimes
+272 fadvise64_64
+273 vserver
+274 mbind
+275 get_mempolicy
+276 set_mempolicy
+277 mq_open
+278 mq_unlink
+279 mq_timedsend
+280 mq_timedreceive
+281 mq_notify
+282 mq_getsetattr
+283 kexec_load
+284 waitid
+286 add_key
+287 request_key
+288 keyctl
+289 ioprio_set
+290 ioprio_get
+291 inotify_init
+292 inotify_add_watch
+293 inotify_rm_watch
+294 migrate_pages
+295 openat
+296 mkdirat
+297 mknodat
+298 fchownat
+299 futimesat
+300 fstatat64
+301 unlinkat
+302 renameat
+303 linkat
+304 symlinkat
+305 readlinkat
+306 fchmodat
+307 faccessat
+308 pselect6
+309 ppoll
+310 unshare
+311 set_robust_list
+312 get_robust_list
+313 splice
+314 sync_file_range
+315 tee
+316 vmsplice
+317 move_pages
+318 getcpu
+319 epoll_pwait
+320 utimensat
+321 signalfd
+322 timerfd_create
+323 eventfd
+324 fallocate
+325 timerfd_settime
+326 timerfd_gettime
+327 signalfd4
+328 eventfd2
+329 epoll_create1
+330 dup3
+331 pipe2
+332 inotify_init1
+333 preadv
+334 pwritev
+335 rt_tgsigqueueinfo
+336 perf_event_open
+337 recvmmsg
+338 fanotify_init
+339 fanotify_mark
+340 prlimit64
+341 name_to_handle_at
+342 open_by_handle_at
+343 clock_adjtime
+344 syncfs
+345 sendmmsg
+346 setns
+347 process_vm_readv
+348 process_vm_writev
+349 kcmp
+350 finit_module
+351 sched_setattr
+352 sched_getattr
+353 renameat2
+354 seccomp
+355 getrandom
+356 memfd_create
+357 bpf
+358 execveat
+359 socket
+360 socketpair
+361 bind
+362 connect
+363 listen
+364 accept4
+365 getsockopt
+366 setsockopt
+367 getsockname
+368 getpeername
+369 sendto
+370 sendmsg
+371 recvfrom
+372 recvmsg
+373 shutdown
+374 userfaultfd
+375 membarrier
+376 mlock2
+377 copy_file_range
+378 preadv2
+379 pwritev2
+380 pkey_mprotect
+381 pkey_alloc
+382 pkey_free
+383 statx
+384 arch_prctl
+385 io_pgetevents
+386 rseq
+393 semget
+394 semctl
+395 shmget
+396 shmctl
+397 shmat
+398 shmdt
+399 msgget
+400 msgsnd
+401 msgrcv
+402 msgctl
+403 clock_gettime64
+404 clock_settime64
+405 clock_adjtime64
+406 clock_getres_time64
+407 clock_nanosleep_time64
+408 timer_gettime64
+409 timer_settime64
+410 timerfd_gettime64
+411 timerfd_settime64
+412 utimensat_time64
+413 pselect6_time64
+414 ppoll_time64
+416 io_pgetevents_time64
+417 recvmmsg_time64
+418 mq_timedsend_time64
+419 mq_timedreceive_time64
+420 semtimedop_time64
+421 rt_sigtimedwait_time64
+422 futex_time64
+423 sched_rr_get_interval_time64
+424 pidfd_send_signal
+425 io_uring_setup
+426 io_uring_enter
+427 io_uring_register
+428 open_tree
+429 move_mount
+430 fsopen
+431 fsconfig
+432 fsmount
+433 fspick
+434 pidfd_open
+435 clone3
+436 close_range
+437 openat2
+438 pidfd_getfd
+439 faccessat2
+440 process_madvise
+441 epoll_pwait2
+442 mount_setattr
+443 quotactl_fd
+444 landlock_create_ruleset
+445 landlock_add_rule
+446 landlock_restrict_self
+447 memfd_secret
+448 process_mrelease
+449 futex_waitv
+450 set_mempolicy_home_node
+451 cachestat
+452 fchmodat2
+453 map_shadow_stack
+454 futex_wake
+455 futex_wait
+456 futex_requeue
+457 statmount
+458 listmount
+459 lsm_get_self_attr
+460 lsm_set_self_attr
+461 lsm_list_modules
+462 mseal
+463 setxattrat
+464 getxattrat
+465 listxattrat
+466 removexattrat
+467 open_tree_attr
+468 file_getattr
+469 file_setattr
+";
+/// x86: `name number` lines of every name, aliases too, sorted by name.
+static X86_BY_NAME: &str = "\
+_llseek 140
+_newselect 142
+_sysctl 149
+accept4 364
+access 33
+acct 51
+add_key 286
+adjtimex 124
+afs_syscall 137
+alarm 27
+arch_prctl 384
+bdflush 134
+bind 361
+bpf 357
+break 17
+brk 45
+cachestat 451
+capget 184
+capset 185
+chdir 12
+chmod 15
+chown 182
+chown32 212
+chroot 61
+clock_adjtime 343
+clock_adjtime64 405
+clock_getres 266
+clock_getres_time64 406
+clock_gettime 265
+clock_gettime64 403
+clock_nanosleep 267
+clock_nanosleep_time64 407
+clock_settime 264
+clock_settime64 404
+clone 120
+clone3 435
+close 6
+close_range 436
+connect 362
+copy_file_range 377
+creat 8
+create_module 127
+delete_module 129
+dup 41
+dup2 63
+dup3 330
+epoll_create 254
+epoll_create1 329
+epoll_ctl 255
+epoll_pwait 319
+epoll_pwait2 441
+epoll_wait 256
+eventfd 323
+eventfd2 328
+execve 11
+execveat 358
+exit 1
+exit_group 252
+faccessat 307
+faccessat2 439
+fadvise64 250
+fadvise64_64 272
+fallocate 324
+fanotify_init 338
+fanotify_mark 339
+fchdir 133
+fchmod 94
+fchmodat 306
+fchmodat2 452
+fchown 95
+fchown32 207
+fchownat 298
+fcntl 55
+fcntl64 221
+fdatasync 148
+fgetxattr 231
+file_getattr 468
+file_setattr 469
+finit_module 350
+flistxattr 234
+flock 143
+fork 2
+fremovexattr 237
+fsconfig 431
+fsetxattr 228
+fsmount 432
+fsopen 430
+fspick 433
+fstat 108
+fstat64 197
+fstatat64 300
+fstatfs 100
+fstatfs64 269
+fsync 118
+ftime 35
+ftruncate 93
+ftruncate64 194
+futex 240
+futex_requeue 456
+futex_time64 422
+futex_wait 455
+futex_waitv 449
+futex_wake 454
+futimesat 299
+get_kernel_syms 130
+get_mempolicy 275
+get_robust_list 312
+get_thread_area 244
+getcpu 318
+getcwd 183
+getdents 141
+getdents64 220
+getegid 50
+getegid32 202
+geteuid 49
+geteuid32 201
+getgid 47
+getgid32 200
+getgroups 80
+getgroups32 205
+getitimer 105
+getpeername 368
+getpgid 132
+getpgrp 65
+getpid 20
+getpmsg 188
+getppid 64
+getpriority 96
+getrandom 355
+getresgid 171
+getresgid32 211
+getresuid 165
+getresuid32 209
+getrlimit 76
+getrusage 77
+getsid 147
+getsockname 367
+getsockopt 365
+gettid 224
+gettimeofday 78
+getuid 24
+getuid32 199
+getxattr 229
+getxattrat 464
+gtty 32
+idle 112
+init_module 128
+inotify_add_watch 292
+inotify_init 291
+inotify_init1 332
+inotify_rm_watch 293
+io_cancel 249
+io_destroy 246
+io_getevents 247
+io_pgetevents 385
+io_pgetevents_time64 416
+io_setup 245
+io_submit 248
+io_uring_enter 426
+io_uring_register 427
+io_uring_setup 425
+ioctl 54
+ioperm 101
+iopl 110
+ioprio_get 290
+ioprio_set 289
+ipc 117
+kcmp 349
+kexec_load 283
+keyctl 288
+kill 37
+landlock_add_rule 445
+landlock_create_ruleset 444
+landlock_restrict_self 446
+lchown 16
+lchown32 198
+lgetxattr 230
+link 9
+linkat 303
+listen 363
+listmount 458
+listxattr 232
+listxattrat 465
+llistxattr 233
+lock 53
+lookup_dcookie 253
+lremovexattr 236
+lseek 19
+lsetxattr 227
+lsm_get_self_attr 459
+lsm_list_modules 461
+lsm_set_self_attr 460
+lstat 107
+lstat64 196
+madvise 219
+map_shadow_stack 453
+mbind 274
+membarrier 375
+memfd_create 356
+memfd_secret 447
+migrate_pages 294
+mincore 218
+mkdir 39
+mkdirat 296
+mknod 14
+mknodat 297
+mlock 150
+mlock2 376
+mlockall 152
+mmap 90
+mmap2 192
+modify_ldt 123
+mount 21
+mount_setattr 442
+move_mount 429
+move_pages 317
+mprotect 125
+mpx 56
+mq_getsetattr 282
+mq_notify 281
+mq_open 277
+mq_timedreceive 280
+mq_timedreceive_time64 419
+mq_timedsend 279
+mq_timedsend_time64 418
+mq_unlink 278
+mremap 163
+mseal 462
+msgctl 402
+msgget 399
+msgrcv 401
+msgsnd 400
+msync 144
+munlock 151
+munlockall 153
+munmap 91
+name_to_handle_at 341
+nanosleep 162
+nfsservctl 169
+nice 34
+oldfstat 28
+oldlstat 84
+oldolduname 59
+oldstat 18
+olduname 109
+open 5
+open_by_handle_at 342
+open_tree 428
+open_tree_attr 467
+openat 295
+openat2 437
+pause 29
+perf_event_open 336
+personality 136
+pidfd_getfd 438
+pidfd_open 434
+pidfd_send_signal 424
+pipe 42
+pipe2 331
+pivot_root 217
+pkey_alloc 381
+pkey_free 382
+pkey_mprotect 380
+poll 168
+ppoll 309
+ppoll_time64 414
+prctl 172
+pread64 180
+preadv 333
+preadv2 378
+prlimit64 340
+process_madvise 440
+process_mrelease 448
+process_vm_readv 347
+process_vm_writev 348
+prof 44
+profil 98
+pselect6 308
+pselect6_time64 413
+ptrace 26
+putpmsg 189
+pwrite64 181
+pwritev 334
+pwritev2 379
+query_module 167
+quotactl 131
+quotactl_fd 443
+read 3
+readahead 225
+readdir 89
+readlink 85
+readlinkat 305
+readv 145
+reboot 88
+recvfrom 371
+recvmmsg 337
+recvmmsg_time64 417
+recvmsg 372
+remap_file_pages 257
+removexattr 235
+removexattrat 466
+rename 38
+renameat 302
+renameat2 353
+request_key 287
+restart_syscall 0
+rmdir 40
+rseq 386
+rt_sigaction 174
+rt_sigpending 176
+rt_sigprocmask 175
+rt_sigqueueinfo 178
+rt_sigreturn 173
+rt_sigsuspend 179
+rt_sigtimedwait 177
+rt_sigtimedwait_time64 421
+rt_tgsigqueueinfo 335
+sched_get_priority_max 159
+sched_get_priority_min 160
+sched_getaffinity 242
+sched_getattr 352
+sched_getparam 155
+sched_getscheduler 157
+sched_rr_get_interval 161
+sched_rr_get_interval_time64 423
+sched_setaffinity 241
+sched_setattr 351
+sched_setparam 154
+sched_setscheduler 156
+sched_yield 158
+seccomp 354
+select 82
+semctl 394
+semget 393
+semtimedop_time64 420
+sendfile 187
+sendfile64 239
+sendmmsg 345
+sendmsg 370
+sendto 369
+set_mempolicy 276
+set_mempolicy_home_node 450
+set_robust_list 311
+set_thread_area 243
+set_tid_address 258
+setdomainname 121
+setfsgid 139
+setfsgid32 216
+setfsuid 138
+setfsuid32 215
+setgid 46
+setgid32 214
+setgroups 81
+setgroups32 206
+sethostname 74
+setitimer 104
+setns 346
+setpgid 57
+setpriority 97
+setregid 71
+setregid32 204
+setresgid 170
+setresgid32 210
+setresuid 164
+setresuid32 208
+setreuid 70
+setreuid32 203
+setrlimit 75
+setsid 66
+setsockopt 366
+settimeofday 79
+setuid 23
+setuid32 213
+setxattr 226
+setxattrat 463
+sgetmask 68
+shmat 397
+shmctl 396
+shmdt 398
+shmget 395
+shutdown 373
+sigaction 67
+sigaltstack 186
+signal 48
+signalfd 321
+signalfd4 327
+sigpending 73
+sigprocmask 126
+sigreturn 119
+sigsuspend 72
+socket 359
+socketcall 102
+socketpair 360
+splice 313
+ssetmask 69
+stat 106
+stat64 195
+statfs 99
+statfs64 268
+statmount 457
+statx 383
+stime 25
+stty 31
+swapoff 115
+swapon 87
+symlink 83
+symlinkat 304
+sync 36
+sync_file_range 314
+syncfs 344
+sysfs 135
+sysinfo 116
+syslog 103
+tee 315
+tgkill 270
+time 13
+timer_create 259
+timer_delete 263
+timer_getoverrun 262
+timer_gettime 261
+timer_gettime64 408
+timer_settime 260
+timer_settime64 409
+timerfd_create 322
+timerfd_gettime 326
+timerfd_gettime64 410
+timerfd_settime 325
+timerfd_settime64 411
+times 43
+tkill 238
+truncate 92
+truncate64 193
+ugetrlimit 191
+ulimit 58
+umask 60
+umount 22
+umount2 52
+uname 122
+unlink 10
+unlinkat 301
+unshare 310
+uselib 86
+userfaultfd 374
+ustat 62
+utime 30
+utimensat 320
+utimensat_time64 412
+utimes 271
+vfork 190
+vhangup 111
+vm86 166
+vm86old 113
+vmsplice 316
+vserver 273
+wait4 114
+waitid 284
+waitpid 7
+write 4
+writev 146
+";
 
-static AARCH64: SyscallTable = SyscallTable {
-    by_number: &[
-        (0, "io_setup"),
-        (1, "io_destroy"),
-        (2, "io_submit"),
-        (3, "io_cancel"),
-        (4, "io_getevents"),
-        (5, "setxattr"),
-        (6, "lsetxattr"),
-        (7, "fsetxattr"),
-        (8, "getxattr"),
-        (9, "lgetxattr"),
-        (10, "fgetxattr"),
-        (11, "listxattr"),
-        (12, "llistxattr"),
-        (13, "flistxattr"),
-        (14, "removexattr"),
-        (15, "lremovexattr"),
-        (16, "fremovexattr"),
-        (17, "getcwd"),
-        (18, "lookup_dcookie"),
-        (19, "eventfd2"),
-        (20, "epoll_create1"),
-        (21, "epoll_ctl"),
-        (22, "epoll_pwait"),
-        (23, "dup"),
-        (24, "dup3"),
-        (25, "fcntl"),
-        (26, "inotify_init1"),
-        (27, "inotify_add_watch"),
-        (28, "inotify_rm_watch"),
-        (29, "ioctl"),
-        (30, "ioprio_set"),
-        (31, "ioprio_get"),
-        (32, "flock"),
-        (33, "mknodat"),
-        (34, "mkdirat"),
-        (35, "unlinkat"),
-        (36, "symlinkat"),
-        (37, "linkat"),
-        (38, "renameat"),
-        (39, "umount2"),
-        (40, "mount"),
-        (41, "pivot_root"),
-        (42, "nfsservctl"),
-        (43, "statfs"),
-        (44, "fstatfs"),
-        (45, "truncate"),
-        (46, "ftruncate"),
-        (47, "fallocate"),
-        (48, "faccessat"),
-        (49, "chdir"),
-        (50, "fchdir"),
-        (51, "chroot"),
-        (52, "fchmod"),
-        (53, "fchmodat"),
-        (54, "fchownat"),
-        (55, "fchown"),
-        (56, "openat"),
-        (57, "close"),
-        (58, "vhangup"),
-        (59, "pipe2"),
-        (60, "quotactl"),
-        (61, "getdents64"),
-        (62, "lseek"),
-        (63, "read"),
-        (64, "write"),
-        (65, "readv"),
-        (66, "writev"),
-        (67, "pread64"),
-        (68, "pwrite64"),
-        (69, "preadv"),
-        (70, "pwritev"),
-        (71, "sendfile"),
-        (72, "pselect6"),
-        (73, "ppoll"),
-        (74, "signalfd4"),
-        (75, "vmsplice"),
-        (76, "splice"),
-        (77, "tee"),
-        (78, "readlinkat"),
-        (79, "newfstatat"),
-        (80, "fstat"),
-        (81, "sync"),
-        (82, "fsync"),
-        (83, "fdatasync"),
-        (84, "sync_file_range"),
-        (85, "timerfd_create"),
-        (86, "timerfd_settime"),
-        (87, "timerfd_gettime"),
-        (88, "utimensat"),
-        (89, "acct"),
-        (90, "capget"),
-        (91, "capset"),
-        (92, "personality"),
-        (93, "exit"),
-        (94, "exit_group"),
-        (95, "waitid"),
-        (96, "set_tid_address"),
-        (97, "unshare"),
-        (98, "futex"),
-        (99, "set_robust_list"),
-        (100, "get_robust_list"),
-        (101, "nanosleep"),
-        (102, "getitimer"),
-        (103, "setitimer"),
-        (104, "kexec_load"),
-        (105, "init_module"),
-        (106, "delete_module"),
-        (107, "timer_create"),
-        (108, "timer_gettime"),
-        (109, "timer_getoverrun"),
-        (110, "timer_settime"),
-        (111, "timer_delete"),
-        (112, "clock_settime"),
-        (113, "clock_gettime"),
-        (114, "clock_getres"),
-        (115, "clock_nanosleep"),
-        (116, "syslog"),
-        (117, "ptrace"),
-        (118, "sched_setparam"),
-        (119, "sched_setscheduler"),
-        (120, "sched_getscheduler"),
-        (121, "sched_getparam"),
-        (122, "sched_setaffinity"),
-        (123, "sched_getaffinity"),
-        (124, "sched_yield"),
-        (125, "sched_get_priority_max"),
-        (126, "sched_get_priority_min"),
-        (127, "sched_rr_get_interval"),
-        (128, "restart_syscall"),
-        (129, "kill"),
-        (130, "tkill"),
-        (131, "tgkill"),
-        (132, "sigaltstack"),
-        (133, "rt_sigsuspend"),
-        (134, "rt_sigaction"),
-        (135, "rt_sigprocmask"),
-        (136, "rt_sigpending"),
-        (137, "rt_sigtimedwait"),
-        (138, "rt_sigqueueinfo"),
-        (139, "rt_sigreturn"),
-        (140, "setpriority"),
-        (141, "getpriority"),
-        (142, "reboot"),
-        (143, "setregid"),
-        (144, "setgid"),
-        (145, "setreuid"),
-        (146, "setuid"),
-        (147, "setresuid"),
-        (148, "getresuid"),
-        (149, "setresgid"),
-        (150, "getresgid"),
-        (151, "setfsuid"),
-        (152, "setfsgid"),
-        (153, "times"),
-        (154, "setpgid"),
-        (155, "getpgid"),
-        (156, "getsid"),
-        (157, "setsid"),
-        (158, "getgroups"),
-        (159, "setgroups"),
-        (160, "uname"),
-        (161, "sethostname"),
-        (162, "setdomainname"),
-        (163, "getrlimit"),
-        (164, "setrlimit"),
-        (165, "getrusage"),
-        (166, "umask"),
-        (167, "prctl"),
-        (168, "getcpu"),
-        (169, "gettimeofday"),
-        (170, "settimeofday"),
-        (171, "adjtimex"),
-        (172, "getpid"),
-        (173, "getppid"),
-        (174, "getuid"),
-        (175, "geteuid"),
-        (176, "getgid"),
-        (177, "getegid"),
-        (178, "gettid"),
-        (179, "sysinfo"),
-        (180, "mq_open"),
-        (181, "mq_unlink"),
-        (182, "mq_timedsend"),
-        (183, "mq_timedreceive"),
-        (184, "mq_notify"),
-        (185, "mq_getsetattr"),
-        (186, "msgget"),
-        (187, "msgctl"),
-        (188, "msgrcv"),
-        (189, "msgsnd"),
-        (190, "semget"),
-        (191, "semctl"),
-        (192, "semtimedop"),
-        (193, "semop"),
-        (194, "shmget"),
-        (195, "shmctl"),
-        (196, "shmat"),
-        (197, "shmdt"),
-        (198, "socket"),
-        (199, "socketpair"),
-        (200, "bind"),
-        (201, "listen"),
-        (202, "accept"),
-        (203, "connect"),
-        (204, "getsockname"),
-        (205, "getpeername"),
-        (206, "sendto"),
-        (207, "recvfrom"),
-        (208, "setsockopt"),
-        (209, "getsockopt"),
-        (210, "shutdown"),
-        (211, "sendmsg"),
-        (212, "recvmsg"),
-        (213, "readahead"),
-        (214, "brk"),
-        (215, "munmap"),
-        (216, "mremap"),
-        (217, "add_key"),
-        (218, "request_key"),
-        (219, "keyctl"),
-        (220, "clone"),
-        (221, "execve"),
-        (222, "mmap"),
-        (223, "fadvise64"),
-        (224, "swapon"),
-        (225, "swapoff"),
-        (226, "mprotect"),
-        (227, "msync"),
-        (228, "mlock"),
-        (229, "munlock"),
-        (230, "mlockall"),
-        (231, "munlockall"),
-        (232, "mincore"),
-        (233, "madvise"),
-        (234, "remap_file_pages"),
-        (235, "mbind"),
-        (236, "get_mempolicy"),
-        (237, "set_mempolicy"),
-        (238, "migrate_pages"),
-        (239, "move_pages"),
-        (240, "rt_tgsigqueueinfo"),
-        (241, "perf_event_open"),
-        (242, "accept4"),
-        (243, "recvmmsg"),
-        (260, "wait4"),
-        (261, "prlimit64"),
-        (262, "fanotify_init"),
-        (263, "fanotify_mark"),
-        (264, "name_to_handle_at"),
-        (265, "open_by_handle_at"),
-        (266, "clock_adjtime"),
-        (267, "syncfs"),
-        (268, "setns"),
-        (269, "sendmmsg"),
-        (270, "process_vm_readv"),
-        (271, "process_vm_writev"),
-        (272, "kcmp"),
-        (273, "finit_module"),
-        (274, "sched_setattr"),
-        (275, "sched_getattr"),
-        (276, "renameat2"),
-        (277, "seccomp"),
-        (278, "getrandom"),
-        (279, "memfd_create"),
-        (280, "bpf"),
-        (281, "execveat"),
-        (282, "userfaultfd"),
-        (283, "membarrier"),
-        (284, "mlock2"),
-        (285, "copy_file_range"),
-        (286, "preadv2"),
-        (287, "pwritev2"),
-        (288, "pkey_mprotect"),
-        (289, "pkey_alloc"),
-        (290, "pkey_free"),
-        (291, "statx"),
-        (292, "io_pgetevents"),
-        (293, "rseq"),
-        (294, "kexec_file_load"),
-        (424, "pidfd_send_signal"),
-        (425, "io_uring_setup"),
-        (426, "io_uring_enter"),
-        (427, "io_uring_register"),
-        (428, "open_tree"),
-        (429, "move_mount"),
-        (430, "fsopen"),
-        (431, "fsconfig"),
-        (432, "fsmount"),
-        (433, "fspick"),
-        (434, "pidfd_open"),
-        (435, "clone3"),
-        (436, "close_range"),
-        (437, "openat2"),
-        (438, "pidfd_getfd"),
-        (439, "faccessat2"),
-        (440, "process_madvise"),
-        (441, "epoll_pwait2"),
-        (442, "mount_setattr"),
-        (443, "quotactl_fd"),
-        (444, "landlock_create_ruleset"),
-        (445, "landlock_add_rule"),
-        (446, "landlock_restrict_self"),
-        (447, "memfd_secret"),
-        (448, "process_mrelease"),
-        (449, "futex_waitv"),
-        (450, "set_mempolicy_home_node"),
-        (451, "cachestat"),
-        (452, "fchmodat2"),
-        (453, "map_shadow_stack"),
-        (454, "futex_wake"),
-        (455, "futex_wait"),
-        (456, "futex_requeue"),
-        (457, "statmount"),
-        (458, "listmount"),
-        (459, "lsm_get_self_attr"),
-        (460, "lsm_set_self_attr"),
-        (461, "lsm_list_modules"),
-        (462, "mseal"),
-        (463, "setxattrat"),
-        (464, "getxattrat"),
-        (465, "listxattrat"),
-        (466, "removexattrat"),
-        (467, "open_tree_attr"),
-        (468, "file_getattr"),
-        (469, "file_setattr"),
-    ],
-    by_name: &[
-        ("accept", 202),
-        ("accept4", 242),
-        ("acct", 89),
-        ("add_key", 217),
-        ("adjtimex", 171),
-        ("bind", 200),
-        ("bpf", 280),
-        ("brk", 214),
-        ("cachestat", 451),
-        ("capget", 90),
-        ("capset", 91),
-        ("chdir", 49),
-        ("chroot", 51),
-        ("clock_adjtime", 266),
-        ("clock_getres", 114),
-        ("clock_gettime", 113),
-        ("clock_nanosleep", 115),
-        ("clock_settime", 112),
-        ("clone", 220),
-        ("clone3", 435),
-        ("close", 57),
-        ("close_range", 436),
-        ("connect", 203),
-        ("copy_file_range", 285),
-        ("delete_module", 106),
-        ("dup", 23),
-        ("dup3", 24),
-        ("epoll_create1", 20),
-        ("epoll_ctl", 21),
-        ("epoll_pwait", 22),
-        ("epoll_pwait2", 441),
-        ("eventfd2", 19),
-        ("execve", 221),
-        ("execveat", 281),
-        ("exit", 93),
-        ("exit_group", 94),
-        ("faccessat", 48),
-        ("faccessat2", 439),
-        ("fadvise64", 223),
-        ("fallocate", 47),
-        ("fanotify_init", 262),
-        ("fanotify_mark", 263),
-        ("fchdir", 50),
-        ("fchmod", 52),
-        ("fchmodat", 53),
-        ("fchmodat2", 452),
-        ("fchown", 55),
-        ("fchownat", 54),
-        ("fcntl", 25),
-        ("fdatasync", 83),
-        ("fgetxattr", 10),
-        ("file_getattr", 468),
-        ("file_setattr", 469),
-        ("finit_module", 273),
-        ("flistxattr", 13),
-        ("flock", 32),
-        ("fremovexattr", 16),
-        ("fsconfig", 431),
-        ("fsetxattr", 7),
-        ("fsmount", 432),
-        ("fsopen", 430),
-        ("fspick", 433),
-        ("fstat", 80),
-        ("fstatat", 79),
-        ("fstatfs", 44),
-        ("fsync", 82),
-        ("ftruncate", 46),
-        ("futex", 98),
-        ("futex_requeue", 456),
-        ("futex_wait", 455),
-        ("futex_waitv", 449),
-        ("futex_wake", 454),
-        ("get_mempolicy", 236),
-        ("get_robust_list", 100),
-        ("getcpu", 168),
-        ("getcwd", 17),
-        ("getdents64", 61),
-        ("getegid", 177),
-        ("geteuid", 175),
-        ("getgid", 176),
-        ("getgroups", 158),
-        ("getitimer", 102),
-        ("getpeername", 205),
-        ("getpgid", 155),
-        ("getpid", 172),
-        ("getppid", 173),
-        ("getpriority", 141),
-        ("getrandom", 278),
-        ("getresgid", 150),
-        ("getresuid", 148),
-        ("getrlimit", 163),
-        ("getrusage", 165),
-        ("getsid", 156),
-        ("getsockname", 204),
-        ("getsockopt", 209),
-        ("gettid", 178),
-        ("gettimeofday", 169),
-        ("getuid", 174),
-        ("getxattr", 8),
-        ("getxattrat", 464),
-        ("init_module", 105),
-        ("inotify_add_watch", 27),
-        ("inotify_init1", 26),
-        ("inotify_rm_watch", 28),
-        ("io_cancel", 3),
-        ("io_destroy", 1),
-        ("io_getevents", 4),
-        ("io_pgetevents", 292),
-        ("io_setup", 0),
-        ("io_submit", 2),
-        ("io_uring_enter", 426),
-        ("io_uring_register", 427),
-        ("io_uring_setup", 425),
-        ("ioctl", 29),
-        ("ioprio_get", 31),
-        ("ioprio_set", 30),
-        ("kcmp", 272),
-        ("kexec_file_load", 294),
-        ("kexec_load", 104),
-        ("keyctl", 219),
-        ("kill", 129),
-        ("landlock_add_rule", 445),
-        ("landlock_create_ruleset", 444),
-        ("landlock_restrict_self", 446),
-        ("lgetxattr", 9),
-        ("linkat", 37),
-        ("listen", 201),
-        ("listmount", 458),
-        ("listxattr", 11),
-        ("listxattrat", 465),
-        ("llistxattr", 12),
-        ("lookup_dcookie", 18),
-        ("lremovexattr", 15),
-        ("lseek", 62),
-        ("lsetxattr", 6),
-        ("lsm_get_self_attr", 459),
-        ("lsm_list_modules", 461),
-        ("lsm_set_self_attr", 460),
-        ("madvise", 233),
-        ("map_shadow_stack", 453),
-        ("mbind", 235),
-        ("membarrier", 283),
-        ("memfd_create", 279),
-        ("memfd_secret", 447),
-        ("migrate_pages", 238),
-        ("mincore", 232),
-        ("mkdirat", 34),
-        ("mknodat", 33),
-        ("mlock", 228),
-        ("mlock2", 284),
-        ("mlockall", 230),
-        ("mmap", 222),
-        ("mount", 40),
-        ("mount_setattr", 442),
-        ("move_mount", 429),
-        ("move_pages", 239),
-        ("mprotect", 226),
-        ("mq_getsetattr", 185),
-        ("mq_notify", 184),
-        ("mq_open", 180),
-        ("mq_timedreceive", 183),
-        ("mq_timedsend", 182),
-        ("mq_unlink", 181),
-        ("mremap", 216),
-        ("mseal", 462),
-        ("msgctl", 187),
-        ("msgget", 186),
-        ("msgrcv", 188),
-        ("msgsnd", 189),
-        ("msync", 227),
-        ("munlock", 229),
-        ("munlockall", 231),
-        ("munmap", 215),
-        ("name_to_handle_at", 264),
-        ("nanosleep", 101),
-        ("newfstatat", 79),
-        ("nfsservctl", 42),
-        ("open_by_handle_at", 265),
-        ("open_tree", 428),
-        ("open_tree_attr", 467),
-        ("openat", 56),
-        ("openat2", 437),
-        ("perf_event_open", 241),
-        ("personality", 92),
-        ("pidfd_getfd", 438),
-        ("pidfd_open", 434),
-        ("pidfd_send_signal", 424),
-        ("pipe2", 59),
-        ("pivot_root", 41),
-        ("pkey_alloc", 289),
-        ("pkey_free", 290),
-        ("pkey_mprotect", 288),
-        ("ppoll", 73),
-        ("prctl", 167),
-        ("pread64", 67),
-        ("preadv", 69),
-        ("preadv2", 286),
-        ("prlimit64", 261),
-        ("process_madvise", 440),
-        ("process_mrelease", 448),
-        ("process_vm_readv", 270),
-        ("process_vm_writev", 271),
-        ("pselect6", 72),
-        ("ptrace", 117),
-        ("pwrite64", 68),
-        ("pwritev", 70),
-        ("pwritev2", 287),
-        ("quotactl", 60),
-        ("quotactl_fd", 443),
-        ("read", 63),
-        ("readahead", 213),
-        ("readlinkat", 78),
-        ("readv", 65),
-        ("reboot", 142),
-        ("recvfrom", 207),
-        ("recvmmsg", 243),
-        ("recvmsg", 212),
-        ("remap_file_pages", 234),
-        ("removexattr", 14),
-        ("removexattrat", 466),
-        ("renameat", 38),
-        ("renameat2", 276),
-        ("request_key", 218),
-        ("restart_syscall", 128),
-        ("rseq", 293),
-        ("rt_sigaction", 134),
-        ("rt_sigpending", 136),
-        ("rt_sigprocmask", 135),
-        ("rt_sigqueueinfo", 138),
-        ("rt_sigreturn", 139),
-        ("rt_sigsuspend", 133),
-        ("rt_sigtimedwait", 137),
-        ("rt_tgsigqueueinfo", 240),
-        ("sched_get_priority_max", 125),
-        ("sched_get_priority_min", 126),
-        ("sched_getaffinity", 123),
-        ("sched_getattr", 275),
-        ("sched_getparam", 121),
-        ("sched_getscheduler", 120),
-        ("sched_rr_get_interval", 127),
-        ("sched_setaffinity", 122),
-        ("sched_setattr", 274),
-        ("sched_setparam", 118),
-        ("sched_setscheduler", 119),
-        ("sched_yield", 124),
-        ("seccomp", 277),
-        ("semctl", 191),
-        ("semget", 190),
-        ("semop", 193),
-        ("semtimedop", 192),
-        ("sendfile", 71),
-        ("sendmmsg", 269),
-        ("sendmsg", 211),
-        ("sendto", 206),
-        ("set_mempolicy", 237),
-        ("set_mempolicy_home_node", 450),
-        ("set_robust_list", 99),
-        ("set_tid_address", 96),
-        ("setdomainname", 162),
-        ("setfsgid", 152),
-        ("setfsuid", 151),
-        ("setgid", 144),
-        ("setgroups", 159),
-        ("sethostname", 161),
-        ("setitimer", 103),
-        ("setns", 268),
-        ("setpgid", 154),
-        ("setpriority", 140),
-        ("setregid", 143),
-        ("setresgid", 149),
-        ("setresuid", 147),
-        ("setreuid", 145),
-        ("setrlimit", 164),
-        ("setsid", 157),
-        ("setsockopt", 208),
-        ("settimeofday", 170),
-        ("setuid", 146),
-        ("setxattr", 5),
-        ("setxattrat", 463),
-        ("shmat", 196),
-        ("shmctl", 195),
-        ("shmdt", 197),
-        ("shmget", 194),
-        ("shutdown", 210),
-        ("sigaltstack", 132),
-        ("signalfd4", 74),
-        ("socket", 198),
-        ("socketpair", 199),
-        ("splice", 76),
-        ("statfs", 43),
-        ("statmount", 457),
-        ("statx", 291),
-        ("swapoff", 225),
-        ("swapon", 224),
-        ("symlinkat", 36),
-        ("sync", 81),
-        ("sync_file_range", 84),
-        ("syncfs", 267),
-        ("sysinfo", 179),
-        ("syslog", 116),
-        ("tee", 77),
-        ("tgkill", 131),
-        ("timer_create", 107),
-        ("timer_delete", 111),
-        ("timer_getoverrun", 109),
-        ("timer_gettime", 108),
-        ("timer_settime", 110),
-        ("timerfd_create", 85),
-        ("timerfd_gettime", 87),
-        ("timerfd_settime", 86),
-        ("times", 153),
-        ("tkill", 130),
-        ("truncate", 45),
-        ("umask", 166),
-        ("umount2", 39),
-        ("uname", 160),
-        ("unlinkat", 35),
-        ("unshare", 97),
-        ("userfaultfd", 282),
-        ("utimensat", 88),
-        ("vhangup", 58),
-        ("vmsplice", 75),
-        ("wait4", 260),
-        ("waitid", 95),
-        ("write", 64),
-        ("writev", 66),
-    ],
-};
+/// aarch64: `number name` lines, sorted by number, one name per number.
+static AARCH64: &str = "\
+0 io_setup
+1 io_destroy
+2 io_submit
+3 io_cancel
+4 io_getevents
+5 setxattr
+6 lsetxattr
+7 fsetxattr
+8 getxattr
+9 lgetxattr
+10 fgetxattr
+11 listxattr
+12 llistxattr
+13 flistxattr
+14 removexattr
+15 lremovexattr
+16 fremovexattr
+17 getcwd
+18 lookup_dcookie
+19 eventfd2
+20 epoll_create1
+21 epoll_ctl
+22 epoll_pwait
+23 dup
+24 dup3
+25 fcntl
+26 inotify_init1
+27 inotify_add_watch
+28 inotify_rm_watch
+29 ioctl
+30 ioprio_set
+31 ioprio_get
+32 flock
+33 mknodat
+34 mkdirat
+35 unlinkat
+36 symlinkat
+37 linkat
+38 renameat
+39 umount2
+40 mount
+41 pivot_root
+42 nfsservctl
+43 statfs
+44 fstatfs
+45 truncate
+46 ftruncate
+47 fallocate
+48 faccessat
+49 chdir
+50 fchdir
+51 chroot
+52 fchmod
+53 fchmodat
+54 fchownat
+55 fchown
+56 openat
+57 close
+58 vhangup
+59 pipe2
+60 quotactl
+61 getdents64
+62 lseek
+63 read
+64 write
+65 readv
+66 writev
+67 pread64
+68 pwrite64
+69 preadv
+70 pwritev
+71 sendfile
+72 pselect6
+73 ppoll
+74 signalfd4
+75 vmsplice
+76 splice
+77 tee
+78 readlinkat
+79 newfstatat
+80 fstat
+81 sync
+82 fsync
+83 fdatasync
+84 sync_file_range
+85 timerfd_create
+86 timerfd_settime
+87 timerfd_gettime
+88 utimensat
+89 acct
+90 capget
+91 capset
+92 personality
+93 exit
+94 exit_group
+95 waitid
+96 set_tid_address
+97 unshare
+98 futex
+99 set_robust_list
+100 get_robust_list
+101 nanosleep
+102 getitimer
+103 setitimer
+104 kexec_load
+105 init_module
+106 delete_module
+107 timer_create
+108 timer_gettime
+109 timer_getoverrun
+110 timer_settime
+111 timer_delete
+112 clock_settime
+113 clock_gettime
+114 clock_getres
+115 clock_nanosleep
+116 syslog
+117 ptrace
+118 sched_setparam
+119 sched_setscheduler
+120 sched_getscheduler
+121 sched_getparam
+122 sched_setaffinity
+123 sched_getaffinity
+124 sched_yield
+125 sched_get_priority_max
+126 sched_get_priority_min
+127 sched_rr_get_interval
+128 restart_syscall
+129 kill
+130 tkill
+131 tgkill
+132 sigaltstack
+133 rt_sigsuspend
+134 rt_sigaction
+135 rt_sigprocmask
+136 rt_sigpending
+137 rt_sigtimedwait
+138 rt_sigqueueinfo
+139 rt_sigreturn
+140 setpriority
+141 getpriority
+142 reboot
+143 setregid
+144 setgid
+145 setreuid
+146 setuid
+147 setresuid
+148 getresuid
+149 setresgid
+150 getresgid
+151 setfsuid
+152 setfsgid
+153 times
+154 setpgid
+155 getpgid
+156 getsid
+157 setsid
+158 getgroups
+159 setgroups
+160 uname
+161 sethostname
+162 setdomainname
+163 getrlimit
+164 setrlimit
+165 getrusage
+166 umask
+167 prctl
+168 getcpu
+169 gettimeofday
+170 settimeofday
+171 adjtimex
+172 getpid
+173 getppid
+174 getuid
+175 geteuid
+176 getgid
+177 getegid
+178 gettid
+179 sysinfo
+180 mq_open
+181 mq_unlink
+182 mq_timedsend
+183 mq_timedreceive
+184 mq_notify
+185 mq_getsetattr
+186 msgget
+187 msgctl
+188 msgrcv
+189 msgsnd
+190 semget
+191 semctl
+192 semtimedop
+193 semop
+194 shmget
+195 shmctl
+196 shmat
+197 shmdt
+198 socket
+199 socketpair
+200 bind
+201 listen
+202 accept
+203 connect
+204 getsockname
+205 getpeername
+206 sendto
+207 recvfrom
+208 setsockopt
+209 getsockopt
+210 shutdown
+211 sendmsg
+212 recvmsg
+213 readahead
+214 brk
+215 munmap
+216 mremap
+217 add_key
+218 request_key
+219 keyctl
+220 clone
+221 execve
+222 mmap
+223 fadvise64
+224 swapon
+225 swapoff
+226 mprotect
+227 msync
+228 mlock
+229 munlock
+230 mlockall
+231 munlockall
+232 mincore
+233 madvise
+234 remap_file_pages
+235 mbind
+236 get_mempolicy
+237 set_mempolicy
+238 migrate_pages
+239 move_pages
+240 rt_tgsigqueueinfo
+241 perf_event_open
+242 accept4
+243 recvmmsg
+260 wait4
+261 prlimit64
+262 fanotify_init
+263 fanotify_mark
+264 name_to_handle_at
+265 open_by_handle_at
+266 clock_adjtime
+267 syncfs
+268 setns
+269 sendmmsg
+270 process_vm_readv
+271 process_vm_writev
+272 kcmp
+273 finit_module
+274 sched_setattr
+275 sched_getattr
+276 renameat2
+277 seccomp
+278 getrandom
+279 memfd_create
+280 bpf
+281 execveat
+282 userfaultfd
+283 membarrier
+284 mlock2
+285 copy_file_range
+286 preadv2
+287 pwritev2
+288 pkey_mprotect
+289 pkey_alloc
+290 pkey_free
+291 statx
+292 io_pgetevents
+293 rseq
+294 kexec_file_load
+424 pidfd_send_signal
+425 io_uring_setup
+426 io_uring_enter
+427 io_uring_register
+428 open_tree
+429 move_mount
+430 fsopen
+431 fsconfig
+432 fsmount
+433 fspick
+434 pidfd_open
+435 clone3
+436 close_range
+437 openat2
+438 pidfd_getfd
+439 faccessat2
+440 process_madvise
+441 epoll_pwait2
+442 mount_setattr
+443 quotactl_fd
+444 landlock_create_ruleset
+445 landlock_add_rule
+446 landlock_restrict_self
+447 memfd_secret
+448 process_mrelease
+449 futex_waitv
+450 set_mempolicy_home_node
+451 cachestat
+452 fchmodat2
+453 map_shadow_stack
+454 futex_wake
+455 futex_wait
+456 futex_requeue
+457 statmount
+458 listmount
+459 lsm_get_self_attr
+460 lsm_set_self_attr
+461 lsm_list_modules
+462 mseal
+463 setxattrat
+464 getxattrat
+465 listxattrat
+466 removexattrat
+467 open_tree_attr
+468 file_getattr
+469 file_setattr
+";
+/// aarch64: `name number` lines of every name, aliases too, sorted by name.
+static AARCH64_BY_NAME: &str = "\
+accept 202
+accept4 242
+acct 89
+add_key 217
+adjtimex 171
+bind 200
+bpf 280
+brk 214
+cachestat 451
+capget 90
+capset 91
+chdir 49
+chroot 51
+clock_adjtime 266
+clock_getres 114
+clock_gettime 113
+clock_nanosleep 115
+clock_settime 112
+clone 220
+clone3 435
+close 57
+close_range 436
+connect 203
+copy_file_range 285
+delete_module 106
+dup 23
+dup3 24
+epoll_create1 20
+epoll_ctl 21
+epoll_pwait 22
+epoll_pwait2 441
+eventfd2 19
+execve 221
+execveat 281
+exit 93
+exit_group 94
+faccessat 48
+faccessat2 439
+fadvise64 223
+fallocate 47
+fanotify_init 262
+fanotify_mark 263
+fchdir 50
+fchmod 52
+fchmodat 53
+fchmodat2 452
+fchown 55
+fchownat 54
+fcntl 25
+fdatasync 83
+fgetxattr 10
+file_getattr 468
+file_setattr 469
+finit_module 273
+flistxattr 13
+flock 32
+fremovexattr 16
+fsconfig 431
+fsetxattr 7
+fsmount 432
+fsopen 430
+fspick 433
+fstat 80
+fstatat 79
+fstatfs 44
+fsync 82
+ftruncate 46
+futex 98
+futex_requeue 456
+futex_wait 455
+futex_waitv 449
+futex_wake 454
+get_mempolicy 236
+get_robust_list 100
+getcpu 168
+getcwd 17
+getdents64 61
+getegid 177
+geteuid 175
+getgid 176
+getgroups 158
+getitimer 102
+getpeername 205
+getpgid 155
+getpid 172
+getppid 173
+getpriority 141
+getrandom 278
+getresgid 150
+getresuid 148
+getrlimit 163
+getrusage 165
+getsid 156
+getsockname 204
+getsockopt 209
+gettid 178
+gettimeofday 169
+getuid 174
+getxattr 8
+getxattrat 464
+init_module 105
+inotify_add_watch 27
+inotify_init1 26
+inotify_rm_watch 28
+io_cancel 3
+io_destroy 1
+io_getevents 4
+io_pgetevents 292
+io_setup 0
+io_submit 2
+io_uring_enter 426
+io_uring_register 427
+io_uring_setup 425
+ioctl 29
+ioprio_get 31
+ioprio_set 30
+kcmp 272
+kexec_file_load 294
+kexec_load 104
+keyctl 219
+kill 129
+landlock_add_rule 445
+landlock_create_ruleset 444
+landlock_restrict_self 446
+lgetxattr 9
+linkat 37
+listen 201
+listmount 458
+listxattr 11
+listxattrat 465
+llistxattr 12
+lookup_dcookie 18
+lremovexattr 15
+lseek 62
+lsetxattr 6
+lsm_get_self_attr 459
+lsm_list_modules 461
+lsm_set_self_attr 460
+madvise 233
+map_shadow_stack 453
+mbind 235
+membarrier 283
+memfd_create 279
+memfd_secret 447
+migrate_pages 238
+mincore 232
+mkdirat 34
+mknodat 33
+mlock 228
+mlock2 284
+mlockall 230
+mmap 222
+mount 40
+mount_setattr 442
+move_mount 429
+move_pages 239
+mprotect 226
+mq_getsetattr 185
+mq_notify 184
+mq_open 180
+mq_timedreceive 183
+mq_timedsend 182
+mq_unlink 181
+mremap 216
+mseal 462
+msgctl 187
+msgget 186
+msgrcv 188
+msgsnd 189
+msync 227
+munlock 229
+munlockall 231
+munmap 215
+name_to_handle_at 264
+nanosleep 101
+newfstatat 79
+nfsservctl 42
+open_by_handle_at 265
+open_tree 428
+open_tree_attr 467
+openat 56
+openat2 437
+perf_event_open 241
+personality 92
+pidfd_getfd 438
+pidfd_open 434
+pidfd_send_signal 424
+pipe2 59
+pivot_root 41
+pkey_alloc 289
+pkey_free 290
+pkey_mprotect 288
+ppoll 73
+prctl 167
+pread64 67
+preadv 69
+preadv2 286
+prlimit64 261
+process_madvise 440
+process_mrelease 448
+process_vm_readv 270
+process_vm_writev 271
+pselect6 72
+ptrace 117
+pwrite64 68
+pwritev 70
+pwritev2 287
+quotactl 60
+quotactl_fd 443
+read 63
+readahead 213
+readlinkat 78
+readv 65
+reboot 142
+recvfrom 207
+recvmmsg 243
+recvmsg 212
+remap_file_pages 234
+removexattr 14
+removexattrat 466
+renameat 38
+renameat2 276
+request_key 218
+restart_syscall 128
+rseq 293
+rt_sigaction 134
+rt_sigpending 136
+rt_sigprocmask 135
+rt_sigqueueinfo 138
+rt_sigreturn 139
+rt_sigsuspend 133
+rt_sigtimedwait 137
+rt_tgsigqueueinfo 240
+sched_get_priority_max 125
+sched_get_priority_min 126
+sched_getaffinity 123
+sched_getattr 275
+sched_getparam 121
+sched_getscheduler 120
+sched_rr_get_interval 127
+sched_setaffinity 122
+sched_setattr 274
+sched_setparam 118
+sched_setscheduler 119
+sched_yield 124
+seccomp 277
+semctl 191
+semget 190
+semop 193
+semtimedop 192
+sendfile 71
+sendmmsg 269
+sendmsg 211
+sendto 206
+set_mempolicy 237
+set_mempolicy_home_node 450
+set_robust_list 99
+set_tid_address 96
+setdomainname 162
+setfsgid 152
+setfsuid 151
+setgid 144
+setgroups 159
+sethostname 161
+setitimer 103
+setns 268
+setpgid 154
+setpriority 140
+setregid 143
+setresgid 149
+setresuid 147
+setreuid 145
+setrlimit 164
+setsid 157
+setsockopt 208
+settimeofday 170
+setuid 146
+setxattr 5
+setxattrat 463
+shmat 196
+shmctl 195
+shmdt 197
+shmget 194
+shutdown 210
+sigaltstack 132
+signalfd4 74
+socket 198
+socketpair 199
+splice 76
+statfs 43
+statmount 457
+statx 291
+swapoff 225
+swapon 224
+symlinkat 36
+sync 81
+sync_file_range 84
+syncfs 267
+sysinfo 179
+syslog 116
+tee 77
+tgkill 131
+timer_create 107
+timer_delete 111
+timer_getoverrun 109
+timer_gettime 108
+timer_settime 110
+timerfd_create 85
+timerfd_gettime 87
+timerfd_settime 86
+times 153
+tkill 130
+truncate 45
+umask 166
+umount2 39
+uname 160
+unlinkat 35
+unshare 97
+userfaultfd 282
+utimensat 88
+vhangup 58
+vmsplice 75
+wait4 260
+waitid 95
+write 64
+writev 66
+";
 
-static ARM: SyscallTable = SyscallTable {
-    by_number: &[
-        (0, "restart_syscall"),
-        (1, "exit"),
-        (2, "fork"),
-        (3, "read"),
-        (4, "write"),
-        (5, "open"),
-        (6, "close"),
-        (8, "creat"),
-        (9, "link"),
-        (10, "unlink"),
-        (11, "execve"),
-        (12, "chdir"),
-        (14, "mknod"),
-        (15, "chmod"),
-        (16, "lchown"),
-        (19, "lseek"),
-        (20, "getpid"),
-        (21, "mount"),
-        (23, "setuid"),
-        (24, "getuid"),
-        (26, "ptrace"),
-        (29, "pause"),
-        (33, "access"),
-        (34, "nice"),
-        (36, "sync"),
-        (37, "kill"),
-        (38, "rename"),
-        (39, "mkdir"),
-        (40, "rmdir"),
-        (41, "dup"),
-        (42, "pipe"),
-        (43, "times"),
-        (45, "brk"),
-        (46, "setgid"),
-        (47, "getgid"),
-        (49, "geteuid"),
-        (50, "getegid"),
-        (51, "acct"),
-        (52, "umount2"),
-        (54, "ioctl"),
-        (55, "fcntl"),
-        (57, "setpgid"),
-        (60, "umask"),
-        (61, "chroot"),
-        (62, "ustat"),
-        (63, "dup2"),
-        (64, "getppid"),
-        (65, "getpgrp"),
-        (66, "setsid"),
-        (67, "sigaction"),
-        (70, "setreuid"),
-        (71, "setregid"),
-        (72, "sigsuspend"),
-        (73, "sigpending"),
-        (74, "sethostname"),
-        (75, "setrlimit"),
-        (77, "getrusage"),
-        (78, "gettimeofday"),
-        (79, "settimeofday"),
-        (80, "getgroups"),
-        (81, "setgroups"),
-        (83, "symlink"),
-        (85, "readlink"),
-        (86, "uselib"),
-        (87, "swapon"),
-        (88, "reboot"),
-        (91, "munmap"),
-        (92, "truncate"),
-        (93, "ftruncate"),
-        (94, "fchmod"),
-        (95, "fchown"),
-        (96, "getpriority"),
-        (97, "setpriority"),
-        (99, "statfs"),
-        (100, "fstatfs"),
-        (103, "syslog"),
-        (104, "setitimer"),
-        (105, "getitimer"),
-        (106, "stat"),
-        (107, "lstat"),
-        (108, "fstat"),
-        (111, "vhangup"),
-        (114, "wait4"),
-        (115, "swapoff"),
-        (116, "sysinfo"),
-        (118, "fsync"),
-        (119, "sigreturn"),
-        (120, "clone"),
-        (121, "setdomainname"),
-        (122, "uname"),
-        (124, "adjtimex"),
-        (125, "mprotect"),
-        (126, "sigprocmask"),
-        (128, "init_module"),
-        (129, "delete_module"),
-        (131, "quotactl"),
-        (132, "getpgid"),
-        (133, "fchdir"),
-        (134, "bdflush"),
-        (135, "sysfs"),
-        (136, "personality"),
-        (138, "setfsuid"),
-        (139, "setfsgid"),
-        (140, "_llseek"),
-        (141, "getdents"),
-        (142, "_newselect"),
-        (143, "flock"),
-        (144, "msync"),
-        (145, "readv"),
-        (146, "writev"),
-        (147, "getsid"),
-        (148, "fdatasync"),
-        (149, "_sysctl"),
-        (150, "mlock"),
-        (151, "munlock"),
-        (152, "mlockall"),
-        (153, "munlockall"),
-        (154, "sched_setparam"),
-        (155, "sched_getparam"),
-        (156, "sched_setscheduler"),
-        (157, "sched_getscheduler"),
-        (158, "sched_yield"),
-        (159, "sched_get_priority_max"),
-        (160, "sched_get_priority_min"),
-        (161, "sched_rr_get_interval"),
-        (162, "nanosleep"),
-        (163, "mremap"),
-        (164, "setresuid"),
-        (165, "getresuid"),
-        (168, "poll"),
-        (169, "nfsservctl"),
-        (170, "setresgid"),
-        (171, "getresgid"),
-        (172, "prctl"),
-        (173, "rt_sigreturn"),
-        (174, "rt_sigaction"),
-        (175, "rt_sigprocmask"),
-        (176, "rt_sigpending"),
-        (177, "rt_sigtimedwait"),
-        (178, "rt_sigqueueinfo"),
-        (179, "rt_sigsuspend"),
-        (180, "pread64"),
-        (181, "pwrite64"),
-        (182, "chown"),
-        (183, "getcwd"),
-        (184, "capget"),
-        (185, "capset"),
-        (186, "sigaltstack"),
-        (187, "sendfile"),
-        (190, "vfork"),
-        (191, "ugetrlimit"),
-        (192, "mmap2"),
-        (193, "truncate64"),
-        (194, "ftruncate64"),
-        (195, "stat64"),
-        (196, "lstat64"),
-        (197, "fstat64"),
-        (198, "lchown32"),
-        (199, "getuid32"),
-        (200, "getgid32"),
-        (201, "geteuid32"),
-        (202, "getegid32"),
-        (203, "setreuid32"),
-        (204, "setregid32"),
-        (205, "getgroups32"),
-        (206, "setgroups32"),
-        (207, "fchown32"),
-        (208, "setresuid32"),
-        (209, "getresuid32"),
-        (210, "setresgid32"),
-        (211, "getresgid32"),
-        (212, "chown32"),
-        (213, "setuid32"),
-        (214, "setgid32"),
-        (215, "setfsuid32"),
-        (216, "setfsgid32"),
-        (217, "getdents64"),
-        (218, "pivot_root"),
-        (219, "mincore"),
-        (220, "madvise"),
-        (221, "fcntl64"),
-        (224, "gettid"),
-        (225, "readahead"),
-        (226, "setxattr"),
-        (227, "lsetxattr"),
-        (228, "fsetxattr"),
-        (229, "getxattr"),
-        (230, "lgetxattr"),
-        (231, "fgetxattr"),
-        (232, "listxattr"),
-        (233, "llistxattr"),
-        (234, "flistxattr"),
-        (235, "removexattr"),
-        (236, "lremovexattr"),
-        (237, "fremovexattr"),
-        (238, "tkill"),
-        (239, "sendfile64"),
-        (240, "futex"),
-        (241, "sched_setaffinity"),
-        (242, "sched_getaffinity"),
-        (243, "io_setup"),
-        (244, "io_destroy"),
-        (245, "io_getevents"),
-        (246, "io_submit"),
-        (247, "io_cancel"),
-        (248, "exit_group"),
-        (249, "lookup_dcookie"),
-        (250, "epoll_create"),
-        (251, "epoll_ctl"),
-        (252, "epoll_wait"),
-        (253, "remap_file_pages"),
-        (256, "set_tid_address"),
-        (257, "timer_create"),
-        (258, "timer_settime"),
-        (259, "timer_gettime"),
-        (260, "timer_getoverrun"),
-        (261, "timer_delete"),
-        (262, "clock_settime"),
-        (263, "clock_gettime"),
-        (264, "clock_getres"),
-        (265, "clock_nanosleep"),
-        (266, "statfs64"),
-        (267, "fstatfs64"),
-        (268, "tgkill"),
-        (269, "utimes"),
-        (270, "arm_fadvise64_64"),
-        (271, "pciconfig_iobase"),
-        (272, "pciconfig_read"),
-        (273, "pciconfig_write"),
-        (274, "mq_open"),
-        (275, "mq_unlink"),
-        (276, "mq_timedsend"),
-        (277, "mq_timedreceive"),
-        (278, "mq_notify"),
-        (279, "mq_getsetattr"),
-        (280, "waitid"),
-        (281, "socket"),
-        (282, "bind"),
-        (283, "connect"),
-        (284, "listen"),
-        (285, "accept"),
-        (286, "getsockname"),
-        (287, "getpeername"),
-        (288, "socketpair"),
-        (289, "send"),
-        (290, "sendto"),
-        (291, "recv"),
-        (292, "recvfrom"),
-        (293, "shutdown"),
-        (294, "setsockopt"),
-        (295, "getsockopt"),
-        (296, "sendmsg"),
-        (297, "recvmsg"),
-        (298, "semop"),
-        (299, "semget"),
-        (300, "semctl"),
-        (301, "msgsnd"),
-        (302, "msgrcv"),
-        (303, "msgget"),
-        (304, "msgctl"),
-        (305, "shmat"),
-        (306, "shmdt"),
-        (307, "shmget"),
-        (308, "shmctl"),
-        (309, "add_key"),
-        (310, "request_key"),
-        (311, "keyctl"),
-        (312, "semtimedop"),
-        (313, "vserver"),
-        (314, "ioprio_set"),
-        (315, "ioprio_get"),
-        (316, "inotify_init"),
-        (317, "inotify_add_watch"),
-        (318, "inotify_rm_watch"),
-        (319, "mbind"),
-        (320, "get_mempolicy"),
-        (321, "set_mempolicy"),
-        (322, "openat"),
-        (323, "mkdirat"),
-        (324, "mknodat"),
-        (325, "fchownat"),
-        (326, "futimesat"),
-        (327, "fstatat64"),
-        (328, "unlinkat"),
-        (329, "renameat"),
-        (330, "linkat"),
-        (331, "symlinkat"),
-        (332, "readlinkat"),
-        (333, "fchmodat"),
-        (334, "faccessat"),
-        (335, "pselect6"),
-        (336, "ppoll"),
-        (337, "unshare"),
-        (338, "set_robust_list"),
-        (339, "get_robust_list"),
-        (340, "splice"),
-        (341, "sync_file_range2"),
-        (342, "tee"),
-        (343, "vmsplice"),
-        (344, "move_pages"),
-        (345, "getcpu"),
-        (346, "epoll_pwait"),
-        (347, "kexec_load"),
-        (348, "utimensat"),
-        (349, "signalfd"),
-        (350, "timerfd_create"),
-        (351, "eventfd"),
-        (352, "fallocate"),
-        (353, "timerfd_settime"),
-        (354, "timerfd_gettime"),
-        (355, "signalfd4"),
-        (356, "eventfd2"),
-        (357, "epoll_create1"),
-        (358, "dup3"),
-        (359, "pipe2"),
-        (360, "inotify_init1"),
-        (361, "preadv"),
-        (362, "pwritev"),
-        (363, "rt_tgsigqueueinfo"),
-        (364, "perf_event_open"),
-        (365, "recvmmsg"),
-        (366, "accept4"),
-        (367, "fanotify_init"),
-        (368, "fanotify_mark"),
-        (369, "prlimit64"),
-        (370, "name_to_handle_at"),
-        (371, "open_by_handle_at"),
-        (372, "clock_adjtime"),
-        (373, "syncfs"),
-        (374, "sendmmsg"),
-        (375, "setns"),
-        (376, "process_vm_readv"),
-        (377, "process_vm_writev"),
-        (378, "kcmp"),
-        (379, "finit_module"),
-        (380, "sched_setattr"),
-        (381, "sched_getattr"),
-        (382, "renameat2"),
-        (383, "seccomp"),
-        (384, "getrandom"),
-        (385, "memfd_create"),
-        (386, "bpf"),
-        (387, "execveat"),
-        (388, "userfaultfd"),
-        (389, "membarrier"),
-        (390, "mlock2"),
-        (391, "copy_file_range"),
-        (392, "preadv2"),
-        (393, "pwritev2"),
-        (394, "pkey_mprotect"),
-        (395, "pkey_alloc"),
-        (396, "pkey_free"),
-        (397, "statx"),
-        (398, "rseq"),
-        (399, "io_pgetevents"),
-        (400, "migrate_pages"),
-        (401, "kexec_file_load"),
-        (403, "clock_gettime64"),
-        (404, "clock_settime64"),
-        (405, "clock_adjtime64"),
-        (406, "clock_getres_time64"),
-        (407, "clock_nanosleep_time64"),
-        (408, "timer_gettime64"),
-        (409, "timer_settime64"),
-        (410, "timerfd_gettime64"),
-        (411, "timerfd_settime64"),
-        (412, "utimensat_time64"),
-        (413, "pselect6_time64"),
-        (414, "ppoll_time64"),
-        (416, "io_pgetevents_time64"),
-        (417, "recvmmsg_time64"),
-        (418, "mq_timedsend_time64"),
-        (419, "mq_timedreceive_time64"),
-        (420, "semtimedop_time64"),
-        (421, "rt_sigtimedwait_time64"),
-        (422, "futex_time64"),
-        (423, "sched_rr_get_interval_time64"),
-        (424, "pidfd_send_signal"),
-        (425, "io_uring_setup"),
-        (426, "io_uring_enter"),
-        (427, "io_uring_register"),
-        (428, "open_tree"),
-        (429, "move_mount"),
-        (430, "fsopen"),
-        (431, "fsconfig"),
-        (432, "fsmount"),
-        (433, "fspick"),
-        (434, "pidfd_open"),
-        (435, "clone3"),
-        (436, "close_range"),
-        (437, "openat2"),
-        (438, "pidfd_getfd"),
-        (439, "faccessat2"),
-        (440, "process_madvise"),
-        (441, "epoll_pwait2"),
-        (442, "mount_setattr"),
-        (443, "quotactl_fd"),
-        (444, "landlock_create_ruleset"),
-        (445, "landlock_add_rule"),
-        (446, "landlock_restrict_self"),
-        (448, "process_mrelease"),
-        (449, "futex_waitv"),
-        (450, "set_mempolicy_home_node"),
-        (451, "cachestat"),
-        (452, "fchmodat2"),
-        (453, "map_shadow_stack"),
-        (454, "futex_wake"),
-        (455, "futex_wait"),
-        (456, "futex_requeue"),
-        (457, "statmount"),
-        (458, "listmount"),
-        (459, "lsm_get_self_attr"),
-        (460, "lsm_set_self_attr"),
-        (461, "lsm_list_modules"),
-        (462, "mseal"),
-        (463, "setxattrat"),
-        (464, "getxattrat"),
-        (465, "listxattrat"),
-        (466, "removexattrat"),
-        (467, "open_tree_attr"),
-        (468, "file_getattr"),
-        (469, "file_setattr"),
-        (0xf0001, "breakpoint"),
-        (0xf0002, "cacheflush"),
-        (0xf0003, "usr26"),
-        (0xf0004, "usr32"),
-        (0xf0005, "set_tls"),
-        (0xf0006, "get_tls"),
-    ],
-    by_name: &[
-        ("_llseek", 140),
-        ("_newselect", 142),
-        ("_sysctl", 149),
-        ("accept", 285),
-        ("accept4", 366),
-        ("access", 33),
-        ("acct", 51),
-        ("add_key", 309),
-        ("adjtimex", 124),
-        ("arm_fadvise64_64", 270),
-        ("arm_sync_file_range", 341),
-        ("bdflush", 134),
-        ("bind", 282),
-        ("bpf", 386),
-        ("breakpoint", 0xf0001),
-        ("brk", 45),
-        ("cacheflush", 0xf0002),
-        ("cachestat", 451),
-        ("capget", 184),
-        ("capset", 185),
-        ("chdir", 12),
-        ("chmod", 15),
-        ("chown", 182),
-        ("chown32", 212),
-        ("chroot", 61),
-        ("clock_adjtime", 372),
-        ("clock_adjtime64", 405),
-        ("clock_getres", 264),
-        ("clock_getres_time64", 406),
-        ("clock_gettime", 263),
-        ("clock_gettime64", 403),
-        ("clock_nanosleep", 265),
-        ("clock_nanosleep_time64", 407),
-        ("clock_settime", 262),
-        ("clock_settime64", 404),
-        ("clone", 120),
-        ("clone3", 435),
-        ("close", 6),
-        ("close_range", 436),
-        ("connect", 283),
-        ("copy_file_range", 391),
-        ("creat", 8),
-        ("delete_module", 129),
-        ("dup", 41),
-        ("dup2", 63),
-        ("dup3", 358),
-        ("epoll_create", 250),
-        ("epoll_create1", 357),
-        ("epoll_ctl", 251),
-        ("epoll_pwait", 346),
-        ("epoll_pwait2", 441),
-        ("epoll_wait", 252),
-        ("eventfd", 351),
-        ("eventfd2", 356),
-        ("execve", 11),
-        ("execveat", 387),
-        ("exit", 1),
-        ("exit_group", 248),
-        ("faccessat", 334),
-        ("faccessat2", 439),
-        ("fallocate", 352),
-        ("fanotify_init", 367),
-        ("fanotify_mark", 368),
-        ("fchdir", 133),
-        ("fchmod", 94),
-        ("fchmodat", 333),
-        ("fchmodat2", 452),
-        ("fchown", 95),
-        ("fchown32", 207),
-        ("fchownat", 325),
-        ("fcntl", 55),
-        ("fcntl64", 221),
-        ("fdatasync", 148),
-        ("fgetxattr", 231),
-        ("file_getattr", 468),
-        ("file_setattr", 469),
-        ("finit_module", 379),
-        ("flistxattr", 234),
-        ("flock", 143),
-        ("fork", 2),
-        ("fremovexattr", 237),
-        ("fsconfig", 431),
-        ("fsetxattr", 228),
-        ("fsmount", 432),
-        ("fsopen", 430),
-        ("fspick", 433),
-        ("fstat", 108),
-        ("fstat64", 197),
-        ("fstatat64", 327),
-        ("fstatfs", 100),
-        ("fstatfs64", 267),
-        ("fsync", 118),
-        ("ftruncate", 93),
-        ("ftruncate64", 194),
-        ("futex", 240),
-        ("futex_requeue", 456),
-        ("futex_time64", 422),
-        ("futex_wait", 455),
-        ("futex_waitv", 449),
-        ("futex_wake", 454),
-        ("futimesat", 326),
-        ("get_mempolicy", 320),
-        ("get_robust_list", 339),
-        ("get_tls", 0xf0006),
-        ("getcpu", 345),
-        ("getcwd", 183),
-        ("getdents", 141),
-        ("getdents64", 217),
-        ("getegid", 50),
-        ("getegid32", 202),
-        ("geteuid", 49),
-        ("geteuid32", 201),
-        ("getgid", 47),
-        ("getgid32", 200),
-        ("getgroups", 80),
-        ("getgroups32", 205),
-        ("getitimer", 105),
-        ("getpeername", 287),
-        ("getpgid", 132),
-        ("getpgrp", 65),
-        ("getpid", 20),
-        ("getppid", 64),
-        ("getpriority", 96),
-        ("getrandom", 384),
-        ("getresgid", 171),
-        ("getresgid32", 211),
-        ("getresuid", 165),
-        ("getresuid32", 209),
-        ("getrusage", 77),
-        ("getsid", 147),
-        ("getsockname", 286),
-        ("getsockopt", 295),
-        ("gettid", 224),
-        ("gettimeofday", 78),
-        ("getuid", 24),
-        ("getuid32", 199),
-        ("getxattr", 229),
-        ("getxattrat", 464),
-        ("init_module", 128),
-        ("inotify_add_watch", 317),
-        ("inotify_init", 316),
-        ("inotify_init1", 360),
-        ("inotify_rm_watch", 318),
-        ("io_cancel", 247),
-        ("io_destroy", 244),
-        ("io_getevents", 245),
-        ("io_pgetevents", 399),
-        ("io_pgetevents_time64", 416),
-        ("io_setup", 243),
-        ("io_submit", 246),
-        ("io_uring_enter", 426),
-        ("io_uring_register", 427),
-        ("io_uring_setup", 425),
-        ("ioctl", 54),
-        ("ioprio_get", 315),
-        ("ioprio_set", 314),
-        ("kcmp", 378),
-        ("kexec_file_load", 401),
-        ("kexec_load", 347),
-        ("keyctl", 311),
-        ("kill", 37),
-        ("landlock_add_rule", 445),
-        ("landlock_create_ruleset", 444),
-        ("landlock_restrict_self", 446),
-        ("lchown", 16),
-        ("lchown32", 198),
-        ("lgetxattr", 230),
-        ("link", 9),
-        ("linkat", 330),
-        ("listen", 284),
-        ("listmount", 458),
-        ("listxattr", 232),
-        ("listxattrat", 465),
-        ("llistxattr", 233),
-        ("lookup_dcookie", 249),
-        ("lremovexattr", 236),
-        ("lseek", 19),
-        ("lsetxattr", 227),
-        ("lsm_get_self_attr", 459),
-        ("lsm_list_modules", 461),
-        ("lsm_set_self_attr", 460),
-        ("lstat", 107),
-        ("lstat64", 196),
-        ("madvise", 220),
-        ("map_shadow_stack", 453),
-        ("mbind", 319),
-        ("membarrier", 389),
-        ("memfd_create", 385),
-        ("migrate_pages", 400),
-        ("mincore", 219),
-        ("mkdir", 39),
-        ("mkdirat", 323),
-        ("mknod", 14),
-        ("mknodat", 324),
-        ("mlock", 150),
-        ("mlock2", 390),
-        ("mlockall", 152),
-        ("mmap2", 192),
-        ("mount", 21),
-        ("mount_setattr", 442),
-        ("move_mount", 429),
-        ("move_pages", 344),
-        ("mprotect", 125),
-        ("mq_getsetattr", 279),
-        ("mq_notify", 278),
-        ("mq_open", 274),
-        ("mq_timedreceive", 277),
-        ("mq_timedreceive_time64", 419),
-        ("mq_timedsend", 276),
-        ("mq_timedsend_time64", 418),
-        ("mq_unlink", 275),
-        ("mremap", 163),
-        ("mseal", 462),
-        ("msgctl", 304),
-        ("msgget", 303),
-        ("msgrcv", 302),
-        ("msgsnd", 301),
-        ("msync", 144),
-        ("munlock", 151),
-        ("munlockall", 153),
-        ("munmap", 91),
-        ("name_to_handle_at", 370),
-        ("nanosleep", 162),
-        ("nfsservctl", 169),
-        ("nice", 34),
-        ("open", 5),
-        ("open_by_handle_at", 371),
-        ("open_tree", 428),
-        ("open_tree_attr", 467),
-        ("openat", 322),
-        ("openat2", 437),
-        ("pause", 29),
-        ("pciconfig_iobase", 271),
-        ("pciconfig_read", 272),
-        ("pciconfig_write", 273),
-        ("perf_event_open", 364),
-        ("personality", 136),
-        ("pidfd_getfd", 438),
-        ("pidfd_open", 434),
-        ("pidfd_send_signal", 424),
-        ("pipe", 42),
-        ("pipe2", 359),
-        ("pivot_root", 218),
-        ("pkey_alloc", 395),
-        ("pkey_free", 396),
-        ("pkey_mprotect", 394),
-        ("poll", 168),
-        ("ppoll", 336),
-        ("ppoll_time64", 414),
-        ("prctl", 172),
-        ("pread64", 180),
-        ("preadv", 361),
-        ("preadv2", 392),
-        ("prlimit64", 369),
-        ("process_madvise", 440),
-        ("process_mrelease", 448),
-        ("process_vm_readv", 376),
-        ("process_vm_writev", 377),
-        ("pselect6", 335),
-        ("pselect6_time64", 413),
-        ("ptrace", 26),
-        ("pwrite64", 181),
-        ("pwritev", 362),
-        ("pwritev2", 393),
-        ("quotactl", 131),
-        ("quotactl_fd", 443),
-        ("read", 3),
-        ("readahead", 225),
-        ("readlink", 85),
-        ("readlinkat", 332),
-        ("readv", 145),
-        ("reboot", 88),
-        ("recv", 291),
-        ("recvfrom", 292),
-        ("recvmmsg", 365),
-        ("recvmmsg_time64", 417),
-        ("recvmsg", 297),
-        ("remap_file_pages", 253),
-        ("removexattr", 235),
-        ("removexattrat", 466),
-        ("rename", 38),
-        ("renameat", 329),
-        ("renameat2", 382),
-        ("request_key", 310),
-        ("restart_syscall", 0),
-        ("rmdir", 40),
-        ("rseq", 398),
-        ("rt_sigaction", 174),
-        ("rt_sigpending", 176),
-        ("rt_sigprocmask", 175),
-        ("rt_sigqueueinfo", 178),
-        ("rt_sigreturn", 173),
-        ("rt_sigsuspend", 179),
-        ("rt_sigtimedwait", 177),
-        ("rt_sigtimedwait_time64", 421),
-        ("rt_tgsigqueueinfo", 363),
-        ("sched_get_priority_max", 159),
-        ("sched_get_priority_min", 160),
-        ("sched_getaffinity", 242),
-        ("sched_getattr", 381),
-        ("sched_getparam", 155),
-        ("sched_getscheduler", 157),
-        ("sched_rr_get_interval", 161),
-        ("sched_rr_get_interval_time64", 423),
-        ("sched_setaffinity", 241),
-        ("sched_setattr", 380),
-        ("sched_setparam", 154),
-        ("sched_setscheduler", 156),
-        ("sched_yield", 158),
-        ("seccomp", 383),
-        ("semctl", 300),
-        ("semget", 299),
-        ("semop", 298),
-        ("semtimedop", 312),
-        ("semtimedop_time64", 420),
-        ("send", 289),
-        ("sendfile", 187),
-        ("sendfile64", 239),
-        ("sendmmsg", 374),
-        ("sendmsg", 296),
-        ("sendto", 290),
-        ("set_mempolicy", 321),
-        ("set_mempolicy_home_node", 450),
-        ("set_robust_list", 338),
-        ("set_tid_address", 256),
-        ("set_tls", 0xf0005),
-        ("setdomainname", 121),
-        ("setfsgid", 139),
-        ("setfsgid32", 216),
-        ("setfsuid", 138),
-        ("setfsuid32", 215),
-        ("setgid", 46),
-        ("setgid32", 214),
-        ("setgroups", 81),
-        ("setgroups32", 206),
-        ("sethostname", 74),
-        ("setitimer", 104),
-        ("setns", 375),
-        ("setpgid", 57),
-        ("setpriority", 97),
-        ("setregid", 71),
-        ("setregid32", 204),
-        ("setresgid", 170),
-        ("setresgid32", 210),
-        ("setresuid", 164),
-        ("setresuid32", 208),
-        ("setreuid", 70),
-        ("setreuid32", 203),
-        ("setrlimit", 75),
-        ("setsid", 66),
-        ("setsockopt", 294),
-        ("settimeofday", 79),
-        ("setuid", 23),
-        ("setuid32", 213),
-        ("setxattr", 226),
-        ("setxattrat", 463),
-        ("shmat", 305),
-        ("shmctl", 308),
-        ("shmdt", 306),
-        ("shmget", 307),
-        ("shutdown", 293),
-        ("sigaction", 67),
-        ("sigaltstack", 186),
-        ("signalfd", 349),
-        ("signalfd4", 355),
-        ("sigpending", 73),
-        ("sigprocmask", 126),
-        ("sigreturn", 119),
-        ("sigsuspend", 72),
-        ("socket", 281),
-        ("socketpair", 288),
-        ("splice", 340),
-        ("stat", 106),
-        ("stat64", 195),
-        ("statfs", 99),
-        ("statfs64", 266),
-        ("statmount", 457),
-        ("statx", 397),
-        ("swapoff", 115),
-        ("swapon", 87),
-        ("symlink", 83),
-        ("symlinkat", 331),
-        ("sync", 36),
-        ("sync_file_range2", 341),
-        ("syncfs", 373),
-        ("sysfs", 135),
-        ("sysinfo", 116),
-        ("syslog", 103),
-        ("tee", 342),
-        ("tgkill", 268),
-        ("timer_create", 257),
-        ("timer_delete", 261),
-        ("timer_getoverrun", 260),
-        ("timer_gettime", 259),
-        ("timer_gettime64", 408),
-        ("timer_settime", 258),
-        ("timer_settime64", 409),
-        ("timerfd_create", 350),
-        ("timerfd_gettime", 354),
-        ("timerfd_gettime64", 410),
-        ("timerfd_settime", 353),
-        ("timerfd_settime64", 411),
-        ("times", 43),
-        ("tkill", 238),
-        ("truncate", 92),
-        ("truncate64", 193),
-        ("ugetrlimit", 191),
-        ("umask", 60),
-        ("umount2", 52),
-        ("uname", 122),
-        ("unlink", 10),
-        ("unlinkat", 328),
-        ("unshare", 337),
-        ("uselib", 86),
-        ("userfaultfd", 388),
-        ("usr26", 0xf0003),
-        ("usr32", 0xf0004),
-        ("ustat", 62),
-        ("utimensat", 348),
-        ("utimensat_time64", 412),
-        ("utimes", 269),
-        ("vfork", 190),
-        ("vhangup", 111),
-        ("vmsplice", 343),
-        ("vserver", 313),
-        ("wait4", 114),
-        ("waitid", 280),
-        ("write", 4),
-        ("writev", 146),
-    ],
-};
+/// arm: `number name` lines, sorted by number, one name per number.
+static ARM: &str = "\
+0 restart_syscall
+1 exit
+2 fork
+3 read
+4 write
+5 open
+6 close
+8 creat
+9 link
+10 unlink
+11 execve
+12 chdir
+14 mknod
+15 chmod
+16 lchown
+19 lseek
+20 getpid
+21 mount
+23 setuid
+24 getuid
+26 ptrace
+29 pause
+33 access
+34 nice
+36 sync
+37 kill
+38 rename
+39 mkdir
+40 rmdir
+41 dup
+42 pipe
+43 times
+45 brk
+46 setgid
+47 getgid
+49 geteuid
+50 getegid
+51 acct
+52 umount2
+54 ioctl
+55 fcntl
+57 setpgid
+60 umask
+61 chroot
+62 ustat
+63 dup2
+64 getppid
+65 getpgrp
+66 setsid
+67 sigaction
+70 setreuid
+71 setregid
+72 sigsuspend
+73 sigpending
+74 sethostname
+75 setrlimit
+77 getrusage
+78 gettimeofday
+79 settimeofday
+80 getgroups
+81 setgroups
+83 symlink
+85 readlink
+86 uselib
+87 swapon
+88 reboot
+91 munmap
+92 truncate
+93 ftruncate
+94 fchmod
+95 fchown
+96 getpriority
+97 setpriority
+99 statfs
+100 fstatfs
+103 syslog
+104 setitimer
+105 getitimer
+106 stat
+107 lstat
+108 fstat
+111 vhangup
+114 wait4
+115 swapoff
+116 sysinfo
+118 fsync
+119 sigreturn
+120 clone
+121 setdomainname
+122 uname
+124 adjtimex
+125 mprotect
+126 sigprocmask
+128 init_module
+129 delete_module
+131 quotactl
+132 getpgid
+133 fchdir
+134 bdflush
+135 sysfs
+136 personality
+138 setfsuid
+139 setfsgid
+140 _llseek
+141 getdents
+142 _newselect
+143 flock
+144 msync
+145 readv
+146 writev
+147 getsid
+148 fdatasync
+149 _sysctl
+150 mlock
+151 munlock
+152 mlockall
+153 munlockall
+154 sched_setparam
+155 sched_getparam
+156 sched_setscheduler
+157 sched_getscheduler
+158 sched_yield
+159 sched_get_priority_max
+160 sched_get_priority_min
+161 sched_rr_get_interval
+162 nanosleep
+163 mremap
+164 setresuid
+165 getresuid
+168 poll
+169 nfsservctl
+170 setresgid
+171 getresgid
+172 prctl
+173 rt_sigreturn
+174 rt_sigaction
+175 rt_sigprocmask
+176 rt_sigpending
+177 rt_sigtimedwait
+178 rt_sigqueueinfo
+179 rt_sigsuspend
+180 pread64
+181 pwrite64
+182 chown
+183 getcwd
+184 capget
+185 capset
+186 sigaltstack
+187 sendfile
+190 vfork
+191 ugetrlimit
+192 mmap2
+193 truncate64
+194 ftruncate64
+195 stat64
+196 lstat64
+197 fstat64
+198 lchown32
+199 getuid32
+200 getgid32
+201 geteuid32
+202 getegid32
+203 setreuid32
+204 setregid32
+205 getgroups32
+206 setgroups32
+207 fchown32
+208 setresuid32
+209 getresuid32
+210 setresgid32
+211 getresgid32
+212 chown32
+213 setuid32
+214 setgid32
+215 setfsuid32
+216 setfsgid32
+217 getdents64
+218 pivot_root
+219 mincore
+220 madvise
+221 fcntl64
+224 gettid
+225 readahead
+226 setxattr
+227 lsetxattr
+228 fsetxattr
+229 getxattr
+230 lgetxattr
+231 fgetxattr
+232 listxattr
+233 llistxattr
+234 flistxattr
+235 removexattr
+236 lremovexattr
+237 fremovexattr
+238 tkill
+239 sendfile64
+240 futex
+241 sched_setaffinity
+242 sched_getaffinity
+243 io_setup
+244 io_destroy
+245 io_getevents
+246 io_submit
+247 io_cancel
+248 exit_group
+249 lookup_dcookie
+250 epoll_create
+251 epoll_ctl
+252 epoll_wait
+253 remap_file_pages
+256 set_tid_address
+257 timer_create
+258 timer_settime
+259 timer_gettime
+260 timer_getoverrun
+261 timer_delete
+262 clock_settime
+263 clock_gettime
+264 clock_getres
+265 clock_nanosleep
+266 statfs64
+267 fstatfs64
+268 tgkill
+269 utimes
+270 arm_fadvise64_64
+271 pciconfig_iobase
+272 pciconfig_read
+273 pciconfig_write
+274 mq_open
+275 mq_unlink
+276 mq_timedsend
+277 mq_timedreceive
+278 mq_notify
+279 mq_getsetattr
+280 waitid
+281 socket
+282 bind
+283 connect
+284 listen
+285 accept
+286 getsockname
+287 getpeername
+288 socketpair
+289 send
+290 sendto
+291 recv
+292 recvfrom
+293 shutdown
+294 setsockopt
+295 getsockopt
+296 sendmsg
+297 recvmsg
+298 semop
+299 semget
+300 semctl
+301 msgsnd
+302 msgrcv
+303 msgget
+304 msgctl
+305 shmat
+306 shmdt
+307 shmget
+308 shmctl
+309 add_key
+310 request_key
+311 keyctl
+312 semtimedop
+313 vserver
+314 ioprio_set
+315 ioprio_get
+316 inotify_init
+317 inotify_add_watch
+318 inotify_rm_watch
+319 mbind
+320 get_mempolicy
+321 set_mempolicy
+322 openat
+323 mkdirat
+324 mknodat
+325 fchownat
+326 futimesat
+327 fstatat64
+328 unlinkat
+329 renameat
+330 linkat
+331 symlinkat
+332 readlinkat
+333 fchmodat
+334 faccessat
+335 pselect6
+336 ppoll
+337 unshare
+338 set_robust_list
+339 get_robust_list
+340 splice
+341 sync_file_range2
+342 tee
+343 vmsplice
+344 move_pages
+345 getcpu
+346 epoll_pwait
+347 kexec_load
+348 utimensat
+349 signalfd
+350 timerfd_create
+351 eventfd
+352 fallocate
+353 timerfd_settime
+354 timerfd_gettime
+355 signalfd4
+356 eventfd2
+357 epoll_create1
+358 dup3
+359 pipe2
+360 inotify_init1
+361 preadv
+362 pwritev
+363 rt_tgsigqueueinfo
+364 perf_event_open
+365 recvmmsg
+366 accept4
+367 fanotify_init
+368 fanotify_mark
+369 prlimit64
+370 name_to_handle_at
+371 open_by_handle_at
+372 clock_adjtime
+373 syncfs
+374 sendmmsg
+375 setns
+376 process_vm_readv
+377 process_vm_writev
+378 kcmp
+379 finit_module
+380 sched_setattr
+381 sched_getattr
+382 renameat2
+383 seccomp
+384 getrandom
+385 memfd_create
+386 bpf
+387 execveat
+388 userfaultfd
+389 membarrier
+390 mlock2
+391 copy_file_range
+392 preadv2
+393 pwritev2
+394 pkey_mprotect
+395 pkey_alloc
+396 pkey_free
+397 statx
+398 rseq
+399 io_pgetevents
+400 migrate_pages
+401 kexec_file_load
+403 clock_gettime64
+404 clock_settime64
+405 clock_adjtime64
+406 clock_getres_time64
+407 clock_nanosleep_time64
+408 timer_gettime64
+409 timer_settime64
+410 timerfd_gettime64
+411 timerfd_settime64
+412 utimensat_time64
+413 pselect6_time64
+414 ppoll_time64
+416 io_pgetevents_time64
+417 recvmmsg_time64
+418 mq_timedsend_time64
+419 mq_timedreceive_time64
+420 semtimedop_time64
+421 rt_sigtimedwait_time64
+422 futex_time64
+423 sched_rr_get_interval_time64
+424 pidfd_send_signal
+425 io_uring_setup
+426 io_uring_enter
+427 io_uring_register
+428 open_tree
+429 move_mount
+430 fsopen
+431 fsconfig
+432 fsmount
+433 fspick
+434 pidfd_open
+435 clone3
+436 close_range
+437 openat2
+438 pidfd_getfd
+439 faccessat2
+440 process_madvise
+441 epoll_pwait2
+442 mount_setattr
+443 quotactl_fd
+444 landlock_create_ruleset
+445 landlock_add_rule
+446 landlock_restrict_self
+448 process_mrelease
+449 futex_waitv
+450 set_mempolicy_home_node
+451 cachestat
+452 fchmodat2
+453 map_shadow_stack
+454 futex_wake
+455 futex_wait
+456 futex_requeue
+457 statmount
+458 listmount
+459 lsm_get_self_attr
+460 lsm_set_self_attr
+461 lsm_list_modules
+462 mseal
+463 setxattrat
+464 getxattrat
+465 listxattrat
+466 removexattrat
+467 open_tree_attr
+468 file_getattr
+469 file_setattr
+0xf0001 breakpoint
+0xf0002 cacheflush
+0xf0003 usr26
+0xf0004 usr32
+0xf0005 set_tls
+0xf0006 get_tls
+";
+/// arm: `name number` lines of every name, aliases too, sorted by name.
+static ARM_BY_NAME: &str = "\
+_llseek 140
+_newselect 142
+_sysctl 149
+accept 285
+accept4 366
+access 33
+acct 51
+add_key 309
+adjtimex 124
+arm_fadvise64_64 270
+arm_sync_file_range 341
+bdflush 134
+bind 282
+bpf 386
+breakpoint 0xf0001
+brk 45
+cacheflush 0xf0002
+cachestat 451
+capget 184
+capset 185
+chdir 12
+chmod 15
+chown 182
+chown32 212
+chroot 61
+clock_adjtime 372
+clock_adjtime64 405
+clock_getres 264
+clock_getres_time64 406
+clock_gettime 263
+clock_gettime64 403
+clock_nanosleep 265
+clock_nanosleep_time64 407
+clock_settime 262
+clock_settime64 404
+clone 120
+clone3 435
+close 6
+close_range 436
+connect 283
+copy_file_range 391
+creat 8
+delete_module 129
+dup 41
+dup2 63
+dup3 358
+epoll_create 250
+epoll_create1 357
+epoll_ctl 251
+epoll_pwait 346
+epoll_pwait2 441
+epoll_wait 252
+eventfd 351
+eventfd2 356
+execve 11
+execveat 387
+exit 1
+exit_group 248
+faccessat 334
+faccessat2 439
+fallocate 352
+fanotify_init 367
+fanotify_mark 368
+fchdir 133
+fchmod 94
+fchmodat 333
+fchmodat2 452
+fchown 95
+fchown32 207
+fchownat 325
+fcntl 55
+fcntl64 221
+fdatasync 148
+fgetxattr 231
+file_getattr 468
+file_setattr 469
+finit_module 379
+flistxattr 234
+flock 143
+fork 2
+fremovexattr 237
+fsconfig 431
+fsetxattr 228
+fsmount 432
+fsopen 430
+fspick 433
+fstat 108
+fstat64 197
+fstatat64 327
+fstatfs 100
+fstatfs64 267
+fsync 118
+ftruncate 93
+ftruncate64 194
+futex 240
+futex_requeue 456
+futex_time64 422
+futex_wait 455
+futex_waitv 449
+futex_wake 454
+futimesat 326
+get_mempolicy 320
+get_robust_list 339
+get_tls 0xf0006
+getcpu 345
+getcwd 183
+getdents 141
+getdents64 217
+getegid 50
+getegid32 202
+geteuid 49
+geteuid32 201
+getgid 47
+getgid32 200
+getgroups 80
+getgroups32 205
+getitimer 105
+getpeername 287
+getpgid 132
+getpgrp 65
+getpid 20
+getppid 64
+getpriority 96
+getrandom 384
+getresgid 171
+getresgid32 211
+getresuid 165
+getresuid32 209
+getrusage 77
+getsid 147
+getsockname 286
+getsockopt 295
+gettid 224
+gettimeofday 78
+getuid 24
+getuid32 199
+getxattr 229
+getxattrat 464
+init_module 128
+inotify_add_watch 317
+inotify_init 316
+inotify_init1 360
+inotify_rm_watch 318
+io_cancel 247
+io_destroy 244
+io_getevents 245
+io_pgetevents 399
+io_pgetevents_time64 416
+io_setup 243
+io_submit 246
+io_uring_enter 426
+io_uring_register 427
+io_uring_setup 425
+ioctl 54
+ioprio_get 315
+ioprio_set 314
+kcmp 378
+kexec_file_load 401
+kexec_load 347
+keyctl 311
+kill 37
+landlock_add_rule 445
+landlock_create_ruleset 444
+landlock_restrict_self 446
+lchown 16
+lchown32 198
+lgetxattr 230
+link 9
+linkat 330
+listen 284
+listmount 458
+listxattr 232
+listxattrat 465
+llistxattr 233
+lookup_dcookie 249
+lremovexattr 236
+lseek 19
+lsetxattr 227
+lsm_get_self_attr 459
+lsm_list_modules 461
+lsm_set_self_attr 460
+lstat 107
+lstat64 196
+madvise 220
+map_shadow_stack 453
+mbind 319
+membarrier 389
+memfd_create 385
+migrate_pages 400
+mincore 219
+mkdir 39
+mkdirat 323
+mknod 14
+mknodat 324
+mlock 150
+mlock2 390
+mlockall 152
+mmap2 192
+mount 21
+mount_setattr 442
+move_mount 429
+move_pages 344
+mprotect 125
+mq_getsetattr 279
+mq_notify 278
+mq_open 274
+mq_timedreceive 277
+mq_timedreceive_time64 419
+mq_timedsend 276
+mq_timedsend_time64 418
+mq_unlink 275
+mremap 163
+mseal 462
+msgctl 304
+msgget 303
+msgrcv 302
+msgsnd 301
+msync 144
+munlock 151
+munlockall 153
+munmap 91
+name_to_handle_at 370
+nanosleep 162
+nfsservctl 169
+nice 34
+open 5
+open_by_handle_at 371
+open_tree 428
+open_tree_attr 467
+openat 322
+openat2 437
+pause 29
+pciconfig_iobase 271
+pciconfig_read 272
+pciconfig_write 273
+perf_event_open 364
+personality 136
+pidfd_getfd 438
+pidfd_open 434
+pidfd_send_signal 424
+pipe 42
+pipe2 359
+pivot_root 218
+pkey_alloc 395
+pkey_free 396
+pkey_mprotect 394
+poll 168
+ppoll 336
+ppoll_time64 414
+prctl 172
+pread64 180
+preadv 361
+preadv2 392
+prlimit64 369
+process_madvise 440
+process_mrelease 448
+process_vm_readv 376
+process_vm_writev 377
+pselect6 335
+pselect6_time64 413
+ptrace 26
+pwrite64 181
+pwritev 362
+pwritev2 393
+quotactl 131
+quotactl_fd 443
+read 3
+readahead 225
+readlink 85
+readlinkat 332
+readv 145
+reboot 88
+recv 291
+recvfrom 292
+recvmmsg 365
+recvmmsg_time64 417
+recvmsg 297
+remap_file_pages 253
+removexattr 235
+removexattrat 466
+rename 38
+renameat 329
+renameat2 382
+request_key 310
+restart_syscall 0
+rmdir 40
+rseq 398
+rt_sigaction 174
+rt_sigpending 176
+rt_sigprocmask 175
+rt_sigqueueinfo 178
+rt_sigreturn 173
+rt_sigsuspend 179
+rt_sigtimedwait 177
+rt_sigtimedwait_time64 421
+rt_tgsigqueueinfo 363
+sched_get_priority_max 159
+sched_get_priority_min 160
+sched_getaffinity 242
+sched_getattr 381
+sched_getparam 155
+sched_getscheduler 157
+sched_rr_get_interval 161
+sched_rr_get_interval_time64 423
+sched_setaffinity 241
+sched_setattr 380
+sched_setparam 154
+sched_setscheduler 156
+sched_yield 158
+seccomp 383
+semctl 300
+semget 299
+semop 298
+semtimedop 312
+semtimedop_time64 420
+send 289
+sendfile 187
+sendfile64 239
+sendmmsg 374
+sendmsg 296
+sendto 290
+set_mempolicy 321
+set_mempolicy_home_node 450
+set_robust_list 338
+set_tid_address 256
+set_tls 0xf0005
+setdomainname 121
+setfsgid 139
+setfsgid32 216
+setfsuid 138
+setfsuid32 215
+setgid 46
+setgid32 214
+setgroups 81
+setgroups32 206
+sethostname 74
+setitimer 104
+setns 375
+setpgid 57
+setpriority 97
+setregid 71
+setregid32 204
+setresgid 170
+setresgid32 210
+setresuid 164
+setresuid32 208
+setreuid 70
+setreuid32 203
+setrlimit 75
+setsid 66
+setsockopt 294
+settimeofday 79
+setuid 23
+setuid32 213
+setxattr 226
+setxattrat 463
+shmat 305
+shmctl 308
+shmdt 306
+shmget 307
+shutdown 293
+sigaction 67
+sigaltstack 186
+signalfd 349
+signalfd4 355
+sigpending 73
+sigprocmask 126
+sigreturn 119
+sigsuspend 72
+socket 281
+socketpair 288
+splice 340
+stat 106
+stat64 195
+statfs 99
+statfs64 266
+statmount 457
+statx 397
+swapoff 115
+swapon 87
+symlink 83
+symlinkat 331
+sync 36
+sync_file_range2 341
+syncfs 373
+sysfs 135
+sysinfo 116
+syslog 103
+tee 342
+tgkill 268
+timer_create 257
+timer_delete 261
+timer_getoverrun 260
+timer_gettime 259
+timer_gettime64 408
+timer_settime 258
+timer_settime64 409
+timerfd_create 350
+timerfd_gettime 354
+timerfd_gettime64 410
+timerfd_settime 353
+timerfd_settime64 411
+times 43
+tkill 238
+truncate 92
+truncate64 193
+ugetrlimit 191
+umask 60
+umount2 52
+uname 122
+unlink 10
+unlinkat 328
+unshare 337
+uselib 86
+userfaultfd 388
+usr26 0xf0003
+usr32 0xf0004
+ustat 62
+utimensat 348
+utimensat_time64 412
+utimes 269
+vfork 190
+vhangup 111
+vmsplice 343
+vserver 313
+wait4 114
+waitid 280
+write 4
+writev 146
+";
 
-static RISCV64: SyscallTable = SyscallTable {
-    by_number: &[
-        (0, "io_setup"),
-        (1, "io_destroy"),
-        (2, "io_submit"),
-        (3, "io_cancel"),
-        (4, "io_getevents"),
-        (5, "setxattr"),
-        (6, "lsetxattr"),
-        (7, "fsetxattr"),
-        (8, "getxattr"),
-        (9, "lgetxattr"),
-        (10, "fgetxattr"),
-        (11, "listxattr"),
-        (12, "llistxattr"),
-        (13, "flistxattr"),
-        (14, "removexattr"),
-        (15, "lremovexattr"),
-        (16, "fremovexattr"),
-        (17, "getcwd"),
-        (18, "lookup_dcookie"),
-        (19, "eventfd2"),
-        (20, "epoll_create1"),
-        (21, "epoll_ctl"),
-        (22, "epoll_pwait"),
-        (23, "dup"),
-        (24, "dup3"),
-        (25, "fcntl"),
-        (26, "inotify_init1"),
-        (27, "inotify_add_watch"),
-        (28, "inotify_rm_watch"),
-        (29, "ioctl"),
-        (30, "ioprio_set"),
-        (31, "ioprio_get"),
-        (32, "flock"),
-        (33, "mknodat"),
-        (34, "mkdirat"),
-        (35, "unlinkat"),
-        (36, "symlinkat"),
-        (37, "linkat"),
-        (39, "umount2"),
-        (40, "mount"),
-        (41, "pivot_root"),
-        (42, "nfsservctl"),
-        (43, "statfs"),
-        (44, "fstatfs"),
-        (45, "truncate"),
-        (46, "ftruncate"),
-        (47, "fallocate"),
-        (48, "faccessat"),
-        (49, "chdir"),
-        (50, "fchdir"),
-        (51, "chroot"),
-        (52, "fchmod"),
-        (53, "fchmodat"),
-        (54, "fchownat"),
-        (55, "fchown"),
-        (56, "openat"),
-        (57, "close"),
-        (58, "vhangup"),
-        (59, "pipe2"),
-        (60, "quotactl"),
-        (61, "getdents64"),
-        (62, "lseek"),
-        (63, "read"),
-        (64, "write"),
-        (65, "readv"),
-        (66, "writev"),
-        (67, "pread64"),
-        (68, "pwrite64"),
-        (69, "preadv"),
-        (70, "pwritev"),
-        (71, "sendfile"),
-        (72, "pselect6"),
-        (73, "ppoll"),
-        (74, "signalfd4"),
-        (75, "vmsplice"),
-        (76, "splice"),
-        (77, "tee"),
-        (78, "readlinkat"),
-        (79, "newfstatat"),
-        (80, "fstat"),
-        (81, "sync"),
-        (82, "fsync"),
-        (83, "fdatasync"),
-        (84, "sync_file_range"),
-        (85, "timerfd_create"),
-        (86, "timerfd_settime"),
-        (87, "timerfd_gettime"),
-        (88, "utimensat"),
-        (89, "acct"),
-        (90, "capget"),
-        (91, "capset"),
-        (92, "personality"),
-        (93, "exit"),
-        (94, "exit_group"),
-        (95, "waitid"),
-        (96, "set_tid_address"),
-        (97, "unshare"),
-        (98, "futex"),
-        (99, "set_robust_list"),
-        (100, "get_robust_list"),
-        (101, "nanosleep"),
-        (102, "getitimer"),
-        (103, "setitimer"),
-        (104, "kexec_load"),
-        (105, "init_module"),
-        (106, "delete_module"),
-        (107, "timer_create"),
-        (108, "timer_gettime"),
-        (109, "timer_getoverrun"),
-        (110, "timer_settime"),
-        (111, "timer_delete"),
-        (112, "clock_settime"),
-        (113, "clock_gettime"),
-        (114, "clock_getres"),
-        (115, "clock_nanosleep"),
-        (116, "syslog"),
-        (117, "ptrace"),
-        (118, "sched_setparam"),
-        (119, "sched_setscheduler"),
-        (120, "sched_getscheduler"),
-        (121, "sched_getparam"),
-        (122, "sched_setaffinity"),
-        (123, "sched_getaffinity"),
-        (124, "sched_yield"),
-        (125, "sched_get_priority_max"),
-        (126, "sched_get_priority_min"),
-        (127, "sched_rr_get_interval"),
-        (128, "restart_syscall"),
-        (129, "kill"),
-        (130, "tkill"),
-        (131, "tgkill"),
-        (132, "sigaltstack"),
-        (133, "rt_sigsuspend"),
-        (134, "rt_sigaction"),
-        (135, "rt_sigprocmask"),
-        (136, "rt_sigpending"),
-        (137, "rt_sigtimedwait"),
-        (138, "rt_sigqueueinfo"),
-        (139, "rt_sigreturn"),
-        (140, "setpriority"),
-        (141, "getpriority"),
-        (142, "reboot"),
-        (143, "setregid"),
-        (144, "setgid"),
-        (145, "setreuid"),
-        (146, "setuid"),
-        (147, "setresuid"),
-        (148, "getresuid"),
-        (149, "setresgid"),
-        (150, "getresgid"),
-        (151, "setfsuid"),
-        (152, "setfsgid"),
-        (153, "times"),
-        (154, "setpgid"),
-        (155, "getpgid"),
-        (156, "getsid"),
-        (157, "setsid"),
-        (158, "getgroups"),
-        (159, "setgroups"),
-        (160, "uname"),
-        (161, "sethostname"),
-        (162, "setdomainname"),
-        (163, "getrlimit"),
-        (164, "setrlimit"),
-        (165, "getrusage"),
-        (166, "umask"),
-        (167, "prctl"),
-        (168, "getcpu"),
-        (169, "gettimeofday"),
-        (170, "settimeofday"),
-        (171, "adjtimex"),
-        (172, "getpid"),
-        (173, "getppid"),
-        (174, "getuid"),
-        (175, "geteuid"),
-        (176, "getgid"),
-        (177, "getegid"),
-        (178, "gettid"),
-        (179, "sysinfo"),
-        (180, "mq_open"),
-        (181, "mq_unlink"),
-        (182, "mq_timedsend"),
-        (183, "mq_timedreceive"),
-        (184, "mq_notify"),
-        (185, "mq_getsetattr"),
-        (186, "msgget"),
-        (187, "msgctl"),
-        (188, "msgrcv"),
-        (189, "msgsnd"),
-        (190, "semget"),
-        (191, "semctl"),
-        (192, "semtimedop"),
-        (193, "semop"),
-        (194, "shmget"),
-        (195, "shmctl"),
-        (196, "shmat"),
-        (197, "shmdt"),
-        (198, "socket"),
-        (199, "socketpair"),
-        (200, "bind"),
-        (201, "listen"),
-        (202, "accept"),
-        (203, "connect"),
-        (204, "getsockname"),
-        (205, "getpeername"),
-        (206, "sendto"),
-        (207, "recvfrom"),
-        (208, "setsockopt"),
-        (209, "getsockopt"),
-        (210, "shutdown"),
-        (211, "sendmsg"),
-        (212, "recvmsg"),
-        (213, "readahead"),
-        (214, "brk"),
-        (215, "munmap"),
-        (216, "mremap"),
-        (217, "add_key"),
-        (218, "request_key"),
-        (219, "keyctl"),
-        (220, "clone"),
-        (221, "execve"),
-        (222, "mmap"),
-        (223, "fadvise64"),
-        (224, "swapon"),
-        (225, "swapoff"),
-        (226, "mprotect"),
-        (227, "msync"),
-        (228, "mlock"),
-        (229, "munlock"),
-        (230, "mlockall"),
-        (231, "munlockall"),
-        (232, "mincore"),
-        (233, "madvise"),
-        (234, "remap_file_pages"),
-        (235, "mbind"),
-        (236, "get_mempolicy"),
-        (237, "set_mempolicy"),
-        (238, "migrate_pages"),
-        (239, "move_pages"),
-        (240, "rt_tgsigqueueinfo"),
-        (241, "perf_event_open"),
-        (242, "accept4"),
-        (243, "recvmmsg"),
-        (258, "riscv_hwprobe"),
-        (259, "riscv_flush_icache"),
-        (260, "wait4"),
-        (261, "prlimit64"),
-        (262, "fanotify_init"),
-        (263, "fanotify_mark"),
-        (264, "name_to_handle_at"),
-        (265, "open_by_handle_at"),
-        (266, "clock_adjtime"),
-        (267, "syncfs"),
-        (268, "setns"),
-        (269, "sendmmsg"),
-        (270, "process_vm_readv"),
-        (271, "process_vm_writev"),
-        (272, "kcmp"),
-        (273, "finit_module"),
-        (274, "sched_setattr"),
-        (275, "sched_getattr"),
-        (276, "renameat2"),
-        (277, "seccomp"),
-        (278, "getrandom"),
-        (279, "memfd_create"),
-        (280, "bpf"),
-        (281, "execveat"),
-        (282, "userfaultfd"),
-        (283, "membarrier"),
-        (284, "mlock2"),
-        (285, "copy_file_range"),
-        (286, "preadv2"),
-        (287, "pwritev2"),
-        (288, "pkey_mprotect"),
-        (289, "pkey_alloc"),
-        (290, "pkey_free"),
-        (291, "statx"),
-        (292, "io_pgetevents"),
-        (293, "rseq"),
-        (294, "kexec_file_load"),
-        (424, "pidfd_send_signal"),
-        (425, "io_uring_setup"),
-        (426, "io_uring_enter"),
-        (427, "io_uring_register"),
-        (428, "open_tree"),
-        (429, "move_mount"),
-        (430, "fsopen"),
-        (431, "fsconfig"),
-        (432, "fsmount"),
-        (433, "fspick"),
-        (434, "pidfd_open"),
-        (435, "clone3"),
-        (436, "close_range"),
-        (437, "openat2"),
-        (438, "pidfd_getfd"),
-        (439, "faccessat2"),
-        (440, "process_madvise"),
-        (441, "epoll_pwait2"),
-        (442, "mount_setattr"),
-        (443, "quotactl_fd"),
-        (444, "landlock_create_ruleset"),
-        (445, "landlock_add_rule"),
-        (446, "landlock_restrict_self"),
-        (447, "memfd_secret"),
-        (448, "process_mrelease"),
-        (449, "futex_waitv"),
-        (450, "set_mempolicy_home_node"),
-        (451, "cachestat"),
-        (452, "fchmodat2"),
-        (453, "map_shadow_stack"),
-        (454, "futex_wake"),
-        (455, "futex_wait"),
-        (456, "futex_requeue"),
-        (457, "statmount"),
-        (458, "listmount"),
-        (459, "lsm_get_self_attr"),
-        (460, "lsm_set_self_attr"),
-        (461, "lsm_list_modules"),
-        (462, "mseal"),
-        (463, "setxattrat"),
-        (464, "getxattrat"),
-        (465, "listxattrat"),
-        (466, "removexattrat"),
-        (467, "open_tree_attr"),
-        (468, "file_getattr"),
-        (469, "file_setattr"),
-    ],
-    by_name: &[
-        ("accept", 202),
-        ("accept4", 242),
-        ("acct", 89),
-        ("add_key", 217),
-        ("adjtimex", 171),
-        ("bind", 200),
-        ("bpf", 280),
-        ("brk", 214),
-        ("cachestat", 451),
-        ("capget", 90),
-        ("capset", 91),
-        ("chdir", 49),
-        ("chroot", 51),
-        ("clock_adjtime", 266),
-        ("clock_getres", 114),
-        ("clock_gettime", 113),
-        ("clock_nanosleep", 115),
-        ("clock_settime", 112),
-        ("clone", 220),
-        ("clone3", 435),
-        ("close", 57),
-        ("close_range", 436),
-        ("connect", 203),
-        ("copy_file_range", 285),
-        ("delete_module", 106),
-        ("dup", 23),
-        ("dup3", 24),
-        ("epoll_create1", 20),
-        ("epoll_ctl", 21),
-        ("epoll_pwait", 22),
-        ("epoll_pwait2", 441),
-        ("eventfd2", 19),
-        ("execve", 221),
-        ("execveat", 281),
-        ("exit", 93),
-        ("exit_group", 94),
-        ("faccessat", 48),
-        ("faccessat2", 439),
-        ("fadvise64", 223),
-        ("fallocate", 47),
-        ("fanotify_init", 262),
-        ("fanotify_mark", 263),
-        ("fchdir", 50),
-        ("fchmod", 52),
-        ("fchmodat", 53),
-        ("fchmodat2", 452),
-        ("fchown", 55),
-        ("fchownat", 54),
-        ("fcntl", 25),
-        ("fdatasync", 83),
-        ("fgetxattr", 10),
-        ("file_getattr", 468),
-        ("file_setattr", 469),
-        ("finit_module", 273),
-        ("flistxattr", 13),
-        ("flock", 32),
-        ("fremovexattr", 16),
-        ("fsconfig", 431),
-        ("fsetxattr", 7),
-        ("fsmount", 432),
-        ("fsopen", 430),
-        ("fspick", 433),
-        ("fstat", 80),
-        ("fstatfs", 44),
-        ("fsync", 82),
-        ("ftruncate", 46),
-        ("futex", 98),
-        ("futex_requeue", 456),
-        ("futex_wait", 455),
-        ("futex_waitv", 449),
-        ("futex_wake", 454),
-        ("get_mempolicy", 236),
-        ("get_robust_list", 100),
-        ("getcpu", 168),
-        ("getcwd", 17),
-        ("getdents64", 61),
-        ("getegid", 177),
-        ("geteuid", 175),
-        ("getgid", 176),
-        ("getgroups", 158),
-        ("getitimer", 102),
-        ("getpeername", 205),
-        ("getpgid", 155),
-        ("getpid", 172),
-        ("getppid", 173),
-        ("getpriority", 141),
-        ("getrandom", 278),
-        ("getresgid", 150),
-        ("getresuid", 148),
-        ("getrlimit", 163),
-        ("getrusage", 165),
-        ("getsid", 156),
-        ("getsockname", 204),
-        ("getsockopt", 209),
-        ("gettid", 178),
-        ("gettimeofday", 169),
-        ("getuid", 174),
-        ("getxattr", 8),
-        ("getxattrat", 464),
-        ("init_module", 105),
-        ("inotify_add_watch", 27),
-        ("inotify_init1", 26),
-        ("inotify_rm_watch", 28),
-        ("io_cancel", 3),
-        ("io_destroy", 1),
-        ("io_getevents", 4),
-        ("io_pgetevents", 292),
-        ("io_setup", 0),
-        ("io_submit", 2),
-        ("io_uring_enter", 426),
-        ("io_uring_register", 427),
-        ("io_uring_setup", 425),
-        ("ioctl", 29),
-        ("ioprio_get", 31),
-        ("ioprio_set", 30),
-        ("kcmp", 272),
-        ("kexec_file_load", 294),
-        ("kexec_load", 104),
-        ("keyctl", 219),
-        ("kill", 129),
-        ("landlock_add_rule", 445),
-        ("landlock_create_ruleset", 444),
-        ("landlock_restrict_self", 446),
-        ("lgetxattr", 9),
-        ("linkat", 37),
-        ("listen", 201),
-        ("listmount", 458),
-        ("listxattr", 11),
-        ("listxattrat", 465),
-        ("llistxattr", 12),
-        ("lookup_dcookie", 18),
-        ("lremovexattr", 15),
-        ("lseek", 62),
-        ("lsetxattr", 6),
-        ("lsm_get_self_attr", 459),
-        ("lsm_list_modules", 461),
-        ("lsm_set_self_attr", 460),
-        ("madvise", 233),
-        ("map_shadow_stack", 453),
-        ("mbind", 235),
-        ("membarrier", 283),
-        ("memfd_create", 279),
-        ("memfd_secret", 447),
-        ("migrate_pages", 238),
-        ("mincore", 232),
-        ("mkdirat", 34),
-        ("mknodat", 33),
-        ("mlock", 228),
-        ("mlock2", 284),
-        ("mlockall", 230),
-        ("mmap", 222),
-        ("mount", 40),
-        ("mount_setattr", 442),
-        ("move_mount", 429),
-        ("move_pages", 239),
-        ("mprotect", 226),
-        ("mq_getsetattr", 185),
-        ("mq_notify", 184),
-        ("mq_open", 180),
-        ("mq_timedreceive", 183),
-        ("mq_timedsend", 182),
-        ("mq_unlink", 181),
-        ("mremap", 216),
-        ("mseal", 462),
-        ("msgctl", 187),
-        ("msgget", 186),
-        ("msgrcv", 188),
-        ("msgsnd", 189),
-        ("msync", 227),
-        ("munlock", 229),
-        ("munlockall", 231),
-        ("munmap", 215),
-        ("name_to_handle_at", 264),
-        ("nanosleep", 101),
-        ("newfstatat", 79),
-        ("nfsservctl", 42),
-        ("open_by_handle_at", 265),
-        ("open_tree", 428),
-        ("open_tree_attr", 467),
-        ("openat", 56),
-        ("openat2", 437),
-        ("perf_event_open", 241),
-        ("personality", 92),
-        ("pidfd_getfd", 438),
-        ("pidfd_open", 434),
-        ("pidfd_send_signal", 424),
-        ("pipe2", 59),
-        ("pivot_root", 41),
-        ("pkey_alloc", 289),
-        ("pkey_free", 290),
-        ("pkey_mprotect", 288),
-        ("ppoll", 73),
-        ("prctl", 167),
-        ("pread64", 67),
-        ("preadv", 69),
-        ("preadv2", 286),
-        ("prlimit64", 261),
-        ("process_madvise", 440),
-        ("process_mrelease", 448),
-        ("process_vm_readv", 270),
-        ("process_vm_writev", 271),
-        ("pselect6", 72),
-        ("ptrace", 117),
-        ("pwrite64", 68),
-        ("pwritev", 70),
-        ("pwritev2", 287),
-        ("quotactl", 60),
-        ("quotactl_fd", 443),
-        ("read", 63),
-        ("readahead", 213),
-        ("readlinkat", 78),
-        ("readv", 65),
-        ("reboot", 142),
-        ("recvfrom", 207),
-        ("recvmmsg", 243),
-        ("recvmsg", 212),
-        ("remap_file_pages", 234),
-        ("removexattr", 14),
-        ("removexattrat", 466),
-        ("renameat2", 276),
-        ("request_key", 218),
-        ("restart_syscall", 128),
-        ("riscv_flush_icache", 259),
-        ("riscv_hwprobe", 258),
-        ("rseq", 293),
-        ("rt_sigaction", 134),
-        ("rt_sigpending", 136),
-        ("rt_sigprocmask", 135),
-        ("rt_sigqueueinfo", 138),
-        ("rt_sigreturn", 139),
-        ("rt_sigsuspend", 133),
-        ("rt_sigtimedwait", 137),
-        ("rt_tgsigqueueinfo", 240),
-        ("sched_get_priority_max", 125),
-        ("sched_get_priority_min", 126),
-        ("sched_getaffinity", 123),
-        ("sched_getattr", 275),
-        ("sched_getparam", 121),
-        ("sched_getscheduler", 120),
-        ("sched_rr_get_interval", 127),
-        ("sched_setaffinity", 122),
-        ("sched_setattr", 274),
-        ("sched_setparam", 118),
-        ("sched_setscheduler", 119),
-        ("sched_yield", 124),
-        ("seccomp", 277),
-        ("semctl", 191),
-        ("semget", 190),
-        ("semop", 193),
-        ("semtimedop", 192),
-        ("sendfile", 71),
-        ("sendmmsg", 269),
-        ("sendmsg", 211),
-        ("sendto", 206),
-        ("set_mempolicy", 237),
-        ("set_mempolicy_home_node", 450),
-        ("set_robust_list", 99),
-        ("set_tid_address", 96),
-        ("setdomainname", 162),
-        ("setfsgid", 152),
-        ("setfsuid", 151),
-        ("setgid", 144),
-        ("setgroups", 159),
-        ("sethostname", 161),
-        ("setitimer", 103),
-        ("setns", 268),
-        ("setpgid", 154),
-        ("setpriority", 140),
-        ("setregid", 143),
-        ("setresgid", 149),
-        ("setresuid", 147),
-        ("setreuid", 145),
-        ("setrlimit", 164),
-        ("setsid", 157),
-        ("setsockopt", 208),
-        ("settimeofday", 170),
-        ("setuid", 146),
-        ("setxattr", 5),
-        ("setxattrat", 463),
-        ("shmat", 196),
-        ("shmctl", 195),
-        ("shmdt", 197),
-        ("shmget", 194),
-        ("shutdown", 210),
-        ("sigaltstack", 132),
-        ("signalfd4", 74),
-        ("socket", 198),
-        ("socketpair", 199),
-        ("splice", 76),
-        ("statfs", 43),
-        ("statmount", 457),
-        ("statx", 291),
-        ("swapoff", 225),
-        ("swapon", 224),
-        ("symlinkat", 36),
-        ("sync", 81),
-        ("sync_file_range", 84),
-        ("syncfs", 267),
-        ("sysinfo", 179),
-        ("syslog", 116),
-        ("tee", 77),
-        ("tgkill", 131),
-        ("timer_create", 107),
-        ("timer_delete", 111),
-        ("timer_getoverrun", 109),
-        ("timer_gettime", 108),
-        ("timer_settime", 110),
-        ("timerfd_create", 85),
-        ("timerfd_gettime", 87),
-        ("timerfd_settime", 86),
-        ("times", 153),
-        ("tkill", 130),
-        ("truncate", 45),
-        ("umask", 166),
-        ("umount2", 39),
-        ("uname", 160),
-        ("unlinkat", 35),
-        ("unshare", 97),
-        ("userfaultfd", 282),
-        ("utimensat", 88),
-        ("vhangup", 58),
-        ("vmsplice", 75),
-        ("wait4", 260),
-        ("waitid", 95),
-        ("write", 64),
-        ("writev", 66),
-    ],
-};
+/// riscv64: `number name` lines, sorted by number, one name per number.
+static RISCV64: &str = "\
+0 io_setup
+1 io_destroy
+2 io_submit
+3 io_cancel
+4 io_getevents
+5 setxattr
+6 lsetxattr
+7 fsetxattr
+8 getxattr
+9 lgetxattr
+10 fgetxattr
+11 listxattr
+12 llistxattr
+13 flistxattr
+14 removexattr
+15 lremovexattr
+16 fremovexattr
+17 getcwd
+18 lookup_dcookie
+19 eventfd2
+20 epoll_create1
+21 epoll_ctl
+22 epoll_pwait
+23 dup
+24 dup3
+25 fcntl
+26 inotify_init1
+27 inotify_add_watch
+28 inotify_rm_watch
+29 ioctl
+30 ioprio_set
+31 ioprio_get
+32 flock
+33 mknodat
+34 mkdirat
+35 unlinkat
+36 symlinkat
+37 linkat
+39 umount2
+40 mount
+41 pivot_root
+42 nfsservctl
+43 statfs
+44 fstatfs
+45 truncate
+46 ftruncate
+47 fallocate
+48 faccessat
+49 chdir
+50 fchdir
+51 chroot
+52 fchmod
+53 fchmodat
+54 fchownat
+55 fchown
+56 openat
+57 close
+58 vhangup
+59 pipe2
+60 quotactl
+61 getdents64
+62 lseek
+63 read
+64 write
+65 readv
+66 writev
+67 pread64
+68 pwrite64
+69 preadv
+70 pwritev
+71 sendfile
+72 pselect6
+73 ppoll
+74 signalfd4
+75 vmsplice
+76 splice
+77 tee
+78 readlinkat
+79 newfstatat
+80 fstat
+81 sync
+82 fsync
+83 fdatasync
+84 sync_file_range
+85 timerfd_create
+86 timerfd_settime
+87 timerfd_gettime
+88 utimensat
+89 acct
+90 capget
+91 capset
+92 personality
+93 exit
+94 exit_group
+95 waitid
+96 set_tid_address
+97 unshare
+98 futex
+99 set_robust_list
+100 get_robust_list
+101 nanosleep
+102 getitimer
+103 setitimer
+104 kexec_load
+105 init_module
+106 delete_module
+107 timer_create
+108 timer_gettime
+109 timer_getoverrun
+110 timer_settime
+111 timer_delete
+112 clock_settime
+113 clock_gettime
+114 clock_getres
+115 clock_nanosleep
+116 syslog
+117 ptrace
+118 sched_setparam
+119 sched_setscheduler
+120 sched_getscheduler
+121 sched_getparam
+122 sched_setaffinity
+123 sched_getaffinity
+124 sched_yield
+125 sched_get_priority_max
+126 sched_get_priority_min
+127 sched_rr_get_interval
+128 restart_syscall
+129 kill
+130 tkill
+131 tgkill
+132 sigaltstack
+133 rt_sigsuspend
+134 rt_sigaction
+135 rt_sigprocmask
+136 rt_sigpending
+137 rt_sigtimedwait
+138 rt_sigqueueinfo
+139 rt_sigreturn
+140 setpriority
+141 getpriority
+142 reboot
+143 setregid
+144 setgid
+145 setreuid
+146 setuid
+147 setresuid
+148 getresuid
+149 setresgid
+150 getresgid
+151 setfsuid
+152 setfsgid
+153 times
+154 setpgid
+155 getpgid
+156 getsid
+157 setsid
+158 getgroups
+159 setgroups
+160 uname
+161 sethostname
+162 setdomainname
+163 getrlimit
+164 setrlimit
+165 getrusage
+166 umask
+167 prctl
+168 getcpu
+169 gettimeofday
+170 settimeofday
+171 adjtimex
+172 getpid
+173 getppid
+174 getuid
+175 geteuid
+176 getgid
+177 getegid
+178 gettid
+179 sysinfo
+180 mq_open
+181 mq_unlink
+182 mq_timedsend
+183 mq_timedreceive
+184 mq_notify
+185 mq_getsetattr
+186 msgget
+187 msgctl
+188 msgrcv
+189 msgsnd
+190 semget
+191 semctl
+192 semtimedop
+193 semop
+194 shmget
+195 shmctl
+196 shmat
+197 shmdt
+198 socket
+199 socketpair
+200 bind
+201 listen
+202 accept
+203 connect
+204 getsockname
+205 getpeername
+206 sendto
+207 recvfrom
+208 setsockopt
+209 getsockopt
+210 shutdown
+211 sendmsg
+212 recvmsg
+213 readahead
+214 brk
+215 munmap
+216 mremap
+217 add_key
+218 request_key
+219 keyctl
+220 clone
+221 execve
+222 mmap
+223 fadvise64
+224 swapon
+225 swapoff
+226 mprotect
+227 msync
+228 mlock
+229 munlock
+230 mlockall
+231 munlockall
+232 mincore
+233 madvise
+234 remap_file_pages
+235 mbind
+236 get_mempolicy
+237 set_mempolicy
+238 migrate_pages
+239 move_pages
+240 rt_tgsigqueueinfo
+241 perf_event_open
+242 accept4
+243 recvmmsg
+258 riscv_hwprobe
+259 riscv_flush_icache
+260 wait4
+261 prlimit64
+262 fanotify_init
+263 fanotify_mark
+264 name_to_handle_at
+265 open_by_handle_at
+266 clock_adjtime
+267 syncfs
+268 setns
+269 sendmmsg
+270 process_vm_readv
+271 process_vm_writev
+272 kcmp
+273 finit_module
+274 sched_setattr
+275 sched_getattr
+276 renameat2
+277 seccomp
+278 getrandom
+279 memfd_create
+280 bpf
+281 execveat
+282 userfaultfd
+283 membarrier
+284 mlock2
+285 copy_file_range
+286 preadv2
+287 pwritev2
+288 pkey_mprotect
+289 pkey_alloc
+290 pkey_free
+291 statx
+292 io_pgetevents
+293 rseq
+294 kexec_file_load
+424 pidfd_send_signal
+425 io_uring_setup
+426 io_uring_enter
+427 io_uring_register
+428 open_tree
+429 move_mount
+430 fsopen
+431 fsconfig
+432 fsmount
+433 fspick
+434 pidfd_open
+435 clone3
+436 close_range
+437 openat2
+438 pidfd_getfd
+439 faccessat2
+440 process_madvise
+441 epoll_pwait2
+442 mount_setattr
+443 quotactl_fd
+444 landlock_create_ruleset
+445 landlock_add_rule
+446 landlock_restrict_self
+447 memfd_secret
+448 process_mrelease
+449 futex_waitv
+450 set_mempolicy_home_node
+451 cachestat
+452 fchmodat2
+453 map_shadow_stack
+454 futex_wake
+455 futex_wait
+456 futex_requeue
+457 statmount
+458 listmount
+459 lsm_get_self_attr
+460 lsm_set_self_attr
+461 lsm_list_modules
+462 mseal
+463 setxattrat
+464 getxattrat
+465 listxattrat
+466 removexattrat
+467 open_tree_attr
+468 file_getattr
+469 file_setattr
+";
+/// riscv64: `name number` lines of every name, aliases too, sorted by name.
+static RISCV64_BY_NAME: &str = "\
+accept 202
+accept4 242
+acct 89
+add_key 217
+adjtimex 171
+bind 200
+bpf 280
+brk 214
+cachestat 451
+capget 90
+capset 91
+chdir 49
+chroot 51
+clock_adjtime 266
+clock_getres 114
+clock_gettime 113
+clock_nanosleep 115
+clock_settime 112
+clone 220
+clone3 435
+close 57
+close_range 436
+connect 203
+copy_file_range 285
+delete_module 106
+dup 23
+dup3 24
+epoll_create1 20
+epoll_ctl 21
+epoll_pwait 22
+epoll_pwait2 441
+eventfd2 19
+execve 221
+execveat 281
+exit 93
+exit_group 94
+faccessat 48
+faccessat2 439
+fadvise64 223
+fallocate 47
+fanotify_init 262
+fanotify_mark 263
+fchdir 50
+fchmod 52
+fchmodat 53
+fchmodat2 452
+fchown 55
+fchownat 54
+fcntl 25
+fdatasync 83
+fgetxattr 10
+file_getattr 468
+file_setattr 469
+finit_module 273
+flistxattr 13
+flock 32
+fremovexattr 16
+fsconfig 431
+fsetxattr 7
+fsmount 432
+fsopen 430
+fspick 433
+fstat 80
+fstatfs 44
+fsync 82
+ftruncate 46
+futex 98
+futex_requeue 456
+futex_wait 455
+futex_waitv 449
+futex_wake 454
+get_mempolicy 236
+get_robust_list 100
+getcpu 168
+getcwd 17
+getdents64 61
+getegid 177
+geteuid 175
+getgid 176
+getgroups 158
+getitimer 102
+getpeername 205
+getpgid 155
+getpid 172
+getppid 173
+getpriority 141
+getrandom 278
+getresgid 150
+getresuid 148
+getrlimit 163
+getrusage 165
+getsid 156
+getsockname 204
+getsockopt 209
+gettid 178
+gettimeofday 169
+getuid 174
+getxattr 8
+getxattrat 464
+init_module 105
+inotify_add_watch 27
+inotify_init1 26
+inotify_rm_watch 28
+io_cancel 3
+io_destroy 1
+io_getevents 4
+io_pgetevents 292
+io_setup 0
+io_submit 2
+io_uring_enter 426
+io_uring_register 427
+io_uring_setup 425
+ioctl 29
+ioprio_get 31
+ioprio_set 30
+kcmp 272
+kexec_file_load 294
+kexec_load 104
+keyctl 219
+kill 129
+landlock_add_rule 445
+landlock_create_ruleset 444
+landlock_restrict_self 446
+lgetxattr 9
+linkat 37
+listen 201
+listmount 458
+listxattr 11
+listxattrat 465
+llistxattr 12
+lookup_dcookie 18
+lremovexattr 15
+lseek 62
+lsetxattr 6
+lsm_get_self_attr 459
+lsm_list_modules 461
+lsm_set_self_attr 460
+madvise 233
+map_shadow_stack 453
+mbind 235
+membarrier 283
+memfd_create 279
+memfd_secret 447
+migrate_pages 238
+mincore 232
+mkdirat 34
+mknodat 33
+mlock 228
+mlock2 284
+mlockall 230
+mmap 222
+mount 40
+mount_setattr 442
+move_mount 429
+move_pages 239
+mprotect 226
+mq_getsetattr 185
+mq_notify 184
+mq_open 180
+mq_timedreceive 183
+mq_timedsend 182
+mq_unlink 181
+mremap 216
+mseal 462
+msgctl 187
+msgget 186
+msgrcv 188
+msgsnd 189
+msync 227
+munlock 229
+munlockall 231
+munmap 215
+name_to_handle_at 264
+nanosleep 101
+newfstatat 79
+nfsservctl 42
+open_by_handle_at 265
+open_tree 428
+open_tree_attr 467
+openat 56
+openat2 437
+perf_event_open 241
+personality 92
+pidfd_getfd 438
+pidfd_open 434
+pidfd_send_signal 424
+pipe2 59
+pivot_root 41
+pkey_alloc 289
+pkey_free 290
+pkey_mprotect 288
+ppoll 73
+prctl 167
+pread64 67
+preadv 69
+preadv2 286
+prlimit64 261
+process_madvise 440
+process_mrelease 448
+process_vm_readv 270
+process_vm_writev 271
+pselect6 72
+ptrace 117
+pwrite64 68
+pwritev 70
+pwritev2 287
+quotactl 60
+quotactl_fd 443
+read 63
+readahead 213
+readlinkat 78
+readv 65
+reboot 142
+recvfrom 207
+recvmmsg 243
+recvmsg 212
+remap_file_pages 234
+removexattr 14
+removexattrat 466
+renameat2 276
+request_key 218
+restart_syscall 128
+riscv_flush_icache 259
+riscv_hwprobe 258
+rseq 293
+rt_sigaction 134
+rt_sigpending 136
+rt_sigprocmask 135
+rt_sigqueueinfo 138
+rt_sigreturn 139
+rt_sigsuspend 133
+rt_sigtimedwait 137
+rt_tgsigqueueinfo 240
+sched_get_priority_max 125
+sched_get_priority_min 126
+sched_getaffinity 123
+sched_getattr 275
+sched_getparam 121
+sched_getscheduler 120
+sched_rr_get_interval 127
+sched_setaffinity 122
+sched_setattr 274
+sched_setparam 118
+sched_setscheduler 119
+sched_yield 124
+seccomp 277
+semctl 191
+semget 190
+semop 193
+semtimedop 192
+sendfile 71
+sendmmsg 269
+sendmsg 211
+sendto 206
+set_mempolicy 237
+set_mempolicy_home_node 450
+set_robust_list 99
+set_tid_address 96
+setdomainname 162
+setfsgid 152
+setfsuid 151
+setgid 144
+setgroups 159
+sethostname 161
+setitimer 103
+setns 268
+setpgid 154
+setpriority 140
+setregid 143
+setresgid 149
+setresuid 147
+setreuid 145
+setrlimit 164
+setsid 157
+setsockopt 208
+settimeofday 170
+setuid 146
+setxattr 5
+setxattrat 463
+shmat 196
+shmctl 195
+shmdt 197
+shmget 194
+shutdown 210
+sigaltstack 132
+signalfd4 74
+socket 198
+socketpair 199
+splice 76
+statfs 43
+statmount 457
+statx 291
+swapoff 225
+swapon 224
+symlinkat 36
+sync 81
+sync_file_range 84
+syncfs 267
+sysinfo 179
+syslog 116
+tee 77
+tgkill 131
+timer_create 107
+timer_delete 111
+timer_getoverrun 109
+timer_gettime 108
+timer_settime 110
+timerfd_create 85
+timerfd_gettime 87
+timerfd_settime 86
+times 153
+tkill 130
+truncate 45
+umask 166
+umount2 39
+uname 160
+unlinkat 35
+unshare 97
+userfaultfd 282
+utimensat 88
+vhangup 58
+vmsplice 75
+wait4 260
+waitid 95
+write 64
+writev 66
+";
 
-static S390X: SyscallTable = SyscallTable {
-    by_number: &[
-        (1, "exit"),
-        (2, "fork"),
-        (3, "read"),
-        (4, "write"),
-        (5, "open"),
-        (6, "close"),
-        (7, "restart_syscall"),
-        (8, "creat"),
-        (9, "link"),
-        (10, "unlink"),
-        (11, "execve"),
-        (12, "chdir"),
-        (14, "mknod"),
-        (15, "chmod"),
-        (19, "lseek"),
-        (20, "getpid"),
-        (21, "mount"),
-        (22, "umount"),
-        (26, "ptrace"),
-        (27, "alarm"),
-        (29, "pause"),
-        (30, "utime"),
-        (33, "access"),
-        (34, "nice"),
-        (36, "sync"),
-        (37, "kill"),
-        (38, "rename"),
-        (39, "mkdir"),
-        (40, "rmdir"),
-        (41, "dup"),
-        (42, "pipe"),
-        (43, "times"),
-        (45, "brk"),
-        (48, "signal"),
-        (51, "acct"),
-        (52, "umount2"),
-        (54, "ioctl"),
-        (55, "fcntl"),
-        (57, "setpgid"),
-        (60, "umask"),
-        (61, "chroot"),
-        (62, "ustat"),
-        (63, "dup2"),
-        (64, "getppid"),
-        (65, "getpgrp"),
-        (66, "setsid"),
-        (67, "sigaction"),
-        (72, "sigsuspend"),
-        (73, "sigpending"),
-        (74, "sethostname"),
-        (75, "setrlimit"),
-        (77, "getrusage"),
-        (78, "gettimeofday"),
-        (79, "settimeofday"),
-        (83, "symlink"),
-        (85, "readlink"),
-        (86, "uselib"),
-        (87, "swapon"),
-        (88, "reboot"),
-        (89, "readdir"),
-        (90, "mmap"),
-        (91, "munmap"),
-        (92, "truncate"),
-        (93, "ftruncate"),
-        (94, "fchmod"),
-        (96, "getpriority"),
-        (97, "setpriority"),
-        (99, "statfs"),
-        (100, "fstatfs"),
-        (102, "socketcall"),
-        (103, "syslog"),
-        (104, "setitimer"),
-        (105, "getitimer"),
-        (106, "stat"),
-        (107, "lstat"),
-        (108, "fstat"),
-        (110, "lookup_dcookie"),
-        (111, "vhangup"),
-        (112, "idle"),
-        (114, "wait4"),
-        (115, "swapoff"),
-        (116, "sysinfo"),
-        (117, "ipc"),
-        (118, "fsync"),
-        (119, "sigreturn"),
-        (120, "clone"),
-        (121, "setdomainname"),
-        (122, "uname"),
-        (124, "adjtimex"),
-        (125, "mprotect"),
-        (126, "sigprocmask"),
-        (127, "create_module"),
-        (128, "init_module"),
-        (129, "delete_module"),
-        (130, "get_kernel_syms"),
-        (131, "quotactl"),
-        (132, "getpgid"),
-        (133, "fchdir"),
-        (134, "bdflush"),
-        (135, "sysfs"),
-        (136, "personality"),
-        (137, "afs_syscall"),
-        (141, "getdents"),
-        (142, "select"),
-        (143, "flock"),
-        (144, "msync"),
-        (145, "readv"),
-        (146, "writev"),
-        (147, "getsid"),
-        (148, "fdatasync"),
-        (149, "_sysctl"),
-        (150, "mlock"),
-        (151, "munlock"),
-        (152, "mlockall"),
-        (153, "munlockall"),
-        (154, "sched_setparam"),
-        (155, "sched_getparam"),
-        (156, "sched_setscheduler"),
-        (157, "sched_getscheduler"),
-        (158, "sched_yield"),
-        (159, "sched_get_priority_max"),
-        (160, "sched_get_priority_min"),
-        (161, "sched_rr_get_interval"),
-        (162, "nanosleep"),
-        (163, "mremap"),
-        (167, "query_module"),
-        (168, "poll"),
-        (169, "nfsservctl"),
-        (172, "prctl"),
-        (173, "rt_sigreturn"),
-        (174, "rt_sigaction"),
-        (175, "rt_sigprocmask"),
-        (176, "rt_sigpending"),
-        (177, "rt_sigtimedwait"),
-        (178, "rt_sigqueueinfo"),
-        (179, "rt_sigsuspend"),
-        (180, "pread64"),
-        (181, "pwrite64"),
-        (183, "getcwd"),
-        (184, "capget"),
-        (185, "capset"),
-        (186, "sigaltstack"),
-        (187, "sendfile"),
-        (188, "getpmsg"),
-        (189, "putpmsg"),
-        (190, "vfork"),
-        (191, "getrlimit"),
-        (198, "lchown"),
-        (199, "getuid"),
-        (200, "getgid"),
-        (201, "geteuid"),
-        (202, "getegid"),
-        (203, "setreuid"),
-        (204, "setregid"),
-        (205, "getgroups"),
-        (206, "setgroups"),
-        (207, "fchown"),
-        (208, "setresuid"),
-        (209, "getresuid"),
-        (210, "setresgid"),
-        (211, "getresgid"),
-        (212, "chown"),
-        (213, "setuid"),
-        (214, "setgid"),
-        (215, "setfsuid"),
-        (216, "setfsgid"),
-        (217, "pivot_root"),
-        (218, "mincore"),
-        (219, "madvise"),
-        (220, "getdents64"),
-        (222, "readahead"),
-        (224, "setxattr"),
-        (225, "lsetxattr"),
-        (226, "fsetxattr"),
-        (227, "getxattr"),
-        (228, "lgetxattr"),
-        (229, "fgetxattr"),
-        (230, "listxattr"),
-        (231, "llistxattr"),
-        (232, "flistxattr"),
-        (233, "removexattr"),
-        (234, "lremovexattr"),
-        (235, "fremovexattr"),
-        (236, "gettid"),
-        (237, "tkill"),
-        (238, "futex"),
-        (239, "sched_setaffinity"),
-        (240, "sched_getaffinity"),
-        (241, "tgkill"),
-        (243, "io_setup"),
-        (244, "io_destroy"),
-        (245, "io_getevents"),
-        (246, "io_submit"),
-        (247, "io_cancel"),
-        (248, "exit_group"),
-        (249, "epoll_create"),
-        (250, "epoll_ctl"),
-        (251, "epoll_wait"),
-        (252, "set_tid_address"),
-        (253, "fadvise64"),
-        (254, "timer_create"),
-        (255, "timer_settime"),
-        (256, "timer_gettime"),
-        (257, "timer_getoverrun"),
-        (258, "timer_delete"),
-        (259, "clock_settime"),
-        (260, "clock_gettime"),
-        (261, "clock_getres"),
-        (262, "clock_nanosleep"),
-        (265, "statfs64"),
-        (266, "fstatfs64"),
-        (267, "remap_file_pages"),
-        (268, "mbind"),
-        (269, "get_mempolicy"),
-        (270, "set_mempolicy"),
-        (271, "mq_open"),
-        (272, "mq_unlink"),
-        (273, "mq_timedsend"),
-        (274, "mq_timedreceive"),
-        (275, "mq_notify"),
-        (276, "mq_getsetattr"),
-        (277, "kexec_load"),
-        (278, "add_key"),
-        (279, "request_key"),
-        (280, "keyctl"),
-        (281, "waitid"),
-        (282, "ioprio_set"),
-        (283, "ioprio_get"),
-        (284, "inotify_init"),
-        (285, "inotify_add_watch"),
-        (286, "inotify_rm_watch"),
-        (287, "migrate_pages"),
-        (288, "openat"),
-        (289, "mkdirat"),
-        (290, "mknodat"),
-        (291, "fchownat"),
-        (292, "futimesat"),
-        (293, "newfstatat"),
-        (294, "unlinkat"),
-        (295, "renameat"),
-        (296, "linkat"),
-        (297, "symlinkat"),
-        (298, "readlinkat"),
-        (299, "fchmodat"),
-        (300, "faccessat"),
-        (301, "pselect6"),
-        (302, "ppoll"),
-        (303, "unshare"),
-        (304, "set_robust_list"),
-        (305, "get_robust_list"),
-        (306, "splice"),
-        (307, "sync_file_range"),
-        (308, "tee"),
-        (309, "vmsplice"),
-        (310, "move_pages"),
-        (311, "getcpu"),
-        (312, "epoll_pwait"),
-        (313, "utimes"),
-        (314, "fallocate"),
-        (315, "utimensat"),
-        (316, "signalfd"),
-        (317, "timerfd"),
-        (318, "eventfd"),
-        (319, "timerfd_create"),
-        (320, "timerfd_settime"),
-        (321, "timerfd_gettime"),
-        (322, "signalfd4"),
-        (323, "eventfd2"),
-        (324, "inotify_init1"),
-        (325, "pipe2"),
-        (326, "dup3"),
-        (327, "epoll_create1"),
-        (328, "preadv"),
-        (329, "pwritev"),
-        (330, "rt_tgsigqueueinfo"),
-        (331, "perf_event_open"),
-        (332, "fanotify_init"),
-        (333, "fanotify_mark"),
-        (334, "prlimit64"),
-        (335, "name_to_handle_at"),
-        (336, "open_by_handle_at"),
-        (337, "clock_adjtime"),
-        (338, "syncfs"),
-        (339, "setns"),
-        (340, "process_vm_readv"),
-        (341, "process_vm_writev"),
-        (342, "s390_runtime_instr"),
-        (343, "kcmp"),
-        (344, "finit_module"),
-        (345, "sched_setattr"),
-        (346, "sched_getattr"),
-        (347, "renameat2"),
-        (348, "seccomp"),
-        (349, "getrandom"),
-        (350, "memfd_create"),
-        (351, "bpf"),
-        (352, "s390_pci_mmio_write"),
-        (353, "s390_pci_mmio_read"),
-        (354, "execveat"),
-        (355, "userfaultfd"),
-        (356, "membarrier"),
-        (357, "recvmmsg"),
-        (358, "sendmmsg"),
-        (359, "socket"),
-        (360, "socketpair"),
-        (361, "bind"),
-        (362, "connect"),
-        (363, "listen"),
-        (364, "accept4"),
-        (365, "getsockopt"),
-        (366, "setsockopt"),
-        (367, "getsockname"),
-        (368, "getpeername"),
-        (369, "sendto"),
-        (370, "sendmsg"),
-        (371, "recvfrom"),
-        (372, "recvmsg"),
-        (373, "shutdown"),
-        (374, "mlock2"),
-        (375, "copy_file_range"),
-        (376, "preadv2"),
-        (377, "pwritev2"),
-        (378, "s390_guarded_storage"),
-        (379, "statx"),
-        (380, "s390_sthyi"),
-        (381, "kexec_file_load"),
-        (382, "io_pgetevents"),
-        (383, "rseq"),
-        (384, "pkey_mprotect"),
-        (385, "pkey_alloc"),
-        (386, "pkey_free"),
-        (392, "semtimedop"),
-        (393, "semget"),
-        (394, "semctl"),
-        (395, "shmget"),
-        (396, "shmctl"),
-        (397, "shmat"),
-        (398, "shmdt"),
-        (399, "msgget"),
-        (400, "msgsnd"),
-        (401, "msgrcv"),
-        (402, "msgctl"),
-        (424, "pidfd_send_signal"),
-        (425, "io_uring_setup"),
-        (426, "io_uring_enter"),
-        (427, "io_uring_register"),
-        (428, "open_tree"),
-        (429, "move_mount"),
-        (430, "fsopen"),
-        (431, "fsconfig"),
-        (432, "fsmount"),
-        (433, "fspick"),
-        (434, "pidfd_open"),
-        (435, "clone3"),
-        (436, "close_range"),
-        (437, "openat2"),
-        (438, "pidfd_getfd"),
-        (439, "faccessat2"),
-        (440, "process_madvise"),
-        (441, "epoll_pwait2"),
-        (442, "mount_setattr"),
-        (443, "quotactl_fd"),
-        (444, "landlock_create_ruleset"),
-        (445, "landlock_add_rule"),
-        (446, "landlock_restrict_self"),
-        (447, "memfd_secret"),
-        (448, "process_mrelease"),
-        (449, "futex_waitv"),
-        (450, "set_mempolicy_home_node"),
-        (451, "cachestat"),
-        (452, "fchmodat2"),
-        (453, "map_shadow_stack"),
-        (454, "futex_wake"),
-        (455, "futex_wait"),
-        (456, "futex_requeue"),
-        (457, "statmount"),
-        (458, "listmount"),
-        (459, "lsm_get_self_attr"),
-        (460, "lsm_set_self_attr"),
-        (461, "lsm_list_modules"),
-        (462, "mseal"),
-        (463, "setxattrat"),
-        (464, "getxattrat"),
-        (465, "listxattrat"),
-        (466, "removexattrat"),
-        (467, "open_tree_attr"),
-        (468, "file_getattr"),
-        (469, "file_setattr"),
-    ],
-    by_name: &[
-        ("_sysctl", 149),
-        ("accept4", 364),
-        ("access", 33),
-        ("acct", 51),
-        ("add_key", 278),
-        ("adjtimex", 124),
-        ("afs_syscall", 137),
-        ("alarm", 27),
-        ("bdflush", 134),
-        ("bind", 361),
-        ("bpf", 351),
-        ("brk", 45),
-        ("cachestat", 451),
-        ("capget", 184),
-        ("capset", 185),
-        ("chdir", 12),
-        ("chmod", 15),
-        ("chown", 212),
-        ("chroot", 61),
-        ("clock_adjtime", 337),
-        ("clock_getres", 261),
-        ("clock_gettime", 260),
-        ("clock_nanosleep", 262),
-        ("clock_settime", 259),
-        ("clone", 120),
-        ("clone3", 435),
-        ("close", 6),
-        ("close_range", 436),
-        ("connect", 362),
-        ("copy_file_range", 375),
-        ("creat", 8),
-        ("create_module", 127),
-        ("delete_module", 129),
-        ("dup", 41),
-        ("dup2", 63),
-        ("dup3", 326),
-        ("epoll_create", 249),
-        ("epoll_create1", 327),
-        ("epoll_ctl", 250),
-        ("epoll_pwait", 312),
-        ("epoll_pwait2", 441),
-        ("epoll_wait", 251),
-        ("eventfd", 318),
-        ("eventfd2", 323),
-        ("execve", 11),
-        ("execveat", 354),
-        ("exit", 1),
-        ("exit_group", 248),
-        ("faccessat", 300),
-        ("faccessat2", 439),
-        ("fadvise64", 253),
-        ("fallocate", 314),
-        ("fanotify_init", 332),
-        ("fanotify_mark", 333),
-        ("fchdir", 133),
-        ("fchmod", 94),
-        ("fchmodat", 299),
-        ("fchmodat2", 452),
-        ("fchown", 207),
-        ("fchownat", 291),
-        ("fcntl", 55),
-        ("fdatasync", 148),
-        ("fgetxattr", 229),
-        ("file_getattr", 468),
-        ("file_setattr", 469),
-        ("finit_module", 344),
-        ("flistxattr", 232),
-        ("flock", 143),
-        ("fork", 2),
-        ("fremovexattr", 235),
-        ("fsconfig", 431),
-        ("fsetxattr", 226),
-        ("fsmount", 432),
-        ("fsopen", 430),
-        ("fspick", 433),
-        ("fstat", 108),
-        ("fstatfs", 100),
-        ("fstatfs64", 266),
-        ("fsync", 118),
-        ("ftruncate", 93),
-        ("futex", 238),
-        ("futex_requeue", 456),
-        ("futex_wait", 455),
-        ("futex_waitv", 449),
-        ("futex_wake", 454),
-        ("futimesat", 292),
-        ("get_kernel_syms", 130),
-        ("get_mempolicy", 269),
-        ("get_robust_list", 305),
-        ("getcpu", 311),
-        ("getcwd", 183),
-        ("getdents", 141),
-        ("getdents64", 220),
-        ("getegid", 202),
-        ("geteuid", 201),
-        ("getgid", 200),
-        ("getgroups", 205),
-        ("getitimer", 105),
-        ("getpeername", 368),
-        ("getpgid", 132),
-        ("getpgrp", 65),
-        ("getpid", 20),
-        ("getpmsg", 188),
-        ("getppid", 64),
-        ("getpriority", 96),
-        ("getrandom", 349),
-        ("getresgid", 211),
-        ("getresuid", 209),
-        ("getrlimit", 191),
-        ("getrusage", 77),
-        ("getsid", 147),
-        ("getsockname", 367),
-        ("getsockopt", 365),
-        ("gettid", 236),
-        ("gettimeofday", 78),
-        ("getuid", 199),
-        ("getxattr", 227),
-        ("getxattrat", 464),
-        ("idle", 112),
-        ("init_module", 128),
-        ("inotify_add_watch", 285),
-        ("inotify_init", 284),
-        ("inotify_init1", 324),
-        ("inotify_rm_watch", 286),
-        ("io_cancel", 247),
-        ("io_destroy", 244),
-        ("io_getevents", 245),
-        ("io_pgetevents", 382),
-        ("io_setup", 243),
-        ("io_submit", 246),
-        ("io_uring_enter", 426),
-        ("io_uring_register", 427),
-        ("io_uring_setup", 425),
-        ("ioctl", 54),
-        ("ioprio_get", 283),
-        ("ioprio_set", 282),
-        ("ipc", 117),
-        ("kcmp", 343),
-        ("kexec_file_load", 381),
-        ("kexec_load", 277),
-        ("keyctl", 280),
-        ("kill", 37),
-        ("landlock_add_rule", 445),
-        ("landlock_create_ruleset", 444),
-        ("landlock_restrict_self", 446),
-        ("lchown", 198),
-        ("lgetxattr", 228),
-        ("link", 9),
-        ("linkat", 296),
-        ("listen", 363),
-        ("listmount", 458),
-        ("listxattr", 230),
-        ("listxattrat", 465),
-        ("llistxattr", 231),
-        ("lookup_dcookie", 110),
-        ("lremovexattr", 234),
-        ("lseek", 19),
-        ("lsetxattr", 225),
-        ("lsm_get_self_attr", 459),
-        ("lsm_list_modules", 461),
-        ("lsm_set_self_attr", 460),
-        ("lstat", 107),
-        ("madvise", 219),
-        ("map_shadow_stack", 453),
-        ("mbind", 268),
-        ("membarrier", 356),
-        ("memfd_create", 350),
-        ("memfd_secret", 447),
-        ("migrate_pages", 287),
-        ("mincore", 218),
-        ("mkdir", 39),
-        ("mkdirat", 289),
-        ("mknod", 14),
-        ("mknodat", 290),
-        ("mlock", 150),
-        ("mlock2", 374),
-        ("mlockall", 152),
-        ("mmap", 90),
-        ("mount", 21),
-        ("mount_setattr", 442),
-        ("move_mount", 429),
-        ("move_pages", 310),
-        ("mprotect", 125),
-        ("mq_getsetattr", 276),
-        ("mq_notify", 275),
-        ("mq_open", 271),
-        ("mq_timedreceive", 274),
-        ("mq_timedsend", 273),
-        ("mq_unlink", 272),
-        ("mremap", 163),
-        ("mseal", 462),
-        ("msgctl", 402),
-        ("msgget", 399),
-        ("msgrcv", 401),
-        ("msgsnd", 400),
-        ("msync", 144),
-        ("munlock", 151),
-        ("munlockall", 153),
-        ("munmap", 91),
-        ("name_to_handle_at", 335),
-        ("nanosleep", 162),
-        ("newfstatat", 293),
-        ("nfsservctl", 169),
-        ("nice", 34),
-        ("open", 5),
-        ("open_by_handle_at", 336),
-        ("open_tree", 428),
-        ("open_tree_attr", 467),
-        ("openat", 288),
-        ("openat2", 437),
-        ("pause", 29),
-        ("perf_event_open", 331),
-        ("personality", 136),
-        ("pidfd_getfd", 438),
-        ("pidfd_open", 434),
-        ("pidfd_send_signal", 424),
-        ("pipe", 42),
-        ("pipe2", 325),
-        ("pivot_root", 217),
-        ("pkey_alloc", 385),
-        ("pkey_free", 386),
-        ("pkey_mprotect", 384),
-        ("poll", 168),
-        ("ppoll", 302),
-        ("prctl", 172),
-        ("pread64", 180),
-        ("preadv", 328),
-        ("preadv2", 376),
-        ("prlimit64", 334),
-        ("process_madvise", 440),
-        ("process_mrelease", 448),
-        ("process_vm_readv", 340),
-        ("process_vm_writev", 341),
-        ("pselect6", 301),
-        ("ptrace", 26),
-        ("putpmsg", 189),
-        ("pwrite64", 181),
-        ("pwritev", 329),
-        ("pwritev2", 377),
-        ("query_module", 167),
-        ("quotactl", 131),
-        ("quotactl_fd", 443),
-        ("read", 3),
-        ("readahead", 222),
-        ("readdir", 89),
-        ("readlink", 85),
-        ("readlinkat", 298),
-        ("readv", 145),
-        ("reboot", 88),
-        ("recvfrom", 371),
-        ("recvmmsg", 357),
-        ("recvmsg", 372),
-        ("remap_file_pages", 267),
-        ("removexattr", 233),
-        ("removexattrat", 466),
-        ("rename", 38),
-        ("renameat", 295),
-        ("renameat2", 347),
-        ("request_key", 279),
-        ("restart_syscall", 7),
-        ("rmdir", 40),
-        ("rseq", 383),
-        ("rt_sigaction", 174),
-        ("rt_sigpending", 176),
-        ("rt_sigprocmask", 175),
-        ("rt_sigqueueinfo", 178),
-        ("rt_sigreturn", 173),
-        ("rt_sigsuspend", 179),
-        ("rt_sigtimedwait", 177),
-        ("rt_tgsigqueueinfo", 330),
-        ("s390_guarded_storage", 378),
-        ("s390_pci_mmio_read", 353),
-        ("s390_pci_mmio_write", 352),
-        ("s390_runtime_instr", 342),
-        ("s390_sthyi", 380),
-        ("sched_get_priority_max", 159),
-        ("sched_get_priority_min", 160),
-        ("sched_getaffinity", 240),
-        ("sched_getattr", 346),
-        ("sched_getparam", 155),
-        ("sched_getscheduler", 157),
-        ("sched_rr_get_interval", 161),
-        ("sched_setaffinity", 239),
-        ("sched_setattr", 345),
-        ("sched_setparam", 154),
-        ("sched_setscheduler", 156),
-        ("sched_yield", 158),
-        ("seccomp", 348),
-        ("select", 142),
-        ("semctl", 394),
-        ("semget", 393),
-        ("semtimedop", 392),
-        ("sendfile", 187),
-        ("sendmmsg", 358),
-        ("sendmsg", 370),
-        ("sendto", 369),
-        ("set_mempolicy", 270),
-        ("set_mempolicy_home_node", 450),
-        ("set_robust_list", 304),
-        ("set_tid_address", 252),
-        ("setdomainname", 121),
-        ("setfsgid", 216),
-        ("setfsuid", 215),
-        ("setgid", 214),
-        ("setgroups", 206),
-        ("sethostname", 74),
-        ("setitimer", 104),
-        ("setns", 339),
-        ("setpgid", 57),
-        ("setpriority", 97),
-        ("setregid", 204),
-        ("setresgid", 210),
-        ("setresuid", 208),
-        ("setreuid", 203),
-        ("setrlimit", 75),
-        ("setsid", 66),
-        ("setsockopt", 366),
-        ("settimeofday", 79),
-        ("setuid", 213),
-        ("setxattr", 224),
-        ("setxattrat", 463),
-        ("shmat", 397),
-        ("shmctl", 396),
-        ("shmdt", 398),
-        ("shmget", 395),
-        ("shutdown", 373),
-        ("sigaction", 67),
-        ("sigaltstack", 186),
-        ("signal", 48),
-        ("signalfd", 316),
-        ("signalfd4", 322),
-        ("sigpending", 73),
-        ("sigprocmask", 126),
-        ("sigreturn", 119),
-        ("sigsuspend", 72),
-        ("socket", 359),
-        ("socketcall", 102),
-        ("socketpair", 360),
-        ("splice", 306),
-        ("stat", 106),
-        ("statfs", 99),
-        ("statfs64", 265),
-        ("statmount", 457),
-        ("statx", 379),
-        ("swapoff", 115),
-        ("swapon", 87),
-        ("symlink", 83),
-        ("symlinkat", 297),
-        ("sync", 36),
-        ("sync_file_range", 307),
-        ("syncfs", 338),
-        ("sysfs", 135),
-        ("sysinfo", 116),
-        ("syslog", 103),
-        ("tee", 308),
-        ("tgkill", 241),
-        ("timer_create", 254),
-        ("timer_delete", 258),
-        ("timer_getoverrun", 257),
-        ("timer_gettime", 256),
-        ("timer_settime", 255),
-        ("timerfd", 317),
-        ("timerfd_create", 319),
-        ("timerfd_gettime", 321),
-        ("timerfd_settime", 320),
-        ("times", 43),
-        ("tkill", 237),
-        ("truncate", 92),
-        ("umask", 60),
-        ("umount", 22),
-        ("umount2", 52),
-        ("uname", 122),
-        ("unlink", 10),
-        ("unlinkat", 294),
-        ("unshare", 303),
-        ("uselib", 86),
-        ("userfaultfd", 355),
-        ("ustat", 62),
-        ("utime", 30),
-        ("utimensat", 315),
-        ("utimes", 313),
-        ("vfork", 190),
-        ("vhangup", 111),
-        ("vmsplice", 309),
-        ("wait4", 114),
-        ("waitid", 281),
-        ("write", 4),
-        ("writev", 146),
-    ],
-};
+/// s390x: `number name` lines, sorted by number, one name per number.
+static S390X: &str = "\
+1 exit
+2 fork
+3 read
+4 write
+5 open
+6 close
+7 restart_syscall
+8 creat
+9 link
+10 unlink
+11 execve
+12 chdir
+14 mknod
+15 chmod
+19 lseek
+20 getpid
+21 mount
+22 umount
+26 ptrace
+27 alarm
+29 pause
+30 utime
+33 access
+34 nice
+36 sync
+37 kill
+38 rename
+39 mkdir
+40 rmdir
+41 dup
+42 pipe
+43 times
+45 brk
+48 signal
+51 acct
+52 umount2
+54 ioctl
+55 fcntl
+57 setpgid
+60 umask
+61 chroot
+62 ustat
+63 dup2
+64 getppid
+65 getpgrp
+66 setsid
+67 sigaction
+72 sigsuspend
+73 sigpending
+74 sethostname
+75 setrlimit
+77 getrusage
+78 gettimeofday
+79 settimeofday
+83 symlink
+85 readlink
+86 uselib
+87 swapon
+88 reboot
+89 readdir
+90 mmap
+91 munmap
+92 truncate
+93 ftruncate
+94 fchmod
+96 getpriority
+97 setpriority
+99 statfs
+100 fstatfs
+102 socketcall
+103 syslog
+104 setitimer
+105 getitimer
+106 stat
+107 lstat
+108 fstat
+110 lookup_dcookie
+111 vhangup
+112 idle
+114 wait4
+115 swapoff
+116 sysinfo
+117 ipc
+118 fsync
+119 sigreturn
+120 clone
+121 setdomainname
+122 uname
+124 adjtimex
+125 mprotect
+126 sigprocmask
+127 create_module
+128 init_module
+129 delete_module
+130 get_kernel_syms
+131 quotactl
+132 getpgid
+133 fchdir
+134 bdflush
+135 sysfs
+136 personality
+137 afs_syscall
+141 getdents
+142 select
+143 flock
+144 msync
+145 readv
+146 writev
+147 getsid
+148 fdatasync
+149 _sysctl
+150 mlock
+151 munlock
+152 mlockall
+153 munlockall
+154 sched_setparam
+155 sched_getparam
+156 sched_setscheduler
+157 sched_getscheduler
+158 sched_yield
+159 sched_get_priority_max
+160 sched_get_priority_min
+161 sched_rr_get_interval
+162 nanosleep
+163 mremap
+167 query_module
+168 poll
+169 nfsservctl
+172 prctl
+173 rt_sigreturn
+174 rt_sigaction
+175 rt_sigprocmask
+176 rt_sigpending
+177 rt_sigtimedwait
+178 rt_sigqueueinfo
+179 rt_sigsuspend
+180 pread64
+181 pwrite64
+183 getcwd
+184 capget
+185 capset
+186 sigaltstack
+187 sendfile
+188 getpmsg
+189 putpmsg
+190 vfork
+191 getrlimit
+198 lchown
+199 getuid
+200 getgid
+201 geteuid
+202 getegid
+203 setreuid
+204 setregid
+205 getgroups
+206 setgroups
+207 fchown
+208 setresuid
+209 getresuid
+210 setresgid
+211 getresgid
+212 chown
+213 setuid
+214 setgid
+215 setfsuid
+216 setfsgid
+217 pivot_root
+218 mincore
+219 madvise
+220 getdents64
+222 readahead
+224 setxattr
+225 lsetxattr
+226 fsetxattr
+227 getxattr
+228 lgetxattr
+229 fgetxattr
+230 listxattr
+231 llistxattr
+232 flistxattr
+233 removexattr
+234 lremovexattr
+235 fremovexattr
+236 gettid
+237 tkill
+238 futex
+239 sched_setaffinity
+240 sched_getaffinity
+241 tgkill
+243 io_setup
+244 io_destroy
+245 io_getevents
+246 io_submit
+247 io_cancel
+248 exit_group
+249 epoll_create
+250 epoll_ctl
+251 epoll_wait
+252 set_tid_address
+253 fadvise64
+254 timer_create
+255 timer_settime
+256 timer_gettime
+257 timer_getoverrun
+258 timer_delete
+259 clock_settime
+260 clock_gettime
+261 clock_getres
+262 clock_nanosleep
+265 statfs64
+266 fstatfs64
+267 remap_file_pages
+268 mbind
+269 get_mempolicy
+270 set_mempolicy
+271 mq_open
+272 mq_unlink
+273 mq_timedsend
+274 mq_timedreceive
+275 mq_notify
+276 mq_getsetattr
+277 kexec_load
+278 add_key
+279 request_key
+280 keyctl
+281 waitid
+282 ioprio_set
+283 ioprio_get
+284 inotify_init
+285 inotify_add_watch
+286 inotify_rm_watch
+287 migrate_pages
+288 openat
+289 mkdirat
+290 mknodat
+291 fchownat
+292 futimesat
+293 newfstatat
+294 unlinkat
+295 renameat
+296 linkat
+297 symlinkat
+298 readlinkat
+299 fchmodat
+300 faccessat
+301 pselect6
+302 ppoll
+303 unshare
+304 set_robust_list
+305 get_robust_list
+306 splice
+307 sync_file_range
+308 tee
+309 vmsplice
+310 move_pages
+311 getcpu
+312 epoll_pwait
+313 utimes
+314 fallocate
+315 utimensat
+316 signalfd
+317 timerfd
+318 eventfd
+319 timerfd_create
+320 timerfd_settime
+321 timerfd_gettime
+322 signalfd4
+323 eventfd2
+324 inotify_init1
+325 pipe2
+326 dup3
+327 epoll_create1
+328 preadv
+329 pwritev
+330 rt_tgsigqueueinfo
+331 perf_event_open
+332 fanotify_init
+333 fanotify_mark
+334 prlimit64
+335 name_to_handle_at
+336 open_by_handle_at
+337 clock_adjtime
+338 syncfs
+339 setns
+340 process_vm_readv
+341 process_vm_writev
+342 s390_runtime_instr
+343 kcmp
+344 finit_module
+345 sched_setattr
+346 sched_getattr
+347 renameat2
+348 seccomp
+349 getrandom
+350 memfd_create
+351 bpf
+352 s390_pci_mmio_write
+353 s390_pci_mmio_read
+354 execveat
+355 userfaultfd
+356 membarrier
+357 recvmmsg
+358 sendmmsg
+359 socket
+360 socketpair
+361 bind
+362 connect
+363 listen
+364 accept4
+365 getsockopt
+366 setsockopt
+367 getsockname
+368 getpeername
+369 sendto
+370 sendmsg
+371 recvfrom
+372 recvmsg
+373 shutdown
+374 mlock2
+375 copy_file_range
+376 preadv2
+377 pwritev2
+378 s390_guarded_storage
+379 statx
+380 s390_sthyi
+381 kexec_file_load
+382 io_pgetevents
+383 rseq
+384 pkey_mprotect
+385 pkey_alloc
+386 pkey_free
+392 semtimedop
+393 semget
+394 semctl
+395 shmget
+396 shmctl
+397 shmat
+398 shmdt
+399 msgget
+400 msgsnd
+401 msgrcv
+402 msgctl
+424 pidfd_send_signal
+425 io_uring_setup
+426 io_uring_enter
+427 io_uring_register
+428 open_tree
+429 move_mount
+430 fsopen
+431 fsconfig
+432 fsmount
+433 fspick
+434 pidfd_open
+435 clone3
+436 close_range
+437 openat2
+438 pidfd_getfd
+439 faccessat2
+440 process_madvise
+441 epoll_pwait2
+442 mount_setattr
+443 quotactl_fd
+444 landlock_create_ruleset
+445 landlock_add_rule
+446 landlock_restrict_self
+447 memfd_secret
+448 process_mrelease
+449 futex_waitv
+450 set_mempolicy_home_node
+451 cachestat
+452 fchmodat2
+453 map_shadow_stack
+454 futex_wake
+455 futex_wait
+456 futex_requeue
+457 statmount
+458 listmount
+459 lsm_get_self_attr
+460 lsm_set_self_attr
+461 lsm_list_modules
+462 mseal
+463 setxattrat
+464 getxattrat
+465 listxattrat
+466 removexattrat
+467 open_tree_attr
+468 file_getattr
+469 file_setattr
+";
+/// s390x: `name number` lines of every name, aliases too, sorted by name.
+static S390X_BY_NAME: &str = "\
+_sysctl 149
+accept4 364
+access 33
+acct 51
+add_key 278
+adjtimex 124
+afs_syscall 137
+alarm 27
+bdflush 134
+bind 361
+bpf 351
+brk 45
+cachestat 451
+capget 184
+capset 185
+chdir 12
+chmod 15
+chown 212
+chroot 61
+clock_adjtime 337
+clock_getres 261
+clock_gettime 260
+clock_nanosleep 262
+clock_settime 259
+clone 120
+clone3 435
+close 6
+close_range 436
+connect 362
+copy_file_range 375
+creat 8
+create_module 127
+delete_module 129
+dup 41
+dup2 63
+dup3 326
+epoll_create 249
+epoll_create1 327
+epoll_ctl 250
+epoll_pwait 312
+epoll_pwait2 441
+epoll_wait 251
+eventfd 318
+eventfd2 323
+execve 11
+execveat 354
+exit 1
+exit_group 248
+faccessat 300
+faccessat2 439
+fadvise64 253
+fallocate 314
+fanotify_init 332
+fanotify_mark 333
+fchdir 133
+fchmod 94
+fchmodat 299
+fchmodat2 452
+fchown 207
+fchownat 291
+fcntl 55
+fdatasync 148
+fgetxattr 229
+file_getattr 468
+file_setattr 469
+finit_module 344
+flistxattr 232
+flock 143
+fork 2
+fremovexattr 235
+fsconfig 431
+fsetxattr 226
+fsmount 432
+fsopen 430
+fspick 433
+fstat 108
+fstatfs 100
+fstatfs64 266
+fsync 118
+ftruncate 93
+futex 238
+futex_requeue 456
+futex_wait 455
+futex_waitv 449
+futex_wake 454
+futimesat 292
+get_kernel_syms 130
+get_mempolicy 269
+get_robust_list 305
+getcpu 311
+getcwd 183
+getdents 141
+getdents64 220
+getegid 202
+geteuid 201
+getgid 200
+getgroups 205
+getitimer 105
+getpeername 368
+getpgid 132
+getpgrp 65
+getpid 20
+getpmsg 188
+getppid 64
+getpriority 96
+getrandom 349
+getresgid 211
+getresuid 209
+getrlimit 191
+getrusage 77
+getsid 147
+getsockname 367
+getsockopt 365
+gettid 236
+gettimeofday 78
+getuid 199
+getxattr 227
+getxattrat 464
+idle 112
+init_module 128
+inotify_add_watch 285
+inotify_init 284
+inotify_init1 324
+inotify_rm_watch 286
+io_cancel 247
+io_destroy 244
+io_getevents 245
+io_pgetevents 382
+io_setup 243
+io_submit 246
+io_uring_enter 426
+io_uring_register 427
+io_uring_setup 425
+ioctl 54
+ioprio_get 283
+ioprio_set 282
+ipc 117
+kcmp 343
+kexec_file_load 381
+kexec_load 277
+keyctl 280
+kill 37
+landlock_add_rule 445
+landlock_create_ruleset 444
+landlock_restrict_self 446
+lchown 198
+lgetxattr 228
+link 9
+linkat 296
+listen 363
+listmount 458
+listxattr 230
+listxattrat 465
+llistxattr 231
+lookup_dcookie 110
+lremovexattr 234
+lseek 19
+lsetxattr 225
+lsm_get_self_attr 459
+lsm_list_modules 461
+lsm_set_self_attr 460
+lstat 107
+madvise 219
+map_shadow_stack 453
+mbind 268
+membarrier 356
+memfd_create 350
+memfd_secret 447
+migrate_pages 287
+mincore 218
+mkdir 39
+mkdirat 289
+mknod 14
+mknodat 290
+mlock 150
+mlock2 374
+mlockall 152
+mmap 90
+mount 21
+mount_setattr 442
+move_mount 429
+move_pages 310
+mprotect 125
+mq_getsetattr 276
+mq_notify 275
+mq_open 271
+mq_timedreceive 274
+mq_timedsend 273
+mq_unlink 272
+mremap 163
+mseal 462
+msgctl 402
+msgget 399
+msgrcv 401
+msgsnd 400
+msync 144
+munlock 151
+munlockall 153
+munmap 91
+name_to_handle_at 335
+nanosleep 162
+newfstatat 293
+nfsservctl 169
+nice 34
+open 5
+open_by_handle_at 336
+open_tree 428
+open_tree_attr 467
+openat 288
+openat2 437
+pause 29
+perf_event_open 331
+personality 136
+pidfd_getfd 438
+pidfd_open 434
+pidfd_send_signal 424
+pipe 42
+pipe2 325
+pivot_root 217
+pkey_alloc 385
+pkey_free 386
+pkey_mprotect 384
+poll 168
+ppoll 302
+prctl 172
+pread64 180
+preadv 328
+preadv2 376
+prlimit64 334
+process_madvise 440
+process_mrelease 448
+process_vm_readv 340
+process_vm_writev 341
+pselect6 301
+ptrace 26
+putpmsg 189
+pwrite64 181
+pwritev 329
+pwritev2 377
+query_module 167
+quotactl 131
+quotactl_fd 443
+read 3
+readahead 222
+readdir 89
+readlink 85
+readlinkat 298
+readv 145
+reboot 88
+recvfrom 371
+recvmmsg 357
+recvmsg 372
+remap_file_pages 267
+removexattr 233
+removexattrat 466
+rename 38
+renameat 295
+renameat2 347
+request_key 279
+restart_syscall 7
+rmdir 40
+rseq 383
+rt_sigaction 174
+rt_sigpending 176
+rt_sigprocmask 175
+rt_sigqueueinfo 178
+rt_sigreturn 173
+rt_sigsuspend 179
+rt_sigtimedwait 177
+rt_tgsigqueueinfo 330
+s390_guarded_storage 378
+s390_pci_mmio_read 353
+s390_pci_mmio_write 352
+s390_runtime_instr 342
+s390_sthyi 380
+sched_get_priority_max 159
+sched_get_priority_min 160
+sched_getaffinity 240
+sched_getattr 346
+sched_getparam 155
+sched_getscheduler 157
+sched_rr_get_interval 161
+sched_setaffinity 239
+sched_setattr 345
+sched_setparam 154
+sched_setscheduler 156
+sched_yield 158
+seccomp 348
+select 142
+semctl 394
+semget 393
+semtimedop 392
+sendfile 187
+sendmmsg 358
+sendmsg 370
+sendto 369
+set_mempolicy 270
+set_mempolicy_home_node 450
+set_robust_list 304
+set_tid_address 252
+setdomainname 121
+setfsgid 216
+setfsuid 215
+setgid 214
+setgroups 206
+sethostname 74
+setitimer 104
+setns 339
+setpgid 57
+setpriority 97
+setregid 204
+setresgid 210
+setresuid 208
+setreuid 203
+setrlimit 75
+setsid 66
+setsockopt 366
+settimeofday 79
+setuid 213
+setxattr 224
+setxattrat 463
+shmat 397
+shmctl 396
+shmdt 398
+shmget 395
+shutdown 373
+sigaction 67
+sigaltstack 186
+signal 48
+signalfd 316
+signalfd4 322
+sigpending 73
+sigprocmask 126
+sigreturn 119
+sigsuspend 72
+socket 359
+socketcall 102
+socketpair 360
+splice 306
+stat 106
+statfs 99
+statfs64 265
+statmount 457
+statx 379
+swapoff 115
+swapon 87
+symlink 83
+symlinkat 297
+sync 36
+sync_file_range 307
+syncfs 338
+sysfs 135
+sysinfo 116
+syslog 103
+tee 308
+tgkill 241
+timer_create 254
+timer_delete 258
+timer_getoverrun 257
+timer_gettime 256
+timer_settime 255
+timerfd 317
+timerfd_create 319
+timerfd_gettime 321
+timerfd_settime 320
+times 43
+tkill 237
+truncate 92
+umask 60
+umount 22
+umount2 52
+uname 122
+unlink 10
+unlinkat 294
+unshare 303
+uselib 86
+userfaultfd 355
+ustat 62
+utime 30
+utimensat 315
+utimes 313
+vfork 190
+vhangup 111
+vmsplice 309
+wait4 114
+waitid 281
+write 4
+writev 146
+";
 
-static POWERPC64LE: SyscallTable = SyscallTable {
-    by_number: &[
-        (0, "restart_syscall"),
-        (1, "exit"),
-        (2, "fork"),
-        (3, "read"),
-        (4, "write"),
-        (5, "open"),
-        (6, "close"),
-        (7, "waitpid"),
-        (8, "creat"),
-        (9, "link"),
-        (10, "unlink"),
-        (11, "execve"),
-        (12, "chdir"),
-        (13, "time"),
-        (14, "mknod"),
-        (15, "chmod"),
-        (16, "lchown"),
-        (17, "break"),
-        (18, "oldstat"),
-        (19, "lseek"),
-        (20, "getpid"),
-        (21, "mount"),
-        (22, "umount"),
-        (23, "setuid"),
-        (24, "getuid"),
-        (25, "stime"),
-        (26, "ptrace"),
-        (27, "alarm"),
-        (28, "oldfstat"),
-        (29, "pause"),
-        (30, "utime"),
-        (31, "stty"),
-        (32, "gtty"),
-        (33, "access"),
-        (34, "nice"),
-        (35, "ftime"),
-        (36, "sync"),
-        (37, "kill"),
-        (38, "rename"),
-        (39, "mkdir"),
-        (40, "rmdir"),
-        (41, "dup"),
-        (42, "pipe"),
-        (43, "times"),
-        (44, "prof"),
-        (45, "brk"),
-        (46, "setgid"),
-        (47, "getgid"),
-        (48, "signal"),
-        (49, "geteuid"),
-        (50, "getegid"),
-        (51, "acct"),
-        (52, "umount2"),
-        (53, "lock"),
-        (54, "ioctl"),
-        (55, "fcntl"),
-        (56, "mpx"),
-        (57, "setpgid"),
-        (58, "ulimit"),
-        (59, "oldolduname"),
-        (60, "umask"),
-        (61, "chroot"),
-        (62, "ustat"),
-        (63, "dup2"),
-        (64, "getppid"),
-        (65, "getpgrp"),
-        (66, "setsid"),
-        (67, "sigaction"),
-        (68, "sgetmask"),
-        (69, "ssetmask"),
-        (70, "setreuid"),
-        (71, "setregid"),
-        (72, "sigsuspend"),
-        (73, "sigpending"),
-        (74, "sethostname"),
-        (75, "setrlimit"),
-        (76, "getrlimit"),
-        (77, "getrusage"),
-        (78, "gettimeofday"),
-        (79, "settimeofday"),
-        (80, "getgroups"),
-        (81, "setgroups"),
-        (82, "select"),
-        (83, "symlink"),
-        (84, "oldlstat"),
-        (85, "readlink"),
-        (86, "uselib"),
-        (87, "swapon"),
-        (88, "reboot"),
-        (89, "readdir"),
-        (90, "mmap"),
-        (91, "munmap"),
-        (92, "truncate"),
-        (93, "ftruncate"),
-        (94, "fchmod"),
-        (95, "fchown"),
-        (96, "getpriority"),
-        (97, "setpriority"),
-        (98, "profil"),
-        (99, "statfs"),
-        (100, "fstatfs"),
-        (101, "ioperm"),
-        (102, "socketcall"),
-        (103, "syslog"),
-        (104, "setitimer"),
-        (105, "getitimer"),
-        (106, "stat"),
-        (107, "lstat"),
-        (108, "fstat"),
-        (109, "olduname"),
-        (110, "iopl"),
-        (111, "vhangup"),
-        (112, "idle"),
-        (113, "vm86"),
-        (114, "wait4"),
-        (115, "swapoff"),
-        (116, "sysinfo"),
-        (117, "ipc"),
-        (118, "fsync"),
-        (119, "sigreturn"),
-        (120, "clone"),
-        (121, "setdomainname"),
-        (122, "uname"),
-        (123, "modify_ldt"),
-        (124, "adjtimex"),
-        (125, "mprotect"),
-        (126, "sigprocmask"),
-        (127, "create_module"),
-        (128, "init_module"),
-        (129, "delete_module"),
-        (130, "get_kernel_syms"),
-        (131, "quotactl"),
-        (132, "getpgid"),
-        (133, "fchdir"),
-        (134, "bdflush"),
-        (135, "sysfs"),
-        (136, "personality"),
-        (137, "afs_syscall"),
-        (138, "setfsuid"),
-        (139, "setfsgid"),
-        (140, "_llseek"),
-        (141, "getdents"),
-        (142, "_newselect"),
-        (143, "flock"),
-        (144, "msync"),
-        (145, "readv"),
-        (146, "writev"),
-        (147, "getsid"),
-        (148, "fdatasync"),
-        (149, "_sysctl"),
-        (150, "mlock"),
-        (151, "munlock"),
-        (152, "mlockall"),
-        (153, "munlockall"),
-        (154, "sched_setparam"),
-        (155, "sched_getparam"),
-        (156, "sched_setscheduler"),
-        (157, "sched_getscheduler"),
-        (158, "sched_yield"),
-        (159, "sched_get_priority_max"),
-        (160, "sched_get_priority_min"),
-        (161, "sched_rr_get_interval"),
-        (162, "nanosleep"),
-        (163, "mremap"),
-        (164, "setresuid"),
-        (165, "getresuid"),
-        (166, "query_module"),
-        (167, "poll"),
-        (168, "nfsservctl"),
-        (169, "setresgid"),
-        (170, "getresgid"),
-        (171, "prctl"),
-        (172, "rt_sigreturn"),
-        (173, "rt_sigaction"),
-        (174, "rt_sigprocmask"),
-        (175, "rt_sigpending"),
-        (176, "rt_sigtimedwait"),
-        (177, "rt_sigqueueinfo"),
-        (178, "rt_sigsuspend"),
-        (179, "pread64"),
-        (180, "pwrite64"),
-        (181, "chown"),
-        (182, "getcwd"),
-        (183, "capget"),
-        (184, "capset"),
-        (185, "sigaltstack"),
-        (186, "sendfile"),
-        (187, "getpmsg"),
-        (188, "putpmsg"),
-        (189, "vfork"),
-        (190, "ugetrlimit"),
-        (191, "readahead"),
-        (198, "pciconfig_read"),
-        (199, "pciconfig_write"),
-        (200, "pciconfig_iobase"),
-        (201, "multiplexer"),
-        (202, "getdents64"),
-        (203, "pivot_root"),
-        (205, "madvise"),
-        (206, "mincore"),
-        (207, "gettid"),
-        (208, "tkill"),
-        (209, "setxattr"),
-        (210, "lsetxattr"),
-        (211, "fsetxattr"),
-        (212, "getxattr"),
-        (213, "lgetxattr"),
-        (214, "fgetxattr"),
-        (215, "listxattr"),
-        (216, "llistxattr"),
-        (217, "flistxattr"),
-        (218, "removexattr"),
-        (219, "lremovexattr"),
-        (220, "fremovexattr"),
-        (221, "futex"),
-        (222, "sched_setaffinity"),
-        (223, "sched_getaffinity"),
-        (225, "tuxcall"),
-        (227, "io_setup"),
-        (228, "io_destroy"),
-        (229, "io_getevents"),
-        (230, "io_submit"),
-        (231, "io_cancel"),
-        (232, "set_tid_address"),
-        (233, "fadvise64"),
-        (234, "exit_group"),
-        (235, "lookup_dcookie"),
-        (236, "epoll_create"),
-        (237, "epoll_ctl"),
-        (238, "epoll_wait"),
-        (239, "remap_file_pages"),
-        (240, "timer_create"),
-        (241, "timer_settime"),
-        (242, "timer_gettime"),
-        (243, "timer_getoverrun"),
-        (244, "timer_delete"),
-        (245, "clock_settime"),
-        (246, "clock_gettime"),
-        (247, "clock_getres"),
-        (248, "clock_nanosleep"),
-        (249, "swapcontext"),
-        (250, "tgkill"),
-        (251, "utimes"),
-        (252, "statfs64"),
-        (253, "fstatfs64"),
-        (255, "rtas"),
-        (256, "sys_debug_setcontext"),
-        (258, "migrate_pages"),
-        (259, "mbind"),
-        (260, "get_mempolicy"),
-        (261, "set_mempolicy"),
-        (262, "mq_open"),
-        (263, "mq_unlink"),
-        (264, "mq_timedsend"),
-        (265, "mq_timedreceive"),
-        (266, "mq_notify"),
-        (267, "mq_getsetattr"),
-        (268, "kexec_load"),
-        (269, "add_key"),
-        (270, "request_key"),
-        (271, "keyctl"),
-        (272, "waitid"),
-        (273, "ioprio_set"),
-        (274, "ioprio_get"),
-        (275, "inotify_init"),
-        (276, "inotify_add_watch"),
-        (277, "inotify_rm_watch"),
-        (278, "spu_run"),
-        (279, "spu_create"),
-        (280, "pselect6"),
-        (281, "ppoll"),
-        (282, "unshare"),
-        (283, "splice"),
-        (284, "tee"),
-        (285, "vmsplice"),
-        (286, "openat"),
-        (287, "mkdirat"),
-        (288, "mknodat"),
-        (289, "fchownat"),
-        (290, "futimesat"),
-        (291, "newfstatat"),
-        (292, "unlinkat"),
-        (293, "renameat"),
-        (294, "linkat"),
-        (295, "symlinkat"),
-        (296, "readlinkat"),
-        (297, "fchmodat"),
-        (298, "faccessat"),
-        (299, "get_robust_list"),
-        (300, "set_robust_list"),
-        (301, "move_pages"),
-        (302, "getcpu"),
-        (303, "epoll_pwait"),
-        (304, "utimensat"),
-        (305, "signalfd"),
-        (306, "timerfd_create"),
-        (307, "eventfd"),
-        (308, "sync_file_range2"),
-        (309, "fallocate"),
-        (310, "subpage_prot"),
-        (311, "timerfd_settime"),
-        (312, "timerfd_gettime"),
-        (313, "signalfd4"),
-        (314, "eventfd2"),
-        (315, "epoll_create1"),
-        (316, "dup3"),
-        (317, "pipe2"),
-        (318, "inotify_init1"),
-        (319, "perf_event_open"),
-        (320, "preadv"),
-        (321, "pwritev"),
-        (322, "rt_tgsigqueueinfo"),
-        (323, "fanotify_init"),
-        (324, "fanotify_mark"),
-        (325, "prlimit64"),
-        (326, "socket"),
-        (327, "bind"),
-        (328, "connect"),
-        (329, "listen"),
-        (330, "accept"),
-        (331, "getsockname"),
-        (332, "getpeername"),
-        (333, "socketpair"),
-        (334, "send"),
-        (335, "sendto"),
-        (336, "recv"),
-        (337, "recvfrom"),
-        (338, "shutdown"),
-        (339, "setsockopt"),
-        (340, "getsockopt"),
-        (341, "sendmsg"),
-        (342, "recvmsg"),
-        (343, "recvmmsg"),
-        (344, "accept4"),
-        (345, "name_to_handle_at"),
-        (346, "open_by_handle_at"),
-        (347, "clock_adjtime"),
-        (348, "syncfs"),
-        (349, "sendmmsg"),
-        (350, "setns"),
-        (351, "process_vm_readv"),
-        (352, "process_vm_writev"),
-        (353, "finit_module"),
-        (354, "kcmp"),
-        (355, "sched_setattr"),
-        (356, "sched_getattr"),
-        (357, "renameat2"),
-        (358, "seccomp"),
-        (359, "getrandom"),
-        (360, "memfd_create"),
-        (361, "bpf"),
-        (362, "execveat"),
-        (363, "switch_endian"),
-        (364, "userfaultfd"),
-        (365, "membarrier"),
-        (378, "mlock2"),
-        (379, "copy_file_range"),
-        (380, "preadv2"),
-        (381, "pwritev2"),
-        (382, "kexec_file_load"),
-        (383, "statx"),
-        (384, "pkey_alloc"),
-        (385, "pkey_free"),
-        (386, "pkey_mprotect"),
-        (387, "rseq"),
-        (388, "io_pgetevents"),
-        (392, "semtimedop"),
-        (393, "semget"),
-        (394, "semctl"),
-        (395, "shmget"),
-        (396, "shmctl"),
-        (397, "shmat"),
-        (398, "shmdt"),
-        (399, "msgget"),
-        (400, "msgsnd"),
-        (401, "msgrcv"),
-        (402, "msgctl"),
-        (424, "pidfd_send_signal"),
-        (425, "io_uring_setup"),
-        (426, "io_uring_enter"),
-        (427, "io_uring_register"),
-        (428, "open_tree"),
-        (429, "move_mount"),
-        (430, "fsopen"),
-        (431, "fsconfig"),
-        (432, "fsmount"),
-        (433, "fspick"),
-        (434, "pidfd_open"),
-        (435, "clone3"),
-        (436, "close_range"),
-        (437, "openat2"),
-        (438, "pidfd_getfd"),
-        (439, "faccessat2"),
-        (440, "process_madvise"),
-        (441, "epoll_pwait2"),
-        (442, "mount_setattr"),
-        (443, "quotactl_fd"),
-        (444, "landlock_create_ruleset"),
-        (445, "landlock_add_rule"),
-        (446, "landlock_restrict_self"),
-        (448, "process_mrelease"),
-        (449, "futex_waitv"),
-        (450, "set_mempolicy_home_node"),
-        (451, "cachestat"),
-        (452, "fchmodat2"),
-        (453, "map_shadow_stack"),
-        (454, "futex_wake"),
-        (455, "futex_wait"),
-        (456, "futex_requeue"),
-        (457, "statmount"),
-        (458, "listmount"),
-        (459, "lsm_get_self_attr"),
-        (460, "lsm_set_self_attr"),
-        (461, "lsm_list_modules"),
-        (462, "mseal"),
-        (463, "setxattrat"),
-        (464, "getxattrat"),
-        (465, "listxattrat"),
-        (466, "removexattrat"),
-        (467, "open_tree_attr"),
-        (468, "file_getattr"),
-        (469, "file_setattr"),
-    ],
-    by_name: &[
-        ("_llseek", 140),
-        ("_newselect", 142),
-        ("_sysctl", 149),
-        ("accept", 330),
-        ("accept4", 344),
-        ("access", 33),
-        ("acct", 51),
-        ("add_key", 269),
-        ("adjtimex", 124),
-        ("afs_syscall", 137),
-        ("alarm", 27),
-        ("bdflush", 134),
-        ("bind", 327),
-        ("bpf", 361),
-        ("break", 17),
-        ("brk", 45),
-        ("cachestat", 451),
-        ("capget", 183),
-        ("capset", 184),
-        ("chdir", 12),
-        ("chmod", 15),
-        ("chown", 181),
-        ("chroot", 61),
-        ("clock_adjtime", 347),
-        ("clock_getres", 247),
-        ("clock_gettime", 246),
-        ("clock_nanosleep", 248),
-        ("clock_settime", 245),
-        ("clone", 120),
-        ("clone3", 435),
-        ("close", 6),
-        ("close_range", 436),
-        ("connect", 328),
-        ("copy_file_range", 379),
-        ("creat", 8),
-        ("create_module", 127),
-        ("delete_module", 129),
-        ("dup", 41),
-        ("dup2", 63),
-        ("dup3", 316),
-        ("epoll_create", 236),
-        ("epoll_create1", 315),
-        ("epoll_ctl", 237),
-        ("epoll_pwait", 303),
-        ("epoll_pwait2", 441),
-        ("epoll_wait", 238),
-        ("eventfd", 307),
-        ("eventfd2", 314),
-        ("execve", 11),
-        ("execveat", 362),
-        ("exit", 1),
-        ("exit_group", 234),
-        ("faccessat", 298),
-        ("faccessat2", 439),
-        ("fadvise64", 233),
-        ("fallocate", 309),
-        ("fanotify_init", 323),
-        ("fanotify_mark", 324),
-        ("fchdir", 133),
-        ("fchmod", 94),
-        ("fchmodat", 297),
-        ("fchmodat2", 452),
-        ("fchown", 95),
-        ("fchownat", 289),
-        ("fcntl", 55),
-        ("fdatasync", 148),
-        ("fgetxattr", 214),
-        ("file_getattr", 468),
-        ("file_setattr", 469),
-        ("finit_module", 353),
-        ("flistxattr", 217),
-        ("flock", 143),
-        ("fork", 2),
-        ("fremovexattr", 220),
-        ("fsconfig", 431),
-        ("fsetxattr", 211),
-        ("fsmount", 432),
-        ("fsopen", 430),
-        ("fspick", 433),
-        ("fstat", 108),
-        ("fstatfs", 100),
-        ("fstatfs64", 253),
-        ("fsync", 118),
-        ("ftime", 35),
-        ("ftruncate", 93),
-        ("futex", 221),
-        ("futex_requeue", 456),
-        ("futex_wait", 455),
-        ("futex_waitv", 449),
-        ("futex_wake", 454),
-        ("futimesat", 290),
-        ("get_kernel_syms", 130),
-        ("get_mempolicy", 260),
-        ("get_robust_list", 299),
-        ("getcpu", 302),
-        ("getcwd", 182),
-        ("getdents", 141),
-        ("getdents64", 202),
-        ("getegid", 50),
-        ("geteuid", 49),
-        ("getgid", 47),
-        ("getgroups", 80),
-        ("getitimer", 105),
-        ("getpeername", 332),
-        ("getpgid", 132),
-        ("getpgrp", 65),
-        ("getpid", 20),
-        ("getpmsg", 187),
-        ("getppid", 64),
-        ("getpriority", 96),
-        ("getrandom", 359),
-        ("getresgid", 170),
-        ("getresuid", 165),
-        ("getrlimit", 76),
-        ("getrusage", 77),
-        ("getsid", 147),
-        ("getsockname", 331),
-        ("getsockopt", 340),
-        ("gettid", 207),
-        ("gettimeofday", 78),
-        ("getuid", 24),
-        ("getxattr", 212),
-        ("getxattrat", 464),
-        ("gtty", 32),
-        ("idle", 112),
-        ("init_module", 128),
-        ("inotify_add_watch", 276),
-        ("inotify_init", 275),
-        ("inotify_init1", 318),
-        ("inotify_rm_watch", 277),
-        ("io_cancel", 231),
-        ("io_destroy", 228),
-        ("io_getevents", 229),
-        ("io_pgetevents", 388),
-        ("io_setup", 227),
-        ("io_submit", 230),
-        ("io_uring_enter", 426),
-        ("io_uring_register", 427),
-        ("io_uring_setup", 425),
-        ("ioctl", 54),
-        ("ioperm", 101),
-        ("iopl", 110),
-        ("ioprio_get", 274),
-        ("ioprio_set", 273),
-        ("ipc", 117),
-        ("kcmp", 354),
-        ("kexec_file_load", 382),
-        ("kexec_load", 268),
-        ("keyctl", 271),
-        ("kill", 37),
-        ("landlock_add_rule", 445),
-        ("landlock_create_ruleset", 444),
-        ("landlock_restrict_self", 446),
-        ("lchown", 16),
-        ("lgetxattr", 213),
-        ("link", 9),
-        ("linkat", 294),
-        ("listen", 329),
-        ("listmount", 458),
-        ("listxattr", 215),
-        ("listxattrat", 465),
-        ("llistxattr", 216),
-        ("lock", 53),
-        ("lookup_dcookie", 235),
-        ("lremovexattr", 219),
-        ("lseek", 19),
-        ("lsetxattr", 210),
-        ("lsm_get_self_attr", 459),
-        ("lsm_list_modules", 461),
-        ("lsm_set_self_attr", 460),
-        ("lstat", 107),
-        ("madvise", 205),
-        ("map_shadow_stack", 453),
-        ("mbind", 259),
-        ("membarrier", 365),
-        ("memfd_create", 360),
-        ("migrate_pages", 258),
-        ("mincore", 206),
-        ("mkdir", 39),
-        ("mkdirat", 287),
-        ("mknod", 14),
-        ("mknodat", 288),
-        ("mlock", 150),
-        ("mlock2", 378),
-        ("mlockall", 152),
-        ("mmap", 90),
-        ("modify_ldt", 123),
-        ("mount", 21),
-        ("mount_setattr", 442),
-        ("move_mount", 429),
-        ("move_pages", 301),
-        ("mprotect", 125),
-        ("mpx", 56),
-        ("mq_getsetattr", 267),
-        ("mq_notify", 266),
-        ("mq_open", 262),
-        ("mq_timedreceive", 265),
-        ("mq_timedsend", 264),
-        ("mq_unlink", 263),
-        ("mremap", 163),
-        ("mseal", 462),
-        ("msgctl", 402),
-        ("msgget", 399),
-        ("msgrcv", 401),
-        ("msgsnd", 400),
-        ("msync", 144),
-        ("multiplexer", 201),
-        ("munlock", 151),
-        ("munlockall", 153),
-        ("munmap", 91),
-        ("name_to_handle_at", 345),
-        ("nanosleep", 162),
-        ("newfstatat", 291),
-        ("nfsservctl", 168),
-        ("nice", 34),
-        ("oldfstat", 28),
-        ("oldlstat", 84),
-        ("oldolduname", 59),
-        ("oldstat", 18),
-        ("olduname", 109),
-        ("open", 5),
-        ("open_by_handle_at", 346),
-        ("open_tree", 428),
-        ("open_tree_attr", 467),
-        ("openat", 286),
-        ("openat2", 437),
-        ("pause", 29),
-        ("pciconfig_iobase", 200),
-        ("pciconfig_read", 198),
-        ("pciconfig_write", 199),
-        ("perf_event_open", 319),
-        ("personality", 136),
-        ("pidfd_getfd", 438),
-        ("pidfd_open", 434),
-        ("pidfd_send_signal", 424),
-        ("pipe", 42),
-        ("pipe2", 317),
-        ("pivot_root", 203),
-        ("pkey_alloc", 384),
-        ("pkey_free", 385),
-        ("pkey_mprotect", 386),
-        ("poll", 167),
-        ("ppoll", 281),
-        ("prctl", 171),
-        ("pread64", 179),
-        ("preadv", 320),
-        ("preadv2", 380),
-        ("prlimit64", 325),
-        ("process_madvise", 440),
-        ("process_mrelease", 448),
-        ("process_vm_readv", 351),
-        ("process_vm_writev", 352),
-        ("prof", 44),
-        ("profil", 98),
-        ("pselect6", 280),
-        ("ptrace", 26),
-        ("putpmsg", 188),
-        ("pwrite64", 180),
-        ("pwritev", 321),
-        ("pwritev2", 381),
-        ("query_module", 166),
-        ("quotactl", 131),
-        ("quotactl_fd", 443),
-        ("read", 3),
-        ("readahead", 191),
-        ("readdir", 89),
-        ("readlink", 85),
-        ("readlinkat", 296),
-        ("readv", 145),
-        ("reboot", 88),
-        ("recv", 336),
-        ("recvfrom", 337),
-        ("recvmmsg", 343),
-        ("recvmsg", 342),
-        ("remap_file_pages", 239),
-        ("removexattr", 218),
-        ("removexattrat", 466),
-        ("rename", 38),
-        ("renameat", 293),
-        ("renameat2", 357),
-        ("request_key", 270),
-        ("restart_syscall", 0),
-        ("rmdir", 40),
-        ("rseq", 387),
-        ("rt_sigaction", 173),
-        ("rt_sigpending", 175),
-        ("rt_sigprocmask", 174),
-        ("rt_sigqueueinfo", 177),
-        ("rt_sigreturn", 172),
-        ("rt_sigsuspend", 178),
-        ("rt_sigtimedwait", 176),
-        ("rt_tgsigqueueinfo", 322),
-        ("rtas", 255),
-        ("sched_get_priority_max", 159),
-        ("sched_get_priority_min", 160),
-        ("sched_getaffinity", 223),
-        ("sched_getattr", 356),
-        ("sched_getparam", 155),
-        ("sched_getscheduler", 157),
-        ("sched_rr_get_interval", 161),
-        ("sched_setaffinity", 222),
-        ("sched_setattr", 355),
-        ("sched_setparam", 154),
-        ("sched_setscheduler", 156),
-        ("sched_yield", 158),
-        ("seccomp", 358),
-        ("select", 82),
-        ("semctl", 394),
-        ("semget", 393),
-        ("semtimedop", 392),
-        ("send", 334),
-        ("sendfile", 186),
-        ("sendmmsg", 349),
-        ("sendmsg", 341),
-        ("sendto", 335),
-        ("set_mempolicy", 261),
-        ("set_mempolicy_home_node", 450),
-        ("set_robust_list", 300),
-        ("set_tid_address", 232),
-        ("setdomainname", 121),
-        ("setfsgid", 139),
-        ("setfsuid", 138),
-        ("setgid", 46),
-        ("setgroups", 81),
-        ("sethostname", 74),
-        ("setitimer", 104),
-        ("setns", 350),
-        ("setpgid", 57),
-        ("setpriority", 97),
-        ("setregid", 71),
-        ("setresgid", 169),
-        ("setresuid", 164),
-        ("setreuid", 70),
-        ("setrlimit", 75),
-        ("setsid", 66),
-        ("setsockopt", 339),
-        ("settimeofday", 79),
-        ("setuid", 23),
-        ("setxattr", 209),
-        ("setxattrat", 463),
-        ("sgetmask", 68),
-        ("shmat", 397),
-        ("shmctl", 396),
-        ("shmdt", 398),
-        ("shmget", 395),
-        ("shutdown", 338),
-        ("sigaction", 67),
-        ("sigaltstack", 185),
-        ("signal", 48),
-        ("signalfd", 305),
-        ("signalfd4", 313),
-        ("sigpending", 73),
-        ("sigprocmask", 126),
-        ("sigreturn", 119),
-        ("sigsuspend", 72),
-        ("socket", 326),
-        ("socketcall", 102),
-        ("socketpair", 333),
-        ("splice", 283),
-        ("spu_create", 279),
-        ("spu_run", 278),
-        ("ssetmask", 69),
-        ("stat", 106),
-        ("statfs", 99),
-        ("statfs64", 252),
-        ("statmount", 457),
-        ("statx", 383),
-        ("stime", 25),
-        ("stty", 31),
-        ("subpage_prot", 310),
-        ("swapcontext", 249),
-        ("swapoff", 115),
-        ("swapon", 87),
-        ("switch_endian", 363),
-        ("symlink", 83),
-        ("symlinkat", 295),
-        ("sync", 36),
-        ("sync_file_range2", 308),
-        ("syncfs", 348),
-        ("sys_debug_setcontext", 256),
-        ("sysfs", 135),
-        ("sysinfo", 116),
-        ("syslog", 103),
-        ("tee", 284),
-        ("tgkill", 250),
-        ("time", 13),
-        ("timer_create", 240),
-        ("timer_delete", 244),
-        ("timer_getoverrun", 243),
-        ("timer_gettime", 242),
-        ("timer_settime", 241),
-        ("timerfd_create", 306),
-        ("timerfd_gettime", 312),
-        ("timerfd_settime", 311),
-        ("times", 43),
-        ("tkill", 208),
-        ("truncate", 92),
-        ("tuxcall", 225),
-        ("ugetrlimit", 190),
-        ("ulimit", 58),
-        ("umask", 60),
-        ("umount", 22),
-        ("umount2", 52),
-        ("uname", 122),
-        ("unlink", 10),
-        ("unlinkat", 292),
-        ("unshare", 282),
-        ("uselib", 86),
-        ("userfaultfd", 364),
-        ("ustat", 62),
-        ("utime", 30),
-        ("utimensat", 304),
-        ("utimes", 251),
-        ("vfork", 189),
-        ("vhangup", 111),
-        ("vm86", 113),
-        ("vmsplice", 285),
-        ("wait4", 114),
-        ("waitid", 272),
-        ("waitpid", 7),
-        ("write", 4),
-        ("writev", 146),
-    ],
-};
+/// powerpc64le: `number name` lines, sorted by number, one name per number.
+static POWERPC64LE: &str = "\
+0 restart_syscall
+1 exit
+2 fork
+3 read
+4 write
+5 open
+6 close
+7 waitpid
+8 creat
+9 link
+10 unlink
+11 execve
+12 chdir
+13 time
+14 mknod
+15 chmod
+16 lchown
+17 break
+18 oldstat
+19 lseek
+20 getpid
+21 mount
+22 umount
+23 setuid
+24 getuid
+25 stime
+26 ptrace
+27 alarm
+28 oldfstat
+29 pause
+30 utime
+31 stty
+32 gtty
+33 access
+34 nice
+35 ftime
+36 sync
+37 kill
+38 rename
+39 mkdir
+40 rmdir
+41 dup
+42 pipe
+43 times
+44 prof
+45 brk
+46 setgid
+47 getgid
+48 signal
+49 geteuid
+50 getegid
+51 acct
+52 umount2
+53 lock
+54 ioctl
+55 fcntl
+56 mpx
+57 setpgid
+58 ulimit
+59 oldolduname
+60 umask
+61 chroot
+62 ustat
+63 dup2
+64 getppid
+65 getpgrp
+66 setsid
+67 sigaction
+68 sgetmask
+69 ssetmask
+70 setreuid
+71 setregid
+72 sigsuspend
+73 sigpending
+74 sethostname
+75 setrlimit
+76 getrlimit
+77 getrusage
+78 gettimeofday
+79 settimeofday
+80 getgroups
+81 setgroups
+82 select
+83 symlink
+84 oldlstat
+85 readlink
+86 uselib
+87 swapon
+88 reboot
+89 readdir
+90 mmap
+91 munmap
+92 truncate
+93 ftruncate
+94 fchmod
+95 fchown
+96 getpriority
+97 setpriority
+98 profil
+99 statfs
+100 fstatfs
+101 ioperm
+102 socketcall
+103 syslog
+104 setitimer
+105 getitimer
+106 stat
+107 lstat
+108 fstat
+109 olduname
+110 iopl
+111 vhangup
+112 idle
+113 vm86
+114 wait4
+115 swapoff
+116 sysinfo
+117 ipc
+118 fsync
+119 sigreturn
+120 clone
+121 setdomainname
+122 uname
+123 modify_ldt
+124 adjtimex
+125 mprotect
+126 sigprocmask
+127 create_module
+128 init_module
+129 delete_module
+130 get_kernel_syms
+131 quotactl
+132 getpgid
+133 fchdir
+134 bdflush
+135 sysfs
+136 personality
+137 afs_syscall
+138 setfsuid
+139 setfsgid
+140 _llseek
+141 getdents
+142 _newselect
+143 flock
+144 msync
+145 readv
+146 writev
+147 getsid
+148 fdatasync
+149 _sysctl
+150 mlock
+151 munlock
+152 mlockall
+153 munlockall
+154 sched_setparam
+155 sched_getparam
+156 sched_setscheduler
+157 sched_getscheduler
+158 sched_yield
+159 sched_get_priority_max
+160 sched_get_priority_min
+161 sched_rr_get_interval
+162 nanosleep
+163 mremap
+164 setresuid
+165 getresuid
+166 query_module
+167 poll
+168 nfsservctl
+169 setresgid
+170 getresgid
+171 prctl
+172 rt_sigreturn
+173 rt_sigaction
+174 rt_sigprocmask
+175 rt_sigpending
+176 rt_sigtimedwait
+177 rt_sigqueueinfo
+178 rt_sigsuspend
+179 pread64
+180 pwrite64
+181 chown
+182 getcwd
+183 capget
+184 capset
+185 sigaltstack
+186 sendfile
+187 getpmsg
+188 putpmsg
+189 vfork
+190 ugetrlimit
+191 readahead
+198 pciconfig_read
+199 pciconfig_write
+200 pciconfig_iobase
+201 multiplexer
+202 getdents64
+203 pivot_root
+205 madvise
+206 mincore
+207 gettid
+208 tkill
+209 setxattr
+210 lsetxattr
+211 fsetxattr
+212 getxattr
+213 lgetxattr
+214 fgetxattr
+215 listxattr
+216 llistxattr
+217 flistxattr
+218 removexattr
+219 lremovexattr
+220 fremovexattr
+221 futex
+222 sched_setaffinity
+223 sched_getaffinity
+225 tuxcall
+227 io_setup
+228 io_destroy
+229 io_getevents
+230 io_submit
+231 io_cancel
+232 set_tid_address
+233 fadvise64
+234 exit_group
+235 lookup_dcookie
+236 epoll_create
+237 epoll_ctl
+238 epoll_wait
+239 remap_file_pages
+240 timer_create
+241 timer_settime
+242 timer_gettime
+243 timer_getoverrun
+244 timer_delete
+245 clock_settime
+246 clock_gettime
+247 clock_getres
+248 clock_nanosleep
+249 swapcontext
+250 tgkill
+251 utimes
+252 statfs64
+253 fstatfs64
+255 rtas
+256 sys_debug_setcontext
+258 migrate_pages
+259 mbind
+260 get_mempolicy
+261 set_mempolicy
+262 mq_open
+263 mq_unlink
+264 mq_timedsend
+265 mq_timedreceive
+266 mq_notify
+267 mq_getsetattr
+268 kexec_load
+269 add_key
+270 request_key
+271 keyctl
+272 waitid
+273 ioprio_set
+274 ioprio_get
+275 inotify_init
+276 inotify_add_watch
+277 inotify_rm_watch
+278 spu_run
+279 spu_create
+280 pselect6
+281 ppoll
+282 unshare
+283 splice
+284 tee
+285 vmsplice
+286 openat
+287 mkdirat
+288 mknodat
+289 fchownat
+290 futimesat
+291 newfstatat
+292 unlinkat
+293 renameat
+294 linkat
+295 symlinkat
+296 readlinkat
+297 fchmodat
+298 faccessat
+299 get_robust_list
+300 set_robust_list
+301 move_pages
+302 getcpu
+303 epoll_pwait
+304 utimensat
+305 signalfd
+306 timerfd_create
+307 eventfd
+308 sync_file_range2
+309 fallocate
+310 subpage_prot
+311 timerfd_settime
+312 timerfd_gettime
+313 signalfd4
+314 eventfd2
+315 epoll_create1
+316 dup3
+317 pipe2
+318 inotify_init1
+319 perf_event_open
+320 preadv
+321 pwritev
+322 rt_tgsigqueueinfo
+323 fanotify_init
+324 fanotify_mark
+325 prlimit64
+326 socket
+327 bind
+328 connect
+329 listen
+330 accept
+331 getsockname
+332 getpeername
+333 socketpair
+334 send
+335 sendto
+336 recv
+337 recvfrom
+338 shutdown
+339 setsockopt
+340 getsockopt
+341 sendmsg
+342 recvmsg
+343 recvmmsg
+344 accept4
+345 name_to_handle_at
+346 open_by_handle_at
+347 clock_adjtime
+348 syncfs
+349 sendmmsg
+350 setns
+351 process_vm_readv
+352 process_vm_writev
+353 finit_module
+354 kcmp
+355 sched_setattr
+356 sched_getattr
+357 renameat2
+358 seccomp
+359 getrandom
+360 memfd_create
+361 bpf
+362 execveat
+363 switch_endian
+364 userfaultfd
+365 membarrier
+378 mlock2
+379 copy_file_range
+380 preadv2
+381 pwritev2
+382 kexec_file_load
+383 statx
+384 pkey_alloc
+385 pkey_free
+386 pkey_mprotect
+387 rseq
+388 io_pgetevents
+392 semtimedop
+393 semget
+394 semctl
+395 shmget
+396 shmctl
+397 shmat
+398 shmdt
+399 msgget
+400 msgsnd
+401 msgrcv
+402 msgctl
+424 pidfd_send_signal
+425 io_uring_setup
+426 io_uring_enter
+427 io_uring_register
+428 open_tree
+429 move_mount
+430 fsopen
+431 fsconfig
+432 fsmount
+433 fspick
+434 pidfd_open
+435 clone3
+436 close_range
+437 openat2
+438 pidfd_getfd
+439 faccessat2
+440 process_madvise
+441 epoll_pwait2
+442 mount_setattr
+443 quotactl_fd
+444 landlock_create_ruleset
+445 landlock_add_rule
+446 landlock_restrict_self
+448 process_mrelease
+449 futex_waitv
+450 set_mempolicy_home_node
+451 cachestat
+452 fchmodat2
+453 map_shadow_stack
+454 futex_wake
+455 futex_wait
+456 futex_requeue
+457 statmount
+458 listmount
+459 lsm_get_self_attr
+460 lsm_set_self_attr
+461 lsm_list_modules
+462 mseal
+463 setxattrat
+464 getxattrat
+465 listxattrat
+466 removexattrat
+467 open_tree_attr
+468 file_getattr
+469 file_setattr
+";
+/// powerpc64le: `name number` lines of every name, aliases too, sorted by name.
+static POWERPC64LE_BY_NAME: &str = "\
+_llseek 140
+_newselect 142
+_sysctl 149
+accept 330
+accept4 344
+access 33
+acct 51
+add_key 269
+adjtimex 124
+afs_syscall 137
+alarm 27
+bdflush 134
+bind 327
+bpf 361
+break 17
+brk 45
+cachestat 451
+capget 183
+capset 184
+chdir 12
+chmod 15
+chown 181
+chroot 61
+clock_adjtime 347
+clock_getres 247
+clock_gettime 246
+clock_nanosleep 248
+clock_settime 245
+clone 120
+clone3 435
+close 6
+close_range 436
+connect 328
+copy_file_range 379
+creat 8
+create_module 127
+delete_module 129
+dup 41
+dup2 63
+dup3 316
+epoll_create 236
+epoll_create1 315
+epoll_ctl 237
+epoll_pwait 303
+epoll_pwait2 441
+epoll_wait 238
+eventfd 307
+eventfd2 314
+execve 11
+execveat 362
+exit 1
+exit_group 234
+faccessat 298
+faccessat2 439
+fadvise64 233
+fallocate 309
+fanotify_init 323
+fanotify_mark 324
+fchdir 133
+fchmod 94
+fchmodat 297
+fchmodat2 452
+fchown 95
+fchownat 289
+fcntl 55
+fdatasync 148
+fgetxattr 214
+file_getattr 468
+file_setattr 469
+finit_module 353
+flistxattr 217
+flock 143
+fork 2
+fremovexattr 220
+fsconfig 431
+fsetxattr 211
+fsmount 432
+fsopen 430
+fspick 433
+fstat 108
+fstatfs 100
+fstatfs64 253
+fsync 118
+ftime 35
+ftruncate 93
+futex 221
+futex_requeue 456
+futex_wait 455
+futex_waitv 449
+futex_wake 454
+futimesat 290
+get_kernel_syms 130
+get_mempolicy 260
+get_robust_list 299
+getcpu 302
+getcwd 182
+getdents 141
+getdents64 202
+getegid 50
+geteuid 49
+getgid 47
+getgroups 80
+getitimer 105
+getpeername 332
+getpgid 132
+getpgrp 65
+getpid 20
+getpmsg 187
+getppid 64
+getpriority 96
+getrandom 359
+getresgid 170
+getresuid 165
+getrlimit 76
+getrusage 77
+getsid 147
+getsockname 331
+getsockopt 340
+gettid 207
+gettimeofday 78
+getuid 24
+getxattr 212
+getxattrat 464
+gtty 32
+idle 112
+init_module 128
+inotify_add_watch 276
+inotify_init 275
+inotify_init1 318
+inotify_rm_watch 277
+io_cancel 231
+io_destroy 228
+io_getevents 229
+io_pgetevents 388
+io_setup 227
+io_submit 230
+io_uring_enter 426
+io_uring_register 427
+io_uring_setup 425
+ioctl 54
+ioperm 101
+iopl 110
+ioprio_get 274
+ioprio_set 273
+ipc 117
+kcmp 354
+kexec_file_load 382
+kexec_load 268
+keyctl 271
+kill 37
+landlock_add_rule 445
+landlock_create_ruleset 444
+landlock_restrict_self 446
+lchown 16
+lgetxattr 213
+link 9
+linkat 294
+listen 329
+listmount 458
+listxattr 215
+listxattrat 465
+llistxattr 216
+lock 53
+lookup_dcookie 235
+lremovexattr 219
+lseek 19
+lsetxattr 210
+lsm_get_self_attr 459
+lsm_list_modules 461
+lsm_set_self_attr 460
+lstat 107
+madvise 205
+map_shadow_stack 453
+mbind 259
+membarrier 365
+memfd_create 360
+migrate_pages 258
+mincore 206
+mkdir 39
+mkdirat 287
+mknod 14
+mknodat 288
+mlock 150
+mlock2 378
+mlockall 152
+mmap 90
+modify_ldt 123
+mount 21
+mount_setattr 442
+move_mount 429
+move_pages 301
+mprotect 125
+mpx 56
+mq_getsetattr 267
+mq_notify 266
+mq_open 262
+mq_timedreceive 265
+mq_timedsend 264
+mq_unlink 263
+mremap 163
+mseal 462
+msgctl 402
+msgget 399
+msgrcv 401
+msgsnd 400
+msync 144
+multiplexer 201
+munlock 151
+munlockall 153
+munmap 91
+name_to_handle_at 345
+nanosleep 162
+newfstatat 291
+nfsservctl 168
+nice 34
+oldfstat 28
+oldlstat 84
+oldolduname 59
+oldstat 18
+olduname 109
+open 5
+open_by_handle_at 346
+open_tree 428
+open_tree_attr 467
+openat 286
+openat2 437
+pause 29
+pciconfig_iobase 200
+pciconfig_read 198
+pciconfig_write 199
+perf_event_open 319
+personality 136
+pidfd_getfd 438
+pidfd_open 434
+pidfd_send_signal 424
+pipe 42
+pipe2 317
+pivot_root 203
+pkey_alloc 384
+pkey_free 385
+pkey_mprotect 386
+poll 167
+ppoll 281
+prctl 171
+pread64 179
+preadv 320
+preadv2 380
+prlimit64 325
+process_madvise 440
+process_mrelease 448
+process_vm_readv 351
+process_vm_writev 352
+prof 44
+profil 98
+pselect6 280
+ptrace 26
+putpmsg 188
+pwrite64 180
+pwritev 321
+pwritev2 381
+query_module 166
+quotactl 131
+quotactl_fd 443
+read 3
+readahead 191
+readdir 89
+readlink 85
+readlinkat 296
+readv 145
+reboot 88
+recv 336
+recvfrom 337
+recvmmsg 343
+recvmsg 342
+remap_file_pages 239
+removexattr 218
+removexattrat 466
+rename 38
+renameat 293
+renameat2 357
+request_key 270
+restart_syscall 0
+rmdir 40
+rseq 387
+rt_sigaction 173
+rt_sigpending 175
+rt_sigprocmask 174
+rt_sigqueueinfo 177
+rt_sigreturn 172
+rt_sigsuspend 178
+rt_sigtimedwait 176
+rt_tgsigqueueinfo 322
+rtas 255
+sched_get_priority_max 159
+sched_get_priority_min 160
+sched_getaffinity 223
+sched_getattr 356
+sched_getparam 155
+sched_getscheduler 157
+sched_rr_get_interval 161
+sched_setaffinity 222
+sched_setattr 355
+sched_setparam 154
+sched_setscheduler 156
+sched_yield 158
+seccomp 358
+select 82
+semctl 394
+semget 393
+semtimedop 392
+send 334
+sendfile 186
+sendmmsg 349
+sendmsg 341
+sendto 335
+set_mempolicy 261
+set_mempolicy_home_node 450
+set_robust_list 300
+set_tid_address 232
+setdomainname 121
+setfsgid 139
+setfsuid 138
+setgid 46
+setgroups 81
+sethostname 74
+setitimer 104
+setns 350
+setpgid 57
+setpriority 97
+setregid 71
+setresgid 169
+setresuid 164
+setreuid 70
+setrlimit 75
+setsid 66
+setsockopt 339
+settimeofday 79
+setuid 23
+setxattr 209
+setxattrat 463
+sgetmask 68
+shmat 397
+shmctl 396
+shmdt 398
+shmget 395
+shutdown 338
+sigaction 67
+sigaltstack 185
+signal 48
+signalfd 305
+signalfd4 313
+sigpending 73
+sigprocmask 126
+sigreturn 119
+sigsuspend 72
+socket 326
+socketcall 102
+socketpair 333
+splice 283
+spu_create 279
+spu_run 278
+ssetmask 69
+stat 106
+statfs 99
+statfs64 252
+statmount 457
+statx 383
+stime 25
+stty 31
+subpage_prot 310
+swapcontext 249
+swapoff 115
+swapon 87
+switch_endian 363
+symlink 83
+symlinkat 295
+sync 36
+sync_file_range2 308
+syncfs 348
+sys_debug_setcontext 256
+sysfs 135
+sysinfo 116
+syslog 103
+tee 284
+tgkill 250
+time 13
+timer_create 240
+timer_delete 244
+timer_getoverrun 243
+timer_gettime 242
+timer_settime 241
+timerfd_create 306
+timerfd_gettime 312
+timerfd_settime 311
+times 43
+tkill 208
+truncate 92
+tuxcall 225
+ugetrlimit 190
+ulimit 58
+umask 60
+umount 22
+umount2 52
+uname 122
+unlink 10
+unlinkat 292
+unshare 282
+uselib 86
+userfaultfd 364
+ustat 62
+utime 30
+utimensat 304
+utimes 251
+vfork 189
+vhangup 111
+vm86 113
+vmsplice 285
+wait4 114
+waitid 272
+waitpid 7
+write 4
+writev 146
+";
 
-static LOONGARCH64: SyscallTable = SyscallTable {
-    by_number: &[
-        (0, "io_setup"),
-        (1, "io_destroy"),
-        (2, "io_submit"),
-        (3, "io_cancel"),
-        (4, "io_getevents"),
-        (5, "setxattr"),
-        (6, "lsetxattr"),
-        (7, "fsetxattr"),
-        (8, "getxattr"),
-        (9, "lgetxattr"),
-        (10, "fgetxattr"),
-        (11, "listxattr"),
-        (12, "llistxattr"),
-        (13, "flistxattr"),
-        (14, "removexattr"),
-        (15, "lremovexattr"),
-        (16, "fremovexattr"),
-        (17, "getcwd"),
-        (18, "lookup_dcookie"),
-        (19, "eventfd2"),
-        (20, "epoll_create1"),
-        (21, "epoll_ctl"),
-        (22, "epoll_pwait"),
-        (23, "dup"),
-        (24, "dup3"),
-        (25, "fcntl"),
-        (26, "inotify_init1"),
-        (27, "inotify_add_watch"),
-        (28, "inotify_rm_watch"),
-        (29, "ioctl"),
-        (30, "ioprio_set"),
-        (31, "ioprio_get"),
-        (32, "flock"),
-        (33, "mknodat"),
-        (34, "mkdirat"),
-        (35, "unlinkat"),
-        (36, "symlinkat"),
-        (37, "linkat"),
-        (39, "umount2"),
-        (40, "mount"),
-        (41, "pivot_root"),
-        (42, "nfsservctl"),
-        (43, "statfs"),
-        (44, "fstatfs"),
-        (45, "truncate"),
-        (46, "ftruncate"),
-        (47, "fallocate"),
-        (48, "faccessat"),
-        (49, "chdir"),
-        (50, "fchdir"),
-        (51, "chroot"),
-        (52, "fchmod"),
-        (53, "fchmodat"),
-        (54, "fchownat"),
-        (55, "fchown"),
-        (56, "openat"),
-        (57, "close"),
-        (58, "vhangup"),
-        (59, "pipe2"),
-        (60, "quotactl"),
-        (61, "getdents64"),
-        (62, "lseek"),
-        (63, "read"),
-        (64, "write"),
-        (65, "readv"),
-        (66, "writev"),
-        (67, "pread64"),
-        (68, "pwrite64"),
-        (69, "preadv"),
-        (70, "pwritev"),
-        (71, "sendfile"),
-        (72, "pselect6"),
-        (73, "ppoll"),
-        (74, "signalfd4"),
-        (75, "vmsplice"),
-        (76, "splice"),
-        (77, "tee"),
-        (78, "readlinkat"),
-        (79, "newfstatat"),
-        (80, "fstat"),
-        (81, "sync"),
-        (82, "fsync"),
-        (83, "fdatasync"),
-        (84, "sync_file_range"),
-        (85, "timerfd_create"),
-        (86, "timerfd_settime"),
-        (87, "timerfd_gettime"),
-        (88, "utimensat"),
-        (89, "acct"),
-        (90, "capget"),
-        (91, "capset"),
-        (92, "personality"),
-        (93, "exit"),
-        (94, "exit_group"),
-        (95, "waitid"),
-        (96, "set_tid_address"),
-        (97, "unshare"),
-        (98, "futex"),
-        (99, "set_robust_list"),
-        (100, "get_robust_list"),
-        (101, "nanosleep"),
-        (102, "getitimer"),
-        (103, "setitimer"),
-        (104, "kexec_load"),
-        (105, "init_module"),
-        (106, "delete_module"),
-        (107, "timer_create"),
-        (108, "timer_gettime"),
-        (109, "timer_getoverrun"),
-        (110, "timer_settime"),
-        (111, "timer_delete"),
-        (112, "clock_settime"),
-        (113, "clock_gettime"),
-        (114, "clock_getres"),
-        (115, "clock_nanosleep"),
-        (116, "syslog"),
-        (117, "ptrace"),
-        (118, "sched_setparam"),
-        (119, "sched_setscheduler"),
-        (120, "sched_getscheduler"),
-        (121, "sched_getparam"),
-        (122, "sched_setaffinity"),
-        (123, "sched_getaffinity"),
-        (124, "sched_yield"),
-        (125, "sched_get_priority_max"),
-        (126, "sched_get_priority_min"),
-        (127, "sched_rr_get_interval"),
-        (128, "restart_syscall"),
-        (129, "kill"),
-        (130, "tkill"),
-        (131, "tgkill"),
-        (132, "sigaltstack"),
-        (133, "rt_sigsuspend"),
-        (134, "rt_sigaction"),
-        (135, "rt_sigprocmask"),
-        (136, "rt_sigpending"),
-        (137, "rt_sigtimedwait"),
-        (138, "rt_sigqueueinfo"),
-        (139, "rt_sigreturn"),
-        (140, "setpriority"),
-        (141, "getpriority"),
-        (142, "reboot"),
-        (143, "setregid"),
-        (144, "setgid"),
-        (145, "setreuid"),
-        (146, "setuid"),
-        (147, "setresuid"),
-        (148, "getresuid"),
-        (149, "setresgid"),
-        (150, "getresgid"),
-        (151, "setfsuid"),
-        (152, "setfsgid"),
-        (153, "times"),
-        (154, "setpgid"),
-        (155, "getpgid"),
-        (156, "getsid"),
-        (157, "setsid"),
-        (158, "getgroups"),
-        (159, "setgroups"),
-        (160, "uname"),
-        (161, "sethostname"),
-        (162, "setdomainname"),
-        (165, "getrusage"),
-        (166, "umask"),
-        (167, "prctl"),
-        (168, "getcpu"),
-        (169, "gettimeofday"),
-        (170, "settimeofday"),
-        (171, "adjtimex"),
-        (172, "getpid"),
-        (173, "getppid"),
-        (174, "getuid"),
-        (175, "geteuid"),
-        (176, "getgid"),
-        (177, "getegid"),
-        (178, "gettid"),
-        (179, "sysinfo"),
-        (180, "mq_open"),
-        (181, "mq_unlink"),
-        (182, "mq_timedsend"),
-        (183, "mq_timedreceive"),
-        (184, "mq_notify"),
-        (185, "mq_getsetattr"),
-        (186, "msgget"),
-        (187, "msgctl"),
-        (188, "msgrcv"),
-        (189, "msgsnd"),
-        (190, "semget"),
-        (191, "semctl"),
-        (192, "semtimedop"),
-        (193, "semop"),
-        (194, "shmget"),
-        (195, "shmctl"),
-        (196, "shmat"),
-        (197, "shmdt"),
-        (198, "socket"),
-        (199, "socketpair"),
-        (200, "bind"),
-        (201, "listen"),
-        (202, "accept"),
-        (203, "connect"),
-        (204, "getsockname"),
-        (205, "getpeername"),
-        (206, "sendto"),
-        (207, "recvfrom"),
-        (208, "setsockopt"),
-        (209, "getsockopt"),
-        (210, "shutdown"),
-        (211, "sendmsg"),
-        (212, "recvmsg"),
-        (213, "readahead"),
-        (214, "brk"),
-        (215, "munmap"),
-        (216, "mremap"),
-        (217, "add_key"),
-        (218, "request_key"),
-        (219, "keyctl"),
-        (220, "clone"),
-        (221, "execve"),
-        (222, "mmap"),
-        (223, "fadvise64"),
-        (224, "swapon"),
-        (225, "swapoff"),
-        (226, "mprotect"),
-        (227, "msync"),
-        (228, "mlock"),
-        (229, "munlock"),
-        (230, "mlockall"),
-        (231, "munlockall"),
-        (232, "mincore"),
-        (233, "madvise"),
-        (234, "remap_file_pages"),
-        (235, "mbind"),
-        (236, "get_mempolicy"),
-        (237, "set_mempolicy"),
-        (238, "migrate_pages"),
-        (239, "move_pages"),
-        (240, "rt_tgsigqueueinfo"),
-        (241, "perf_event_open"),
-        (242, "accept4"),
-        (243, "recvmmsg"),
-        (260, "wait4"),
-        (261, "prlimit64"),
-        (262, "fanotify_init"),
-        (263, "fanotify_mark"),
-        (264, "name_to_handle_at"),
-        (265, "open_by_handle_at"),
-        (266, "clock_adjtime"),
-        (267, "syncfs"),
-        (268, "setns"),
-        (269, "sendmmsg"),
-        (270, "process_vm_readv"),
-        (271, "process_vm_writev"),
-        (272, "kcmp"),
-        (273, "finit_module"),
-        (274, "sched_setattr"),
-        (275, "sched_getattr"),
-        (276, "renameat2"),
-        (277, "seccomp"),
-        (278, "getrandom"),
-        (279, "memfd_create"),
-        (280, "bpf"),
-        (281, "execveat"),
-        (282, "userfaultfd"),
-        (283, "membarrier"),
-        (284, "mlock2"),
-        (285, "copy_file_range"),
-        (286, "preadv2"),
-        (287, "pwritev2"),
-        (288, "pkey_mprotect"),
-        (289, "pkey_alloc"),
-        (290, "pkey_free"),
-        (291, "statx"),
-        (292, "io_pgetevents"),
-        (293, "rseq"),
-        (294, "kexec_file_load"),
-        (424, "pidfd_send_signal"),
-        (425, "io_uring_setup"),
-        (426, "io_uring_enter"),
-        (427, "io_uring_register"),
-        (428, "open_tree"),
-        (429, "move_mount"),
-        (430, "fsopen"),
-        (431, "fsconfig"),
-        (432, "fsmount"),
-        (433, "fspick"),
-        (434, "pidfd_open"),
-        (435, "clone3"),
-        (436, "close_range"),
-        (437, "openat2"),
-        (438, "pidfd_getfd"),
-        (439, "faccessat2"),
-        (440, "process_madvise"),
-        (441, "epoll_pwait2"),
-        (442, "mount_setattr"),
-        (443, "quotactl_fd"),
-        (444, "landlock_create_ruleset"),
-        (445, "landlock_add_rule"),
-        (446, "landlock_restrict_self"),
-        (448, "process_mrelease"),
-        (449, "futex_waitv"),
-        (450, "set_mempolicy_home_node"),
-        (451, "cachestat"),
-        (452, "fchmodat2"),
-        (453, "map_shadow_stack"),
-        (454, "futex_wake"),
-        (455, "futex_wait"),
-        (456, "futex_requeue"),
-        (457, "statmount"),
-        (458, "listmount"),
-        (459, "lsm_get_self_attr"),
-        (460, "lsm_set_self_attr"),
-        (461, "lsm_list_modules"),
-        (462, "mseal"),
-        (463, "setxattrat"),
-        (464, "getxattrat"),
-        (465, "listxattrat"),
-        (466, "removexattrat"),
-        (467, "open_tree_attr"),
-        (468, "file_getattr"),
-        (469, "file_setattr"),
-    ],
-    by_name: &[
-        ("accept", 202),
-        ("accept4", 242),
-        ("acct", 89),
-        ("add_key", 217),
-        ("adjtimex", 171),
-        ("bind", 200),
-        ("bpf", 280),
-        ("brk", 214),
-        ("cachestat", 451),
-        ("capget", 90),
-        ("capset", 91),
-        ("chdir", 49),
-        ("chroot", 51),
-        ("clock_adjtime", 266),
-        ("clock_getres", 114),
-        ("clock_gettime", 113),
-        ("clock_nanosleep", 115),
-        ("clock_settime", 112),
-        ("clone", 220),
-        ("clone3", 435),
-        ("close", 57),
-        ("close_range", 436),
-        ("connect", 203),
-        ("copy_file_range", 285),
-        ("delete_module", 106),
-        ("dup", 23),
-        ("dup3", 24),
-        ("epoll_create1", 20),
-        ("epoll_ctl", 21),
-        ("epoll_pwait", 22),
-        ("epoll_pwait2", 441),
-        ("eventfd2", 19),
-        ("execve", 221),
-        ("execveat", 281),
-        ("exit", 93),
-        ("exit_group", 94),
-        ("faccessat", 48),
-        ("faccessat2", 439),
-        ("fadvise64", 223),
-        ("fallocate", 47),
-        ("fanotify_init", 262),
-        ("fanotify_mark", 263),
-        ("fchdir", 50),
-        ("fchmod", 52),
-        ("fchmodat", 53),
-        ("fchmodat2", 452),
-        ("fchown", 55),
-        ("fchownat", 54),
-        ("fcntl", 25),
-        ("fdatasync", 83),
-        ("fgetxattr", 10),
-        ("file_getattr", 468),
-        ("file_setattr", 469),
-        ("finit_module", 273),
-        ("flistxattr", 13),
-        ("flock", 32),
-        ("fremovexattr", 16),
-        ("fsconfig", 431),
-        ("fsetxattr", 7),
-        ("fsmount", 432),
-        ("fsopen", 430),
-        ("fspick", 433),
-        ("fstat", 80),
-        ("fstatat", 79),
-        ("fstatfs", 44),
-        ("fsync", 82),
-        ("ftruncate", 46),
-        ("futex", 98),
-        ("futex_requeue", 456),
-        ("futex_wait", 455),
-        ("futex_waitv", 449),
-        ("futex_wake", 454),
-        ("get_mempolicy", 236),
-        ("get_robust_list", 100),
-        ("getcpu", 168),
-        ("getcwd", 17),
-        ("getdents64", 61),
-        ("getegid", 177),
-        ("geteuid", 175),
-        ("getgid", 176),
-        ("getgroups", 158),
-        ("getitimer", 102),
-        ("getpeername", 205),
-        ("getpgid", 155),
-        ("getpid", 172),
-        ("getppid", 173),
-        ("getpriority", 141),
-        ("getrandom", 278),
-        ("getresgid", 150),
-        ("getresuid", 148),
-        ("getrusage", 165),
-        ("getsid", 156),
-        ("getsockname", 204),
-        ("getsockopt", 209),
-        ("gettid", 178),
-        ("gettimeofday", 169),
-        ("getuid", 174),
-        ("getxattr", 8),
-        ("getxattrat", 464),
-        ("init_module", 105),
-        ("inotify_add_watch", 27),
-        ("inotify_init1", 26),
-        ("inotify_rm_watch", 28),
-        ("io_cancel", 3),
-        ("io_destroy", 1),
-        ("io_getevents", 4),
-        ("io_pgetevents", 292),
-        ("io_setup", 0),
-        ("io_submit", 2),
-        ("io_uring_enter", 426),
-        ("io_uring_register", 427),
-        ("io_uring_setup", 425),
-        ("ioctl", 29),
-        ("ioprio_get", 31),
-        ("ioprio_set", 30),
-        ("kcmp", 272),
-        ("kexec_file_load", 294),
-        ("kexec_load", 104),
-        ("keyctl", 219),
-        ("kill", 129),
-        ("landlock_add_rule", 445),
-        ("landlock_create_ruleset", 444),
-        ("landlock_restrict_self", 446),
-        ("lgetxattr", 9),
-        ("linkat", 37),
-        ("listen", 201),
-        ("listmount", 458),
-        ("listxattr", 11),
-        ("listxattrat", 465),
-        ("llistxattr", 12),
-        ("lookup_dcookie", 18),
-        ("lremovexattr", 15),
-        ("lseek", 62),
-        ("lsetxattr", 6),
-        ("lsm_get_self_attr", 459),
-        ("lsm_list_modules", 461),
-        ("lsm_set_self_attr", 460),
-        ("madvise", 233),
-        ("map_shadow_stack", 453),
-        ("mbind", 235),
-        ("membarrier", 283),
-        ("memfd_create", 279),
-        ("migrate_pages", 238),
-        ("mincore", 232),
-        ("mkdirat", 34),
-        ("mknodat", 33),
-        ("mlock", 228),
-        ("mlock2", 284),
-        ("mlockall", 230),
-        ("mmap", 222),
-        ("mount", 40),
-        ("mount_setattr", 442),
-        ("move_mount", 429),
-        ("move_pages", 239),
-        ("mprotect", 226),
-        ("mq_getsetattr", 185),
-        ("mq_notify", 184),
-        ("mq_open", 180),
-        ("mq_timedreceive", 183),
-        ("mq_timedsend", 182),
-        ("mq_unlink", 181),
-        ("mremap", 216),
-        ("mseal", 462),
-        ("msgctl", 187),
-        ("msgget", 186),
-        ("msgrcv", 188),
-        ("msgsnd", 189),
-        ("msync", 227),
-        ("munlock", 229),
-        ("munlockall", 231),
-        ("munmap", 215),
-        ("name_to_handle_at", 264),
-        ("nanosleep", 101),
-        ("newfstatat", 79),
-        ("nfsservctl", 42),
-        ("open_by_handle_at", 265),
-        ("open_tree", 428),
-        ("open_tree_attr", 467),
-        ("openat", 56),
-        ("openat2", 437),
-        ("perf_event_open", 241),
-        ("personality", 92),
-        ("pidfd_getfd", 438),
-        ("pidfd_open", 434),
-        ("pidfd_send_signal", 424),
-        ("pipe2", 59),
-        ("pivot_root", 41),
-        ("pkey_alloc", 289),
-        ("pkey_free", 290),
-        ("pkey_mprotect", 288),
-        ("ppoll", 73),
-        ("prctl", 167),
-        ("pread64", 67),
-        ("preadv", 69),
-        ("preadv2", 286),
-        ("prlimit64", 261),
-        ("process_madvise", 440),
-        ("process_mrelease", 448),
-        ("process_vm_readv", 270),
-        ("process_vm_writev", 271),
-        ("pselect6", 72),
-        ("ptrace", 117),
-        ("pwrite64", 68),
-        ("pwritev", 70),
-        ("pwritev2", 287),
-        ("quotactl", 60),
-        ("quotactl_fd", 443),
-        ("read", 63),
-        ("readahead", 213),
-        ("readlinkat", 78),
-        ("readv", 65),
-        ("reboot", 142),
-        ("recvfrom", 207),
-        ("recvmmsg", 243),
-        ("recvmsg", 212),
-        ("remap_file_pages", 234),
-        ("removexattr", 14),
-        ("removexattrat", 466),
-        ("renameat2", 276),
-        ("request_key", 218),
-        ("restart_syscall", 128),
-        ("rseq", 293),
-        ("rt_sigaction", 134),
-        ("rt_sigpending", 136),
-        ("rt_sigprocmask", 135),
-        ("rt_sigqueueinfo", 138),
-        ("rt_sigreturn", 139),
-        ("rt_sigsuspend", 133),
-        ("rt_sigtimedwait", 137),
-        ("rt_tgsigqueueinfo", 240),
-        ("sched_get_priority_max", 125),
-        ("sched_get_priority_min", 126),
-        ("sched_getaffinity", 123),
-        ("sched_getattr", 275),
-        ("sched_getparam", 121),
-        ("sched_getscheduler", 120),
-        ("sched_rr_get_interval", 127),
-        ("sched_setaffinity", 122),
-        ("sched_setattr", 274),
-        ("sched_setparam", 118),
-        ("sched_setscheduler", 119),
-        ("sched_yield", 124),
-        ("seccomp", 277),
-        ("semctl", 191),
-        ("semget", 190),
-        ("semop", 193),
-        ("semtimedop", 192),
-        ("sendfile", 71),
-        ("sendmmsg", 269),
-        ("sendmsg", 211),
-        ("sendto", 206),
-        ("set_mempolicy", 237),
-        ("set_mempolicy_home_node", 450),
-        ("set_robust_list", 99),
-        ("set_tid_address", 96),
-        ("setdomainname", 162),
-        ("setfsgid", 152),
-        ("setfsuid", 151),
-        ("setgid", 144),
-        ("setgroups", 159),
-        ("sethostname", 161),
-        ("setitimer", 103),
-        ("setns", 268),
-        ("setpgid", 154),
-        ("setpriority", 140),
-        ("setregid", 143),
-        ("setresgid", 149),
-        ("setresuid", 147),
-        ("setreuid", 145),
-        ("setsid", 157),
-        ("setsockopt", 208),
-        ("settimeofday", 170),
-        ("setuid", 146),
-        ("setxattr", 5),
-        ("setxattrat", 463),
-        ("shmat", 196),
-        ("shmctl", 195),
-        ("shmdt", 197),
-        ("shmget", 194),
-        ("shutdown", 210),
-        ("sigaltstack", 132),
-        ("signalfd4", 74),
-        ("socket", 198),
-        ("socketpair", 199),
-        ("splice", 76),
-        ("statfs", 43),
-        ("statmount", 457),
-        ("statx", 291),
-        ("swapoff", 225),
-        ("swapon", 224),
-        ("symlinkat", 36),
-        ("sync", 81),
-        ("sync_file_range", 84),
-        ("syncfs", 267),
-        ("sysinfo", 179),
-        ("syslog", 116),
-        ("tee", 77),
-        ("tgkill", 131),
-        ("timer_create", 107),
-        ("timer_delete", 111),
-        ("timer_getoverrun", 109),
-        ("timer_gettime", 108),
-        ("timer_settime", 110),
-        ("timerfd_create", 85),
-        ("timerfd_gettime", 87),
-        ("timerfd_settime", 86),
-        ("times", 153),
-        ("tkill", 130),
-        ("truncate", 45),
-        ("umask", 166),
-        ("umount2", 39),
-        ("uname", 160),
-        ("unlinkat", 35),
-        ("unshare", 97),
-        ("userfaultfd", 282),
-        ("utimensat", 88),
-        ("vhangup", 58),
-        ("vmsplice", 75),
-        ("wait4", 260),
-        ("waitid", 95),
-        ("write", 64),
-        ("writev", 66),
-    ],
-};
+/// loongarch64: `number name` lines, sorted by number, one name per number.
+static LOONGARCH64: &str = "\
+0 io_setup
+1 io_destroy
+2 io_submit
+3 io_cancel
+4 io_getevents
+5 setxattr
+6 lsetxattr
+7 fsetxattr
+8 getxattr
+9 lgetxattr
+10 fgetxattr
+11 listxattr
+12 llistxattr
+13 flistxattr
+14 removexattr
+15 lremovexattr
+16 fremovexattr
+17 getcwd
+18 lookup_dcookie
+19 eventfd2
+20 epoll_create1
+21 epoll_ctl
+22 epoll_pwait
+23 dup
+24 dup3
+25 fcntl
+26 inotify_init1
+27 inotify_add_watch
+28 inotify_rm_watch
+29 ioctl
+30 ioprio_set
+31 ioprio_get
+32 flock
+33 mknodat
+34 mkdirat
+35 unlinkat
+36 symlinkat
+37 linkat
+39 umount2
+40 mount
+41 pivot_root
+42 nfsservctl
+43 statfs
+44 fstatfs
+45 truncate
+46 ftruncate
+47 fallocate
+48 faccessat
+49 chdir
+50 fchdir
+51 chroot
+52 fchmod
+53 fchmodat
+54 fchownat
+55 fchown
+56 openat
+57 close
+58 vhangup
+59 pipe2
+60 quotactl
+61 getdents64
+62 lseek
+63 read
+64 write
+65 readv
+66 writev
+67 pread64
+68 pwrite64
+69 preadv
+70 pwritev
+71 sendfile
+72 pselect6
+73 ppoll
+74 signalfd4
+75 vmsplice
+76 splice
+77 tee
+78 readlinkat
+79 newfstatat
+80 fstat
+81 sync
+82 fsync
+83 fdatasync
+84 sync_file_range
+85 timerfd_create
+86 timerfd_settime
+87 timerfd_gettime
+88 utimensat
+89 acct
+90 capget
+91 capset
+92 personality
+93 exit
+94 exit_group
+95 waitid
+96 set_tid_address
+97 unshare
+98 futex
+99 set_robust_list
+100 get_robust_list
+101 nanosleep
+102 getitimer
+103 setitimer
+104 kexec_load
+105 init_module
+106 delete_module
+107 timer_create
+108 timer_gettime
+109 timer_getoverrun
+110 timer_settime
+111 timer_delete
+112 clock_settime
+113 clock_gettime
+114 clock_getres
+115 clock_nanosleep
+116 syslog
+117 ptrace
+118 sched_setparam
+119 sched_setscheduler
+120 sched_getscheduler
+121 sched_getparam
+122 sched_setaffinity
+123 sched_getaffinity
+124 sched_yield
+125 sched_get_priority_max
+126 sched_get_priority_min
+127 sched_rr_get_interval
+128 restart_syscall
+129 kill
+130 tkill
+131 tgkill
+132 sigaltstack
+133 rt_sigsuspend
+134 rt_sigaction
+135 rt_sigprocmask
+136 rt_sigpending
+137 rt_sigtimedwait
+138 rt_sigqueueinfo
+139 rt_sigreturn
+140 setpriority
+141 getpriority
+142 reboot
+143 setregid
+144 setgid
+145 setreuid
+146 setuid
+147 setresuid
+148 getresuid
+149 setresgid
+150 getresgid
+151 setfsuid
+152 setfsgid
+153 times
+154 setpgid
+155 getpgid
+156 getsid
+157 setsid
+158 getgroups
+159 setgroups
+160 uname
+161 sethostname
+162 setdomainname
+165 getrusage
+166 umask
+167 prctl
+168 getcpu
+169 gettimeofday
+170 settimeofday
+171 adjtimex
+172 getpid
+173 getppid
+174 getuid
+175 geteuid
+176 getgid
+177 getegid
+178 gettid
+179 sysinfo
+180 mq_open
+181 mq_unlink
+182 mq_timedsend
+183 mq_timedreceive
+184 mq_notify
+185 mq_getsetattr
+186 msgget
+187 msgctl
+188 msgrcv
+189 msgsnd
+190 semget
+191 semctl
+192 semtimedop
+193 semop
+194 shmget
+195 shmctl
+196 shmat
+197 shmdt
+198 socket
+199 socketpair
+200 bind
+201 listen
+202 accept
+203 connect
+204 getsockname
+205 getpeername
+206 sendto
+207 recvfrom
+208 setsockopt
+209 getsockopt
+210 shutdown
+211 sendmsg
+212 recvmsg
+213 readahead
+214 brk
+215 munmap
+216 mremap
+217 add_key
+218 request_key
+219 keyctl
+220 clone
+221 execve
+222 mmap
+223 fadvise64
+224 swapon
+225 swapoff
+226 mprotect
+227 msync
+228 mlock
+229 munlock
+230 mlockall
+231 munlockall
+232 mincore
+233 madvise
+234 remap_file_pages
+235 mbind
+236 get_mempolicy
+237 set_mempolicy
+238 migrate_pages
+239 move_pages
+240 rt_tgsigqueueinfo
+241 perf_event_open
+242 accept4
+243 recvmmsg
+260 wait4
+261 prlimit64
+262 fanotify_init
+263 fanotify_mark
+264 name_to_handle_at
+265 open_by_handle_at
+266 clock_adjtime
+267 syncfs
+268 setns
+269 sendmmsg
+270 process_vm_readv
+271 process_vm_writev
+272 kcmp
+273 finit_module
+274 sched_setattr
+275 sched_getattr
+276 renameat2
+277 seccomp
+278 getrandom
+279 memfd_create
+280 bpf
+281 execveat
+282 userfaultfd
+283 membarrier
+284 mlock2
+285 copy_file_range
+286 preadv2
+287 pwritev2
+288 pkey_mprotect
+289 pkey_alloc
+290 pkey_free
+291 statx
+292 io_pgetevents
+293 rseq
+294 kexec_file_load
+424 pidfd_send_signal
+425 io_uring_setup
+426 io_uring_enter
+427 io_uring_register
+428 open_tree
+429 move_mount
+430 fsopen
+431 fsconfig
+432 fsmount
+433 fspick
+434 pidfd_open
+435 clone3
+436 close_range
+437 openat2
+438 pidfd_getfd
+439 faccessat2
+440 process_madvise
+441 epoll_pwait2
+442 mount_setattr
+443 quotactl_fd
+444 landlock_create_ruleset
+445 landlock_add_rule
+446 landlock_restrict_self
+448 process_mrelease
+449 futex_waitv
+450 set_mempolicy_home_node
+451 cachestat
+452 fchmodat2
+453 map_shadow_stack
+454 futex_wake
+455 futex_wait
+456 futex_requeue
+457 statmount
+458 listmount
+459 lsm_get_self_attr
+460 lsm_set_self_attr
+461 lsm_list_modules
+462 mseal
+463 setxattrat
+464 getxattrat
+465 listxattrat
+466 removexattrat
+467 open_tree_attr
+468 file_getattr
+469 file_setattr
+";
+/// loongarch64: `name number` lines of every name, aliases too, sorted by name.
+static LOONGARCH64_BY_NAME: &str = "\
+accept 202
+accept4 242
+acct 89
+add_key 217
+adjtimex 171
+bind 200
+bpf 280
+brk 214
+cachestat 451
+capget 90
+capset 91
+chdir 49
+chroot 51
+clock_adjtime 266
+clock_getres 114
+clock_gettime 113
+clock_nanosleep 115
+clock_settime 112
+clone 220
+clone3 435
+close 57
+close_range 436
+connect 203
+copy_file_range 285
+delete_module 106
+dup 23
+dup3 24
+epoll_create1 20
+epoll_ctl 21
+epoll_pwait 22
+epoll_pwait2 441
+eventfd2 19
+execve 221
+execveat 281
+exit 93
+exit_group 94
+faccessat 48
+faccessat2 439
+fadvise64 223
+fallocate 47
+fanotify_init 262
+fanotify_mark 263
+fchdir 50
+fchmod 52
+fchmodat 53
+fchmodat2 452
+fchown 55
+fchownat 54
+fcntl 25
+fdatasync 83
+fgetxattr 10
+file_getattr 468
+file_setattr 469
+finit_module 273
+flistxattr 13
+flock 32
+fremovexattr 16
+fsconfig 431
+fsetxattr 7
+fsmount 432
+fsopen 430
+fspick 433
+fstat 80
+fstatat 79
+fstatfs 44
+fsync 82
+ftruncate 46
+futex 98
+futex_requeue 456
+futex_wait 455
+futex_waitv 449
+futex_wake 454
+get_mempolicy 236
+get_robust_list 100
+getcpu 168
+getcwd 17
+getdents64 61
+getegid 177
+geteuid 175
+getgid 176
+getgroups 158
+getitimer 102
+getpeername 205
+getpgid 155
+getpid 172
+getppid 173
+getpriority 141
+getrandom 278
+getresgid 150
+getresuid 148
+getrusage 165
+getsid 156
+getsockname 204
+getsockopt 209
+gettid 178
+gettimeofday 169
+getuid 174
+getxattr 8
+getxattrat 464
+init_module 105
+inotify_add_watch 27
+inotify_init1 26
+inotify_rm_watch 28
+io_cancel 3
+io_destroy 1
+io_getevents 4
+io_pgetevents 292
+io_setup 0
+io_submit 2
+io_uring_enter 426
+io_uring_register 427
+io_uring_setup 425
+ioctl 29
+ioprio_get 31
+ioprio_set 30
+kcmp 272
+kexec_file_load 294
+kexec_load 104
+keyctl 219
+kill 129
+landlock_add_rule 445
+landlock_create_ruleset 444
+landlock_restrict_self 446
+lgetxattr 9
+linkat 37
+listen 201
+listmount 458
+listxattr 11
+listxattrat 465
+llistxattr 12
+lookup_dcookie 18
+lremovexattr 15
+lseek 62
+lsetxattr 6
+lsm_get_self_attr 459
+lsm_list_modules 461
+lsm_set_self_attr 460
+madvise 233
+map_shadow_stack 453
+mbind 235
+membarrier 283
+memfd_create 279
+migrate_pages 238
+mincore 232
+mkdirat 34
+mknodat 33
+mlock 228
+mlock2 284
+mlockall 230
+mmap 222
+mount 40
+mount_setattr 442
+move_mount 429
+move_pages 239
+mprotect 226
+mq_getsetattr 185
+mq_notify 184
+mq_open 180
+mq_timedreceive 183
+mq_timedsend 182
+mq_unlink 181
+mremap 216
+mseal 462
+msgctl 187
+msgget 186
+msgrcv 188
+msgsnd 189
+msync 227
+munlock 229
+munlockall 231
+munmap 215
+name_to_handle_at 264
+nanosleep 101
+newfstatat 79
+nfsservctl 42
+open_by_handle_at 265
+open_tree 428
+open_tree_attr 467
+openat 56
+openat2 437
+perf_event_open 241
+personality 92
+pidfd_getfd 438
+pidfd_open 434
+pidfd_send_signal 424
+pipe2 59
+pivot_root 41
+pkey_alloc 289
+pkey_free 290
+pkey_mprotect 288
+ppoll 73
+prctl 167
+pread64 67
+preadv 69
+preadv2 286
+prlimit64 261
+process_madvise 440
+process_mrelease 448
+process_vm_readv 270
+process_vm_writev 271
+pselect6 72
+ptrace 117
+pwrite64 68
+pwritev 70
+pwritev2 287
+quotactl 60
+quotactl_fd 443
+read 63
+readahead 213
+readlinkat 78
+readv 65
+reboot 142
+recvfrom 207
+recvmmsg 243
+recvmsg 212
+remap_file_pages 234
+removexattr 14
+removexattrat 466
+renameat2 276
+request_key 218
+restart_syscall 128
+rseq 293
+rt_sigaction 134
+rt_sigpending 136
+rt_sigprocmask 135
+rt_sigqueueinfo 138
+rt_sigreturn 139
+rt_sigsuspend 133
+rt_sigtimedwait 137
+rt_tgsigqueueinfo 240
+sched_get_priority_max 125
+sched_get_priority_min 126
+sched_getaffinity 123
+sched_getattr 275
+sched_getparam 121
+sched_getscheduler 120
+sched_rr_get_interval 127
+sched_setaffinity 122
+sched_setattr 274
+sched_setparam 118
+sched_setscheduler 119
+sched_yield 124
+seccomp 277
+semctl 191
+semget 190
+semop 193
+semtimedop 192
+sendfile 71
+sendmmsg 269
+sendmsg 211
+sendto 206
+set_mempolicy 237
+set_mempolicy_home_node 450
+set_robust_list 99
+set_tid_address 96
+setdomainname 162
+setfsgid 152
+setfsuid 151
+setgid 144
+setgroups 159
+sethostname 161
+setitimer 103
+setns 268
+setpgid 154
+setpriority 140
+setregid 143
+setresgid 149
+setresuid 147
+setreuid 145
+setsid 157
+setsockopt 208
+settimeofday 170
+setuid 146
+setxattr 5
+setxattrat 463
+shmat 196
+shmctl 195
+shmdt 197
+shmget 194
+shutdown 210
+sigaltstack 132
+signalfd4 74
+socket 198
+socketpair 199
+splice 76
+statfs 43
+statmount 457
+statx 291
+swapoff 225
+swapon 224
+symlinkat 36
+sync 81
+sync_file_range 84
+syncfs 267
+sysinfo 179
+syslog 116
+tee 77
+tgkill 131
+timer_create 107
+timer_delete 111
+timer_getoverrun 109
+timer_gettime 108
+timer_settime 110
+timerfd_create 85
+timerfd_gettime 87
+timerfd_settime 86
+times 153
+tkill 130
+truncate 45
+umask 166
+umount2 39
+uname 160
+unlinkat 35
+unshare 97
+userfaultfd 282
+utimensat 88
+vhangup 58
+vmsplice 75
+wait4 260
+waitid 95
+write 64
+writev 66
+";
 
-/// The syscall table of `arch`.
-pub(crate) fn table(arch: Arch) -> &'static SyscallTable {
+/// `arch`'s table by number and by name.
+pub(crate) fn table(arch: Arch) -> (&'static str, &'static str) {
     match arch {
-        Arch::X86_64 => &X86_64,
-        Arch::X86 => &X86,
-        Arch::Aarch64 => &AARCH64,
-        Arch::Arm => &ARM,
-        Arch::Riscv64 => &RISCV64,
-        Arch::S390x => &S390X,
-        Arch::Powerpc64le => &POWERPC64LE,
-        Arch::Loongarch64 => &LOONGARCH64,
+        Arch::X86_64 => (X86_64, X86_64_BY_NAME),
+        Arch::X86 => (X86, X86_BY_NAME),
+        Arch::Aarch64 => (AARCH64, AARCH64_BY_NAME),
+        Arch::Arm => (ARM, ARM_BY_NAME),
+        Arch::Riscv64 => (RISCV64, RISCV64_BY_NAME),
+        Arch::S390x => (S390X, S390X_BY_NAME),
+        Arch::Powerpc64le => (POWERPC64LE, POWERPC64LE_BY_NAME),
+        Arch::Loongarch64 => (LOONGARCH64, LOONGARCH64_BY_NAME),
     }
 }
 
-/// Every name some architecture shows a number as, sorted.
-pub(crate) static ALL_NAMES: [&str; 499] = [
-    "_llseek",
-    "_newselect",
-    "_sysctl",
-    "accept",
-    "accept4",
-    "access",
-    "acct",
-    "add_key",
-    "adjtimex",
-    "afs_syscall",
-    "alarm",
-    "arch_prctl",
-    "arm_fadvise64_64",
-    "bdflush",
-    "bind",
-    "bpf",
-    "break",
-    "breakpoint",
-    "brk",
-    "cacheflush",
-    "cachestat",
-    "capget",
-    "capset",
-    "chdir",
-    "chmod",
-    "chown",
-    "chown32",
-    "chroot",
-    "clock_adjtime",
-    "clock_adjtime64",
-    "clock_getres",
-    "clock_getres_time64",
-    "clock_gettime",
-    "clock_gettime64",
-    "clock_nanosleep",
-    "clock_nanosleep_time64",
-    "clock_settime",
-    "clock_settime64",
-    "clone",
-    "clone3",
-    "close",
-    "close_range",
-    "connect",
-    "copy_file_range",
-    "creat",
-    "create_module",
-    "delete_module",
-    "dup",
-    "dup2",
-    "dup3",
-    "epoll_create",
-    "epoll_create1",
-    "epoll_ctl",
-    "epoll_ctl_old",
-    "epoll_pwait",
-    "epoll_pwait2",
-    "epoll_wait",
-    "epoll_wait_old",
-    "eventfd",
-    "eventfd2",
-    "execve",
-    "execveat",
-    "exit",
-    "exit_group",
-    "faccessat",
-    "faccessat2",
-    "fadvise64",
-    "fadvise64_64",
-    "fallocate",
-    "fanotify_init",
-    "fanotify_mark",
-    "fchdir",
-    "fchmod",
-    "fchmodat",
-    "fchmodat2",
-    "fchown",
-    "fchown32",
-    "fchownat",
-    "fcntl",
-    "fcntl64",
-    "fdatasync",
-    "fgetxattr",
-    "file_getattr",
-    "file_setattr",
-    "finit_module",
-    "flistxattr",
-    "flock",
-    "fork",
-    "fremovexattr",
-    "fsconfig",
-    "fsetxattr",
-    "fsmount",
-    "fsopen",
-    "fspick",
-    "fstat",
-    "fstat64",
-    "fstatat64",
-    "fstatfs",
-    "fstatfs64",
-    "fsync",
-    "ftime",
-    "ftruncate",
-    "ftruncate64",
-    "futex",
-    "futex_requeue",
-    "futex_time64",
-    "futex_wait",
-    "futex_waitv",
-    "futex_wake",
-    "futimesat",
-    "get_kernel_syms",
-    "get_mempolicy",
-    "get_robust_list",
-    "get_thread_area",
-    "get_tls",
-    "getcpu",
-    "getcwd",
-    "getdents",
-    "getdents64",
-    "getegid",
-    "getegid32",
-    "geteuid",
-    "geteuid32",
-    "getgid",
-    "getgid32",
-    "getgroups",
-    "getgroups32",
-    "getitimer",
-    "getpeername",
-    "getpgid",
-    "getpgrp",
-    "getpid",
-    "getpmsg",
-    "getppid",
-    "getpriority",
-    "getrandom",
-    "getresgid",
-    "getresgid32",
-    "getresuid",
-    "getresuid32",
-    "getrlimit",
-    "getrusage",
-    "getsid",
-    "getsockname",
-    "getsockopt",
-    "gettid",
-    "gettimeofday",
-    "getuid",
-    "getuid32",
-    "getxattr",
-    "getxattrat",
-    "gtty",
-    "idle",
-    "init_module",
-    "inotify_add_watch",
-    "inotify_init",
-    "inotify_init1",
-    "inotify_rm_watch",
-    "io_cancel",
-    "io_destroy",
-    "io_getevents",
-    "io_pgetevents",
-    "io_pgetevents_time64",
-    "io_setup",
-    "io_submit",
-    "io_uring_enter",
-    "io_uring_register",
-    "io_uring_setup",
-    "ioctl",
-    "ioperm",
-    "iopl",
-    "ioprio_get",
-    "ioprio_set",
-    "ipc",
-    "kcmp",
-    "kexec_file_load",
-    "kexec_load",
-    "keyctl",
-    "kill",
-    "landlock_add_rule",
-    "landlock_create_ruleset",
-    "landlock_restrict_self",
-    "lchown",
-    "lchown32",
-    "lgetxattr",
-    "link",
-    "linkat",
-    "listen",
-    "listmount",
-    "listxattr",
-    "listxattrat",
-    "llistxattr",
-    "lock",
-    "lookup_dcookie",
-    "lremovexattr",
-    "lseek",
-    "lsetxattr",
-    "lsm_get_self_attr",
-    "lsm_list_modules",
-    "lsm_set_self_attr",
-    "lstat",
-    "lstat64",
-    "madvise",
-    "map_shadow_stack",
-    "mbind",
-    "membarrier",
-    "memfd_create",
-    "memfd_secret",
-    "migrate_pages",
-    "mincore",
-    "mkdir",
-    "mkdirat",
-    "mknod",
-    "mknodat",
-    "mlock",
-    "mlock2",
-    "mlockall",
-    "mmap",
-    "mmap2",
-    "modify_ldt",
-    "mount",
-    "mount_setattr",
-    "move_mount",
-    "move_pages",
-    "mprotect",
-    "mpx",
-    "mq_getsetattr",
-    "mq_notify",
-    "mq_open",
-    "mq_timedreceive",
-    "mq_timedreceive_time64",
-    "mq_timedsend",
-    "mq_timedsend_time64",
-    "mq_unlink",
-    "mremap",
-    "mseal",
-    "msgctl",
-    "msgget",
-    "msgrcv",
-    "msgsnd",
-    "msync",
-    "multiplexer",
-    "munlock",
-    "munlockall",
-    "munmap",
-    "name_to_handle_at",
-    "nanosleep",
-    "newfstatat",
-    "nfsservctl",
-    "nice",
-    "oldfstat",
-    "oldlstat",
-    "oldolduname",
-    "oldstat",
-    "olduname",
-    "open",
-    "open_by_handle_at",
-    "open_tree",
-    "open_tree_attr",
-    "openat",
-    "openat2",
-    "pause",
-    "pciconfig_iobase",
-    "pciconfig_read",
-    "pciconfig_write",
-    "perf_event_open",
-    "personality",
-    "pidfd_getfd",
-    "pidfd_open",
-    "pidfd_send_signal",
-    "pipe",
-    "pipe2",
-    "pivot_root",
-    "pkey_alloc",
-    "pkey_free",
-    "pkey_mprotect",
-    "poll",
-    "ppoll",
-    "ppoll_time64",
-    "prctl",
-    "pread64",
-    "preadv",
-    "preadv2",
-    "prlimit64",
-    "process_madvise",
-    "process_mrelease",
-    "process_vm_readv",
-    "process_vm_writev",
-    "prof",
-    "profil",
-    "pselect6",
-    "pselect6_time64",
-    "ptrace",
-    "putpmsg",
-    "pwrite64",
-    "pwritev",
-    "pwritev2",
-    "query_module",
-    "quotactl",
-    "quotactl_fd",
-    "read",
-    "readahead",
-    "readdir",
-    "readlink",
-    "readlinkat",
-    "readv",
-    "reboot",
-    "recv",
-    "recvfrom",
-    "recvmmsg",
-    "recvmmsg_time64",
-    "recvmsg",
-    "remap_file_pages",
-    "removexattr",
-    "removexattrat",
-    "rename",
-    "renameat",
-    "renameat2",
-    "request_key",
-    "restart_syscall",
-    "riscv_flush_icache",
-    "riscv_hwprobe",
-    "rmdir",
-    "rseq",
-    "rt_sigaction",
-    "rt_sigpending",
-    "rt_sigprocmask",
-    "rt_sigqueueinfo",
-    "rt_sigreturn",
-    "rt_sigsuspend",
-    "rt_sigtimedwait",
-    "rt_sigtimedwait_time64",
-    "rt_tgsigqueueinfo",
-    "rtas",
-    "s390_guarded_storage",
-    "s390_pci_mmio_read",
-    "s390_pci_mmio_write",
-    "s390_runtime_instr",
-    "s390_sthyi",
-    "sched_get_priority_max",
-    "sched_get_priority_min",
-    "sched_getaffinity",
-    "sched_getattr",
-    "sched_getparam",
-    "sched_getscheduler",
-    "sched_rr_get_interval",
-    "sched_rr_get_interval_time64",
-    "sched_setaffinity",
-    "sched_setattr",
-    "sched_setparam",
-    "sched_setscheduler",
-    "sched_yield",
-    "seccomp",
-    "security",
-    "select",
-    "semctl",
-    "semget",
-    "semop",
-    "semtimedop",
-    "semtimedop_time64",
-    "send",
-    "sendfile",
-    "sendfile64",
-    "sendmmsg",
-    "sendmsg",
-    "sendto",
-    "set_mempolicy",
-    "set_mempolicy_home_node",
-    "set_robust_list",
-    "set_thread_area",
-    "set_tid_address",
-    "set_tls",
-    "setdomainname",
-    "setfsgid",
-    "setfsgid32",
-    "setfsuid",
-    "setfsuid32",
-    "setgid",
-    "setgid32",
-    "setgroups",
-    "setgroups32",
-    "sethostname",
-    "setitimer",
-    "setns",
-    "setpgid",
-    "setpriority",
-    "setregid",
-    "setregid32",
-    "setresgid",
-    "setresgid32",
-    "setresuid",
-    "setresuid32",
-    "setreuid",
-    "setreuid32",
-    "setrlimit",
-    "setsid",
-    "setsockopt",
-    "settimeofday",
-    "setuid",
-    "setuid32",
-    "setxattr",
-    "setxattrat",
-    "sgetmask",
-    "shmat",
-    "shmctl",
-    "shmdt",
-    "shmget",
-    "shutdown",
-    "sigaction",
-    "sigaltstack",
-    "signal",
-    "signalfd",
-    "signalfd4",
-    "sigpending",
-    "sigprocmask",
-    "sigreturn",
-    "sigsuspend",
-    "socket",
-    "socketcall",
-    "socketpair",
-    "splice",
-    "spu_create",
-    "spu_run",
-    "ssetmask",
-    "stat",
-    "stat64",
-    "statfs",
-    "statfs64",
-    "statmount",
-    "statx",
-    "stime",
-    "stty",
-    "subpage_prot",
-    "swapcontext",
-    "swapoff",
-    "swapon",
-    "switch_endian",
-    "symlink",
-    "symlinkat",
-    "sync",
-    "sync_file_range",
-    "sync_file_range2",
-    "syncfs",
-    "sys_debug_setcontext",
-    "sysfs",
-    "sysinfo",
-    "syslog",
-    "tee",
-    "tgkill",
-    "time",
-    "timer_create",
-    "timer_delete",
-    "timer_getoverrun",
-    "timer_gettime",
-    "timer_gettime64",
-    "timer_settime",
-    "timer_settime64",
-    "timerfd",
-    "timerfd_create",
-    "timerfd_gettime",
-    "timerfd_gettime64",
-    "timerfd_settime",
-    "timerfd_settime64",
-    "times",
-    "tkill",
-    "truncate",
-    "truncate64",
-    "tuxcall",
-    "ugetrlimit",
-    "ulimit",
-    "umask",
-    "umount",
-    "umount2",
-    "uname",
-    "unlink",
-    "unlinkat",
-    "unshare",
-    "uprobe",
-    "uretprobe",
-    "uselib",
-    "userfaultfd",
-    "usr26",
-    "usr32",
-    "ustat",
-    "utime",
-    "utimensat",
-    "utimensat_time64",
-    "utimes",
-    "vfork",
-    "vhangup",
-    "vm86",
-    "vm86old",
-    "vmsplice",
-    "vserver",
-    "wait4",
-    "waitid",
-    "waitpid",
-    "write",
-    "writev",
-];
+/// Every name some architecture shows a number as, one per line, sorted.
+pub(crate) static ALL_NAMES: &str = "\
+_llseek
+_newselect
+_sysctl
+accept
+accept4
+access
+acct
+add_key
+adjtimex
+afs_syscall
+alarm
+arch_prctl
+arm_fadvise64_64
+bdflush
+bind
+bpf
+break
+breakpoint
+brk
+cacheflush
+cachestat
+capget
+capset
+chdir
+chmod
+chown
+chown32
+chroot
+clock_adjtime
+clock_adjtime64
+clock_getres
+clock_getres_time64
+clock_gettime
+clock_gettime64
+clock_nanosleep
+clock_nanosleep_time64
+clock_settime
+clock_settime64
+clone
+clone3
+close
+close_range
+connect
+copy_file_range
+creat
+create_module
+delete_module
+dup
+dup2
+dup3
+epoll_create
+epoll_create1
+epoll_ctl
+epoll_ctl_old
+epoll_pwait
+epoll_pwait2
+epoll_wait
+epoll_wait_old
+eventfd
+eventfd2
+execve
+execveat
+exit
+exit_group
+faccessat
+faccessat2
+fadvise64
+fadvise64_64
+fallocate
+fanotify_init
+fanotify_mark
+fchdir
+fchmod
+fchmodat
+fchmodat2
+fchown
+fchown32
+fchownat
+fcntl
+fcntl64
+fdatasync
+fgetxattr
+file_getattr
+file_setattr
+finit_module
+flistxattr
+flock
+fork
+fremovexattr
+fsconfig
+fsetxattr
+fsmount
+fsopen
+fspick
+fstat
+fstat64
+fstatat64
+fstatfs
+fstatfs64
+fsync
+ftime
+ftruncate
+ftruncate64
+futex
+futex_requeue
+futex_time64
+futex_wait
+futex_waitv
+futex_wake
+futimesat
+get_kernel_syms
+get_mempolicy
+get_robust_list
+get_thread_area
+get_tls
+getcpu
+getcwd
+getdents
+getdents64
+getegid
+getegid32
+geteuid
+geteuid32
+getgid
+getgid32
+getgroups
+getgroups32
+getitimer
+getpeername
+getpgid
+getpgrp
+getpid
+getpmsg
+getppid
+getpriority
+getrandom
+getresgid
+getresgid32
+getresuid
+getresuid32
+getrlimit
+getrusage
+getsid
+getsockname
+getsockopt
+gettid
+gettimeofday
+getuid
+getuid32
+getxattr
+getxattrat
+gtty
+idle
+init_module
+inotify_add_watch
+inotify_init
+inotify_init1
+inotify_rm_watch
+io_cancel
+io_destroy
+io_getevents
+io_pgetevents
+io_pgetevents_time64
+io_setup
+io_submit
+io_uring_enter
+io_uring_register
+io_uring_setup
+ioctl
+ioperm
+iopl
+ioprio_get
+ioprio_set
+ipc
+kcmp
+kexec_file_load
+kexec_load
+keyctl
+kill
+landlock_add_rule
+landlock_create_ruleset
+landlock_restrict_self
+lchown
+lchown32
+lgetxattr
+link
+linkat
+listen
+listmount
+listxattr
+listxattrat
+llistxattr
+lock
+lookup_dcookie
+lremovexattr
+lseek
+lsetxattr
+lsm_get_self_attr
+lsm_list_modules
+lsm_set_self_attr
+lstat
+lstat64
+madvise
+map_shadow_stack
+mbind
+membarrier
+memfd_create
+memfd_secret
+migrate_pages
+mincore
+mkdir
+mkdirat
+mknod
+mknodat
+mlock
+mlock2
+mlockall
+mmap
+mmap2
+modify_ldt
+mount
+mount_setattr
+move_mount
+move_pages
+mprotect
+mpx
+mq_getsetattr
+mq_notify
+mq_open
+mq_timedreceive
+mq_timedreceive_time64
+mq_timedsend
+mq_timedsend_time64
+mq_unlink
+mremap
+mseal
+msgctl
+msgget
+msgrcv
+msgsnd
+msync
+multiplexer
+munlock
+munlockall
+munmap
+name_to_handle_at
+nanosleep
+newfstatat
+nfsservctl
+nice
+oldfstat
+oldlstat
+oldolduname
+oldstat
+olduname
+open
+open_by_handle_at
+open_tree
+open_tree_attr
+openat
+openat2
+pause
+pciconfig_iobase
+pciconfig_read
+pciconfig_write
+perf_event_open
+personality
+pidfd_getfd
+pidfd_open
+pidfd_send_signal
+pipe
+pipe2
+pivot_root
+pkey_alloc
+pkey_free
+pkey_mprotect
+poll
+ppoll
+ppoll_time64
+prctl
+pread64
+preadv
+preadv2
+prlimit64
+process_madvise
+process_mrelease
+process_vm_readv
+process_vm_writev
+prof
+profil
+pselect6
+pselect6_time64
+ptrace
+putpmsg
+pwrite64
+pwritev
+pwritev2
+query_module
+quotactl
+quotactl_fd
+read
+readahead
+readdir
+readlink
+readlinkat
+readv
+reboot
+recv
+recvfrom
+recvmmsg
+recvmmsg_time64
+recvmsg
+remap_file_pages
+removexattr
+removexattrat
+rename
+renameat
+renameat2
+request_key
+restart_syscall
+riscv_flush_icache
+riscv_hwprobe
+rmdir
+rseq
+rt_sigaction
+rt_sigpending
+rt_sigprocmask
+rt_sigqueueinfo
+rt_sigreturn
+rt_sigsuspend
+rt_sigtimedwait
+rt_sigtimedwait_time64
+rt_tgsigqueueinfo
+rtas
+s390_guarded_storage
+s390_pci_mmio_read
+s390_pci_mmio_write
+s390_runtime_instr
+s390_sthyi
+sched_get_priority_max
+sched_get_priority_min
+sched_getaffinity
+sched_getattr
+sched_getparam
+sched_getscheduler
+sched_rr_get_interval
+sched_rr_get_interval_time64
+sched_setaffinity
+sched_setattr
+sched_setparam
+sched_setscheduler
+sched_yield
+seccomp
+security
+select
+semctl
+semget
+semop
+semtimedop
+semtimedop_time64
+send
+sendfile
+sendfile64
+sendmmsg
+sendmsg
+sendto
+set_mempolicy
+set_mempolicy_home_node
+set_robust_list
+set_thread_area
+set_tid_address
+set_tls
+setdomainname
+setfsgid
+setfsgid32
+setfsuid
+setfsuid32
+setgid
+setgid32
+setgroups
+setgroups32
+sethostname
+setitimer
+setns
+setpgid
+setpriority
+setregid
+setregid32
+setresgid
+setresgid32
+setresuid
+setresuid32
+setreuid
+setreuid32
+setrlimit
+setsid
+setsockopt
+settimeofday
+setuid
+setuid32
+setxattr
+setxattrat
+sgetmask
+shmat
+shmctl
+shmdt
+shmget
+shutdown
+sigaction
+sigaltstack
+signal
+signalfd
+signalfd4
+sigpending
+sigprocmask
+sigreturn
+sigsuspend
+socket
+socketcall
+socketpair
+splice
+spu_create
+spu_run
+ssetmask
+stat
+stat64
+statfs
+statfs64
+statmount
+statx
+stime
+stty
+subpage_prot
+swapcontext
+swapoff
+swapon
+switch_endian
+symlink
+symlinkat
+sync
+sync_file_range
+sync_file_range2
+syncfs
+sys_debug_setcontext
+sysfs
+sysinfo
+syslog
+tee
+tgkill
+time
+timer_create
+timer_delete
+timer_getoverrun
+timer_gettime
+timer_gettime64
+timer_settime
+timer_settime64
+timerfd
+timerfd_create
+timerfd_gettime
+timerfd_gettime64
+timerfd_settime
+timerfd_settime64
+times
+tkill
+truncate
+truncate64
+tuxcall
+ugetrlimit
+ulimit
+umask
+umount
+umount2
+uname
+unlink
+unlinkat
+unshare
+uprobe
+uretprobe
+uselib
+userfaultfd
+usr26
+usr32
+ustat
+utime
+utimensat
+utimensat_time64
+utimes
+vfork
+vhangup
+vm86
+vm86old
+vmsplice
+vserver
+wait4
+waitid
+waitpid
+write
+writev
+";
