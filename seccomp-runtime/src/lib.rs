@@ -1,5 +1,37 @@
 //! Installs seccomp filters compiled at build time.
 //!
+//! Write the policy in the macro; the crate builds with its BPF programs,
+//! and `apply` hands the running architecture's to the kernel:
+//!
+//! ```no_run
+//! use seccomp_runtime::seccomp_policy;
+//!
+//! static POLICY: seccomp_runtime::Policy = seccomp_policy! {
+//!     base @system-service;
+//!     drop ptrace;
+//!     keep write(fd == 1 | 2);
+//! };
+//!
+//! fn main() {
+//!     POLICY.apply().expect("sandbox");
+//! }
+//! ```
+//!
+//! or let `#[sandbox]` install it before the function's body runs (by
+//! default a policy the kernel refuses stops the program with a message):
+//!
+//! ```no_run
+//! use seccomp_runtime::sandbox;
+//!
+//! #[sandbox(base @system-service; drop ptrace; keep write(fd == 1 | 2);)]
+//! fn main() {
+//!     println!("filtered from the first statement on");
+//! }
+//! ```
+//!
+//! The policy language, `file = "..."` policies, and the `seccompc`
+//! command line are described in the README.
+//!
 //! `#![no_std]`, no allocation, no dependencies: the programs are `static`
 //! arrays of [`SockFilter`] that `seccomp_policy!` compiles when your crate
 //! is built, and this crate only hands the one for the running architecture
@@ -63,9 +95,10 @@
 //! `#[sandbox(on_violation = report, ...)]` does this for a policy that
 //! would otherwise kill.
 //!
-//! # Example
+//! # A hand-written program
 //!
-//! A hand-written program for x86_64 that refuses `getpid` with `EPERM`,
+//! Without the macro (`default-features = false`, no dependencies at all),
+//! a hand-written program for x86_64 that refuses `getpid` with `EPERM`,
 //! allows everything else, and kills syscalls made through another ABI:
 //!
 //! ```
