@@ -18,10 +18,26 @@ pub const BATCHES: usize = 40;
 /// Which filter a measurement ran under: `None` is no filter.
 pub type Under = Option<Competitor>;
 
-/// Medians per (policy, filter, probe kind), in ns per call.
+/// A measurement's key: policy, filter, probe kind.
+pub type Key = (&'static str, Under, crate::policies::ProbeKind);
+
+/// Medians per (policy, filter, probe kind), in ns per call, and each
+/// round's value for the ratios.
 pub struct Costs {
-    pub ns: BTreeMap<(&'static str, Under, crate::policies::ProbeKind), f64>,
+    pub ns: BTreeMap<Key, f64>,
+    pub per_round: BTreeMap<Key, Vec<f64>>,
     pub rounds: usize,
+}
+
+impl Costs {
+    /// The median over rounds of `a`'s cost over `b`'s in the same round
+    /// (less sensitive to load that changes between rounds than the ratio
+    /// of the medians).
+    pub fn ratio(&self, a: &Key, b: &Key) -> Option<f64> {
+        let (a, b) = (self.per_round.get(a)?, self.per_round.get(b)?);
+        let ratios: Vec<f64> = a.iter().zip(b).map(|(x, y)| x / y).collect();
+        Some(median(&ratios))
+    }
 }
 
 /// The raw syscall `p`; Ok for success, Err(errno) otherwise.
@@ -127,13 +143,18 @@ pub fn run(policies: &[(&Policy, Vec<Built>)], rounds: usize) -> Result<Costs, S
         eprint!("\r  kernel: round {}/{rounds}", round + 1);
     }
     eprintln!();
-    let mut ns = BTreeMap::new();
+    let (mut ns, mut by_round) = (BTreeMap::new(), BTreeMap::new());
     for ((i, under), per_round) in samples {
         let policy = policies[i].0;
         for (k, probe) in policy.probes.iter().enumerate() {
             let values: Vec<f64> = per_round.iter().map(|r| r[k]).collect();
             ns.insert((policy.key, under, probe.kind), median(&values));
+            by_round.insert((policy.key, under, probe.kind), values);
         }
     }
-    Ok(Costs { ns, rounds })
+    Ok(Costs {
+        ns,
+        per_round: by_round,
+        rounds,
+    })
 }
