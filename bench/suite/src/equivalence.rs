@@ -1,6 +1,6 @@
 //! Before any figure: do the competitors' programs mean the same? Every
 //! pair of programs built from one policy runs every input of
-//! [`inputs`](crate::inputs) in the emulator; each disagreement is put
+//! [`inputs`] in the emulator; each disagreement is put
 //! down to a known design difference or reported as unexplained.
 
 use crate::competitors::{Built, Competitor};

@@ -8,7 +8,7 @@
 //!
 //! The argument registers are those of syscall(2)'s "Architecture calling
 //! conventions" table; the layouts are the kernel's uapi headers
-//! (arch/<arch>/include/uapi/asm/ucontext.h and sigcontext.h), summed up
+//! (`arch/<arch>/include/uapi/asm/ucontext.h` and `sigcontext.h`), summed up
 //! beside each table.
 
 /// x86_64: `uc_flags` (8), `uc_link` (8), `uc_stack` (24), then
