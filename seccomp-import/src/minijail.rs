@@ -64,7 +64,17 @@ pub fn constants_from_json(text: &str) -> Result<BTreeMap<String, u64>, ImportEr
             super::json::Value::Uint(u) => u,
             // Two's complement, as minijail's truncate_word does.
             super::json::Value::Int(i) => i as u64,
-            _ => continue,
+            // minijail's generate_constants_json.py writes integers only; a
+            // value skipped here would fall back to the kernel table's.
+            _ => {
+                return Err(ImportError::new(
+                    super::location("constants.json", text, v.offset),
+                    format!(
+                        "constant `{k}`: expected an integer, found {}",
+                        v.value.kind()
+                    ),
+                ));
+            }
         };
         out.insert(k.clone(), value);
     }

@@ -1116,7 +1116,11 @@ mod corpus {
     }
 
     fn oci_rules(profile: &Value, host: &str, caps: &BTreeSet<String>) -> Vec<OciRule> {
-        let rules = profile["syscalls"].as_array().expect("syscalls");
+        // A profile may have no rules (a SeccompProfile with only a
+        // defaultAction).
+        let rules = profile["syscalls"]
+            .as_array()
+            .map_or(&[][..], Vec::as_slice);
         rules
             .iter()
             .filter(|r| applies(r, host, caps))
@@ -1290,7 +1294,35 @@ mod corpus {
         caps: &BTreeSet<String>,
         tally: &mut Tally,
     ) {
-        let host = host_of(profile, arch).expect("arch in the profile");
+        let source = Source {
+            path: profile_path,
+            format: Format::Oci,
+            filter: None,
+        };
+        compare_source(&source, profile, arch, caps, tally);
+    }
+
+    /// What our import reads: the OCI profile itself, or a file the
+    /// profile is made from (a SeccompProfile, `--from spo`).
+    struct Source<'a> {
+        path: &'a str,
+        format: Format,
+        filter: Option<&'a str>,
+    }
+
+    /// Our import of `source` against libseccomp loading `profile` (the
+    /// OCI profile runc gets) as runc does, on `arch`.
+    fn compare_source(
+        source: &Source,
+        profile: &Value,
+        arch: Arch,
+        caps: &BTreeSet<String>,
+        tally: &mut Tally,
+    ) {
+        let profile_path = source.path;
+        // Without an archMap no rule is limited to a host (SeccompProfiles
+        // have no `includes`).
+        let host = host_of(profile, arch).unwrap_or("");
         let errno = profile["defaultErrnoRet"].as_u64();
         let default = action(
             profile["defaultAction"].as_str().expect("defaultAction"),
@@ -1302,9 +1334,10 @@ mod corpus {
             caps: Some(caps.iter().cloned().collect()),
             arches: Some(vec![arch]),
             exact_width: true,
+            filter: source.filter.map(str::to_owned),
             ..ImportOptions::default()
         };
-        let imported = import::import(Format::Oci, profile_path, &text, &opts)
+        let imported = import::import(source.format, profile_path, &text, &opts)
             .unwrap_or_else(|e| panic!("{profile_path} {arch}: {e}"));
         let compiled = compile_str(&imported.policy)
             .unwrap_or_else(|e| panic!("{profile_path} {arch}: {e:?}\n{}", imported.policy));
@@ -1379,6 +1412,73 @@ mod corpus {
             total.report("libseccomp, corpus profiles").trim_end(),
             start.elapsed().as_secs_f64()
         );
+        assert_eq!(total.failures(), 0, "{}", total.report("failures"));
+    }
+
+    /// security-profiles-operator SeccompProfiles: our `--from spo` import
+    /// against libseccomp loading, as runc does, the OCI profile the
+    /// operator writes for the kubelet. For a profile without a base that
+    /// is its spec, read here by PyYAML; for one with a base it is the
+    /// union worked out by hand from security-profiles-merger's
+    /// `UnionSyscalls` (fixtures/spo-app-as-installed.json).
+    #[test]
+    fn seccomp_profiles_agree_with_libseccomp() {
+        let corpus = format!(
+            "{}/../seccomp-import/tests/corpus/spo",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let spec_by_pyyaml = |file: &str, name: &str| -> Value {
+            let script = "import json, sys, yaml\nfor d in yaml.safe_load_all(open(sys.argv[1])):\n    if d and d.get('metadata', {}).get('name') == sys.argv[2]:\n        print(json.dumps(d['spec']))\n";
+            let out = std::process::Command::new("python3")
+                .args(["-c", script, file, name])
+                .output()
+                .expect("python3 with PyYAML");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            serde_json::from_slice(&out.stdout).expect("JSON")
+        };
+        let examples = format!("{corpus}/seccompprofile.yaml");
+        let base = format!("{corpus}/base-profile.yaml");
+        let installed = std::fs::read_to_string(format!(
+            "{}/fixtures/spo-app-as-installed.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .expect("fixture");
+        let cases: Vec<(&str, &str, Value)> = vec![
+            (
+                &examples,
+                "profile-complain-block-high-risk",
+                spec_by_pyyaml(&examples, "profile-complain-block-high-risk"),
+            ),
+            (
+                &examples,
+                "profile-block-all",
+                spec_by_pyyaml(&examples, "profile-block-all"),
+            ),
+            (&base, "runc-v1.1.12", spec_by_pyyaml(&base, "runc-v1.1.12")),
+            (
+                &base,
+                "app",
+                serde_json::from_str(&installed).expect("JSON"),
+            ),
+        ];
+        let mut total = Tally::default();
+        for (path, name, profile) in &cases {
+            let source = Source {
+                path,
+                format: Format::Spo,
+                filter: Some(name),
+            };
+            let mut tally = Tally::default();
+            for arch in super::with_libseccomp::ARCHES {
+                compare_source(&source, profile, arch, &BTreeSet::new(), &mut tally);
+            }
+            println!("{}", tally.report(name).trim_end());
+            total.merge(tally);
+        }
         assert_eq!(total.failures(), 0, "{}", total.report("failures"));
     }
 

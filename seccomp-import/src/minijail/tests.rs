@@ -402,4 +402,9 @@ fn numbers() {
         constants_from_json(r#"{"constants": {"A": 5, "B": -2}, "arch_name": "x86_64"}"#).unwrap();
     assert_eq!(c["A"], 5);
     assert_eq!(c["B"], u64::MAX - 1);
+    let e = constants_from_json("{\"constants\": {\"A\": 5,\n \"B\": \"x\"}}").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "constants.json:2:7: constant `B`: expected an integer, found a string"
+    );
 }
