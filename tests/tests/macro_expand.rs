@@ -96,10 +96,10 @@ fn symbolic_values_are_evaluated_by_rustc() {
     };
     let expected = compiler_program(
         "base @system-service; drop ptrace;
-         keep socket(family == A);
-         keep openat(dfd == B && flags & C == D);
-         keep mmap(addr == E);
-         keep fchmod(mode == F);",
+         keep socket(family == v::A);
+         keep openat(dfd == v::B && flags & v::C == v::D);
+         keep mmap(addr == v::E);
+         keep fchmod(mode == v::F);",
         &[
             libc::AF_UNIX.into(),
             libc::AT_FDCWD.into(),
