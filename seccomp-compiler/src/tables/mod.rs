@@ -6,6 +6,7 @@
 
 pub mod constants;
 pub mod errno;
+pub mod families;
 mod generated;
 pub mod groups;
 mod lines;
