@@ -183,6 +183,9 @@ pub fn compile_for(source: Source, arch: Arch) -> Result<Compiled> {
         return Err(CliError::failed(format!("nothing was compiled for {arch}")));
     };
     let output = result.outcome.map_err(|d| rendered(&d))?;
+    for warning in &output.warnings {
+        crate::output::stderr_line(warning.render(&source).trim_end());
+    }
     Ok(Compiled {
         policy: compilation.policy,
         source,

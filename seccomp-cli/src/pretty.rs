@@ -243,7 +243,7 @@ mod tests {
         );
         assert_eq!(
             explain(
-                "default allow; drop ptrace; drop kill((pid == 1 || pid == 2) && sig == 9) => errno(EPERM);",
+                "default allow; drop ptrace; drop kill((pid == 1 || pid == 2) && sig == 9) => errno(EPERM); acknowledge siblings;",
                 Arch::X86_64,
                 "kill"
             ),

@@ -5,6 +5,7 @@
 mod after;
 mod merge;
 mod ptrace;
+mod stand_ins;
 
 use crate::args::{CliError, CommandLine, Result};
 use crate::format::comment_safe;
@@ -227,13 +228,16 @@ pub fn policy(arch: Arch, shown: &str, r: &Recording) -> String {
             list.join(", ")
         );
     }
-    let _ = writeln!(out, "\narch {arch};");
+    // No `arch` statement: the policy is for every architecture, with the
+    // stand-ins of what some lack.
+    let _ = writeln!(out);
     if names.contains(&"ptrace") {
         out.push_str(
             "// The command used ptrace: a tracer can rewrite a tracee's syscalls after\n// the filter passed them. Drop it unless the program really needs it.\nacknowledge ptrace;\n",
         );
     }
     out.push_str(&keep(&names));
+    out.push_str(&stand_ins::keep_stand_ins(&names));
     out
 }
 
@@ -249,7 +253,9 @@ fn header(arch: Arch, shown: &str, r: &Recording, names: &[&str]) -> String {
          // process on any other (the default deny action). One run shows only\n\
          // the paths it took: errors, signals and other input may need more.\n\
          // Calls the vDSO answers (clock_gettime, gettimeofday, time, getcpu)\n\
-         // are not seen; add them if the program reads the clock.\n",
+         // are not seen; add them if the program reads the clock. It compiles\n\
+         // for every architecture; the syscalls of {arch} others lack are skipped\n\
+         // there, and what libc calls there instead is kept at the end.\n",
         counts(r),
         ending(r),
         shown = comment_safe(shown),
@@ -354,7 +360,7 @@ mod tests {
             ..Recording::default()
         };
         let text = policy(Arch::X86_64, "prog", &recording);
-        assert!(text.contains("\narch x86_64;\nkeep\n    // @default: System calls that are always permitted\n    brk, exit_group,\n"), "{text}");
+        assert!(text.contains("\n\nkeep\n    // @default: System calls that are always permitted\n    brk, exit_group,\n"), "{text}");
         assert!(text.contains("base @system-service;` covers 5 of the 6 syscalls seen;\n// the others would still need `keep`: mount\n"), "{text}");
         assert!(text.ends_with("    mount;\n"), "{text}");
         let c = seccomp_compiler::compile_str(&text).unwrap();

@@ -8,6 +8,8 @@
 //! - `socketcall` / `ipc`: on architectures with these multiplexers, libc
 //!   may reach `socket`, `connect`, `semop`, ... through them, so
 //!   conditions on the direct calls can be bypassed.
+//! - `siblings`: conditions on one member of a syscall family while others
+//!   do the same unconditioned (`families.rs`).
 
 use crate::arch::Arch;
 use crate::ast::{self, StatementKind};
@@ -16,6 +18,8 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::span::Span;
 use crate::tables::syscalls;
 use std::collections::HashMap;
+
+pub mod families;
 
 /// Statements that may appear once.
 const SINGLE: [&str; 5] = ["deny", "default", "unknown", "base", "arch"];
@@ -62,7 +66,7 @@ fn hint_for_duplicate(kw: &str) -> &'static str {
 }
 
 /// The lints a policy acknowledged.
-fn acknowledged(policy: &ast::Policy) -> Vec<&str> {
+pub fn acknowledged(policy: &ast::Policy) -> Vec<&str> {
     policy
         .statements
         .iter()

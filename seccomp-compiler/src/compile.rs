@@ -34,6 +34,8 @@ pub struct ArchOutput {
     pub resolved: ResolvedPolicy,
     pub table: DecisionTable,
     pub program: Program,
+    /// Problems that do not stop the compilation (the `siblings` warning).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Compilation {
@@ -43,6 +45,34 @@ impl Compilation {
             .iter()
             .find(|a| a.arch == arch)
             .and_then(|a| a.outcome.as_ref().ok())
+    }
+
+    /// The warnings of every compiled architecture: one every architecture
+    /// reported alike is reported once, as the policy's.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        let each: Vec<&Vec<Diagnostic>> = self
+            .arches
+            .iter()
+            .filter_map(|a| a.outcome.as_ref().ok().map(|o| &o.warnings))
+            .collect();
+        let key = |d: &Diagnostic| (d.span.byte_range(), d.message.clone());
+        let everywhere = |d: &Diagnostic| {
+            each.len() > 1 && each.iter().all(|w| w.iter().any(|o| key(o) == key(d)))
+        };
+        let mut out: Vec<Diagnostic> = Vec::new();
+        for d in each.iter().flat_map(|w| w.iter()) {
+            let d = match everywhere(d) {
+                true => Diagnostic {
+                    arch: None,
+                    ..d.clone()
+                },
+                false => d.clone(),
+            };
+            if !out.iter().any(|o| key(o) == key(&d) && o.arch == d.arch) {
+                out.push(d);
+            }
+        }
+        out
     }
 }
 
@@ -114,7 +144,10 @@ fn compile_arch(policy: &ast::Policy, arch: Arch) -> Result<ArchOutput, Vec<Diag
     let tag = |ds: Vec<Diagnostic>| ds.into_iter().map(|d| d.for_arch(arch)).collect::<Vec<_>>();
     let resolved = resolve::resolve(policy, arch).map_err(tag)?;
     let table = decide::decide(&resolved);
-    let lints = check::lints(policy, &table);
+    let mut lints = check::lints(policy, &table);
+    let acknowledged = check::acknowledged(policy).contains(&check::families::LINT);
+    let families = check::families::check(policy, &table, acknowledged);
+    lints.extend(families.errors);
     if !lints.is_empty() {
         return Err(tag(lints));
     }
@@ -124,6 +157,7 @@ fn compile_arch(policy: &ast::Policy, arch: Arch) -> Result<ArchOutput, Vec<Diag
         resolved,
         table,
         program,
+        warnings: families.warnings,
     })
 }
 

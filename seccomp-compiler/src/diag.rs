@@ -20,6 +20,26 @@ pub struct Diagnostic {
     /// Set when the problem concerns one architecture only: the policy is
     /// still good for the others.
     pub arch: Option<Arch>,
+    /// An error stops the compilation; a warning is reported beside the
+    /// program (`Compilation::warnings`).
+    pub severity: Severity,
+}
+
+/// Whether a diagnostic stops the compilation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    /// As rustc prints it: `error`, `warning`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
 }
 
 impl Diagnostic {
@@ -30,6 +50,15 @@ impl Diagnostic {
             help: Vec::new(),
             related: None,
             arch: None,
+            severity: Severity::Error,
+        }
+    }
+
+    /// A problem that does not stop the compilation.
+    pub fn warning(span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(span, message)
         }
     }
 
@@ -75,16 +104,22 @@ impl Diagnostic {
     /// `error: ...`, ` --> file:line:col`, the line, a caret underline.
     pub fn render(&self, source: &Source) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "error: {}", self.message);
+        let _ = writeln!(out, "{}: {}", self.severity.label(), self.message);
         render_location(&mut out, source, self.span, "");
         if let Some((span, note)) = self.related.as_deref() {
             render_location(&mut out, source, *span, note);
         }
-        if let Some(arch) = self.arch {
-            let _ = writeln!(
-                out,
-                "  = note: only on {arch}; the policy compiles for the other architectures"
-            );
+        match (self.arch, self.severity) {
+            (Some(arch), Severity::Error) => {
+                let _ = writeln!(
+                    out,
+                    "  = note: only on {arch}; the policy compiles for the other architectures"
+                );
+            }
+            (Some(arch), Severity::Warning) => {
+                let _ = writeln!(out, "  = note: on {arch}");
+            }
+            (None, _) => {}
         }
         for h in &self.help {
             let _ = writeln!(out, "  = help: {h}");

@@ -21,7 +21,7 @@ use crate::tables::{constants, errno, groups, syscalls};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Lints a policy can acknowledge (`acknowledge NAME;`), see `check.rs`.
-pub const LINTS: [&str; 4] = ["ptrace", "clone3", "socketcall", "ipc"];
+pub const LINTS: [&str; 5] = ["ptrace", "clone3", "socketcall", "ipc", "siblings"];
 
 /// The architectures a policy compiles for: its `arch` statement's, or all.
 pub fn selected_arches(policy: &ast::Policy) -> Vec<Arch> {

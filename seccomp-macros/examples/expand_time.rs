@@ -22,6 +22,8 @@ mod expand;
 mod file;
 #[path = "../src/input.rs"]
 mod input;
+#[path = "../src/warning.rs"]
+mod warning;
 
 use proc_macro2::TokenStream;
 use std::str::FromStr;

@@ -166,7 +166,12 @@ impl<'a> Emitter<'a> {
         }
         let kinds = kinds.into_iter().map(lit);
         let names = names(arch, &program.actions);
+        let warnings = out
+            .warnings
+            .iter()
+            .map(|d| crate::warning::warning(&self.origin.error(d)));
         quote! {
+            #(#warnings)*
             #values
             static __SECCOMP_PROGRAM: [::seccomp_runtime::SockFilter; #len] = #insns;
             ::seccomp_runtime::Policy::from_parts(&__SECCOMP_PROGRAM, &[#(#kinds),*], &[#(#names),*])

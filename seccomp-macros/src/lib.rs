@@ -13,6 +13,7 @@ mod error;
 mod expand;
 mod file;
 mod input;
+mod warning;
 
 use proc_macro::TokenStream;
 

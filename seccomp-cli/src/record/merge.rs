@@ -132,6 +132,7 @@ fn appended(text: &str, path: &str, command: &str, sorted: &Sorted) -> String {
             sorted.new.len()
         );
         out.push_str(&super::keep(&sorted.new));
+        out.push_str(&super::stand_ins::keep_stand_ins(&sorted.new));
     }
     if !sorted.left.is_empty() {
         let _ = writeln!(

@@ -39,7 +39,8 @@ fn keep_with_a_condition_restricts_an_allowed_syscall() {
 
 #[test]
 fn a_conditional_drop_layers_on_the_earlier_rule() {
-    let p = "deny errno(EPERM); base @basic-io; drop write(fd == 3) => errno(EBADF);";
+    // `acknowledge siblings`: writev and the other writers stay allowed.
+    let p = "deny errno(EPERM); base @basic-io; drop write(fd == 3) => errno(EBADF); acknowledge siblings;";
     assert_eq!(act(p, "write", fd(3)), Action::Errno(9));
     assert_eq!(act(p, "write", fd(4)), Action::Allow);
     // Unnamed before: the earlier rule is the default (= deny here).
@@ -221,7 +222,8 @@ fn simplify_folds_junctions() {
 fn parameters_the_kernel_narrows_after_entry_cannot_be_dodged() {
     // mmap's fd is declared `unsigned long`, but fget() takes an unsigned
     // int: setting high bits must not escape a drop.
-    let p = "default allow; drop ptrace; drop mmap(fd == 3) => errno(EBADF);";
+    // `acknowledge siblings`: mmap2 (x86, arm) and fork stay allowed.
+    let p = "default allow; drop ptrace; drop mmap(fd == 3) => errno(EBADF); acknowledge siblings;";
     assert_eq!(act(p, "mmap", [0, 4096, 1, 1, 3, 0]), Action::Errno(9));
     assert_eq!(
         act(p, "mmap", [0, 4096, 1, 1, 0x1_0000_0003, 0]),
@@ -229,7 +231,7 @@ fn parameters_the_kernel_narrows_after_entry_cannot_be_dodged() {
     );
     assert_eq!(act(p, "mmap", [0, 4096, 1, 1, 4, 0]), Action::Allow);
     // clone uses lower_32_bits(clone_flags).
-    let p = "default allow; drop ptrace; drop clone(clone_flags == 0x11) => errno(EPERM); drop clone3 => errno(ENOSYS);";
+    let p = "default allow; drop ptrace; drop clone(clone_flags == 0x11) => errno(EPERM); drop clone3 => errno(ENOSYS); acknowledge siblings;";
     assert_eq!(
         act(p, "clone", [0xffff_0000_0000_0011, 0, 0, 0, 0, 0]),
         Action::Errno(1)

@@ -219,7 +219,27 @@ fn policy_files() {
         from_file.starts_with(&format!("{{{include}")),
         "{from_file}"
     );
-    assert_eq!(from_file.replacen(&include, "", 1), expanded(&inline));
+    // The same expansion, but for the warnings (the policy's `keep
+    // write(fd == 1 | 2)`), whose messages name the place in the file.
+    assert!(
+        from_file.contains("daemon.policy:5:12:thisconditionon`write`"),
+        "{from_file}"
+    );
+    assert_eq!(
+        without_warnings(&from_file.replacen(&include, "", 1)),
+        without_warnings(&expanded(&inline))
+    );
+}
+
+/// A squashed expansion without its `#[deprecated]` warning items.
+fn without_warnings(s: &str) -> String {
+    let (start, end) = ("const_:()={#[deprecated(", "seccomp_policy_warning};");
+    let mut out = s.to_owned();
+    while let Some(at) = out.find(start) {
+        let len = out[at..].find(end).expect("a warning item ends") + end.len();
+        out.replace_range(at..at + len, "");
+    }
+    out
 }
 
 #[test]
@@ -257,4 +277,45 @@ fn kernel_constants_are_each_architectures_numbers_not_rust_values() {
     assert!(out.contains(&insns(text).1), "{out}");
     assert!(out.contains(",21505)"), "{out}");
     assert!(out.contains(",1076655123)"), "{out}");
+}
+
+#[test]
+fn a_warning_is_a_deprecated_constant_used_at_the_condition() {
+    let out = expanded("arch x86_64; base @system-service; drop ptrace; keep write(fd == 1 | 2);");
+    let warning = squash(
+        r#"{
+            #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
+            const __SECCOMP_POLICY: ::seccomp_runtime::Policy = {
+                const _: () = {
+                    #[deprecated(note = "this condition on `write` does not confine its siblings: "#,
+    );
+    assert!(out.starts_with(&warning), "{out}");
+    assert!(
+        out.contains(&squash(
+            r#"(on x86_64)\nhelp: give them the corresponding condition: `keep writev(fd == 1 | 2);`"#
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&squash(
+            "#[allow(non_upper_case_globals)] const seccomp_policy_warning: () = (); seccomp_policy_warning };"
+        )),
+        "{out}"
+    );
+    let acknowledged = expanded(
+        "arch x86_64; base @system-service; drop ptrace; keep write(fd == 1 | 2); acknowledge siblings;",
+    );
+    assert!(!acknowledged.contains("deprecated"), "{acknowledged}");
+}
+
+#[test]
+fn a_call_missing_on_one_architecture_without_its_stand_in_fails_there() {
+    // aarch64 has no `poll`; libc calls `ppoll` there.
+    let out = expanded("keep exit_group, poll, openat;");
+    let aarch64 = squash(
+        r#"#[cfg(target_arch = "aarch64")] const __SECCOMP_POLICY: ::seccomp_runtime::Policy = {
+            ::core::compile_error!{"`poll` does not exist on aarch64, and this policy allows none of what libc calls there instead: `ppoll`"#,
+    );
+    assert!(out.contains(&aarch64), "{out}");
+    assert!(compile_str("keep exit_group, poll, ppoll, openat;").is_ok());
 }
