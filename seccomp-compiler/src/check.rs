@@ -66,7 +66,7 @@ fn hint_for_duplicate(kw: &str) -> &'static str {
 }
 
 /// The lints a policy acknowledged.
-pub fn acknowledged(policy: &ast::Policy) -> Vec<&str> {
+pub(crate) fn acknowledged(policy: &ast::Policy) -> Vec<&str> {
     policy
         .statements
         .iter()
@@ -93,6 +93,9 @@ pub fn lints(policy: &ast::Policy, table: &DecisionTable) -> Vec<Diagnostic> {
     }
     if !ack.contains(&"clone3") {
         out.extend(clone3_lint(&lookup("clone"), &lookup("clone3")));
+    }
+    if !ack.contains(&families::LINT) {
+        out.extend(families::sibling_errors(policy, table));
     }
     for (mux, members) in [
         ("socketcall", SOCKETCALL_MEMBERS.as_slice()),

@@ -145,9 +145,11 @@ fn compile_arch(policy: &ast::Policy, arch: Arch) -> Result<ArchOutput, Vec<Diag
     let resolved = resolve::resolve(policy, arch).map_err(tag)?;
     let table = decide::decide(&resolved);
     let mut lints = check::lints(policy, &table);
-    let acknowledged = check::acknowledged(policy).contains(&check::families::LINT);
-    let families = check::families::check(policy, &table, acknowledged);
-    lints.extend(families.errors);
+    lints.extend(check::families::portability(policy, &table));
+    let warnings = match check::acknowledged(policy).contains(&check::families::LINT) {
+        true => Vec::new(),
+        false => check::families::sibling_warnings(policy, &table),
+    };
     if !lints.is_empty() {
         return Err(tag(lints));
     }
@@ -157,7 +159,7 @@ fn compile_arch(policy: &ast::Policy, arch: Arch) -> Result<ArchOutput, Vec<Diag
         resolved,
         table,
         program,
-        warnings: families.warnings,
+        warnings,
     })
 }
 

@@ -34,37 +34,45 @@ use std::collections::BTreeSet;
 /// The name `acknowledge` takes for the sibling lint and warning.
 pub const LINT: &str = "siblings";
 
-/// What the family checks found on one architecture.
-#[derive(Debug, Default)]
-pub struct Findings {
-    pub errors: Vec<Diagnostic>,
-    pub warnings: Vec<Diagnostic>,
+/// The `siblings` lint on one architecture: conditional drops a family
+/// member bypasses (`check::lints` calls it unless acknowledged).
+pub fn sibling_errors(policy: &ast::Policy, table: &DecisionTable) -> Vec<Diagnostic> {
+    siblings(policy, table, Arms::Drops)
 }
 
-/// The family checks on one architecture's decisions.
-pub fn check(policy: &ast::Policy, table: &DecisionTable, acknowledged: bool) -> Findings {
+/// The `siblings` warning on one architecture: conditional keeps a family
+/// member exceeds.
+pub fn sibling_warnings(policy: &ast::Policy, table: &DecisionTable) -> Vec<Diagnostic> {
+    siblings(policy, table, Arms::Keeps)
+}
+
+/// Which conditional arms a check looks at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Arms {
+    Drops,
+    Keeps,
+}
+
+fn siblings(policy: &ast::Policy, table: &DecisionTable, arms: Arms) -> Vec<Diagnostic> {
     let symbols = SymbolTexts::of(policy);
-    let mut found = Findings::default();
-    if !acknowledged {
-        for (&nr, decision) in &table.named {
-            let Some(name) = syscalls::table(table.arch).name(nr) else {
-                continue;
+    let mut found = Vec::new();
+    for (&nr, decision) in &table.named {
+        let Some(name) = syscalls::table(table.arch).name(nr) else {
+            continue;
+        };
+        for family in families::families_of(name) {
+            let ctx = Ctx {
+                arch: table.arch,
+                table,
+                family,
+                from: name,
+                symbols: &symbols,
             };
-            for family in families::families_of(name) {
-                let ctx = Ctx {
-                    arch: table.arch,
-                    table,
-                    family,
-                    from: name,
-                    symbols: &symbols,
-                };
-                for arm in &decision.arms {
-                    ctx.check_arm(arm, decision, &mut found);
-                }
+            for arm in &decision.arms {
+                found.extend(ctx.check_arm(arm, decision, arms));
             }
         }
     }
-    found.errors.extend(portability(policy, table));
     found
 }
 
@@ -127,35 +135,35 @@ struct Gap {
 }
 
 impl Ctx<'_> {
-    fn check_arm(&self, arm: &Arm, decision: &Decision, found: &mut Findings) {
+    fn check_arm(&self, arm: &Arm, decision: &Decision, arms: Arms) -> Option<Diagnostic> {
         if !self.touches_shared(&arm.cond) {
             // A condition on what the family does not share (`kill`'s
             // pid, `sendfile`'s out_fd for the readers) has no
             // counterpart in the siblings.
-            return;
+            return None;
         }
         let dropping = !arm.action.lets_through();
         let keeping = arm.action.lets_through() && !decision.otherwise.action.lets_through();
-        if !dropping && !keeping {
-            return;
+        if !(dropping && arms == Arms::Drops || keeping && arms == Arms::Keeps) {
+            return None;
         }
         let gaps: Vec<Gap> = self
             .siblings()
             .filter_map(|(member, nr)| self.gap(arm, member, nr, dropping))
             .collect();
         if gaps.is_empty() {
-            return;
+            return None;
         }
         let span = arm
             .cond
             .comparisons()
             .first()
             .map_or_else(Span::none, |c| c.span);
-        if dropping {
-            found.errors.push(self.drop_error(span, &gaps));
+        Some(if dropping {
+            self.drop_error(span, &gaps)
         } else {
-            found.warnings.push(self.keep_warning(span, &gaps));
-        }
+            self.keep_warning(span, &gaps)
+        })
     }
 
     /// The other members this architecture has, with their numbers. The
@@ -549,7 +557,7 @@ fn allows_only_when(d: &Decision, allowed: &Carried, symbols: &SymbolTexts) -> b
 
 /// The most calls `samples` builds before falling back to comparing
 /// conditions as written.
-const MAX_SAMPLES: usize = 1 << 16;
+const MAX_SAMPLES: usize = 1 << 12;
 
 /// Argument vectors that tell the conditions of `d` and `c` apart: for
 /// each argument they compare, 0, all ones, and every constant compared
@@ -655,7 +663,7 @@ fn them(gaps: &[Gap]) -> &'static str {
 /// A syscall a `base`/`keep` names itself (not through a group) that
 /// `arch` lacks, while no member of its family is allowed on `arch`: the
 /// program would die there when its libc makes the call it has.
-fn portability(policy: &ast::Policy, table: &DecisionTable) -> Vec<Diagnostic> {
+pub fn portability(policy: &ast::Policy, table: &DecisionTable) -> Vec<Diagnostic> {
     let numbers = syscalls::table(table.arch);
     let mut reported = BTreeSet::new();
     let mut out = Vec::new();
