@@ -121,7 +121,7 @@ impl RulePolicy {
     /// The policy in our language.
     pub fn to_text(&self) -> String {
         let mut out = format!(
-            "arch {};\nacknowledge ptrace, clone3, socketcall, ipc;\n",
+            "arch {};\nacknowledge ptrace, clone3, socketcall, ipc, siblings;\n",
             self.arch
         );
         let bit = |i: u32| self.spelling >> (i % 64) & 1 == 1;
