@@ -8,13 +8,21 @@ use std::fmt;
 /// fit (errno <= `MAX_ERRNO`, trace data <= 0xffff).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Action {
+    /// `SECCOMP_RET_ALLOW`: run the syscall.
     Allow,
+    /// `SECCOMP_RET_LOG`: run the syscall and log it to the audit log.
     Log,
+    /// `SECCOMP_RET_KILL_PROCESS`: kill the whole process, as though by SIGSYS.
     KillProcess,
+    /// `SECCOMP_RET_KILL_THREAD`: kill only the calling thread.
     KillThread,
+    /// `SECCOMP_RET_TRAP`: deliver SIGSYS to the calling thread instead of running it.
     Trap,
+    /// `SECCOMP_RET_ERRNO`: fail the syscall with this errno (<= `MAX_ERRNO`).
     Errno(u16),
+    /// `SECCOMP_RET_TRACE`: notify a ptrace tracer, passing this 16-bit data.
     Trace(u16),
+    /// `SECCOMP_RET_USER_NOTIF`: hand the syscall to a user-space supervisor.
     UserNotif,
 }
 

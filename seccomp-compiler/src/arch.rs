@@ -7,13 +7,21 @@ use std::fmt;
 /// A supported architecture (one native syscall ABI each).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Arch {
+    /// x86-64, 64-bit ABI (`AUDIT_ARCH_X86_64`).
     X86_64,
+    /// 32-bit x86, i386 ABI (`AUDIT_ARCH_I386`).
     X86,
+    /// 64-bit Arm (`AUDIT_ARCH_AARCH64`).
     Aarch64,
+    /// 32-bit Arm EABI, little-endian (`AUDIT_ARCH_ARM`).
     Arm,
+    /// 64-bit RISC-V (`AUDIT_ARCH_RISCV64`).
     Riscv64,
+    /// 64-bit IBM Z, big-endian (`AUDIT_ARCH_S390X`).
     S390x,
+    /// 64-bit POWER, little-endian (`AUDIT_ARCH_PPC64LE`).
     Powerpc64le,
+    /// 64-bit LoongArch (`AUDIT_ARCH_LOONGARCH64`).
     Loongarch64,
 }
 

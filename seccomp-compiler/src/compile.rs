@@ -17,22 +17,29 @@ use std::collections::BTreeMap;
 /// A policy compiled for each of its architectures.
 #[derive(Debug)]
 pub struct Compilation {
+    /// The parsed policy the architectures were compiled from.
     pub policy: ast::Policy,
+    /// One entry per architecture the policy targets, in the policy's order.
     pub arches: Vec<ArchCompilation>,
 }
 
 /// One architecture's result: a program, or what is wrong there.
 #[derive(Debug)]
 pub struct ArchCompilation {
+    /// The architecture this entry is for.
     pub arch: Arch,
+    /// The compiled output, or the errors that stopped it on this architecture.
     pub outcome: Result<ArchOutput, Vec<Diagnostic>>,
 }
 
 /// Everything the passes produced for one architecture.
 #[derive(Debug)]
 pub struct ArchOutput {
+    /// The policy with names resolved to this architecture's numbers.
     pub resolved: ResolvedPolicy,
+    /// The action decided for every syscall number and argument case.
     pub table: DecisionTable,
+    /// The generated classic-BPF filter.
     pub program: Program,
     /// Problems that do not stop the compilation (the `siblings` warning).
     pub warnings: Vec<Diagnostic>,

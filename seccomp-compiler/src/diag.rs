@@ -9,7 +9,9 @@ use std::fmt::Write as _;
 /// One problem with a policy.
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
+    /// Where in the policy text the problem is.
     pub span: Span,
+    /// What is wrong, one line.
     pub message: String,
     /// Extra lines, e.g. "did you mean `write`?".
     pub help: Vec<String>,
@@ -28,7 +30,9 @@ pub struct Diagnostic {
 /// Whether a diagnostic stops the compilation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
+    /// The compilation (or, with `arch` set, that architecture) fails.
     Error,
+    /// Reported, but the program is still produced.
     Warning,
 }
 
@@ -43,6 +47,7 @@ impl Severity {
 }
 
 impl Diagnostic {
+    /// A problem that stops the compilation, at `span`.
     pub fn error(span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             span,
@@ -62,11 +67,13 @@ impl Diagnostic {
         }
     }
 
+    /// Adds a `help:` line.
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help.push(help.into());
         self
     }
 
+    /// Adds "did you mean `s`?" when there is a suggestion.
     pub fn with_suggestion(self, suggestion: Option<&str>) -> Diagnostic {
         match suggestion {
             Some(s) => self.with_help(format!("did you mean `{s}`?")),
@@ -74,11 +81,13 @@ impl Diagnostic {
         }
     }
 
+    /// Points also at a second place (`span`) with a note.
     pub fn with_related(mut self, span: Span, note: impl Into<String>) -> Diagnostic {
         self.related = Some(Box::new((span, note.into())));
         self
     }
 
+    /// Marks the problem as concerning `arch` only.
     pub fn for_arch(mut self, arch: Arch) -> Diagnostic {
         self.arch = Some(arch);
         self
@@ -153,18 +162,22 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// An empty collection.
     pub fn new() -> Diagnostics {
         Diagnostics::default()
     }
 
+    /// Records one diagnostic.
     pub fn push(&mut self, d: Diagnostic) {
         self.list.push(d);
     }
 
+    /// Records several diagnostics.
     pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
         self.list.extend(other);
     }
 
+    /// Whether nothing was collected.
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }
@@ -179,6 +192,7 @@ impl Diagnostics {
         }
     }
 
+    /// Everything collected, in order, errors and warnings alike.
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.list
     }

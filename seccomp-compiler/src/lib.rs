@@ -13,23 +13,17 @@
 
 #![warn(missing_docs)]
 
-#[allow(missing_docs)]
 pub mod action;
-#[allow(missing_docs)]
 pub mod arch;
 #[allow(missing_docs)]
 pub mod ast;
 #[allow(missing_docs)]
 pub mod bpf;
-#[allow(missing_docs)]
 pub mod check;
-#[allow(missing_docs)]
 pub mod codegen;
-#[allow(missing_docs)]
 pub mod compile;
 #[allow(missing_docs)]
 pub mod decide;
-#[allow(missing_docs)]
 pub mod diag;
 #[cfg(feature = "emu")]
 #[allow(missing_docs)]
@@ -38,15 +32,10 @@ pub mod emu;
 pub mod ir;
 #[allow(missing_docs)]
 pub mod lex;
-#[allow(missing_docs)]
 pub mod parse;
-#[allow(missing_docs)]
 pub mod program;
-#[allow(missing_docs)]
 pub mod resolve;
-#[allow(missing_docs)]
 pub mod span;
-#[allow(missing_docs)]
 pub mod tables;
 #[cfg(feature = "testing")]
 #[doc(hidden)]

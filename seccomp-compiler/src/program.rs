@@ -10,10 +10,13 @@ use std::fmt;
 /// The `k` field of an instruction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum K {
+    /// A constant known at compile time.
     Const(u32),
     /// A 32-bit word of symbolic value `sym`.
     Sym {
+        /// The symbolic value's id ([`crate::ir::Operand::Sym`]).
         sym: usize,
+        /// Which word of the value.
         part: SymPart,
     },
 }
@@ -44,16 +47,22 @@ impl SymPart {
 /// One instruction with a possibly symbolic constant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Insn {
+    /// The opcode (`BPF_LD | BPF_W | BPF_ABS`, ...), as in `sock_filter`.
     pub code: u16,
+    /// Jump offset when a conditional jump is taken, in instructions.
     pub jt: u8,
+    /// Jump offset when it is not taken, in instructions.
     pub jf: u8,
+    /// The constant operand.
     pub k: K,
 }
 
 /// A program for one architecture.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
+    /// The architecture the program checks for and was generated for.
     pub arch: Arch,
+    /// The instructions, in execution order (jumps are forward only).
     pub insns: Vec<Insn>,
     /// Every distinct action the program can return, sorted, for the
     /// runtime's `SECCOMP_GET_ACTION_AVAIL` check.
@@ -63,6 +72,7 @@ pub struct Program {
 /// A program with symbolic constants cannot become raw BPF without rustc.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SymbolicProgram {
+    /// The ids of the symbolic values used, sorted and deduplicated.
     pub symbols: Vec<usize>,
 }
 
@@ -77,10 +87,12 @@ impl fmt::Display for SymbolicProgram {
 }
 
 impl Program {
+    /// The number of instructions.
     pub fn len(&self) -> usize {
         self.insns.len()
     }
 
+    /// Whether the program has no instructions.
     pub fn is_empty(&self) -> bool {
         self.insns.is_empty()
     }

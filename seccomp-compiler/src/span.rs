@@ -99,18 +99,23 @@ impl fmt::Debug for Span {
 /// A named policy text, for turning byte offsets into `file:line:col`.
 #[derive(Clone, Debug)]
 pub struct Source {
+    /// The name diagnostics show, usually the file path.
     pub name: String,
+    /// The whole policy text.
     pub text: String,
 }
 
 /// A 1-based line and column (in characters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LineCol {
+    /// 1-based line number.
     pub line: usize,
+    /// 1-based column, counted in characters.
     pub col: usize,
 }
 
 impl Source {
+    /// A source named `name` (e.g. a file path) holding `text`.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Source {
         Source {
             name: name.into(),

@@ -59,6 +59,7 @@ const ARGUMENT_CHECK_WEIGHT: u64 = 16;
 /// The program is longer than the kernel accepts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TooLong {
+    /// The number of instructions the program would have needed.
     pub len: usize,
 }
 

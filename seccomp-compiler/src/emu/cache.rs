@@ -154,6 +154,7 @@ pub enum NotCached {
 /// Which of some syscall numbers the kernel's cache serves for one filter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CacheReport {
+    /// The architecture whose bitmap was simulated.
     pub arch: Arch,
     /// [`seccomp_arch_nr`] of `arch`.
     pub bitmap_size: u32,

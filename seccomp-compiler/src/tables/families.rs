@@ -40,6 +40,7 @@ pub enum Corr {
 /// One member of a family.
 #[derive(Debug)]
 pub struct Member {
+    /// The syscall name, as in the syscall tables.
     pub syscall: &'static str,
     /// Shared parameters this member does not have under the same name.
     pub renamed: &'static [(&'static str, Corr)],
@@ -63,7 +64,12 @@ pub struct Family {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Located {
     /// `seccomp_data.args[index]`, of which the kernel uses `bits` bits.
-    Arg { index: u8, bits: u8 },
+    Arg {
+        /// The argument index, 0..=5.
+        index: u8,
+        /// How many low bits the kernel uses: 8, 16, 32 or 64.
+        bits: u8,
+    },
     /// The kernel calls the common code with this value, already reduced
     /// to 64 bits (two's complement for `AT_FDCWD`).
     Fixed(i128),

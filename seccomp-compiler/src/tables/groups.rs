@@ -14,6 +14,7 @@ use std::sync::LazyLock;
 pub struct Group {
     /// With the '@', e.g. "@system-service".
     pub name: &'static str,
+    /// One line saying what the group is for, from its source.
     pub description: &'static str,
     /// `"systemd <commit>"` or `"firejail <commit>"`.
     pub origin: &'static str,

@@ -14,7 +14,12 @@ use std::sync::OnceLock;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ParamSlot {
     /// In `seccomp_data.args[index]`; the kernel uses the low `bits` bits (8, 16, 32 or 64).
-    Arg { index: u8, bits: u8 },
+    Arg {
+        /// The argument index, 0..=5.
+        index: u8,
+        /// How many low bits the kernel uses: 8, 16, 32 or 64.
+        bits: u8,
+    },
     /// A 64-bit value a 32-bit ABI splits over two registers, or a parameter
     /// whose register a split before it shifts: no single argument slot holds it.
     Split,
@@ -27,6 +32,7 @@ pub struct ParamInfo {
     pub name: &'static str,
     /// The declared C type, e.g. `"const char __user *"`.
     pub ctype: &'static str,
+    /// Where the parameter reaches the filter on this architecture.
     pub slot: ParamSlot,
 }
 
