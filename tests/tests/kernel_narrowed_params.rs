@@ -21,7 +21,7 @@ fn a_high_word_does_not_dodge_a_drop_of_a_narrowed_fd() {
     let high = fd | 1 << 32;
     // A policy per run: the descriptor number is known only now.
     let text = format!(
-        "default allow; drop ptrace; drop mmap(fd == {fd}) => errno(EACCES); drop readv(fd == {fd}) => errno(EACCES);"
+        "default allow; drop ptrace; drop mmap(fd == {fd}) => errno(EACCES); drop readv(fd == {fd}) => errno(EACCES); acknowledge siblings;"
     );
     let p = compile(Box::leak(text.into_boxed_str()));
     let byte: &'static mut [u8; 1] = Box::leak(Box::new([0]));
