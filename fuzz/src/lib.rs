@@ -285,6 +285,16 @@ impl Gen<'_, '_> {
             let at = self.b.below(rules.len() + 1);
             rules.insert(at, s);
         }
+        // Sometimes the successor rules' switch, either way.
+        if self.b.chance(2) {
+            let s = if self.b.chance(4) {
+                "successors off;"
+            } else {
+                "successors on;"
+            };
+            let at = self.b.below(rules.len() + 1);
+            rules.insert(at, s.to_owned());
+        }
         for r in rules {
             self.out.push_str(&r);
             let sep = self.separator();
@@ -1122,6 +1132,8 @@ pub fn dictionary() -> Vec<String> {
         add(op);
     }
     for w in [
+        "on",
+        "off",
         "errno(",
         "trace(",
         ":u32",

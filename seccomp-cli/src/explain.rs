@@ -6,8 +6,9 @@ use crate::input::{self, Compiled};
 use crate::output;
 use crate::pretty::{Locator, Printer, audit_arch_name};
 use seccomp_compiler::arch::X32_SYSCALL_BIT;
-use seccomp_compiler::decide::{Decision, DecisionTable};
+use seccomp_compiler::decide::{Decision, DecisionTable, Origin};
 use seccomp_compiler::emu::{self, NotCached};
+use seccomp_compiler::ir::RuleSource;
 use seccomp_compiler::tables::syscalls;
 use seccomp_compiler::{Action, Arch};
 use std::fmt::Write as _;
@@ -78,6 +79,7 @@ pub fn explain(c: &Compiled) -> String {
     );
     out.push_str(&rows(c, &locator));
     out.push('\n');
+    out.push_str(&successors(c, &locator));
     out.push_str(&settings(c, &locator));
     out.push_str(&cache_note(c));
     out
@@ -121,6 +123,39 @@ fn rows(c: &Compiled, locator: &Locator) -> String {
         let _ = writeln!(out, "{nr:>w0$}  {name:<w1$}  {origin:<w2$}  {action}");
     }
     out
+}
+
+/// Why each successor rule is there: the pair, the libc that falls back,
+/// and the statement that allows the older call.
+fn successors(c: &Compiled, locator: &Locator) -> String {
+    let rules: Vec<String> = c
+        .output
+        .resolved
+        .rules
+        .iter()
+        .filter_map(|r| match r.source {
+            RuleSource::Successor(s) => Some((r, s)),
+            RuleSource::Statement => None,
+        })
+        .map(|(r, s)| {
+            let allowed_by = locator.origin(Origin::Statement {
+                index: r.statement,
+                span: r.span,
+            });
+            format!(
+                "  {}: {} is allowed ({allowed_by}); {}\n",
+                s.new, s.old, s.source
+            )
+        })
+        .collect();
+    if rules.is_empty() {
+        return String::new();
+    }
+    format!(
+        "successors: errno(ENOSYS) for {} calls the policy names nowhere, which libc tries first and falls back from on ENOSYS (`successors off;` gives them the default instead):\n{}\n",
+        rules.len(),
+        rules.concat()
+    )
 }
 
 /// The default, unknown and foreign-ABI lines.

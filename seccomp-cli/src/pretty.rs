@@ -152,6 +152,12 @@ impl Locator<'_> {
                 let lc = self.source.line_col(span.byte_range().start);
                 format!("{}:{} {keyword}", lc.line, lc.col)
             }
+            Origin::Successor {
+                successor, span, ..
+            } => {
+                let lc = self.source.line_col(span.byte_range().start);
+                format!("successor of {} ({}:{})", successor.old, lc.line, lc.col)
+            }
             Origin::Default(Some(span)) | Origin::Unknown(Some(span)) => {
                 self.setting(span.byte_range().start)
             }

@@ -93,6 +93,10 @@ pub enum StatementKind {
     Arch(Vec<Name>),
     /// `"acknowledge" lint { "," lint } ";"`: accept a risk a lint reports.
     Acknowledge(Vec<Name>),
+    /// `"successors" ( "on" | "off" ) ";"`: whether a successor the policy
+    /// names nowhere gets `errno(ENOSYS)` when the call libc falls back to
+    /// is allowed (on unless set; see `successors.rs`).
+    Successors(bool),
 }
 
 impl StatementKind {
@@ -117,6 +121,7 @@ impl StatementKind {
             StatementKind::Drop(..) => "drop",
             StatementKind::Arch(_) => "arch",
             StatementKind::Acknowledge(_) => "acknowledge",
+            StatementKind::Successors(_) => "successors",
         }
     }
 }

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 pub mod families;
 
 /// Statements that may appear once.
-const SINGLE: [&str; 5] = ["deny", "default", "unknown", "base", "arch"];
+const SINGLE: [&str; 6] = ["deny", "default", "unknown", "base", "arch", "successors"];
 
 /// Structure: an empty policy, a setting given twice.
 pub fn structure(policy: &ast::Policy, whole: Span) -> Result<(), Vec<Diagnostic>> {
@@ -135,7 +135,7 @@ fn allowing_span(d: &Decision) -> Span {
         .find(|a| a.action.lets_through())
         .map_or(d.otherwise.origin, |a| a.origin);
     match origin {
-        Origin::Statement { span, .. } => span,
+        Origin::Statement { span, .. } | Origin::Successor { span, .. } => span,
         Origin::Default(s) | Origin::Unknown(s) => s.unwrap_or_else(Span::none),
     }
 }

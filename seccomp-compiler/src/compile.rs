@@ -1,6 +1,6 @@
 //! The whole compiler as one function: parse -> check structure -> check
-//! names -> per architecture (resolve -> decide -> lints -> codegen), with a
-//! gate after each step. Problems of one architecture do not stop the
+//! names -> per architecture (resolve -> decide -> successors -> lints ->
+//! codegen), with a gate after each step. Problems of one architecture do not stop the
 //! others; a problem every compiled architecture has is the policy's.
 
 use crate::arch::Arch;
@@ -11,7 +11,7 @@ use crate::diag::Diagnostic;
 use crate::ir::ResolvedPolicy;
 use crate::program::Program;
 use crate::span::Span;
-use crate::{check, parse, resolve};
+use crate::{check, parse, resolve, successors};
 use std::collections::BTreeMap;
 
 /// A policy compiled for each of its architectures.
@@ -149,8 +149,13 @@ fn arch_statement(policy: &ast::Policy) -> Span {
 
 fn compile_arch(policy: &ast::Policy, arch: Arch) -> Result<ArchOutput, Vec<Diagnostic>> {
     let tag = |ds: Vec<Diagnostic>| ds.into_iter().map(|d| d.for_arch(arch)).collect::<Vec<_>>();
-    let resolved = resolve::resolve(policy, arch).map_err(tag)?;
-    let table = decide::decide(&resolved);
+    let mut resolved = resolve::resolve(policy, arch).map_err(tag)?;
+    let mut table = decide::decide(&resolved);
+    let fallbacks = successors::fallback_rules(policy, &resolved, &table);
+    if !fallbacks.is_empty() {
+        resolved.rules.extend(fallbacks);
+        table = decide::decide(&resolved);
+    }
     let mut lints = check::lints(policy, &table);
     lints.extend(check::families::portability(policy, &table));
     let warnings = match check::acknowledged(policy).contains(&check::families::LINT) {

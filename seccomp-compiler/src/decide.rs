@@ -9,8 +9,9 @@
 use crate::action::Action;
 use crate::arch::{Arch, X32_SYSCALL_BIT};
 use crate::bpf::SeccompData;
-use crate::ir::{Cmp, CmpOp, Cond, Operand, ResolvedPolicy, RuleKind, width_mask};
+use crate::ir::{Cmp, CmpOp, Cond, Operand, ResolvedPolicy, RuleKind, RuleSource, width_mask};
 use crate::span::Span;
+use crate::tables::successors::Successor;
 use crate::tables::syscalls;
 use std::collections::BTreeMap;
 
@@ -23,6 +24,14 @@ pub enum Origin {
     Default(Option<Span>),
     /// The `unknown` setting.
     Unknown(Option<Span>),
+    /// `errno(ENOSYS)` for a successor the policy names nowhere, because
+    /// statement `index` (its keyword at `span`) allows the call libc falls
+    /// back to (`successors.rs`).
+    Successor {
+        successor: &'static Successor,
+        index: usize,
+        span: Span,
+    },
 }
 
 /// An action and why.
@@ -152,9 +161,16 @@ pub fn decide(rp: &ResolvedPolicy) -> DecisionTable {
     };
     let mut named: BTreeMap<u32, Decision> = BTreeMap::new();
     for rule in &rp.rules {
-        let origin = Origin::Statement {
-            index: rule.statement,
-            span: rule.span,
+        let origin = match rule.source {
+            RuleSource::Statement => Origin::Statement {
+                index: rule.statement,
+                span: rule.span,
+            },
+            RuleSource::Successor(successor) => Origin::Successor {
+                successor,
+                index: rule.statement,
+                span: rule.span,
+            },
         };
         for (nr, entry) in rule.entries.iter() {
             let earlier = named

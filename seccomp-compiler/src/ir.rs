@@ -7,6 +7,7 @@ use crate::action::Action;
 use crate::arch::Arch;
 pub use crate::ast::CmpOp;
 use crate::span::Span;
+use crate::tables::successors::Successor;
 
 /// One architecture's view of a policy.
 #[derive(Clone, Debug)]
@@ -40,9 +41,22 @@ pub struct Rule {
     pub statement: usize,
     /// The statement's keyword.
     pub span: Span,
+    /// A statement of the policy, or a rule the compiler added.
+    pub source: RuleSource,
     /// The syscalls it names (after groups and `!` exemptions), each with
     /// its condition: `None` when some entry names it unconditionally.
     pub entries: Entries,
+}
+
+/// Where a rule comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleSource {
+    /// The `base`, `keep` or `drop` statement `Rule::statement`.
+    Statement,
+    /// Added by `successors.rs`: `errno(ENOSYS)` for a successor the policy
+    /// names nowhere, because it allows the call libc falls back to.
+    /// `Rule::statement` and `Rule::span` are the statement that allows it.
+    Successor(&'static Successor),
 }
 
 /// A rule's syscalls by number: a sorted slice rather than a map, because

@@ -2,7 +2,8 @@
 //! optimising classic-BPF code generation and an emulator to check it.
 //!
 //! The pipeline ([`compile::compile`]): parse -> check structure -> check
-//! names -> per architecture: resolve -> decide -> lints -> codegen, each
+//! names -> per architecture: resolve -> decide -> successors (rules added
+//! for calls libc falls back from) -> lints -> codegen, each
 //! pass in its own module, with errors collected after each.
 //!
 //! ```
@@ -36,6 +37,7 @@ pub mod parse;
 pub mod program;
 pub mod resolve;
 pub mod span;
+pub mod successors;
 pub mod tables;
 #[cfg(feature = "testing")]
 #[doc(hidden)]

@@ -10,7 +10,7 @@ use crate::span::Span;
 use proc_macro2::TokenStream;
 
 /// The statement keywords, for "expected ..." messages and suggestions.
-pub const STATEMENT_KEYWORDS: [&str; 8] = [
+pub const STATEMENT_KEYWORDS: [&str; 9] = [
     "base",
     "keep",
     "drop",
@@ -19,6 +19,7 @@ pub const STATEMENT_KEYWORDS: [&str; 8] = [
     "unknown",
     "arch",
     "acknowledge",
+    "successors",
 ];
 
 /// Parses policy text (a file or standard input).
@@ -198,6 +199,7 @@ impl<'a> Parser<'a> {
             "drop" => self.drop_statement()?,
             "arch" => StatementKind::Arch(self.name_list("an architecture name")?),
             "acknowledge" => StatementKind::Acknowledge(self.name_list("a lint name")?),
+            "successors" => StatementKind::Successors(self.on_off("successors")?),
             _ => unreachable!("statement_keyword returns only statement keywords"),
         };
         let semi = self.end_statement(&keyword.text)?;
@@ -209,7 +211,7 @@ impl<'a> Parser<'a> {
     }
 
     fn statement_keyword(&mut self) -> PResult<Name> {
-        let expected = "a statement (`base`, `keep`, `drop`, `deny`, `default`, `unknown`, `arch` or `acknowledge`)";
+        let expected = "a statement (`base`, `keep`, `drop`, `deny`, `default`, `unknown`, `arch`, `acknowledge` or `successors`)";
         let name = self.ident(expected)?;
         if STATEMENT_KEYWORDS.contains(&name.text.as_str()) {
             return Ok(name);
@@ -237,6 +239,22 @@ impl<'a> Parser<'a> {
             None
         };
         Ok(StatementKind::Drop(items, action))
+    }
+
+    /// `"on" | "off"` after `keyword`.
+    fn on_off(&mut self, keyword: &str) -> PResult<bool> {
+        let expected = format!("`on` or `off` after `{keyword}`");
+        let name = self.ident(&expected)?;
+        match name.text.as_str() {
+            "on" => Ok(true),
+            "off" => Ok(false),
+            other => Err(Diagnostic::error(
+                name.span,
+                format!("expected {expected}, found `{other}`"),
+            )
+            .with_suggestion(nearest(other, ["off", "on"]))
+            .with_help(format!("`{keyword} off;` gives successors the action of the policy's statements and `default`"))),
+        }
     }
 
     fn name_list(&mut self, what: &str) -> PResult<Vec<Name>> {

@@ -13,7 +13,7 @@ use crate::arch::Arch;
 use crate::ast::{self, ActionKind, ErrnoSpec, ItemKind, StatementKind, ValueKind};
 use crate::diag::{Diagnostic, Diagnostics, nearest};
 use crate::ir::{
-    self, Entries, Entry, Operand, ResolvedPolicy, Rule, RuleKind, Setting, SymbolUse,
+    self, Entries, Entry, Operand, ResolvedPolicy, Rule, RuleKind, RuleSource, Setting, SymbolUse,
 };
 use crate::span::Span;
 use crate::tables::params::{self, ParamSlot};
@@ -56,6 +56,7 @@ pub fn check_names(policy: &ast::Policy) -> Result<(), Vec<Diagnostic>> {
             StatementKind::Deny(a) | StatementKind::Unknown(a) | StatementKind::Default(a) => {
                 check_action(a, &mut diags)
             }
+            StatementKind::Successors(_) => {}
             StatementKind::Drop(items, action) => {
                 action.iter().for_each(|a| check_action(a, &mut diags));
                 items
@@ -375,6 +376,7 @@ impl Resolver {
             kind,
             statement: index,
             span: s.keyword,
+            source: RuleSource::Statement,
             entries,
         })
     }

@@ -49,9 +49,10 @@ pub use oci::DOCKER_DEFAULT_CAPS;
 pub use spo::export_spo;
 
 use seccomp_compiler::arch::Arch;
+use seccomp_compiler::ir::RuleSource;
 use seccomp_compiler::span::Source;
-use seccomp_compiler::{check, decide, parse, resolve};
-use std::collections::BTreeMap;
+use seccomp_compiler::{check, decide, parse, resolve, successors};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -266,7 +267,12 @@ impl Draft {
             acks.comment(&reason);
             acks.line(&format!("acknowledge {lint};"));
         }
-        let policy = format!("{}{settings}{}\n{body}", head.finish(), acks.finish());
+        let successors = successors_off(&draft);
+        let policy = format!(
+            "{}{settings}{successors}{}\n{body}",
+            head.finish(),
+            acks.finish()
+        );
         check_compiles(source_name, &policy)?;
         Ok(Imported {
             policy,
@@ -288,6 +294,44 @@ fn needed_acknowledgements(text: &str) -> Vec<&'static str> {
             lints_fire(&format!("{text}\nacknowledge {};\n", others.join(", ")))
         })
         .collect()
+}
+
+/// `successors off;` with a comment naming the calls it concerns, when the
+/// policy would otherwise give some successor `errno(ENOSYS)`: the source
+/// tools give a syscall their rules do not name their default action, so
+/// an import means what they mean only with the compiler's successor rules
+/// off (README "Policies that survive libc upgrades").
+fn successors_off(text: &str) -> String {
+    let Ok(policy) = parse::parse_str(text) else {
+        return String::new();
+    };
+    if resolve::check_names(&policy).is_err() {
+        return String::new();
+    }
+    let mut calls: BTreeSet<&'static str> = BTreeSet::new();
+    for arch in resolve::selected_arches(&policy) {
+        let Ok(rp) = resolve::resolve(&policy, arch) else {
+            continue;
+        };
+        let table = decide::decide(&rp);
+        for rule in successors::fallback_rules(&policy, &rp, &table) {
+            if let RuleSource::Successor(s) = rule.source {
+                calls.insert(s.new);
+            }
+        }
+    }
+    if calls.is_empty() {
+        return String::new();
+    }
+    let list = calls.into_iter().collect::<Vec<_>>().join(", ");
+    let mut out = text::PolicyText::new();
+    out.comment(&format!(
+        "The source gives every syscall it does not name its default action;\n\
+         that includes these, which libc tries before a call the policy\n\
+         allows (falling back on ENOSYS): {list}"
+    ));
+    out.line("successors off;");
+    out.finish()
 }
 
 /// Whether some lint reports a problem on some architecture (problems of

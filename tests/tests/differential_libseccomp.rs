@@ -63,13 +63,13 @@ pub(crate) mod with_libseccomp {
 
     use seccomp_compiler::arch::X32_SYSCALL_BIT;
     use seccomp_compiler::bpf::{SeccompData, SockFilter};
-    use seccomp_compiler::ir::{ResolvedPolicy, width_mask};
+    use seccomp_compiler::ir::{ResolvedPolicy, RuleKind, RuleSource, width_mask};
     use seccomp_compiler::tables::syscalls;
     use seccomp_compiler::testing::Rng;
     use seccomp_compiler::{Action, Arch, compile_str, decide, emu};
     use tests::libseccomp::pfc::Pfc;
     use tests::libseccomp::rules::{
-        self, Flavor, MULTIPLEXED, Op, Reading, RulePolicy, Width, multiplexes,
+        self, Flavor, MULTIPLEXED, Op, Reading, RulePolicy, SyscallRules, Width, multiplexes,
     };
     use tests::libseccomp::tally::Tally;
     use tests::libseccomp::{ExportError, export, ffi};
@@ -113,22 +113,69 @@ pub(crate) mod with_libseccomp {
     /// libseccomp translates back to the same name from the native number
     /// it is handed (as runc and crun hand it).
     fn common_names(arch: Arch) -> Vec<(u32, &'static str)> {
-        let native = Arch::X86_64;
         syscalls::table(arch)
             .entries()
             .iter()
             .copied()
-            .filter(|&(nr, name)| {
-                let round_trip = ffi::resolve_name(name)
-                    .and_then(|n| ffi::resolve_num_arch(native, n))
-                    .is_some_and(|n| n == name);
-                let mux = multiplexes(arch) && matches!(name, "socketcall" | "ipc");
-                // Number to name: on x86, s390x and powerpc64le libseccomp
-                // resolves `socket`, `semop`, ... to the multiplexer's number.
-                let same = ffi::resolve_num_arch(arch, nr as i32).is_some_and(|n| n == name);
-                same && round_trip && !mux
-            })
+            .filter(|&(nr, name)| libseccomp_agrees(arch, nr, name))
             .collect()
+    }
+
+    /// Whether libseccomp gives `name` our number `nr` on `arch` (see
+    /// [`common_names`]).
+    fn libseccomp_agrees(arch: Arch, nr: u32, name: &str) -> bool {
+        let round_trip = ffi::resolve_name(name)
+            .and_then(|n| ffi::resolve_num_arch(Arch::X86_64, n))
+            .is_some_and(|n| n == name);
+        let mux = multiplexes(arch) && matches!(name, "socketcall" | "ipc");
+        // Number to name: on x86, s390x and powerpc64le libseccomp
+        // resolves `socket`, `semop`, ... to the multiplexer's number.
+        let same = ffi::resolve_num_arch(arch, nr as i32).is_some_and(|n| n == name);
+        same && round_trip && !mux
+    }
+
+    /// Inputs on a successor the compiler gives `errno(ENOSYS)` (the
+    /// policy allows the call libc falls back to and names the successor
+    /// nowhere) that libseccomp 2.5.4 has no name for: libseccomp's filter
+    /// gives it the default.
+    const SUCCESSOR_UNKNOWN: &str =
+        "successor errno(ENOSYS) for a syscall libseccomp does not know (theirs: the default)";
+
+    /// `p` with the compiler's successor rules (README "Policies that
+    /// survive libc upgrades") added as rules of its own, read from the
+    /// resolved policy, so libseccomp builds them too; the successors
+    /// libseccomp has no name for are returned as special numbers.
+    fn with_successors(
+        p: &RulePolicy,
+        resolved: &ResolvedPolicy,
+    ) -> (RulePolicy, BTreeMap<u32, (&'static str, Option<Action>)>) {
+        let mut out = p.clone();
+        let mut special = BTreeMap::new();
+        let table = syscalls::table(p.arch);
+        for rule in resolved.rules.iter() {
+            let RuleSource::Successor(_) = rule.source else {
+                continue;
+            };
+            let RuleKind::Drop(action) = rule.kind else {
+                unreachable!("successor rules refuse");
+            };
+            for (nr, _) in rule.entries.iter() {
+                let name = table.name(nr).expect("a successor has a name");
+                if libseccomp_agrees(p.arch, nr, name) {
+                    out.syscalls.push(SyscallRules {
+                        name,
+                        nr,
+                        rules: vec![rules::Rule {
+                            action,
+                            conds: Vec::new(),
+                        }],
+                    });
+                } else {
+                    special.insert(nr, (SUCCESSOR_UNKNOWN, Some(p.default)));
+                }
+            }
+        }
+        (out, special)
     }
 
     /// The value `prog` returns for `data`.
@@ -307,6 +354,8 @@ pub(crate) mod with_libseccomp {
             .get(p.arch)
             .unwrap_or_else(|| panic!("{label}: {:?}\n{text}", compiled.arches[0].outcome));
         let ours = out.program.filters().expect("no symbolic values");
+        let (p, special) = with_successors(p, &out.resolved);
+        let p = &p;
         let theirs = match export(p, optimize) {
             Ok(e) => e,
             Err(ExportError::Hung) => {
@@ -336,7 +385,7 @@ pub(crate) mod with_libseccomp {
             theirs: &theirs,
             pfc: &pfc,
             multiplexers: multiplexers(p),
-            special: BTreeMap::new(),
+            special,
         };
         let minimizing = std::env::var_os("DIFF_MINIMIZE").is_some();
         let mut shown: Vec<&str> = Vec::new();
@@ -405,6 +454,8 @@ pub(crate) mod with_libseccomp {
         let Some(out) = compiled.get(p.arch) else {
             return false;
         };
+        let (p, special) = with_successors(p, &out.resolved);
+        let p = &p;
         let Ok(export) = export(p, optimize) else {
             return false;
         };
@@ -418,7 +469,7 @@ pub(crate) mod with_libseccomp {
             theirs: &theirs,
             pfc: &pfc,
             multiplexers: multiplexers(p),
-            special: BTreeMap::new(),
+            special,
         };
         let mut tally = Tally::default();
         c.check(data, &mut tally, "minimizing");

@@ -53,6 +53,11 @@ fn minijails_cat_example() {
     assert_eq!(verdict(&p, X, "execve", &[]), Action::KillThread);
     assert_eq!(verdict(&p, X, "read", &[]), Action::Allow);
     assert!(p.contains("read this file alike"), "{p}");
+    // minijail gives `close_range`, which the policy does not name, its
+    // default though it allows `close`: the import keeps that by turning
+    // the compiler's successor rules off.
+    assert!(p.contains("successors off;\n"), "{p}");
+    assert_eq!(verdict(&p, X, "close_range", &[]), Action::KillThread);
 }
 
 /// `EXPR; return ERRNO`: libminijail allows when EXPR holds and returns
