@@ -116,7 +116,7 @@ fn rule(new: u32, s: &'static Successor, (statement, span): (usize, Span)) -> Ru
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "emu"))]
 mod tests {
     use crate::action::{Action, ENOSYS};
     use crate::arch::Arch;

@@ -288,7 +288,12 @@ pub const DAEMON: [&str; 20] = [
 ];
 
 fn daemon() -> Policy {
-    let text = format!("default errno(EPERM);\nkeep {};\n", DAEMON.join(", "));
+    // `successors off;`: the competitors have no successor rules, so ours
+    // gives `close_range` (the successor of `close`) EPERM as they do.
+    let text = format!(
+        "default errno(EPERM);\nsuccessors off;\nkeep {};\n",
+        DAEMON.join(", ")
+    );
     Policy {
         key: "daemon",
         title: "daemon, 20 syscalls",
