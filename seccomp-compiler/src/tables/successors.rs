@@ -26,7 +26,9 @@
 /// filter after start-up; such a program must allow `rseq` itself.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Successor {
+    /// The call libc tries first.
     pub new: &'static str,
+    /// The call libc falls back to (for `rseq`, one that starts a program).
     pub old: &'static str,
     /// Which libc does it, since which release, in which source file.
     pub source: &'static str,
