@@ -19,7 +19,12 @@ use std::collections::BTreeMap;
 #[derive(Clone, Copy, Debug)]
 pub enum Origin {
     /// Statement number `index` (its keyword at `span`).
-    Statement { index: usize, span: Span },
+    Statement {
+        /// 0-based position of the statement in the policy.
+        index: usize,
+        /// Where its keyword is.
+        span: Span,
+    },
     /// The `default` setting (`span` if the policy set it).
     Default(Option<Span>),
     /// The `unknown` setting.
@@ -37,15 +42,20 @@ pub enum Origin {
 /// An action and why.
 #[derive(Clone, Copy, Debug)]
 pub struct Outcome {
+    /// What the filter returns.
     pub action: Action,
+    /// What in the policy chose it.
     pub origin: Origin,
 }
 
 /// A conditional action: the first arm whose condition holds decides.
 #[derive(Clone, Debug)]
 pub struct Arm {
+    /// The condition on the arguments.
     pub cond: Cond,
+    /// The action when it holds.
     pub action: Action,
+    /// What in the policy gave this arm.
     pub origin: Origin,
 }
 
@@ -54,10 +64,12 @@ pub struct Arm {
 pub struct Decision {
     /// Checked in order; empty when the action does not depend on arguments.
     pub arms: Vec<Arm>,
+    /// The outcome when no arm's condition holds.
     pub otherwise: Outcome,
 }
 
 impl Decision {
+    /// A decision that ignores the arguments.
     pub fn constant(outcome: Outcome) -> Decision {
         Decision {
             arms: Vec::new(),
@@ -90,6 +102,7 @@ impl Decision {
 /// One architecture's decisions.
 #[derive(Clone, Debug)]
 pub struct DecisionTable {
+    /// The architecture whose syscall numbers these are.
     pub arch: Arch,
     /// Decisions for the numbers some statement names.
     pub named: BTreeMap<u32, Decision>,
@@ -105,12 +118,16 @@ pub struct DecisionTable {
 pub enum Lookup<'a> {
     /// A syscall made through another ABI (x32 on x86_64): always killed.
     OtherAbi,
+    /// A number the architecture's syscall table does not know.
     Unknown(&'a Outcome),
+    /// A known number no statement names.
     Default(&'a Outcome),
+    /// A number some statement names.
     Named(&'a Decision),
 }
 
 impl DecisionTable {
+    /// Where the decision for syscall number `nr` comes from.
     pub fn lookup(&self, nr: u32) -> Lookup<'_> {
         if self.arch.has_x32_abi() && nr >= X32_SYSCALL_BIT {
             Lookup::OtherAbi
@@ -295,8 +312,11 @@ fn or(a: Cond, b: Cond) -> Cond {
 /// A condition after constant folding.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Folded {
+    /// Holds for every argument value.
     True,
+    /// Holds for none.
     False,
+    /// Depends on the arguments: what is left to check.
     Cond(Cond),
 }
 

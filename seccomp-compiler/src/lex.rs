@@ -13,17 +13,23 @@ use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 /// One token, with groups nested.
 #[derive(Clone, Debug)]
 pub struct Token {
+    /// What the token is.
     pub kind: TokenKind,
+    /// Where it is in the policy text.
     pub span: Span,
 }
 
+/// The kinds of token, as Rust's tokenizer splits them.
 #[derive(Clone, Debug)]
 pub enum TokenKind {
+    /// An identifier or keyword.
     Ident(String),
     /// One punctuation character; `joint` when the next character is
     /// punctuation too with nothing between (so `=` `=` spells `==`).
     Punct {
+        /// The character.
         ch: char,
+        /// Whether the next character is punctuation with nothing between.
         joint: bool,
     },
     /// An integer literal as written, suffix included (`0x1f`, `12u32`).
@@ -34,12 +40,16 @@ pub enum TokenKind {
     OtherLit(String),
     /// Boxed: groups are rare, and inline they would double every token
     /// (a policy's tokens are all held at once while it is parsed).
+    /// A delimited group of tokens.
     Group(Box<Group>),
 }
 
+/// Tokens between matching delimiters.
 #[derive(Clone, Debug)]
 pub struct Group {
+    /// The delimiters.
     pub delim: Delim,
+    /// The tokens inside, nested groups as single tokens.
     pub tokens: Vec<Token>,
     /// Span of the whole group, delimiters included.
     pub span: Span,
@@ -48,14 +58,19 @@ pub struct Group {
     pub stream: Option<TokenStream>,
 }
 
+/// A group's delimiters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Delim {
+    /// `( ... )`
     Paren,
+    /// `{ ... }`
     Brace,
+    /// `[ ... ]`
     Bracket,
 }
 
 impl Delim {
+    /// The opening character.
     pub fn open(self) -> char {
         match self {
             Delim::Paren => '(',
@@ -66,14 +81,17 @@ impl Delim {
 }
 
 impl Token {
+    /// Whether the token is the punctuation character `c`.
     pub fn is_punct(&self, c: char) -> bool {
         matches!(self.kind, TokenKind::Punct { ch, .. } if ch == c)
     }
 
+    /// Whether the token is `c` followed directly by more punctuation.
     pub fn is_joint_punct(&self, c: char) -> bool {
         matches!(self.kind, TokenKind::Punct { ch, joint: true } if ch == c)
     }
 
+    /// The identifier's text, if the token is one.
     pub fn ident(&self) -> Option<&str> {
         match &self.kind {
             TokenKind::Ident(s) => Some(s),

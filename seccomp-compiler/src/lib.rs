@@ -23,15 +23,12 @@ pub mod bpf;
 pub mod check;
 pub mod codegen;
 pub mod compile;
-#[allow(missing_docs)]
 pub mod decide;
 pub mod diag;
 #[cfg(feature = "emu")]
-#[allow(missing_docs)]
 pub mod emu;
 #[allow(missing_docs)]
 pub mod ir;
-#[allow(missing_docs)]
 pub mod lex;
 pub mod parse;
 pub mod program;

@@ -43,6 +43,7 @@ pub struct Execution {
 pub struct EmuError {
     /// Index of the instruction at fault.
     pub index: usize,
+    /// What went wrong there.
     pub kind: EmuErrorKind,
 }
 
@@ -54,19 +55,37 @@ pub enum EmuErrorKind {
     /// The last instruction was executed and is not a return.
     FellOffEnd,
     /// A jump leads to `target`, at or past the end of the program.
-    JumpOutOfRange { target: u64 },
+    JumpOutOfRange {
+        /// The instruction index the jump leads to.
+        target: u64,
+    },
     /// An opcode seccomp does not accept.
-    UnsupportedOpcode { code: u16 },
+    UnsupportedOpcode {
+        /// The instruction's `code` field.
+        code: u16,
+    },
     /// A load from an offset that is not an aligned word of `seccomp_data`.
-    BadLoad { offset: u32 },
+    BadLoad {
+        /// The byte offset into `seccomp_data` (the instruction's `k`).
+        offset: u32,
+    },
     /// `BPF_DIV | BPF_K` with `k == 0`.
     DivisionByZeroConstant,
     /// A constant shift by 32 or more.
-    ShiftOutOfRange { k: u32 },
+    ShiftOutOfRange {
+        /// The shift amount.
+        k: u32,
+    },
     /// A scratch memory slot at or past `BPF_MEMWORDS`.
-    ScratchOutOfRange { slot: u32 },
+    ScratchOutOfRange {
+        /// The slot index.
+        slot: u32,
+    },
     /// A scratch memory slot read before anything was stored in it.
-    ScratchUninitialised { slot: u32 },
+    ScratchUninitialised {
+        /// The slot index.
+        slot: u32,
+    },
 }
 
 impl fmt::Display for EmuError {

@@ -70,27 +70,51 @@ pub(super) const JMP_JSET_X: u16 = BPF_JMP | BPF_JSET | BPF_X;
 pub enum Rule {
     /// A program has 1 to `BPF_MAXINSNS` (4096) instructions
     /// (`bpf_check_basics_ok`).
-    Length { len: usize },
+    Length {
+        /// The program's length in instructions.
+        len: usize,
+    },
     /// The opcode is not classic BPF at all (`chk_code_allowed`).
-    NotClassicOpcode { code: u16 },
+    NotClassicOpcode {
+        /// The instruction's `code` field.
+        code: u16,
+    },
     /// `BPF_DIV`/`BPF_MOD` by a constant zero (`bpf_check_classic`).
     DivisionByZero,
     /// `BPF_LSH`/`BPF_RSH` by a constant of 32 or more (`bpf_check_classic`).
-    ShiftTooLarge { k: u32 },
+    ShiftTooLarge {
+        /// The shift amount.
+        k: u32,
+    },
     /// A scratch slot at or past `BPF_MEMWORDS` (`bpf_check_classic`).
-    ScratchOutOfRange { slot: u32 },
+    ScratchOutOfRange {
+        /// The slot index.
+        slot: u32,
+    },
     /// A jump whose target is at or past the end (`bpf_check_classic`).
-    JumpOutOfRange { target: u64 },
+    JumpOutOfRange {
+        /// The instruction index the jump leads to.
+        target: u64,
+    },
     /// The last instruction is not `BPF_RET` (`bpf_check_classic`).
     LastNotReturn,
     /// A scratch slot that some path reaches unwritten is read
     /// (`check_load_and_stores`).
-    ScratchReadBeforeWrite { slot: u32 },
+    ScratchReadBeforeWrite {
+        /// The slot index.
+        slot: u32,
+    },
     /// Classic BPF, but not accepted for seccomp (`seccomp_check_filter`).
-    NotSeccompOpcode { code: u16 },
+    NotSeccompOpcode {
+        /// The instruction's `code` field.
+        code: u16,
+    },
     /// A word load that is misaligned or outside `seccomp_data`
     /// (`seccomp_check_filter`).
-    LoadOutsideSeccompData { k: u32 },
+    LoadOutsideSeccompData {
+        /// The load's byte offset (the instruction's `k`).
+        k: u32,
+    },
 }
 
 impl Rule {
@@ -155,6 +179,7 @@ pub struct ValidationError {
     /// The offending instruction; for [`Rule::Length`], 0 for an empty
     /// program and `BPF_MAXINSNS` for one too long.
     pub index: usize,
+    /// The rule it breaks.
     pub reason: Rule,
 }
 
