@@ -33,8 +33,11 @@ pub enum Origin {
     /// statement `index` (its keyword at `span`) allows the call libc falls
     /// back to (`successors.rs`).
     Successor {
+        /// The successor/fallback pair.
         successor: &'static Successor,
+        /// 0-based position of the statement that allows the fallback.
         index: usize,
+        /// Where that statement's keyword is.
         span: Span,
     },
 }
