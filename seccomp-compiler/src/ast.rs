@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 /// `policy = { statement } ;`
 #[derive(Clone, Debug, Default)]
 pub struct Policy {
+    /// The statements in source order.
     pub statements: Vec<Statement>,
 }
 
@@ -68,6 +69,7 @@ impl Policy {
 /// One statement, ending in `;`.
 #[derive(Clone, Debug)]
 pub struct Statement {
+    /// Which statement, with its contents.
     pub kind: StatementKind,
     /// The leading keyword.
     pub keyword: Span,
@@ -75,6 +77,7 @@ pub struct Statement {
     pub span: Span,
 }
 
+/// The statements of the language.
 #[derive(Clone, Debug)]
 pub enum StatementKind {
     /// `"deny" action ";"`: how refused syscalls are refused.
@@ -129,7 +132,9 @@ impl StatementKind {
 /// An identifier as written.
 #[derive(Clone, Debug)]
 pub struct Name {
+    /// The identifier's text.
     pub text: String,
+    /// Where it is written.
     pub span: Span,
 }
 
@@ -137,20 +142,30 @@ pub struct Name {
 ///         | "errno" "(" (int | ERRNO_NAME) ")" | "trace" "(" int ")" | "user_notif" ;`
 #[derive(Clone, Debug)]
 pub struct ActionSpec {
+    /// Which action.
     pub kind: ActionKind,
+    /// The action as written, argument included.
     pub span: Span,
 }
 
+/// An action as written; [`crate::Action`] once the errno is resolved.
 #[derive(Clone, Debug)]
 pub enum ActionKind {
+    /// `allow`
     Allow,
+    /// `log`
     Log,
+    /// `kill_process`
     KillProcess,
+    /// `kill_thread`
     KillThread,
+    /// `trap`
     Trap,
+    /// `errno(N)` or `errno(NAME)`.
     Errno(ErrnoSpec),
     /// `trace(N)`, N checked to fit 16 bits.
     Trace(u16),
+    /// `user_notif`
     UserNotif,
 }
 
@@ -166,14 +181,20 @@ pub enum ErrnoSpec {
 /// `item = syscall [ "(" cond ")" ] | "@" group | "!" syscall | "!" "@" group ;`
 #[derive(Clone, Debug)]
 pub struct Item {
+    /// Which kind of item.
     pub kind: ItemKind,
+    /// The whole item, condition included.
     pub span: Span,
 }
 
+/// What an item names.
 #[derive(Clone, Debug)]
 pub enum ItemKind {
+    /// A syscall, with an optional condition on its arguments.
     Syscall {
+        /// The syscall name.
         name: Name,
+        /// The condition in parentheses, if any.
         cond: Option<Cond>,
     },
     /// The group name includes its `@`, e.g. `@system-service`.
@@ -188,12 +209,16 @@ pub enum ItemKind {
 ///  atom = "(" cond ")" | comparison ;`
 #[derive(Clone, Debug)]
 pub enum Cond {
+    /// `a || b || ...`
     Or(Vec<Cond>),
+    /// `a && b && ...`
     And(Vec<Cond>),
+    /// One comparison.
     Cmp(Box<Comparison>),
 }
 
 impl Cond {
+    /// From the first comparison's start to the last one's end.
     pub fn span(&self) -> Span {
         match self {
             Cond::Or(v) | Cond::And(v) => {
@@ -223,41 +248,57 @@ impl Cond {
 /// `comparison = arg [ "&" value ] op values ;`
 #[derive(Clone, Debug)]
 pub struct Comparison {
+    /// The argument compared.
     pub arg: ArgRef,
+    /// The value after `&`, if any.
     pub mask: Option<Value>,
+    /// The operator.
     pub op: CmpOp,
+    /// Where the operator is written.
     pub op_span: Span,
     /// `values = value { "|" value } ;`: a set, only with `==` and `!=`.
     pub values: Vec<Value>,
+    /// The whole comparison.
     pub span: Span,
 }
 
 /// `arg = ( PARAM_NAME | "arg0" | ... | "arg5" ) [ ":" ( "u32" | "u64" ) ] ;`
 #[derive(Clone, Debug)]
 pub struct ArgRef {
+    /// The parameter name or `argN`.
     pub name: Name,
     /// An explicit width, overriding the parameter's declared one.
     pub width: Option<(Width, Span)>,
 }
 
+/// An explicit argument width.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Width {
+    /// `:u32`: the low 32 bits.
     U32,
+    /// `:u64`: all 64 bits.
     U64,
 }
 
 /// Comparison operators. `<`..`>=` are unsigned, as in BPF.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CmpOp {
+    /// `==`
     Eq,
+    /// `!=`
     Ne,
+    /// `<`
     Lt,
+    /// `<=`
     Le,
+    /// `>`
     Gt,
+    /// `>=`
     Ge,
 }
 
 impl CmpOp {
+    /// The operator as written.
     pub fn symbol(self) -> &'static str {
         match self {
             CmpOp::Eq => "==",
@@ -269,6 +310,7 @@ impl CmpOp {
         }
     }
 
+    /// Whether it is one of `<`, `<=`, `>`, `>=`.
     pub fn is_ordering(self) -> bool {
         !matches!(self, CmpOp::Eq | CmpOp::Ne)
     }
@@ -281,10 +323,13 @@ impl CmpOp {
 /// `O_DIRECTORY`, resolved per architecture.
 #[derive(Clone, Debug)]
 pub struct Value {
+    /// Which kind of value.
     pub kind: ValueKind,
+    /// Where it is written.
     pub span: Span,
 }
 
+/// The kinds of value.
 #[derive(Clone, Debug)]
 pub enum ValueKind {
     /// A literal, negated if written with `-`. Range: -2^64 < v < 2^64.

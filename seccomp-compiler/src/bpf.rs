@@ -10,9 +10,13 @@
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SockFilter {
+    /// The opcode: class, size, mode or operation, source.
     pub code: u16,
+    /// Jump offset, in instructions, when the condition holds.
     pub jt: u8,
+    /// Jump offset, in instructions, when it does not.
     pub jf: u8,
+    /// The constant operand.
     pub k: u32,
 }
 
@@ -66,13 +70,21 @@ pub const fn bpf_jump(code: u16, k: u32, jt: u8, jf: u8) -> SockFilter {
 }
 
 // Instruction classes (bpf_common.h).
+/// Class: load into the accumulator A.
 pub const BPF_LD: u16 = 0x00;
+/// Class: load into the index register X.
 pub const BPF_LDX: u16 = 0x01;
+/// Class: store A into a scratch slot.
 pub const BPF_ST: u16 = 0x02;
+/// Class: store X into a scratch slot.
 pub const BPF_STX: u16 = 0x03;
+/// Class: arithmetic or logic on A.
 pub const BPF_ALU: u16 = 0x04;
+/// Class: jump.
 pub const BPF_JMP: u16 = 0x05;
+/// Class: return a value (ends the program).
 pub const BPF_RET: u16 = 0x06;
+/// Class: register transfer (`BPF_TAX`, `BPF_TXA`).
 pub const BPF_MISC: u16 = 0x07;
 
 /// `BPF_CLASS(code)`.
@@ -81,8 +93,11 @@ pub const fn bpf_class(code: u16) -> u16 {
 }
 
 // Load sizes.
+/// Size: 32-bit word.
 pub const BPF_W: u16 = 0x00;
+/// Size: 16-bit half word.
 pub const BPF_H: u16 = 0x08;
+/// Size: byte.
 pub const BPF_B: u16 = 0x10;
 
 /// `BPF_SIZE(code)`.
@@ -91,11 +106,17 @@ pub const fn bpf_size(code: u16) -> u16 {
 }
 
 // Load modes.
+/// Mode: the constant `k`.
 pub const BPF_IMM: u16 = 0x00;
+/// Mode: the data at absolute offset `k`.
 pub const BPF_ABS: u16 = 0x20;
+/// Mode: the data at offset `X + k`.
 pub const BPF_IND: u16 = 0x40;
+/// Mode: scratch slot `k`.
 pub const BPF_MEM: u16 = 0x60;
+/// Mode: the length of the data.
 pub const BPF_LEN: u16 = 0x80;
+/// Mode: IP header length (`4 * (P[k] & 0xf)`), packets only.
 pub const BPF_MSH: u16 = 0xa0;
 
 /// `BPF_MODE(code)`.
@@ -104,22 +125,38 @@ pub const fn bpf_mode(code: u16) -> u16 {
 }
 
 // ALU and jump operations.
+/// ALU operation: `A + operand`.
 pub const BPF_ADD: u16 = 0x00;
+/// ALU operation: `A - operand`.
 pub const BPF_SUB: u16 = 0x10;
+/// ALU operation: `A * operand`.
 pub const BPF_MUL: u16 = 0x20;
+/// ALU operation: `A / operand` (unsigned).
 pub const BPF_DIV: u16 = 0x30;
+/// ALU operation: `A | operand`.
 pub const BPF_OR: u16 = 0x40;
+/// ALU operation: `A & operand`.
 pub const BPF_AND: u16 = 0x50;
+/// ALU operation: `A << operand`.
 pub const BPF_LSH: u16 = 0x60;
+/// ALU operation: `A >> operand` (logical).
 pub const BPF_RSH: u16 = 0x70;
+/// ALU operation: `-A`.
 pub const BPF_NEG: u16 = 0x80;
+/// ALU operation: `A % operand` (unsigned).
 pub const BPF_MOD: u16 = 0x90;
+/// ALU operation: `A ^ operand`.
 pub const BPF_XOR: u16 = 0xa0;
 
+/// Jump: always, by `k`.
 pub const BPF_JA: u16 = 0x00;
+/// Jump: `A == operand`.
 pub const BPF_JEQ: u16 = 0x10;
+/// Jump: `A > operand` (unsigned).
 pub const BPF_JGT: u16 = 0x20;
+/// Jump: `A >= operand` (unsigned).
 pub const BPF_JGE: u16 = 0x30;
+/// Jump: `A & operand != 0`.
 pub const BPF_JSET: u16 = 0x40;
 
 /// `BPF_OP(code)`.
@@ -128,7 +165,9 @@ pub const fn bpf_op(code: u16) -> u16 {
 }
 
 // Operand source.
+/// Source: the constant `k`.
 pub const BPF_K: u16 = 0x00;
+/// Source: the index register X.
 pub const BPF_X: u16 = 0x08;
 
 /// `BPF_SRC(code)`.
@@ -137,10 +176,13 @@ pub const fn bpf_src(code: u16) -> u16 {
 }
 
 // BPF_RET operand source (filter.h: BPF_RVAL).
+/// `BPF_RVAL` for `BPF_RET`: return A.
 pub const BPF_A: u16 = 0x10;
 
 // BPF_MISC operations (filter.h).
+/// Misc: copy A into X.
 pub const BPF_TAX: u16 = 0x00;
+/// Misc: copy X into A.
 pub const BPF_TXA: u16 = 0x80;
 
 /// `BPF_MEMWORDS`: scratch memory slots.
@@ -150,15 +192,25 @@ pub const BPF_MEMWORDS: u32 = 16;
 pub const BPF_MAXINSNS: usize = 4096;
 
 // Return values (include/uapi/linux/seccomp.h).
+/// Kill the whole process.
 pub const SECCOMP_RET_KILL_PROCESS: u32 = 0x8000_0000;
+/// Kill the calling thread.
 pub const SECCOMP_RET_KILL_THREAD: u32 = 0x0000_0000;
+/// Send SIGSYS instead of running the syscall.
 pub const SECCOMP_RET_TRAP: u32 = 0x0003_0000;
+/// Fail the syscall with the errno in the data bits.
 pub const SECCOMP_RET_ERRNO: u32 = 0x0005_0000;
+/// Hand the syscall to a user-space supervisor.
 pub const SECCOMP_RET_USER_NOTIF: u32 = 0x7fc0_0000;
+/// Notify a ptrace tracer, passing the data bits.
 pub const SECCOMP_RET_TRACE: u32 = 0x7ff0_0000;
+/// Run the syscall and log it.
 pub const SECCOMP_RET_LOG: u32 = 0x7ffc_0000;
+/// Run the syscall.
 pub const SECCOMP_RET_ALLOW: u32 = 0x7fff_0000;
+/// Mask of the action bits of a return value.
 pub const SECCOMP_RET_ACTION_FULL: u32 = 0xffff_0000;
+/// Mask of the data bits of a return value.
 pub const SECCOMP_RET_DATA: u32 = 0x0000_ffff;
 
 /// `MAX_ERRNO` (include/linux/err.h): the kernel caps SECCOMP_RET_ERRNO data to it.
@@ -168,9 +220,13 @@ pub const MAX_ERRNO: u32 = 4095;
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct SeccompData {
+    /// The syscall number (for the ABI of `arch`).
     pub nr: u32,
+    /// The `AUDIT_ARCH_*` value of the calling ABI.
     pub arch: u32,
+    /// Address of the syscall instruction.
     pub instruction_pointer: u64,
+    /// The six syscall arguments, zero-extended to 64 bits.
     pub args: [u64; 6],
 }
 

@@ -12,6 +12,7 @@ use crate::tables::successors::Successor;
 /// One architecture's view of a policy.
 #[derive(Clone, Debug)]
 pub struct ResolvedPolicy {
+    /// The architecture the names were resolved for.
     pub arch: Arch,
     /// How refused syscalls are refused (`deny`).
     pub deny: Setting,
@@ -29,13 +30,16 @@ pub struct ResolvedPolicy {
 /// A policy-wide setting and where it was set (`None`: built-in default).
 #[derive(Clone, Copy, Debug)]
 pub struct Setting {
+    /// The action.
     pub action: Action,
+    /// Where the policy set it; `None` for the built-in default.
     pub span: Option<Span>,
 }
 
 /// A `base`/`keep` (allow) or `drop` statement, resolved.
 #[derive(Clone, Debug)]
 pub struct Rule {
+    /// Allow or drop.
     pub kind: RuleKind,
     /// Index of the statement in the policy.
     pub statement: usize,
@@ -86,19 +90,23 @@ impl Entries {
         self.0.iter().map(|(nr, e)| (*nr, e))
     }
 
+    /// The entries alone, by ascending number.
     pub fn values(&self) -> impl Iterator<Item = &Entry> {
         self.0.iter().map(|(_, e)| e)
     }
 
+    /// The number of syscalls named.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether no syscall is named.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 }
 
+/// What a rule does with the syscalls it names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RuleKind {
     /// `base` / `keep`: allowed when the condition holds, otherwise refused
@@ -109,6 +117,7 @@ pub enum RuleKind {
     Drop(Action),
 }
 
+/// One syscall a rule names, and under which condition.
 #[derive(Clone, Debug)]
 pub struct Entry {
     /// Boxed: most entries have none, and an inline `Cond` would make every
@@ -121,21 +130,28 @@ pub struct Entry {
 /// A condition over `seccomp_data.args`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Cond {
+    /// Holds when any of these holds.
     Or(Vec<Cond>),
+    /// Holds when all of these hold.
     And(Vec<Cond>),
+    /// One comparison.
     Cmp(Cmp),
 }
 
 /// `(args[arg] & width_mask [& mask]) op value`, for one value or a set.
 #[derive(Clone, Debug)]
 pub struct Cmp {
+    /// The argument index, 0..=5.
     pub arg: u8,
     /// How many low bits of the argument the kernel uses: 8, 16, 32 or 64.
     pub bits: u8,
+    /// The `&` mask written in the policy, if any.
     pub mask: Option<Operand>,
+    /// The comparison operator.
     pub op: CmpOp,
     /// One value, or a set for `==` (any) and `!=` (none).
     pub values: Vec<Operand>,
+    /// The comparison in the policy text (not part of equality).
     pub span: Span,
 }
 
@@ -169,8 +185,12 @@ pub enum Operand {
 /// `0 <= value < 2^bits` when `unsigned_only`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SymbolUse {
+    /// The symbolic value's id.
     pub sym: usize,
+    /// The width it is compared at.
     pub bits: u8,
+    /// Whether negative values are refused (set for masks and for
+    /// ordered comparisons, where a sign-extended value changes meaning).
     pub unsigned_only: bool,
 }
 
@@ -222,6 +242,8 @@ impl Cmp {
 }
 
 impl Cond {
+    /// Whether the condition holds for these argument values, with `syms`
+    /// giving each symbolic value by id.
     pub fn holds(&self, args: &[u64; 6], syms: &dyn Fn(usize) -> u64) -> bool {
         match self {
             Cond::Or(v) => v.iter().any(|c| c.holds(args, syms)),

@@ -16,9 +16,7 @@
 
 pub mod action;
 pub mod arch;
-#[allow(missing_docs)]
 pub mod ast;
-#[allow(missing_docs)]
 pub mod bpf;
 pub mod check;
 pub mod codegen;
@@ -27,7 +25,6 @@ pub mod decide;
 pub mod diag;
 #[cfg(feature = "emu")]
 pub mod emu;
-#[allow(missing_docs)]
 pub mod ir;
 pub mod lex;
 pub mod parse;
@@ -38,7 +35,6 @@ pub mod successors;
 pub mod tables;
 #[cfg(feature = "testing")]
 #[doc(hidden)]
-#[allow(missing_docs)]
 pub mod testing;
 
 pub use action::Action;
