@@ -28,12 +28,12 @@ pub mod tally;
 pub mod ffi;
 
 #[cfg(feature = "libseccomp")]
-pub use build::{Export, ExportError, build, export, export_filter};
+pub use build::{Export, ExportError, build, export, export_filter, scmp_arg_cmp};
 
 #[cfg(feature = "libseccomp")]
 mod build {
     use super::ffi::{self, Attr, ChildError, Filter, ScmpArgCmp};
-    use super::rules::{Op, RulePolicy};
+    use super::rules::{ArgCmp, Op, RulePolicy};
     use seccomp_compiler::bpf::SockFilter;
     use seccomp_compiler::{Action, Arch};
     use std::fmt;
@@ -122,6 +122,26 @@ mod build {
         }
     }
 
+    /// `c` as libseccomp's `struct scmp_arg_cmp` (a masked comparison
+    /// takes the mask first, then the value).
+    pub fn scmp_arg_cmp(c: &ArgCmp) -> ScmpArgCmp {
+        let (op, a, b) = match c.op {
+            Op::Ne => (ffi::SCMP_CMP_NE, c.value, 0),
+            Op::Lt => (ffi::SCMP_CMP_LT, c.value, 0),
+            Op::Le => (ffi::SCMP_CMP_LE, c.value, 0),
+            Op::Eq => (ffi::SCMP_CMP_EQ, c.value, 0),
+            Op::Ge => (ffi::SCMP_CMP_GE, c.value, 0),
+            Op::Gt => (ffi::SCMP_CMP_GT, c.value, 0),
+            Op::MaskedEq(m) => (ffi::SCMP_CMP_MASKED_EQ, m, c.value),
+        };
+        ScmpArgCmp {
+            arg: u32::from(c.arg),
+            op,
+            datum_a: a,
+            datum_b: b,
+        }
+    }
+
     /// The libseccomp filter for `p`: default action, bad-architecture
     /// action `kill_process` (ours for other ABIs), each rule added by
     /// name with its 64-bit data, `optimize` 1 (a sorted list) or 2 (a
@@ -132,27 +152,7 @@ mod build {
         f.set_attr(Attr::CtlOptimize, optimize)?;
         for s in &p.syscalls {
             for r in &s.rules {
-                let cmps: Vec<ScmpArgCmp> = r
-                    .conds
-                    .iter()
-                    .map(|c| {
-                        let (op, a, b) = match c.op {
-                            Op::Ne => (ffi::SCMP_CMP_NE, c.value, 0),
-                            Op::Lt => (ffi::SCMP_CMP_LT, c.value, 0),
-                            Op::Le => (ffi::SCMP_CMP_LE, c.value, 0),
-                            Op::Eq => (ffi::SCMP_CMP_EQ, c.value, 0),
-                            Op::Ge => (ffi::SCMP_CMP_GE, c.value, 0),
-                            Op::Gt => (ffi::SCMP_CMP_GT, c.value, 0),
-                            Op::MaskedEq(m) => (ffi::SCMP_CMP_MASKED_EQ, m, c.value),
-                        };
-                        ScmpArgCmp {
-                            arg: u32::from(c.arg),
-                            op,
-                            datum_a: a,
-                            datum_b: b,
-                        }
-                    })
-                    .collect();
+                let cmps: Vec<ScmpArgCmp> = r.conds.iter().map(scmp_arg_cmp).collect();
                 let added = f.add_rule_by_name(r.action.to_ret(), s.name, &cmps)?;
                 assert!(added, "libseccomp does not know `{}`", s.name);
             }

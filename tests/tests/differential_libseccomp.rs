@@ -1211,25 +1211,7 @@ mod corpus {
     }
 
     fn scmp_cmps(args: &[ArgCmp]) -> Vec<ScmpArgCmp> {
-        args.iter()
-            .map(|c| {
-                let (op, a, b) = match c.op {
-                    Op::Ne => (ffi::SCMP_CMP_NE, c.value, 0),
-                    Op::Lt => (ffi::SCMP_CMP_LT, c.value, 0),
-                    Op::Le => (ffi::SCMP_CMP_LE, c.value, 0),
-                    Op::Eq => (ffi::SCMP_CMP_EQ, c.value, 0),
-                    Op::Ge => (ffi::SCMP_CMP_GE, c.value, 0),
-                    Op::Gt => (ffi::SCMP_CMP_GT, c.value, 0),
-                    Op::MaskedEq(m) => (ffi::SCMP_CMP_MASKED_EQ, m, c.value),
-                };
-                ScmpArgCmp {
-                    arg: u32::from(c.arg),
-                    op,
-                    datum_a: a,
-                    datum_b: b,
-                }
-            })
-            .collect()
+        args.iter().map(tests::libseccomp::scmp_arg_cmp).collect()
     }
 
     /// runc's loader: the default action, every rule whose action is not
