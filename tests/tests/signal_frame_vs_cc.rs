@@ -92,7 +92,7 @@ fn check(arch: Arch) {
     let command = compiler(arch);
     let mut child = Command::new(command[0])
         .args(&command[1..])
-        .args(["-x", "c", "-c", "-o", "/dev/null", "-"])
+        .args(["-x", "c", "-fsyntax-only", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
