@@ -32,6 +32,15 @@ use seccomp_compiler::{compile, compile_str, emu, parse, resolve};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
+// The macro's conversion of its input to the compiler's tokens, over
+// proc_macro2 (paths relative to this file wherever it is included).
+#[path = "../../seccomp-macros/src/pm.rs"]
+#[allow(dead_code)]
+mod pm;
+#[path = "../../seccomp-macros/src/tokens.rs"]
+#[allow(dead_code)]
+mod tokens;
+
 // ---------------------------------------------------------------------------
 // Reading decisions from bytes
 
@@ -1050,13 +1059,18 @@ pub fn check_text(text: &str) -> TextOutcome {
 
 /// The macro's path (docs/ARCHITECTURE.md section 4: one parser serves the macro,
 /// policy files and `seccompc`): the same text lexed as Rust tokens by
-/// `proc_macro2` must not panic, and where it compiles too it must give
-/// the same programs as the text path.
+/// `proc_macro2` and converted as the macro converts them must not panic,
+/// and where it compiles too it must give the same programs as the text
+/// path.
 fn check_macro_path(text: &str, compiled: &Compilation) {
     let Ok(stream) = text.parse::<proc_macro2::TokenStream>() else {
         return;
     };
-    let Ok(policy) = parse::parse_stream(stream) else {
+    let Ok(tokens) = tokens::convert(stream).tokens else {
+        return;
+    };
+    let end = Span::token(tokens::TokenTable::CALL_SITE);
+    let Ok(policy) = parse::parse_tokens(&tokens, end) else {
         return;
     };
     let Ok(via_macro) = compile(policy, Span::none(), None) else {

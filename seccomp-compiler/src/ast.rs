@@ -2,7 +2,6 @@
 //! keeps its span. The grammar each type stands for is in its doc comment.
 
 use crate::span::Span;
-use proc_macro2::TokenStream;
 
 /// `policy = { statement } ;`
 #[derive(Clone, Debug, Default)]
@@ -364,6 +363,8 @@ pub struct Symbolic {
     pub id: usize,
     /// The expression as written (`libc::AF_UNIX`, `FOO | BAR`).
     pub text: String,
-    /// The original tokens, when the policy came as macro tokens.
-    pub tokens: Option<TokenStream>,
+    /// Written as `{ expr }`: the expression is what the braces hold. Else
+    /// a path, the tokens the value's span covers. (The macro hands the
+    /// tokens back to rustc: see [`crate::span::TokenId`].)
+    pub braced: bool,
 }

@@ -1,14 +1,14 @@
 //! Tokens of the policy language: Rust's tokens.
 //!
-//! Macro input arrives as a `proc_macro2::TokenStream` and is converted
-//! token by token; policy text (files, standard input) goes through
+//! Macro input is converted token by token by the macro
+//! (`seccomp-macros/src/tokens.rs`, with the constructors here and
+//! [`macro_tokens`]); policy text (files, standard input) goes through
 //! [`lex_text`], a small lexer for the same tokens that records byte
 //! positions so errors inside a file report `file:line:col` even when the
 //! file was read by the macro. Both feed the one parser in `parse.rs`.
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::span::Span;
-use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
 /// One token, with groups nested.
 #[derive(Clone, Debug)]
@@ -53,9 +53,6 @@ pub struct Group {
     pub tokens: Vec<Token>,
     /// Span of the whole group, delimiters included.
     pub span: Span,
-    /// The original tokens inside the delimiters, kept for `{ rust_expr }`
-    /// values the macro hands back to rustc. `None` for text input.
-    pub stream: Option<TokenStream>,
 }
 
 /// A group's delimiters.
@@ -116,16 +113,6 @@ impl Token {
 /// fuzzing).
 pub const MAX_NESTING: usize = 64;
 
-/// Converts macro input.
-pub fn from_token_stream(stream: TokenStream) -> Result<Vec<Token>, Vec<Diagnostic>> {
-    let mut too_deep = None;
-    let tokens = convert_stream(stream, 0, &mut too_deep);
-    match too_deep {
-        Some(span) => Err(vec![too_deeply_nested(span)]),
-        None => Ok(tokens),
-    }
-}
-
 fn too_deeply_nested(span: Span) -> Diagnostic {
     Diagnostic::error(
         span,
@@ -134,63 +121,47 @@ fn too_deeply_nested(span: Span) -> Diagnostic {
     .with_help("a policy needs far fewer; split the condition or the expression")
 }
 
-/// Converts one level; `too_deep` records the first group past the limit,
-/// whose contents are then not converted.
-fn convert_stream(stream: TokenStream, depth: usize, too_deep: &mut Option<Span>) -> Vec<Token> {
-    let mut out = Vec::new();
-    for tt in stream {
-        convert_tree(tt, depth, too_deep, &mut out);
+impl TokenKind {
+    /// An identifier of macro input, as Rust prints it: a raw identifier
+    /// (`r#type`) stands for its name.
+    pub fn ident(text: &str) -> TokenKind {
+        TokenKind::Ident(text.strip_prefix("r#").unwrap_or(text).to_owned())
     }
-    out
+
+    /// A literal of macro input, as Rust prints it (`0x1f`, `"a\"b"`).
+    pub fn literal(text: &str) -> TokenKind {
+        classify_literal(text)
+    }
 }
 
-fn convert_tree(tt: TokenTree, depth: usize, too_deep: &mut Option<Span>, out: &mut Vec<Token>) {
-    let span = match &tt {
-        // The whole group, whose last token is its closing delimiter: a
-        // group then ends at its `)` (where "expected `;`" points), and
-        // still reads as one span where a single one is wanted.
-        TokenTree::Group(g) => Span::tokens(g.span()).join(Span::tokens(g.span_close())),
-        _ => Span::tokens(tt.span()),
-    };
-    let kind = match tt {
-        TokenTree::Ident(i) => {
-            let s = i.to_string();
-            TokenKind::Ident(s.strip_prefix("r#").map(str::to_owned).unwrap_or(s))
+impl Token {
+    /// A group. Its span covers both delimiters: for macro input, from the
+    /// group's token to its closing delimiter's, so a group ends at its `)`
+    /// (where "expected `;`" points) and still reads as one span where a
+    /// single one is wanted.
+    pub fn group(delim: Delim, tokens: Vec<Token>, span: Span) -> Token {
+        let group = Group {
+            delim,
+            tokens,
+            span,
+        };
+        Token {
+            kind: TokenKind::Group(Box::new(group)),
+            span,
         }
-        TokenTree::Punct(p) => TokenKind::Punct {
-            ch: p.as_char(),
-            joint: p.spacing() == Spacing::Joint,
-        },
-        TokenTree::Literal(l) => classify_literal(&l.to_string()),
-        TokenTree::Group(g) => {
-            let delim = match g.delimiter() {
-                Delimiter::Parenthesis => Delim::Paren,
-                Delimiter::Brace => Delim::Brace,
-                Delimiter::Bracket => Delim::Bracket,
-                // Invisible groups come from macro_rules substitutions:
-                // their contents are ordinary tokens here.
-                Delimiter::None => {
-                    for inner in g.stream() {
-                        convert_tree(inner, depth, too_deep, out);
-                    }
-                    return;
-                }
-            };
-            let tokens = if depth >= MAX_NESTING {
-                too_deep.get_or_insert(span);
-                Vec::new()
-            } else {
-                convert_stream(g.stream(), depth + 1, too_deep)
-            };
-            TokenKind::Group(Box::new(Group {
-                delim,
-                tokens,
-                span,
-                stream: Some(g.stream()),
-            }))
-        }
-    };
-    out.push(Token { kind, span });
+    }
+}
+
+/// Checks converted macro input: `too_deep` is the first group nested past
+/// [`MAX_NESTING`], whose contents the converter left out.
+pub fn macro_tokens(
+    tokens: Vec<Token>,
+    too_deep: Option<Span>,
+) -> Result<Vec<Token>, Vec<Diagnostic>> {
+    match too_deep {
+        Some(span) => Err(vec![too_deeply_nested(span)]),
+        None => Ok(tokens),
+    }
 }
 
 fn classify_literal(text: &str) -> TokenKind {
@@ -424,16 +395,7 @@ fn nest(flat: Vec<Token>, diags: &mut Diagnostics) -> Vec<Token> {
                 Some((open, open_span, outer)) if open == delim => {
                     let inner = std::mem::replace(&mut top, outer);
                     let span = open_span.join(tok.span);
-                    let group = Group {
-                        delim,
-                        tokens: inner,
-                        span,
-                        stream: None,
-                    };
-                    top.push(Token {
-                        kind: TokenKind::Group(Box::new(group)),
-                        span,
-                    });
+                    top.push(Token::group(delim, inner, span));
                 }
                 Some((open, open_span, outer)) => {
                     diags.push(
@@ -542,12 +504,6 @@ mod tests {
             "delimiters nested more than 64 levels deep"
         );
         assert_eq!(errs[0].span.byte_range(), MAX_NESTING..MAX_NESTING + 1);
-        let stream: TokenStream = deep.parse().unwrap();
-        let errs = from_token_stream(stream).unwrap_err();
-        assert_eq!(
-            errs[0].message,
-            "delimiters nested more than 64 levels deep"
-        );
     }
 
     #[test]

@@ -42,4 +42,4 @@ pub use arch::Arch;
 pub use compile::{Compilation, compile, compile_str};
 pub use diag::Diagnostic;
 pub use program::Program;
-pub use span::{Source, Span};
+pub use span::{Source, Span, TokenId};

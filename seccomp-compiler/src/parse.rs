@@ -7,7 +7,6 @@ use crate::ast::*;
 use crate::diag::{Diagnostic, Diagnostics, nearest};
 use crate::lex::{self, Delim, Token, TokenKind};
 use crate::span::Span;
-use proc_macro2::TokenStream;
 
 /// The statement keywords, for "expected ..." messages and suggestions.
 pub const STATEMENT_KEYWORDS: [&str; 9] = [
@@ -28,13 +27,8 @@ pub fn parse_str(text: &str) -> Result<Policy, Vec<Diagnostic>> {
     parse_tokens(&tokens, Span::text(text.len(), text.len()))
 }
 
-/// Parses macro input.
-pub fn parse_stream(stream: TokenStream) -> Result<Policy, Vec<Diagnostic>> {
-    let end = Span::tokens(proc_macro2::Span::call_site());
-    parse_tokens(&lex::from_token_stream(stream)?, end)
-}
-
-/// Parses a token list; `end` is where "found end of input" points.
+/// Parses a token list (macro input, converted by the macro); `end` is
+/// where "found end of input" points.
 pub fn parse_tokens(tokens: &[Token], end: Span) -> Result<Policy, Vec<Diagnostic>> {
     let mut p = Parser::new(tokens, end);
     let mut policy = Policy::default();
@@ -610,7 +604,7 @@ impl<'a> Parser<'a> {
                     kind: ValueKind::Symbolic(Symbolic {
                         id: 0,
                         text,
-                        tokens: g.stream.clone(),
+                        braced: true,
                     }),
                     span: g.span,
                 })
@@ -677,57 +671,24 @@ impl<'a> Parser<'a> {
     fn rust_path(&mut self) -> PResult<Value> {
         let start = self.here();
         let mut text = String::new();
-        let mut stream = TokenStream::new();
-        let mut macro_tokens = true;
         loop {
-            if let Some(span) = self.eat_op2(':', ':') {
+            if self.eat_op2(':', ':').is_some() {
                 text.push_str("::");
-                macro_tokens &= push_colons(&mut stream, span);
             }
-            let seg = self.ident("a path segment")?;
-            text.push_str(&seg.text);
-            macro_tokens &= push_ident(&mut stream, &seg);
+            text.push_str(&self.ident("a path segment")?.text);
             if !self.is_op2(':', ':') {
                 break;
             }
         }
-        let tokens = macro_tokens.then_some(stream);
         Ok(Value {
             kind: ValueKind::Symbolic(Symbolic {
                 id: 0,
                 text,
-                tokens,
+                braced: false,
             }),
             span: start.join(self.prev_span()),
         })
     }
-}
-
-/// Rebuilds a path's tokens for the macro, keeping their spans. Returns
-/// false for text input, whose spans are not token spans.
-fn push_colons(stream: &mut TokenStream, span: Span) -> bool {
-    let Some(s) = span.proc_macro_span() else {
-        return false;
-    };
-    let mut a = proc_macro2::Punct::new(':', proc_macro2::Spacing::Joint);
-    a.set_span(s);
-    let mut b = proc_macro2::Punct::new(':', proc_macro2::Spacing::Alone);
-    b.set_span(s);
-    stream.extend([
-        proc_macro2::TokenTree::Punct(a),
-        proc_macro2::TokenTree::Punct(b),
-    ]);
-    true
-}
-
-fn push_ident(stream: &mut TokenStream, name: &Name) -> bool {
-    let Some(s) = name.span.proc_macro_span() else {
-        return false;
-    };
-    stream.extend([proc_macro2::TokenTree::Ident(proc_macro2::Ident::new(
-        &name.text, s,
-    ))]);
-    true
 }
 
 const VALUE: &str = "a value (an integer, a kernel constant such as `AF_UNIX`, `( A | B )`, a Rust path such as `libc::AF_UNIX`, or `{ expr }`)";

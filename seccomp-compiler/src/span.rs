@@ -1,12 +1,23 @@
 //! Where a piece of policy came from.
 //!
 //! Policy text reaches the compiler two ways: as tokens handed to the macro
-//! (their `proc_macro2::Span`s point into the user's Rust file) or as text
-//! (a policy file, standard input), where positions are byte offsets into
-//! that text. A [`Span`] keeps whichever applies, so a late error (a program
-//! past 4096 instructions) still points at the policy.
+//! (which point into the user's Rust file) or as text (a policy file,
+//! standard input), where positions are byte offsets into that text. A
+//! [`Span`] keeps whichever applies, so a late error (a program past 4096
+//! instructions) still points at the policy.
+//!
+//! Macro tokens are [`TokenId`]s, indices into a table the macro keeps of
+//! the tokens it converted (`seccomp-macros/src/tokens.rs`): the compiler
+//! only carries them, so it needs no proc-macro crate and cargo builds it
+//! beside `proc-macro2` rather than after it.
 
 use std::fmt;
+
+/// A token of macro input: an index into the caller's table of the tokens
+/// it gave the compiler ([`crate::lex::Token`]s whose spans are made with
+/// [`Span::token`]). What the index means is the caller's business.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TokenId(pub u32);
 
 /// A region of policy source.
 #[derive(Clone, Copy)]
@@ -14,9 +25,9 @@ pub struct Span {
     /// Byte offsets into the source text, when the policy came as text.
     pub(crate) lo: u32,
     pub(crate) hi: u32,
-    /// The first and last token spans, when the policy came as macro
-    /// tokens (joining spans needs nightly, so a range is kept as its ends).
-    pub(crate) tokens: Option<(proc_macro2::Span, proc_macro2::Span)>,
+    /// The first and last tokens, when the policy came as macro tokens
+    /// (joining spans needs nightly, so a range is kept as its ends).
+    pub(crate) tokens: Option<(TokenId, TokenId)>,
 }
 
 impl Span {
@@ -30,12 +41,12 @@ impl Span {
         }
     }
 
-    /// A span of macro tokens.
-    pub fn tokens(span: proc_macro2::Span) -> Span {
+    /// A span of one macro token.
+    pub fn token(id: TokenId) -> Span {
         Span {
             lo: 0,
             hi: 0,
-            tokens: Some((span, span)),
+            tokens: Some((id, id)),
         }
     }
 
@@ -62,7 +73,7 @@ impl Span {
     }
 
     /// Where the span ends: the empty position after it in text, its last
-    /// token in macro input (stable proc_macro2 cannot make a position
+    /// token in macro input (stable proc macros cannot make a position
     /// between tokens). "Expected `;`" points here, after the statement,
     /// not under its last item.
     pub fn end(self) -> Span {
@@ -73,14 +84,14 @@ impl Span {
         }
     }
 
-    /// The first token's span, for emitting compile errors from the macro.
-    pub fn proc_macro_span(self) -> Option<proc_macro2::Span> {
+    /// The first macro token, for emitting compile errors from the macro.
+    pub fn first_token(self) -> Option<TokenId> {
         self.tokens.map(|(first, _)| first)
     }
 
-    /// The first and last tokens' spans: a `compile_error!` spanned from
+    /// The first and last macro tokens: a `compile_error!` spanned from
     /// one to the other makes rustc underline the whole range.
-    pub fn proc_macro_range(self) -> Option<(proc_macro2::Span, proc_macro2::Span)> {
+    pub fn token_range(self) -> Option<(TokenId, TokenId)> {
         self.tokens
     }
 

@@ -22,6 +22,10 @@ mod expand;
 mod file;
 #[path = "../src/input.rs"]
 mod input;
+#[path = "../src/pm.rs"]
+mod pm;
+#[path = "../src/tokens.rs"]
+mod tokens;
 #[path = "../src/warning.rs"]
 mod warning;
 
@@ -55,7 +59,9 @@ fn main() {
     let tokens = median(|| expand::expand(inline.clone()));
     let file = median(|| expand::expand(from_file.clone()));
     let compile = median(|| {
-        let policy = seccomp_compiler::parse::parse_stream(inline.clone()).unwrap();
+        let tokens = tokens::convert(inline.clone()).tokens.unwrap();
+        let end = seccomp_compiler::Span::token(tokens::TokenTable::CALL_SITE);
+        let policy = seccomp_compiler::parse::parse_tokens(&tokens, end).unwrap();
         let whole = seccomp_compiler::Span::none();
         std::hint::black_box(seccomp_compiler::compile(policy, whole, None).unwrap());
         TokenStream::new()

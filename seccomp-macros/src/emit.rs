@@ -120,7 +120,7 @@ impl<'a> Emitter<'a> {
         );
         let include = match self.origin {
             Origin::File(f) => f.include(),
-            Origin::Tokens => TokenStream::new(),
+            Origin::Tokens(_) => TokenStream::new(),
         };
         quote! {
             {

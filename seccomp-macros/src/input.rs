@@ -3,14 +3,15 @@
 
 use crate::error::Error;
 use crate::file::{self, PolicyFile};
-use proc_macro2::{Span, TokenStream, TokenTree};
+use crate::pm::{Span, TokenStream, TokenTree, line_column};
+use crate::tokens::{self, Converted, TokenTable};
 use seccomp_compiler::{Diagnostic, ast, parse, span};
 use std::str::FromStr;
 
 /// Where the policy text came from.
 pub enum Origin {
-    /// The macro's own tokens: every span is a token span.
-    Tokens,
+    /// The macro's own tokens: every span is a token of the table.
+    Tokens(TokenTable),
     /// A policy file: spans are byte offsets into it.
     File(PolicyFile),
 }
@@ -28,8 +29,12 @@ impl Input {
         let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
         match file::file_argument(&trees) {
             None => {
-                let origin = Origin::Tokens;
-                let policy = parse::parse_stream(tokens).map_err(|ds| origin.errors(&ds))?;
+                let Converted { table, tokens } = tokens::convert(tokens);
+                let origin = Origin::Tokens(table);
+                let end = span::Span::token(TokenTable::CALL_SITE);
+                let policy = tokens
+                    .and_then(|tokens| parse::parse_tokens(&tokens, end))
+                    .map_err(|ds| origin.errors(&ds))?;
                 Ok(Input { policy, origin })
             }
             Some(Err(e)) => Err(vec![e]),
@@ -48,7 +53,7 @@ impl Origin {
     /// The span of the whole policy, for problems with no better place.
     pub fn whole(&self) -> span::Span {
         match self {
-            Origin::Tokens => span::Span::tokens(Span::call_site()),
+            Origin::Tokens(_) => span::Span::token(TokenTable::CALL_SITE),
             Origin::File(f) => span::Span::text(0, f.source.text.len()),
         }
     }
@@ -56,9 +61,11 @@ impl Origin {
     /// A compiler diagnostic as a macro error.
     pub fn error(&self, d: &Diagnostic) -> Error {
         match self {
-            Origin::Tokens => match d.span.proc_macro_range() {
-                Some((first, last)) => Error::ranged(first, last, message(d)),
-                None => Error::new(Span::call_site(), message(d)),
+            Origin::Tokens(table) => match d.span.token_range() {
+                Some((first, last)) => {
+                    Error::ranged(table.span(first), table.span(last), message(d, table))
+                }
+                None => Error::new(Span::call_site(), message(d, table)),
             },
             Origin::File(f) => f.error(d),
         }
@@ -72,7 +79,9 @@ impl Origin {
     /// path literal for a file.
     pub fn span(&self, s: span::Span) -> Span {
         match self {
-            Origin::Tokens => s.proc_macro_span().unwrap_or_else(Span::call_site),
+            Origin::Tokens(table) => s
+                .first_token()
+                .map_or_else(Span::call_site, |id| table.span(id)),
             Origin::File(f) => f.literal,
         }
     }
@@ -80,10 +89,11 @@ impl Origin {
     /// The Rust tokens of a symbolic value. A file has only their text:
     /// they are lexed again here and placed at the path literal.
     pub fn symbol_tokens(&self, sym: &ast::Symbolic, at: span::Span) -> Result<TokenStream, Error> {
-        if let Some(tokens) = &sym.tokens {
-            return Ok(tokens.clone());
-        }
-        let span = self.span(at);
+        let f = match self {
+            Origin::Tokens(table) => return Ok(table.rust_tokens(at, sym.braced)),
+            Origin::File(f) => f,
+        };
+        let span = f.literal;
         let tokens = TokenStream::from_str(&sym.text).map_err(|e| {
             Error::new(
                 span,
@@ -98,15 +108,16 @@ impl Origin {
 /// with two changes. A second place (where a duplicate was first given)
 /// gets its line and column: rustc underlines only the first. And the
 /// architecture is not named twice when the message names it already.
-fn message(d: &Diagnostic) -> String {
+fn message(d: &Diagnostic, table: &TokenTable) -> String {
     let mut s = d.message.clone();
     s.push_str(&arch_suffix(d));
     if let Some((span, note)) = d.related.as_deref() {
         s.push_str(&format!("\nnote: {note}"));
-        if let Some(at) = span.proc_macro_span().map(|s| s.start())
-            && at.line > 0
+        if let Some((line, column)) = span
+            .first_token()
+            .and_then(|id| line_column(table.span(id)))
         {
-            s.push_str(&format!(", at line {}, column {}", at.line, at.column + 1));
+            s.push_str(&format!(", at line {line}, column {column}"));
         }
     }
     for h in &d.help {
@@ -141,7 +152,7 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
         .into_iter()
         .map(|mut tt| {
             if let TokenTree::Group(g) = &tt {
-                let mut inner = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                let mut inner = crate::pm::Group::new(g.delimiter(), respan(g.stream(), span));
                 inner.set_span(span);
                 tt = TokenTree::Group(inner);
             } else {

@@ -13,6 +13,8 @@ mod error;
 mod expand;
 mod file;
 mod input;
+mod pm;
+mod tokens;
 mod warning;
 
 use proc_macro::TokenStream;

@@ -265,16 +265,6 @@ fn policy_parse_str_is_the_text_parser() {
 }
 
 #[test]
-fn macro_tokens_parse_the_same() {
-    let stream: TokenStream = "base @system-service; drop ptrace; keep write(fd == 1 | 2);"
-        .parse()
-        .unwrap();
-    let p = parse_stream(stream).unwrap();
-    assert_eq!(p.statements.len(), 3);
-    assert!(p.statements[0].keyword.proc_macro_span().is_some());
-}
-
-#[test]
 fn lone_names_are_constants_and_parentheses_or_them() {
     let p = parse_ok("keep openat(flags & (O_CREAT | 0x10) == O_RDONLY | libc::O_WRONLY);");
     let Cond::Cmp(c) = only_cond(&p) else {
