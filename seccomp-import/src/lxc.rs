@@ -1,19 +1,28 @@
 //! LXC seccomp policies (`lxc.seccomp.profile`), read as LXC reads them
 //! (lxc/lxc e7b855a, `src/lxc/seccomp.c`):
-//! - line 1 is the version (`1` or `2`), line 2 the directives: version 1
-//!   needs `allowlist` in it; `debug` anywhere is refused (parse_config);
-//! - version 1: one syscall number per line, of the host's architecture,
-//!   allowed; everything else is killed (parse_config_v1,
+//! - the version (`1` or `2`) as `fscanf("%d\n")` reads it: the number,
+//!   then every whitespace character, blank lines included; the
+//!   directives are the rest of the line reached (`2 allowlist` is one
+//!   line): version 1 needs `allowlist` in it; `debug` anywhere is refused
+//!   (parse_config);
+//! - version 1: one syscall number per line (`sscanf("%d")`; anything else,
+//!   a comment or a blank line too, fails the policy), of the host's
+//!   architecture, allowed; everything else is killed (parse_config_v1,
 //!   `seccomp_init(SCMP_ACT_KILL)`);
-//! - version 2: line 2 starts with `allowlist`/`whitelist` (default `kill`,
-//!   rules `allow`) or `denylist`/`blacklist` (default `allow`, rules
-//!   `kill`), optionally followed by the default action; then lines
-//!   `NAME [ACTION] [[i,value,op(,mask)]...]`, `#` comment lines and
-//!   `[arch]` sections (parse_config_v2, get_v2_default_action,
-//!   get_v2_action, parse_v2_rules, get_seccomp_arg_value). Actions: `kill`
+//! - version 2: the directives start with `allowlist`/`whitelist` (default
+//!   `kill`, rules `allow`) or `denylist`/`blacklist` (default `allow`,
+//!   rules `kill`), optionally followed by the default action; then lines
+//!   `NAME [ACTION] [[i,value,op(,mask)]...]`, `#` comment lines (`#` in
+//!   the first column) and `[arch]` sections (parse_config_v2,
+//!   get_v2_default_action, get_v2_action, parse_v2_rules,
+//!   get_seccomp_arg_value, lxc_safe_uint64). Actions: `kill`
 //!   (SCMP_ACT_KILL: the thread), `errno N`, `allow`, `trap`, `notify`,
 //!   matched as prefixes. `reject_force_umount` refuses `umount2` with
-//!   MNT_FORCE (EACCES);
+//!   MNT_FORCE (EACCES). A line whose name LXC cannot find because of
+//!   whitespace (an indented `# comment`, `name\r` in a CRLF file) is
+//!   skipped, as LXC skips it, and listed in a warning; any other name no
+//!   table has is refused (LXC skips names its libseccomp does not know,
+//!   which depends on the libseccomp);
 //! - a section applies when the host can run that architecture: on an
 //!   x86_64 host `[x86]`, `[x32]`, `[x86_64]` and `[all]`, on arm64 `[arm]`,
 //!   `[arm64]`, `[all]`, elsewhere the architecture's own and `[all]`; a
@@ -30,6 +39,8 @@
 //!   action are alternatives; rules of different actions must not overlap
 //!   (their outcome would depend on libseccomp's tree), else the import
 //!   refuses.
+//!
+//! Every error names `file:line:col`.
 
 use super::cond::{ArgRef, Cmp, Conj, Renderer, SourceWidth, disjoint};
 use super::text::Item;
@@ -44,9 +55,14 @@ use std::collections::{BTreeMap, BTreeSet};
 #[derive(Clone, Debug)]
 struct Rule {
     line: usize,
+    /// `file:line:col` of the name, of the action (the name's when none
+    /// is written) and of each argument filter.
+    at: String,
+    action_at: String,
     name: String,
     action: Action,
     args: Conj,
+    arg_at: Vec<String>,
     /// The sections it belongs to, as written (`None`: before any).
     section: Option<String>,
 }
@@ -56,6 +72,8 @@ struct Profile {
     denylist: bool,
     default: Action,
     rules: Vec<Rule>,
+    /// Where a rule line names no syscall LXC could find (LXC skips it).
+    skipped: Vec<String>,
 }
 
 pub(super) fn import(
@@ -89,12 +107,15 @@ pub(super) fn import(
         .with_help("name one with --arch"));
     }
     let mut draft = Draft::new();
+    if !profile.skipped.is_empty() {
+        draft.warnings.push(format!(
+            "rule lines that name no syscall as LXC reads them (an indented comment, a CRLF line end: LXC looks the name up with its whitespace, finds nothing and skips the line), skipped too: {}",
+            profile.skipped.join(", ")
+        ));
+    }
     let mut per_arch = Vec::new();
     for &arch in &targets {
-        per_arch.push((
-            arch,
-            plans(source_name, &profile, arch, &mut draft.warnings)?,
-        ));
+        per_arch.push((arch, plans(&profile, arch, &mut draft.warnings)?));
     }
     let (arches, plans) = if opts.arches.is_some() {
         (
@@ -125,55 +146,118 @@ pub(super) fn import(
     draft.finish(source_name)
 }
 
-fn at(source_name: &str, line: usize) -> String {
-    format!("{source_name}:{line}")
+/// The policy's text, for `file:line:col` locations.
+struct Src<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl Src<'_> {
+    /// `file:line:col` of byte `offset`.
+    fn at(&self, offset: usize) -> String {
+        super::location(self.name, self.text, offset)
+    }
+
+    /// The line number of byte `offset`.
+    fn line(&self, offset: usize) -> usize {
+        seccomp_compiler::span::Source::new(self.name, self.text)
+            .line_col(offset)
+            .line
+    }
+}
+
+/// C's `isspace` in the "C" locale, which `fscanf` and `sscanf` skip.
+fn c_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r')
+}
+
+/// `sscanf("%d")` at the start of `s`: C whitespace, an optional sign, at
+/// least one decimal digit; the value and the bytes read. `None` where
+/// sscanf matches nothing (or the value does not fit an `int`, which C
+/// leaves undefined).
+fn c_int(s: &str) -> Option<(i64, usize)> {
+    let t = s.trim_start_matches(c_space);
+    let sign = usize::from(t.starts_with(['+', '-']));
+    let digits = t[sign..]
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(t.len() - sign);
+    if digits == 0 {
+        return None;
+    }
+    let end = sign + digits;
+    let v: i64 = t[..end]
+        .parse()
+        .ok()
+        .filter(|v| i32::try_from(*v).is_ok())?;
+    Some((v, s.len() - t.len() + end))
+}
+
+/// parse_config: `fscanf(f, "%d\n", &version)` reads the number and then
+/// every whitespace character after it, blank lines and the next line's
+/// indentation included; `getline` then reads the directives from there to
+/// the end of that line, which may be the rest of the version's own line
+/// (`2 allowlist`). Returns the version, the directives' offset and text
+/// (with its newline, as getline keeps it) and the offset after them.
+fn version_and_directives<'a>(src: &Src<'a>) -> Result<(u8, usize, &'a str, usize), ImportError> {
+    let text = src.text;
+    let version = c_int(text).filter(|(v, _)| *v == 1 || *v == 2);
+    let Some((version, len)) = version else {
+        let start = text.len() - text.trim_start_matches(c_space).len();
+        let first = text[start..].lines().next().unwrap_or("");
+        return Err(ImportError::new(
+            src.at(start),
+            format!("invalid version `{first}`: LXC reads version 1 or 2"),
+        )
+        .with_help("the first line of an LXC seccomp policy is `2` (or `1`)"));
+    };
+    let start = text.len() - text[len..].trim_start_matches(c_space).len();
+    if start == text.len() {
+        return Err(ImportError::new(
+            src.at(start),
+            "missing the directive line (`allowlist` or `denylist`)",
+        ));
+    }
+    let end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |i| start + i + 1);
+    // 1 or 2 (checked above).
+    Ok((version as u8, start, &text[start..end], end))
 }
 
 fn read(source_name: &str, text: &str) -> Result<Profile, ImportError> {
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    // fscanf("%d\n"): the number, then any whitespace (blank lines too).
-    let first = lines.first().map_or("", |l| l.trim());
-    let version: u8 = match first.split_whitespace().next() {
-        Some("1") => 1,
-        Some("2") => 2,
-        _ => {
-            return Err(ImportError::new(
-                at(source_name, 1),
-                format!("invalid version `{first}`: LXC reads version 1 or 2"),
-            )
-            .with_help("the first line of an LXC seccomp policy is `2` (or `1`)"));
-        }
+    let src = Src {
+        name: source_name,
+        text,
     };
-    let mut rest = lines[1..]
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (i + 2, *l))
-        .skip_while(|(_, l)| l.trim().is_empty());
-    let Some((dline, directives)) = rest.next() else {
-        return Err(ImportError::new(
-            at(source_name, 2),
-            "missing the directive line (`allowlist` or `denylist`)",
-        ));
-    };
+    let (version, dstart, directives, rest_start) = version_and_directives(&src)?;
+    let dat = src.at(dstart);
     if version == 1 && !directives.contains("allowlist") {
         return Err(ImportError::new(
-            at(source_name, dline),
+            dat,
             "version 1 supports only `allowlist` policies",
         ));
     }
-    if directives.contains("debug") {
+    if let Some(i) = directives.find("debug") {
         return Err(ImportError::new(
-            at(source_name, dline),
+            src.at(dstart + i),
             "LXC refuses the `debug` directive (\"Debug not yet implemented\")",
         ));
     }
+    // Each line after the directives: its offset and text (with newline).
+    let rest = text[rest_start..]
+        .split_inclusive('\n')
+        .scan(rest_start, |at, l| {
+            let start = *at;
+            *at += l.len();
+            Some((start, l))
+        });
     if version == 1 {
-        return read_v1(source_name, rest);
+        return read_v1(&src, rest);
     }
     let denylist = directives.starts_with("denylist") || directives.starts_with("blacklist");
     if !denylist && !directives.starts_with("allowlist") && !directives.starts_with("whitelist") {
         return Err(ImportError::new(
-            at(source_name, dline),
+            dat,
             format!(
                 "bad policy style `{}`: expected allowlist or denylist",
                 directives.trim_end()
@@ -181,11 +265,14 @@ fn read(source_name: &str, text: &str) -> Result<Profile, ImportError> {
         ));
     }
     let default = match directives.split_once(' ') {
-        Some((_, after)) => match action(after, &at(source_name, dline))? {
-            Some(a) => a,
-            None if denylist => Action::Allow,
-            None => Action::KillThread,
-        },
+        Some((before, after)) => {
+            let at = src.at(dstart + before.len() + 1);
+            match action(after, &at)? {
+                Some(a) => a,
+                None if denylist => Action::Allow,
+                None => Action::KillThread,
+            }
+        }
         None if denylist => Action::Allow,
         None => Action::KillThread,
     };
@@ -195,23 +282,32 @@ fn read(source_name: &str, text: &str) -> Result<Profile, ImportError> {
         Action::Allow
     };
     let mut rules = Vec::new();
+    let mut skipped = Vec::new();
     let mut section = None;
-    for (n, raw) in rest {
+    for (start, raw) in rest {
         if raw.starts_with('#') || raw.is_empty() {
             continue;
         }
+        // remove_trailing_newlines: only `\n` (a `\r` stays part of the line).
         let line = raw.trim_end_matches('\n');
         if line.starts_with('[') {
             if !SECTIONS.iter().any(|(s, _)| {
                 s.eq_ignore_ascii_case(line) && (line == *s || line == s.to_ascii_uppercase())
             }) {
-                return Err(ImportError::new(at(source_name, n), format!("unsupported architecture section `{line}`"))
+                return Err(ImportError::new(src.at(start), format!("unsupported architecture section `{line}`"))
                     .with_help("LXC knows [all], [x86], [x32], [x86_64], [arm], [arm64], [ppc64le], [ppc64], [ppc], [mips*], [s390x], [s390], [loongarch64], in lower or upper case"));
             }
             section = Some(line.to_ascii_lowercase());
             continue;
         }
-        if let Some(r) = rule(source_name, n, line, rule_default, section.clone())? {
+        if let Some(r) = rule(
+            &src,
+            start,
+            line,
+            rule_default,
+            section.clone(),
+            &mut skipped,
+        )? {
             rules.push(r);
         }
     }
@@ -220,32 +316,35 @@ fn read(source_name: &str, text: &str) -> Result<Profile, ImportError> {
         denylist,
         default,
         rules,
+        skipped,
     })
 }
 
 fn read_v1<'a>(
-    source_name: &str,
+    src: &Src,
     lines: impl Iterator<Item = (usize, &'a str)>,
 ) -> Result<Profile, ImportError> {
     let mut rules = Vec::new();
-    for (n, l) in lines {
-        // sscanf("%d"): leading whitespace, a decimal number; a line
-        // without one ends LXC's reading with an error.
-        let t = l.trim_start();
-        let digits = t
-            .find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '+'))
-            .unwrap_or(t.len());
-        let nr: i64 = t[..digits].parse().map_err(|_| {
-            ImportError::new(
-                at(source_name, n),
+    for (start, l) in lines {
+        // sscanf("%d"): a line without a number ends LXC's reading with an
+        // error (parse_config_v1), a comment or blank line too.
+        let Some((nr, _)) = c_int(l) else {
+            return Err(ImportError::new(
+                src.at(start),
                 format!("expected a syscall number, found `{}`", l.trim_end()),
             )
-        })?;
+            .with_help("a version 1 policy has one number per line, and nothing else"));
+        };
+        let offset = start + (l.len() - l.trim_start_matches(c_space).len());
+        let at = src.at(offset);
         rules.push(Rule {
-            line: n,
+            line: src.line(offset),
+            at: at.clone(),
+            action_at: at,
             name: format!("#{nr}"),
             action: Action::Allow,
             args: Vec::new(),
+            arg_at: Vec::new(),
             section: None,
         });
     }
@@ -254,6 +353,7 @@ fn read_v1<'a>(
         denylist: false,
         default: Action::KillThread,
         rules,
+        skipped: Vec::new(),
     })
 }
 
@@ -333,57 +433,95 @@ fn action(text: &str, at: &str) -> Result<Option<Action>, ImportError> {
     )
 }
 
-/// One rule line (parse_v2_rules); `None` for a line LXC skips.
+/// One rule line (parse_v2_rules, do_resolve_add_rule) at byte `start`;
+/// `None` for a line LXC skips.
 fn rule(
-    source_name: &str,
-    n: usize,
+    src: &Src,
+    start: usize,
     line: &str,
     default: Action,
     section: Option<String>,
+    skipped: &mut Vec<String>,
 ) -> Result<Option<Rule>, ImportError> {
-    let here = at(source_name, n);
-    let (name, action) = match line.split_once(' ') {
-        None => (line, default),
+    let at = src.at(start);
+    // get_v2_action: the action is what follows the first space (spaces
+    // skipped), none when that is empty or starts with `#`.
+    let (name, action, action_at) = match line.split_once(' ') {
+        None => (line, default, at.clone()),
         Some((name, after)) => {
             let t = after.trim_start_matches(' ');
+            let t_at = src.at(start + line.len() - t.len());
             if t.is_empty() || t.starts_with('#') {
-                (name, default)
+                (name, default, at.clone())
             } else {
-                (name, action(t, &here)?.unwrap_or(default))
+                let a = action(t, &t_at)?.unwrap_or(default);
+                (name, a, t_at)
             }
         }
     };
-    let mut args = Vec::new();
-    if line.contains('[') {
-        let keys: Vec<&str> = line.split(']').filter(|k| !k.is_empty()).collect();
-        if keys.len() > 6 {
-            return Err(ImportError::new(
-                here,
-                "more than 6 argument filters; LXC reads only the first 6",
-            )
-            .with_help("split the rule"));
-        }
-        for key in keys {
-            args.push(arg(&here, key)?);
-        }
-    }
+    let (args, arg_at) = arg_filters(src, start, line)?;
     if name.is_empty() {
-        // A line starting with a space: LXC reads an empty name, which no
-        // table knows, and skips the line.
+        // A blank line (or one starting with a space): LXC reads an empty
+        // name, which libseccomp does not resolve, and skips the line.
+        if !line.trim_matches(c_space).is_empty() {
+            skipped.push(at);
+        }
         return Ok(None);
     }
+    if name.contains(c_space) {
+        // `\tread` or `read\r` (a CRLF file): LXC looks up the name with the
+        // whitespace, which no syscall has, and skips the line.
+        skipped.push(at);
+        return Ok(None);
+    }
+    // do_resolve_add_rule: `strnequal(line, "reject_force_umount", 19)`, a
+    // prefix; its action and arguments are LXC's own.
     let name = if name.starts_with("reject_force_umount") {
         "reject_force_umount"
     } else {
         name
     };
     Ok(Some(Rule {
-        line: n,
+        line: src.line(start),
+        at,
+        action_at,
         name: name.to_owned(),
         action,
         args,
+        arg_at,
         section,
     }))
+}
+
+/// parse_v2_rules: when the line has a `[`, every piece of it between
+/// `]`s (strtok) is an argument filter, at most 6 read; with the location
+/// of each.
+fn arg_filters(src: &Src, start: usize, line: &str) -> Result<(Conj, Vec<String>), ImportError> {
+    let mut args = Vec::new();
+    let mut arg_at = Vec::new();
+    if !line.contains('[') {
+        return Ok((args, arg_at));
+    }
+    let mut offset = start;
+    for key in line.split(']') {
+        let key_start = offset;
+        offset += key.len() + 1;
+        if key.is_empty() {
+            continue;
+        }
+        let here = src.at(key_start + key.find('[').unwrap_or(0));
+        if args.len() == 6 {
+            // LXC stops reading after 6 and ignores the rest of the line.
+            return Err(ImportError::new(
+                here,
+                "a 7th argument filter: LXC reads only the first 6 and ignores this one",
+            )
+            .with_help("split the rule"));
+        }
+        args.push(arg(&here, key)?);
+        arg_at.push(here);
+    }
+    Ok((args, arg_at))
 }
 
 /// `[index,value,op]` or `[index,value,op,mask]` (get_seccomp_arg_value).
@@ -401,11 +539,19 @@ fn arg(here: &str, key: &str) -> Result<Cmp, ImportError> {
     let index = c_number(fields[0].trim_start())
         .filter(|&i| i < 6)
         .ok_or_else(|| bad("the index must be 0 to 5"))?;
+    // sscanf("[%i,%23[^,],%30[^0-9^,],%23[^,]"): a value of more than 23
+    // characters stops the scan short of the `,` it needs.
+    if fields[1].len() > 23 {
+        return Err(bad("the value is longer than the 23 characters LXC reads"));
+    }
     let value = safe_u64(fields[1]).ok_or_else(|| bad("the value is not an unsigned number"))?;
     let op_text: String = fields[2]
         .chars()
         .take_while(|c| !c.is_ascii_digit() && *c != '^')
         .collect();
+    // The mask is read only when the operator runs up to the `,`: after
+    // `&=5,3` sscanf stops at the 5 and the mask stays "0".
+    let mask_text = fields.get(3).filter(|_| op_text.len() == fields[2].len());
     let op = match op_text.as_str() {
         "SCMP_CMP_NE" | "!=" => Some(CmpOp::Ne),
         "SCMP_CMP_LT" | "<" => Some(CmpOp::Lt),
@@ -416,8 +562,17 @@ fn arg(here: &str, key: &str) -> Result<Cmp, ImportError> {
         "SCMP_CMP_MASKED_EQ" | "&=" => None,
         _ => return Err(bad(&format!("unknown operator `{op_text}`"))),
     };
-    let mask = match fields.get(3) {
-        Some(m) => safe_u64(m).ok_or_else(|| bad("the mask is not an unsigned number"))?,
+    let mask = match mask_text {
+        // `%23[^,]` takes the mask up to a `,` and ignores what follows;
+        // more than 23 characters would be cut short, which the import
+        // refuses rather than guess.
+        Some(m) => {
+            let m = m.split(',').next().unwrap_or(m);
+            if m.len() > 23 {
+                return Err(bad("the mask is longer than the 23 characters LXC reads"));
+            }
+            safe_u64(m).ok_or_else(|| bad("the mask is not an unsigned number"))?
+        }
         None => 0,
     };
     // At most 5 (checked above).
@@ -454,10 +609,13 @@ fn c_number(t: &str) -> Option<u64> {
     u64::from_str_radix(digits, radix).ok()
 }
 
-/// lxc_safe_uint64(s, .., 0): leading whitespace, no sign, nothing after.
+/// lxc_safe_uint64(s, .., 0) (src/lxc/string_utils.c): leading
+/// whitespace, no `-`, then strtoull(.., 0) (a `+` allowed) with nothing
+/// after.
 fn safe_u64(s: &str) -> Option<u64> {
-    let t = s.trim_start();
-    if t.starts_with('-') || t.starts_with('+') {
+    let t = s.trim_start_matches(c_space);
+    let t = t.strip_prefix('+').unwrap_or(t);
+    if t.starts_with(['-', '+']) {
         return None;
     }
     c_number(t)
@@ -472,12 +630,7 @@ enum Plan {
 }
 
 /// Per syscall name, libseccomp's plan on `arch`.
-fn plans(
-    source_name: &str,
-    p: &Profile,
-    arch: Arch,
-    warnings: &mut Vec<String>,
-) -> Result<Plans, ImportError> {
+fn plans(p: &Profile, arch: Arch, warnings: &mut Vec<String>) -> Result<Plans, ImportError> {
     let table = syscalls::table(arch);
     let mut unknown = Vec::new();
     let mut by_name: BTreeMap<&'static str, Vec<Rule>> = BTreeMap::new();
@@ -489,7 +642,7 @@ fn plans(
         let name: &'static str = if p.version == 1 {
             let nr: u32 = r.name[1..].parse().map_err(|_| {
                 ImportError::new(
-                    at(source_name, r.line),
+                    r.at.clone(),
                     "a negative syscall number: libseccomp refuses it, and LXC with it the policy",
                 )
             })?;
@@ -515,7 +668,7 @@ fn plans(
             match syscalls::all_names().get(r.name.as_str()) {
                 None => {
                     let mut e = ImportError::new(
-                        at(source_name, r.line),
+                        r.at.clone(),
                         format!(
                             "`{}` is not a syscall in any of our tables (Linux 6.12)",
                             r.name
@@ -537,7 +690,7 @@ fn plans(
         };
         if r.action == p.default {
             return Err(ImportError::new(
-                at(source_name, r.line),
+                r.action_at.clone(),
                 format!(
                     "the rule's action ({}) is the default action: libseccomp refuses it (EACCES), and LXC with it the whole policy",
                     r.action
@@ -545,9 +698,10 @@ fn plans(
             ));
         }
         let mut seen = BTreeSet::new();
-        if let Some(c) = r.args.iter().find(|c| !seen.insert(c.arg.clone())) {
+        if let Some(i) = r.args.iter().position(|c| !seen.insert(c.arg.clone())) {
+            let c = &r.args[i];
             return Err(ImportError::new(
-                at(source_name, r.line),
+                r.arg_at.get(i).unwrap_or(&r.at).clone(),
                 format!(
                     "compares {:?} twice; libseccomp refuses such a rule (EINVAL), and LXC with it the whole policy",
                     c.arg
@@ -566,7 +720,7 @@ fn plans(
     }
     by_name
         .into_iter()
-        .map(|(name, rules)| Ok((name, combine(source_name, name, &rules)?)))
+        .map(|(name, rules)| Ok((name, combine(name, &rules)?)))
         .collect()
 }
 
@@ -591,18 +745,18 @@ fn ranges(ns: &[u32]) -> String {
 
 /// libseccomp's combination of the rules of one syscall, with the line of
 /// the first.
-fn combine(source_name: &str, name: &str, rules: &[Rule]) -> Result<(Plan, usize), ImportError> {
+fn combine(name: &str, rules: &[Rule]) -> Result<Planned, ImportError> {
     if let Some(r) = rules.iter().find(|r| r.args.is_empty()) {
-        return Ok((Plan::Uncond(r.action), r.line));
+        return Ok((Plan::Uncond(r.action), r.line, r.at.clone()));
     }
-    let mut layers: Vec<(Action, Vec<Conj>, usize)> = Vec::new();
+    let mut layers: Vec<(Action, Vec<Conj>, &Rule)> = Vec::new();
     for r in rules {
         let mut conj = r.args.clone();
         conj.sort();
         match layers.iter_mut().find(|l| l.0 == r.action) {
             Some(l) if !l.1.contains(&conj) => l.1.push(conj),
             Some(_) => {}
-            None => layers.push((r.action, vec![conj], r.line)),
+            None => layers.push((r.action, vec![conj], r)),
         }
     }
     for (i, a) in layers.iter().enumerate() {
@@ -613,22 +767,22 @@ fn combine(source_name: &str, name: &str, rules: &[Rule]) -> Result<(Plan, usize
             });
             if overlap {
                 return Err(ImportError::new(
-                    at(source_name, b.2),
-                    format!("`{name}`: rules of lines {} and {} give different actions for some of the same arguments; libseccomp's result there depends on the layout of its decision tree", a.2, b.2),
+                    b.2.at.clone(),
+                    format!("`{name}`: rules of lines {} and {} give different actions for some of the same arguments; libseccomp's result there depends on the layout of its decision tree", a.2.line, b.2.line),
                 )
                 .with_help("make the rules' conditions exclusive"));
             }
         }
     }
-    let line = rules[0].line;
     Ok((
         Plan::Layers(layers.into_iter().map(|(a, c, _)| (a, c)).collect()),
-        line,
+        rules[0].line,
+        rules[0].at.clone(),
     ))
 }
 
-/// A plan and the line of its first rule.
-type Planned = (Plan, usize);
+/// A plan, and the line and location of its first rule.
+type Planned = (Plan, usize, String);
 /// Per syscall name, its plan.
 type Plans = BTreeMap<&'static str, Planned>;
 
@@ -682,7 +836,7 @@ fn unify(
                 let p = m.get(name);
                 (
                     *a,
-                    p.map_or_else(String::new, |(p, _)| {
+                    p.map_or_else(String::new, |(p, _, _)| {
                         render(name, p, &r, default, &mut BTreeSet::new())
                     }),
                     p,
@@ -691,13 +845,11 @@ fn unify(
             .collect();
         let plain: Vec<(Arch, String)> = texts.iter().map(|(a, t, _)| (*a, t.clone())).collect();
         if let Some(msg) = super::per_arch::differing(name, &plain) {
-            let line = texts
+            let at = texts
                 .iter()
-                .find_map(|(_, _, p)| p.map(|(_, l)| *l))
-                .unwrap_or(1);
-            return Err(
-                ImportError::new(at(source_name, line), msg).with_help(super::per_arch::HELP)
-            );
+                .find_map(|(_, _, p)| p.map(|(_, _, at)| at.clone()))
+                .unwrap_or_else(|| format!("{source_name}:1:1"));
+            return Err(ImportError::new(at, msg).with_help(super::per_arch::HELP));
         }
         if let Some((_, _, Some(p))) = texts.into_iter().find(|(_, _, p)| p.is_some()) {
             out.insert(name, p.clone());
@@ -748,18 +900,12 @@ fn settings(draft: &mut Draft, default: Action, arches: &[Arch]) {
     s.line(&format!("arch {};", names.join(", ")));
 }
 
-fn body(
-    draft: &mut Draft,
-    plans: &BTreeMap<&'static str, (Plan, usize)>,
-    arches: &[Arch],
-    default: Action,
-    exact: bool,
-) {
+fn body(draft: &mut Draft, plans: &Plans, arches: &[Arch], default: Action, exact: bool) {
     let r = Renderer { arches, exact };
     let mut notes = BTreeSet::new();
     let mut simple: BTreeMap<Action, Vec<Item>> = BTreeMap::new();
     let mut conditional = Vec::new();
-    for (name, (plan, line)) in plans {
+    for (name, (plan, line, _)) in plans {
         match plan {
             Plan::Uncond(a) if *a == default => {}
             Plan::Uncond(a) => simple.entry(*a).or_default().push(Item::new(*name)),
