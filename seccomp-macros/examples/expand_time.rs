@@ -3,8 +3,11 @@
 //! every architecture it names:
 //!
 //! ```text
-//! cargo run --release -p seccomp-macros --example expand_time
+//! cargo run --release -p seccomp-macros --example expand_time [RUNS]
 //! ```
+//!
+//! RUNS (default 50) is how many times each figure is measured; 1 makes a
+//! short run to profile (`valgrind --tool=callgrind`).
 //!
 //! A proc-macro crate exports only its macros, so this example includes the
 //! macro's modules itself and calls `expand` as rustc would, minus rustc's
@@ -35,7 +38,7 @@ use std::time::{Duration, Instant};
 
 /// From this crate's directory, as `file = "..."` paths are.
 const POLICY: &str = "../tests/ui/policies/docker-like.policy";
-const RUNS: u32 = 50;
+const RUNS: usize = 50;
 
 fn main() {
     let dir = env!("CARGO_MANIFEST_DIR");
@@ -56,9 +59,12 @@ fn main() {
     let expected = 2 + out.matches("this policy is not compiled for").count();
     assert_eq!(errors, expected, "the policy has errors:\n{out}");
 
-    let tokens = median(|| expand::expand(inline.clone()));
-    let file = median(|| expand::expand(from_file.clone()));
-    let compile = median(|| {
+    let runs = std::env::args()
+        .nth(1)
+        .map_or(RUNS, |n| n.parse().expect("RUNS is a number"));
+    let tokens = median(runs, || expand::expand(inline.clone()));
+    let file = median(runs, || expand::expand(from_file.clone()));
+    let compile = median(runs, || {
         let tokens = tokens::convert(inline.clone()).tokens.unwrap();
         let end = seccomp_compiler::Span::token(tokens::TokenTable::CALL_SITE);
         let policy = seccomp_compiler::parse::parse_tokens(&tokens, end).unwrap();
@@ -73,18 +79,18 @@ fn main() {
     );
     println!("  first expansion (tables built): {:>7.2} ms", ms(cold));
     println!(
-        "  inline tokens, median of {RUNS}:    {:>7.2} ms",
+        "  inline tokens, median of {runs}:    {:>7.2} ms",
         ms(tokens)
     );
     println!(
-        "  file = \"...\", median of {RUNS}:     {:>7.2} ms",
+        "  file = \"...\", median of {runs}:     {:>7.2} ms",
         ms(file)
     );
     println!("  of which parse + compile:       {:>7.2} ms", ms(compile));
 }
 
-fn median(f: impl Fn() -> TokenStream) -> Duration {
-    let mut times: Vec<Duration> = (0..RUNS)
+fn median(runs: usize, f: impl Fn() -> TokenStream) -> Duration {
+    let mut times: Vec<Duration> = (0..runs.max(1))
         .map(|_| {
             let start = Instant::now();
             std::hint::black_box(f());

@@ -57,6 +57,10 @@ fn siblings(policy: &ast::Policy, table: &DecisionTable, arms: Arms) -> Vec<Diag
     let symbols = SymbolTexts::of(policy);
     let mut found = Vec::new();
     for (&nr, decision) in &table.named {
+        // Only conditions are carried over: most decisions have none.
+        if decision.arms.is_empty() {
+            continue;
+        }
         let Some(name) = syscalls::table(table.arch).name(nr) else {
             continue;
         };

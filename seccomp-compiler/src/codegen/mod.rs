@@ -27,8 +27,9 @@ use crate::decide::{DecisionTable, Lookup};
 use crate::ir::Cond;
 use crate::program::{K, Program};
 use crate::tables::syscalls;
-use dag::{Dag, JumpOp, NodeId};
+use dag::{Dag, JumpOp, NodeHasher, NodeId};
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 /// What a run of numbers does: arms checked in order, then a fallback.
 /// Two numbers with equal shapes can share code.
@@ -139,17 +140,38 @@ fn shape_of(table: &DecisionTable, nr: u32) -> Shape {
 #[derive(Default)]
 struct Shapes {
     list: Vec<Shape>,
-    ids: HashMap<Shape, usize>,
+    /// Shapes without arms by their action: most syscalls have one of a
+    /// handful, and hashing a `Shape` is slow in the unoptimised builds
+    /// cargo gives proc macros.
+    constants: Vec<(Action, usize)>,
+    ids: HashMap<Shape, usize, BuildHasherDefault<NodeHasher>>,
 }
 
 impl Shapes {
     fn id(&mut self, shape: Shape) -> usize {
+        if shape.arms.is_empty() {
+            return self.constant_id(shape.otherwise);
+        }
         if let Some(&id) = self.ids.get(&shape) {
             return id;
         }
         self.list.push(shape.clone());
         self.ids.insert(shape, self.list.len() - 1);
         self.list.len() - 1
+    }
+
+    fn constant_id(&mut self, action: Action) -> usize {
+        let mut i = 0;
+        while i < self.constants.len() {
+            if self.constants[i].0 == action {
+                return self.constants[i].1;
+            }
+            i += 1;
+        }
+        self.list.push(Shape::constant(action));
+        let id = self.list.len() - 1;
+        self.constants.push((action, id));
+        id
     }
 }
 

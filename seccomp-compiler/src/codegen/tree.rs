@@ -108,31 +108,52 @@ pub fn optimal_tree(weights: &[u64]) -> Tree {
             Some(*s)
         }))
         .collect();
+    let prefix = &prefix[..];
     let width = n + 1;
-    let mut cost = vec![0u64; width * width];
-    let mut root = vec![0usize; width * width];
-    for i in 0..n {
+    let mut cost_table = vec![0u64; width * width];
+    let mut root_table = vec![0usize; width * width];
+    // Plain slices and `while` loops: this runs in the unoptimised builds
+    // cargo gives proc macros, where indexing a `Vec`, stepping a range
+    // and `min`/`max` are each a function call, and the inner loop runs
+    // some 10^5 times per architecture for a large policy.
+    let (cost, root) = (&mut cost_table[..], &mut root_table[..]);
+    let mut i = 0;
+    while i < n {
         root[i * width + i + 1] = i + 1;
+        i += 1;
     }
-    for len in 2..=n {
-        for i in 0..=n - len {
+    let mut len = 2;
+    while len <= n {
+        let mut i = 0;
+        while i + len <= n {
             let j = i + len;
             // Knuth: the best split moves monotonically with the interval.
-            let lo = root[i * width + j - 1].max(i + 1);
-            let hi = root[(i + 1) * width + j].min(j - 1);
-            // A plain loop: this runs in unoptimised proc-macro builds.
+            let lo = larger(root[i * width + j - 1], i + 1);
+            let hi = smaller(root[(i + 1) * width + j], j - 1);
             let (mut best, mut k) = (u64::MAX, lo);
-            for split in lo..=hi {
-                let c = cost[i * width + split] + cost[split * width + j];
+            let (row, mut split) = (i * width, lo);
+            while split <= hi {
+                let c = cost[row + split] + cost[split * width + j];
                 if c < best {
                     (best, k) = (c, split);
                 }
+                split += 1;
             }
-            cost[i * width + j] = best + prefix[j] - prefix[i];
-            root[i * width + j] = k;
+            cost[row + j] = best + prefix[j] - prefix[i];
+            root[row + j] = k;
+            i += 1;
         }
+        len += 1;
     }
-    build(&root, width, 0, n)
+    build(&root_table, width, 0, n)
+}
+
+fn larger(a: usize, b: usize) -> usize {
+    if a > b { a } else { b }
+}
+
+fn smaller(a: usize, b: usize) -> usize {
+    if a < b { a } else { b }
 }
 
 fn build(root: &[usize], width: usize, i: usize, j: usize) -> Tree {

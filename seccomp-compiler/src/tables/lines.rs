@@ -27,14 +27,9 @@ impl SortedLines {
         let (mut lo, mut hi) = (0, bytes.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            let start = bytes[lo..mid]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(lo, |i| lo + i + 1);
-            let end = bytes[start..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(bytes.len(), |i| start + i);
+            // Plain loops: iterator adapters are slow unoptimised.
+            let start = rfind_byte(&bytes[lo..mid], b'\n').map_or(lo, |i| lo + i + 1);
+            let end = find_byte(&bytes[start..], b'\n').map_or(bytes.len(), |i| start + i);
             // Both ends are at a newline or an end of the text, so on
             // character boundaries.
             let (first, rest) = split_key(&self.0[start..end]);
@@ -85,7 +80,10 @@ pub(crate) fn words(text: &'static str) -> Vec<&'static str> {
 
 /// The last index of `byte` in `text`.
 pub(crate) fn rfind(text: &str, byte: u8) -> Option<usize> {
-    let bytes = text.as_bytes();
+    rfind_byte(text.as_bytes(), byte)
+}
+
+fn rfind_byte(bytes: &[u8], byte: u8) -> Option<usize> {
     let mut i = bytes.len();
     while i > 0 {
         i -= 1;
@@ -98,7 +96,10 @@ pub(crate) fn rfind(text: &str, byte: u8) -> Option<usize> {
 
 /// The first index of `byte` in `text`.
 pub(crate) fn find(text: &str, byte: u8) -> Option<usize> {
-    let bytes = text.as_bytes();
+    find_byte(text.as_bytes(), byte)
+}
+
+fn find_byte(bytes: &[u8], byte: u8) -> Option<usize> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == byte {

@@ -2,13 +2,16 @@
 //! into generated/syscalls.rs: the `syscalls` crate's tables (which it
 //! generates from the kernel's), corrected and completed from the kernel's
 //! own tables and headers (ARM's private `__ARM_NR_*` calls, uapi aliases,
-//! the kernel's spellings, entries that belong to other ABIs). Names are
-//! looked up in the generated text in place; the list by number is read
-//! into a vector once per architecture, on first use. The crate is not a
-//! dependency.
+//! the kernel's spellings, entries that belong to other ABIs). Both lists,
+//! by number and by name, are read into vectors once per architecture, on
+//! first use: the macro looks names up thousands of times (every syscall of
+//! a policy, its groups' members, the successors and families, on every
+//! architecture), and a binary search over a vector costs a fraction of
+//! one over the text in the unoptimised builds proc macros get. The crate
+//! is not a dependency.
 
 use super::generated::syscalls::{ALL_NAMES, table as generated_table};
-use super::lines::{Lines, SortedLines, number, split_key};
+use super::lines::{Lines, number, split_key};
 use crate::arch::Arch;
 use std::sync::OnceLock;
 
@@ -17,14 +20,16 @@ pub struct SyscallTable {
     /// One name per number, sorted by number: the kernel's spelling where
     /// the crate's differs.
     pub(crate) by_number: Vec<(u32, &'static str)>,
-    /// Every name, aliases included: `name number` lines sorted by name.
-    pub(crate) by_name: SortedLines,
+    /// Every name, aliases included, with its number, sorted by name.
+    pub(crate) by_name: Vec<(&'static str, u32)>,
+    /// `by_name` hashed by name, for [`SyscallTable::number`].
+    index: NameIndex,
 }
 
 impl SyscallTable {
     /// The number of `name`, if this architecture has it.
     pub fn number(&self, name: &str) -> Option<u32> {
-        self.by_name.get(name).map(syscall_number)
+        self.index.get(&self.by_name, name)
     }
 
     /// The name of syscall `nr`, if this architecture has one.
@@ -66,10 +71,79 @@ fn read_table((numbers, by_name): (&'static str, &'static str)) -> SyscallTable 
             (syscall_number(nr), name)
         })
         .collect();
+    // `name number` lines, sorted by name by the generator.
+    let by_name: Vec<(&'static str, u32)> = Lines(by_name)
+        .map(|line| {
+            let (name, nr) = split_key(line);
+            (name, syscall_number(nr))
+        })
+        .collect();
+    let index = NameIndex::new(&by_name);
     SyscallTable {
         by_number,
-        by_name: SortedLines(by_name),
+        by_name,
+        index,
     }
+}
+
+/// An open-addressing hash table of indices into `by_name`. The macro
+/// looks names up thousands of times per expansion, unoptimised (cargo's
+/// default for proc macros), where a binary search by `str` comparison
+/// cost some 1,600 instructions a lookup and std's `HashMap` with its
+/// SipHash more: this hashes with FNV-1a in a plain loop and compares one
+/// or two names.
+struct NameIndex {
+    /// `1 + index` into `by_name`, 0 for an empty slot; a power of two
+    /// long, at most half full.
+    slots: Vec<u32>,
+}
+
+impl NameIndex {
+    fn new(by_name: &[(&'static str, u32)]) -> NameIndex {
+        let len = (by_name.len() * 2).next_power_of_two();
+        let mut slots = vec![0u32; len];
+        let mut i = 0;
+        while i < by_name.len() {
+            let mut slot = fnv1a(by_name[i].0) & (len - 1);
+            while slots[slot] != 0 {
+                slot = (slot + 1) & (len - 1);
+            }
+            // Under a thousand names per architecture.
+            slots[slot] = i as u32 + 1;
+            i += 1;
+        }
+        NameIndex { slots }
+    }
+
+    fn get(&self, by_name: &[(&'static str, u32)], name: &str) -> Option<u32> {
+        let slots = &self.slots[..];
+        let mask = slots.len() - 1;
+        let mut slot = fnv1a(name) & mask;
+        loop {
+            let entry = slots[slot] as usize;
+            if entry == 0 {
+                return None;
+            }
+            let (candidate, nr) = by_name[entry - 1];
+            if candidate == name {
+                return Some(nr);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+}
+
+/// FNV-1a over the name's bytes.
+fn fnv1a(name: &str) -> usize {
+    let bytes = name.as_bytes();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash = (hash ^ u64::from(bytes[i])).wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    // Only the low bits are used.
+    hash as usize
 }
 
 fn syscall_number(text: &str) -> u32 {
@@ -179,16 +253,16 @@ mod tests {
         for arch in Arch::ALL {
             let t = table(arch);
             assert!(t.by_number.windows(2).all(|w| w[0].0 < w[1].0), "{arch}");
-            let names: Vec<_> = t.by_name.iter().collect();
+            let names = &t.by_name;
             assert!(names.windows(2).all(|w| w[0].0 < w[1].0), "{arch}");
-            // Every line's number reads, and names the number it is listed under.
-            for (name, nr) in names {
-                assert_eq!(
-                    t.name(syscall_number(nr)).map(|_| ()),
-                    Some(()),
-                    "{arch} {name}"
-                );
+            // Every line's number names a syscall, and the index finds
+            // every name.
+            for &(name, nr) in names {
+                assert_eq!(t.name(nr).map(|_| ()), Some(()), "{arch} {name}");
+                assert_eq!(t.number(name), Some(nr), "{arch} {name}");
             }
+            assert_eq!(t.number("no_such_syscall"), None);
+            assert_eq!(t.number(""), None);
         }
         assert!(
             all_names()
