@@ -33,8 +33,11 @@
 //!   ordering comparisons included) and the low 32 bits on 32-bit ones;
 //! - numbers with no rule, unknown ones included, get the default action.
 
+mod fields;
 mod read;
 
+pub(crate) use fields::Schema;
+use fields::go_get;
 pub use read::parse_kernel;
 pub(crate) use read::scmp_arch;
 use read::{Arg, Filter, Profile, Reader, Rule, host_names, read_profile};
@@ -77,21 +80,26 @@ pub(super) fn import(
         .map_err(|e| ImportError::new(super::location(source_name, text, e.offset), e.message))?;
     let (root, prefix) = profile_node(source_name, text, &root)?;
     let mut warnings = Vec::new();
-    if !prefix.is_empty() {
+    let schema = if prefix.is_empty() {
+        Schema::Profile
+    } else {
         warnings.push(format!(
-            "{source_name} is an OCI runtime configuration: its `linux.seccomp` is imported"
+            "{source_name} is an OCI runtime configuration: its `linux.seccomp` is imported as runc reads it (runtime-spec's fields only)"
         ));
-    }
-    import_profile(source_name, text, root, prefix, opts, warnings)
+        Schema::RuntimeSpec
+    };
+    import_profile(source_name, text, root, prefix, schema, opts, warnings)
 }
 
 /// Imports the OCI profile `root`, a node of `text` (JSON, or YAML read
-/// into the same nodes) at `prefix` (`""`, `linux.seccomp.`, `spec.`).
+/// into the same nodes) at `prefix` (`""`, `linux.seccomp.`, `spec.`),
+/// with the fields `schema`'s reader knows.
 pub(super) fn import_profile(
     source_name: &str,
     text: &str,
     root: &json::Node,
     prefix: &str,
+    schema: Schema,
     opts: &ImportOptions,
     mut warnings: Vec<String>,
 ) -> Result<Imported, ImportError> {
@@ -99,9 +107,11 @@ pub(super) fn import_profile(
         name: source_name,
         text,
         prefix,
+        schema,
     };
     let profile = read_profile(&r, root, &mut warnings)?;
     let ctx = Context::new(&profile, opts)?;
+    check_notify(source_name, text, &profile, &ctx)?;
     let mut draft = Draft::new();
     draft.warnings = warnings;
     Importer {
@@ -124,10 +134,12 @@ fn profile_node<'n>(
     text: &str,
     root: &'n json::Node,
 ) -> Result<(&'n json::Node, &'static str), ImportError> {
-    if root.get("ociVersion").is_none() {
+    // runc reads config.json with Go's encoding/json: keys match fields
+    // without regard to case (see fields.rs).
+    if go_get(root, "ociVersion").is_none() {
         return Ok((root, ""));
     }
-    match root.get("linux").and_then(|l| l.get("seccomp")) {
+    match go_get(root, "linux").and_then(|l| go_get(l, "seccomp")) {
         Some(s) if !s.is_null() => Ok((s, "linux.seccomp.")),
         _ => Err(ImportError::new(
             format!(
@@ -137,6 +149,44 @@ fn profile_node<'n>(
             "an OCI runtime configuration without `linux.seccomp`: the container runs without a seccomp filter",
         )),
     }
+}
+
+/// What runc refuses about SCMP_ACT_NOTIFY in the rules that apply
+/// (libcontainer/seccomp `InitSeccomp`: not for `write`; process_linux.go:
+/// "seccomp listenerPath is not set" when the filter notifies).
+fn check_notify(
+    source_name: &str,
+    text: &str,
+    profile: &Profile,
+    ctx: &Context,
+) -> Result<(), ImportError> {
+    let applied = |rule: &Rule| {
+        ctx.targets
+            .iter()
+            .any(|&(_, h)| ctx.excluded(rule, h).is_none())
+    };
+    for rule in profile
+        .rules
+        .iter()
+        .filter(|r| r.action == Action::UserNotif && applied(r))
+    {
+        let at = format!(
+            "{} ({})",
+            super::location(source_name, text, rule.offset),
+            rule.path
+        );
+        if rule.names.iter().any(|n| n == "write") {
+            return Err(ImportError::new(
+                at,
+                "SCMP_ACT_NOTIFY for `write`: runc refuses it (it writes the listener's descriptor to its parent with `write`)",
+            ));
+        }
+        if !profile.listener {
+            return Err(ImportError::new(at, "SCMP_ACT_NOTIFY without a `listenerPath`: runc refuses to start the container (\"seccomp listenerPath is not set\")")
+                .with_help("give `listenerPath`, the socket of the agent that answers the notifications"));
+        }
+    }
+    Ok(())
 }
 
 /// The container and host the profile is imported for.
@@ -1066,3 +1116,6 @@ fn eq_beats_ne(a: &Conj, b: &Conj) -> Option<bool> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod reading_tests;

@@ -50,7 +50,15 @@ pub(super) fn import(
         source_name,
         name_of(chosen).unwrap_or("?")
     ));
-    super::oci::import_profile(source_name, text, &oci, "spec.", opts, warnings)
+    super::oci::import_profile(
+        source_name,
+        text,
+        &oci,
+        "spec.",
+        super::oci::Schema::Kubernetes,
+        opts,
+        warnings,
+    )
 }
 
 /// Every document of the file as JSON-like nodes whose offsets are byte
@@ -327,13 +335,24 @@ fn oci_profile(spec: &Node, syscalls: Vec<Node>) -> Node {
 }
 
 /// v1beta1 declares `errnoRet` a string (`"1"`); the operator's conversion
-/// to v1 (int32) and to OCI reads its number.
+/// to v1 (int32) and to OCI reads its number. An `errnoRet` of 0 is left
+/// out: v1's `ErrnoRet int32 json:"errnoRet,omitempty"` is not written for
+/// the kubelet when 0, so runc gives the rule its default, EPERM.
 fn errno_as_number(n: &Node) -> Node {
+    let zero = |k: &str, v: &Node| {
+        k == "errnoRet"
+            && match &v.value {
+                Value::Uint(0) => true,
+                Value::Str(s) => s.parse::<u64>() == Ok(0),
+                _ => false,
+            }
+    };
     match &n.value {
         Value::Object(members) => Node {
             value: Value::Object(
                 members
                     .iter()
+                    .filter(|(k, v)| !zero(k, v))
                     .map(|(k, v)| match (k.as_str(), &v.value) {
                         ("errnoRet", Value::Str(s)) => match s.parse::<u64>() {
                             Ok(u) => (

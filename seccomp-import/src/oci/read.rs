@@ -5,6 +5,7 @@
 use super::super::ImportError;
 use super::super::cond::{ArgRef, Cmp, SourceWidth};
 use super::super::json::{Node, Value};
+use super::fields::{Fields, Object, Schema};
 use seccomp_compiler::action::Action;
 use seccomp_compiler::arch::Arch;
 use seccomp_compiler::ast::CmpOp;
@@ -19,6 +20,8 @@ pub(super) struct Profile {
     /// `SCMP_ARCH_*` names we do not compile for.
     pub(super) unsupported: Vec<String>,
     pub(super) rules: Vec<Rule>,
+    /// Whether `listenerPath` names a listener for SCMP_ACT_NOTIFY.
+    pub(super) listener: bool,
 }
 
 pub(super) struct Rule {
@@ -92,19 +95,26 @@ pub(super) struct Reader<'a> {
     /// Where the profile sits in the file: `""`, or `linux.seccomp.` in
     /// an OCI runtime `config.json`.
     pub(super) prefix: &'a str,
+    /// Whose reading of the fields the import follows.
+    pub(super) schema: Schema,
 }
 
 impl Reader<'_> {
-    pub(super) fn err(&self, node: &Node, path: &str, message: impl Into<String>) -> ImportError {
-        let path = match (self.prefix, path) {
+    /// `path` within the file: with the prefix, `$` the profile itself.
+    pub(super) fn full_path(&self, path: &str) -> String {
+        match (self.prefix, path) {
             ("", p) => p.to_owned(),
             (pre, "$") => pre.trim_end_matches('.').to_owned(),
             (pre, p) => format!("{pre}{p}"),
-        };
+        }
+    }
+
+    pub(super) fn err(&self, node: &Node, path: &str, message: impl Into<String>) -> ImportError {
         ImportError::new(
             format!(
-                "{} ({path})",
-                super::super::location(self.name, self.text, node.offset)
+                "{} ({})",
+                super::super::location(self.name, self.text, node.offset),
+                self.full_path(path)
             ),
             message,
         )
@@ -175,58 +185,149 @@ pub(super) fn read_profile(
     root: &Node,
     warnings: &mut Vec<String>,
 ) -> Result<Profile, ImportError> {
-    let Some(members) = root.as_object() else {
+    if root.as_object().is_none() {
         return Err(r.err(
             root,
             "$",
             "expected a JSON object (an OCI `linux.seccomp` section)",
         ));
-    };
-    const KNOWN: [&str; 8] = [
-        "defaultAction",
-        "defaultErrnoRet",
-        "defaultErrno",
-        "architectures",
-        "archMap",
-        "syscalls",
-        "flags",
-        "listenerPath",
-    ];
-    for (k, _) in members {
-        if !KNOWN.contains(&k.as_str()) {
-            warnings.push(format!("unknown top-level key `{k}` ignored"));
-        }
     }
-    for key in ["flags", "listenerPath"] {
-        if root.get(key).is_some_and(|n| !n.is_null()) {
+    let top = r.fields(root, "$", Object::Top, warnings)?;
+    read_flags(r, &top, warnings)?;
+    let listener = match top.given("listenerPath") {
+        Some(n) => !r.str(n, "listenerPath")?.is_empty(),
+        None => false,
+    };
+    for key in ["listenerPath", "listenerMetadata"] {
+        if let Some(n) = top.given(key) {
+            r.str(n, key)?;
             warnings.push(format!(
-                "`{key}` concerns how a runtime installs the filter, not what it decides; ignored"
+                "{} ({}): `{key}` says where the runtime sends the SCMP_ACT_NOTIFY listener, not what the filter decides; ignored",
+                super::super::location(r.name, r.text, n.offset),
+                r.full_path(key)
             ));
         }
     }
-    let default_node = root
-        .get("defaultAction")
-        .ok_or_else(|| r.err(root, "$", "missing `defaultAction`"))?;
+    let default_node = top.given("defaultAction").ok_or_else(|| {
+        r.err(
+            root,
+            "$",
+            "missing `defaultAction`: the runtime would run the container without a seccomp filter",
+        )
+    })?;
     let default_src = r.str(default_node, "defaultAction")?.to_owned();
-    let default_ret = match root.get("defaultErrnoRet") {
-        Some(n) if !n.is_null() => Some(r.u64(n, "defaultErrnoRet")?),
-        _ => None,
-    };
-    let default = action(r, default_node, "defaultAction", &default_src, default_ret)?;
-    let (arches, unsupported) = read_arches(r, root)?;
+    let default_ret = errno_ret(r, &top, "defaultErrnoRet", "defaultErrno")?;
+    let default = action(
+        r,
+        default_node,
+        "defaultAction",
+        &default_src,
+        default_ret,
+        warnings,
+    )?;
+    if default == Action::UserNotif {
+        return Err(r.err(default_node, "defaultAction", "SCMP_ACT_NOTIFY cannot be the default action: runc refuses it (libcontainer/seccomp InitSeccomp)"));
+    }
+    let (arches, unsupported) = read_arches(r, &top, warnings)?;
     let mut rules = Vec::new();
-    if let Some(list) = root.get("syscalls") {
+    if let Some(list) = top.get("syscalls") {
         for (i, node) in r.array(list, "syscalls")?.iter().enumerate() {
-            rules.push(read_rule(r, node, i)?);
+            rules.push(read_rule(r, node, i, warnings)?);
         }
     }
     Ok(Profile {
         default,
-        default_src: describe_action(&default_src, default_ret),
+        default_src: describe_action(
+            &default_src,
+            default_ret.filter(|_| matches!(default, Action::Errno(_) | Action::Trace(_))),
+        ),
         arches,
         unsupported,
         rules,
+        listener,
     })
+}
+
+/// The filter flags runc knows (libcontainer/seccomp config.go `flags`;
+/// it refuses any other, specconv `SetupSeccomp`). None changes a verdict
+/// (kernel/seccomp.c): TSYNC applies the filter to every thread (runc
+/// ignores it), LOG logs every action but SECCOMP_RET_ALLOW, SPEC_ALLOW
+/// leaves out the speculative store bypass mitigation, and
+/// WAIT_KILLABLE_RECV changes how a notified task waits.
+const FLAGS: [&str; 4] = [
+    "SECCOMP_FILTER_FLAG_TSYNC",
+    "SECCOMP_FILTER_FLAG_LOG",
+    "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+];
+
+fn read_flags(r: &Reader, top: &Fields, warnings: &mut Vec<String>) -> Result<(), ImportError> {
+    let Some(node) = top.get("flags") else {
+        return Ok(());
+    };
+    let flags = r.strings(Some(node), "flags")?;
+    for (i, f) in flags.iter().enumerate() {
+        if !FLAGS.contains(&f.as_str()) {
+            let n = &r.array(node, "flags")?[i];
+            return Err(r
+                .err(
+                    n,
+                    &format!("flags[{i}]"),
+                    format!(
+                        "`{f}` is not a seccomp filter flag runc knows; runc refuses the profile"
+                    ),
+                )
+                .with_help(format!("the flags: {}", FLAGS.join(", "))));
+        }
+    }
+    if !flags.is_empty() {
+        warnings.push(format!(
+            "{} ({}): {}: these filter flags change logging, speculation mitigation or how the filter is installed, not what it decides; ignored",
+            super::super::location(r.name, r.text, node.offset),
+            r.full_path("flags"),
+            flags.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// The errno of `ret_key` (a number) or, in Podman's files, `name_key` (an
+/// errno name or number), which wins when given (containers/common
+/// `getErrno`: a non-empty `errno` first, then `errnoRet`).
+fn errno_ret(
+    r: &Reader,
+    f: &Fields,
+    ret_key: &str,
+    name_key: &str,
+) -> Result<Option<u64>, ImportError> {
+    let path = |k: &str| f.at(k);
+    if let Some(n) = f.given(name_key) {
+        let name = r.str(n, &path(name_key))?;
+        if !name.is_empty() {
+            // strconv.ParseUint(errno, 10, 32): decimal digits only.
+            if let Some(v) = go_parse_uint(name, u64::from(u32::MAX)) {
+                return Ok(Some(v));
+            }
+            // Podman's table is the host's (golang.org/x/sys/unix), the
+            // same numbers on every architecture we compile for but
+            // powerpc64le's EDEADLOCK.
+            let nr = errno::number(Arch::X86_64, name)
+                .ok_or_else(|| r.err(n, &path(name_key), format!("unknown errno `{name}`")))?;
+            return Ok(Some(u64::from(nr)));
+        }
+    }
+    match f.given(ret_key) {
+        Some(n) => Ok(Some(r.u64(n, &path(ret_key))?)),
+        None => Ok(None),
+    }
+}
+
+/// Go's `strconv.ParseUint(s, 10, bits)` with `max` = 2^bits - 1.
+fn go_parse_uint(s: &str, max: u64) -> Option<u64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse::<u64>().ok().filter(|&v| v <= max)
 }
 
 pub(super) fn describe_action(src: &str, ret: Option<u64>) -> String {
@@ -237,13 +338,16 @@ pub(super) fn describe_action(src: &str, ret: Option<u64>) -> String {
 }
 
 /// Our action for an OCI action name; `SCMP_ACT_ERRNO` and `SCMP_ACT_TRACE`
-/// without a number get EPERM, as runc gives them.
+/// without a number get EPERM, as runc gives them. runc's `getAction`
+/// (libcontainer/seccomp) reads `errnoRet` only with those two and ignores
+/// it with the others.
 pub(super) fn action(
     r: &Reader,
     node: &Node,
     path: &str,
     name: &str,
     ret: Option<u64>,
+    warnings: &mut Vec<String>,
 ) -> Result<Action, ImportError> {
     const EPERM: u16 = 1;
     let data = |max: u64, what: &str| -> Result<u16, ImportError> {
@@ -258,16 +362,15 @@ pub(super) fn action(
             )),
         }
     };
-    let plain = |a: Action| -> Result<Action, ImportError> {
-        match ret {
-            None => Ok(a),
-            Some(_) => Err(r.err(
-                node,
-                path,
-                format!("`errnoRet` is only meaningful with SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not {name}"),
-            )
-            .with_help("runc refuses such a profile")),
+    let mut plain = |a: Action| -> Result<Action, ImportError> {
+        if let Some(n) = ret {
+            warnings.push(format!(
+                "{} ({}): an errno ({n}) means nothing with {name}: runc ignores it (libcontainer/seccomp getAction), and so does this import",
+                super::super::location(r.name, r.text, node.offset),
+                r.full_path(path)
+            ));
         }
+        Ok(a)
     };
     match name {
         "SCMP_ACT_ALLOW" => plain(Action::Allow),
@@ -314,24 +417,78 @@ pub(crate) fn scmp_arch(arch: Arch) -> &'static str {
     }
 }
 
-/// The names `includes.arches` / `excludes.arches` use for a host
-/// architecture: Go's `GOARCH` (what moby compares) and libseccomp's.
+/// The name `includes.arches` / `excludes.arches` are compared with on a
+/// host: Docker's (moby/profiles `goToNative[runtime.GOARCH]`) and
+/// Podman's (libseccomp-golang `GetNativeArch().String()`), which agree
+/// but on loongarch64 (`loongarch64` and `loong64`: either matches there).
 pub(super) fn host_names(arch: Arch) -> &'static [&'static str] {
     match arch {
-        Arch::X86_64 => &["amd64", "x86_64"],
-        Arch::X86 => &["386", "x86", "i386"],
-        Arch::Aarch64 => &["arm64", "aarch64"],
+        Arch::X86_64 => &["amd64"],
+        Arch::X86 => &["x86"],
+        Arch::Aarch64 => &["arm64"],
         Arch::Arm => &["arm"],
         Arch::Riscv64 => &["riscv64"],
         Arch::S390x => &["s390x"],
         Arch::Powerpc64le => &["ppc64le"],
-        Arch::Loongarch64 => &["loong64", "loongarch64"],
+        Arch::Loongarch64 => &["loongarch64", "loong64"],
     }
 }
 
+/// The architecture names runc accepts (libcontainer/seccomp config.go
+/// `archs`); it refuses a profile with any other.
+const RUNC_ARCHES: [&str; 18] = [
+    "SCMP_ARCH_X86",
+    "SCMP_ARCH_X86_64",
+    "SCMP_ARCH_X32",
+    "SCMP_ARCH_ARM",
+    "SCMP_ARCH_AARCH64",
+    "SCMP_ARCH_MIPS",
+    "SCMP_ARCH_MIPS64",
+    "SCMP_ARCH_MIPS64N32",
+    "SCMP_ARCH_MIPSEL",
+    "SCMP_ARCH_MIPSEL64",
+    "SCMP_ARCH_MIPSEL64N32",
+    "SCMP_ARCH_PPC",
+    "SCMP_ARCH_PPC64",
+    "SCMP_ARCH_PPC64LE",
+    "SCMP_ARCH_RISCV64",
+    "SCMP_ARCH_S390",
+    "SCMP_ARCH_S390X",
+    "SCMP_ARCH_LOONGARCH64",
+];
+
 type ArchList = (Vec<(Arch, Arch)>, Vec<String>);
 
-pub(super) fn read_arches(r: &Reader, root: &Node) -> Result<ArchList, ImportError> {
+/// An architecture list's names, each one runc knows.
+fn arch_names(r: &Reader, node: Option<&Node>, path: &str) -> Result<Vec<String>, ImportError> {
+    let names = r.strings(node, path)?;
+    let nodes = node.and_then(Node::as_array).unwrap_or(&[]);
+    for (i, (name, at)) in names.iter().zip(nodes).enumerate() {
+        check_arch(r, name, at, &format!("{path}[{i}]"))?;
+    }
+    Ok(names)
+}
+
+fn check_arch(r: &Reader, name: &str, node: &Node, path: &str) -> Result<(), ImportError> {
+    if RUNC_ARCHES.contains(&name) {
+        return Ok(());
+    }
+    let mut e = r.err(
+        node,
+        path,
+        format!("`{name}` is not an architecture runc knows; runc refuses the profile"),
+    );
+    if let Some(n) = seccomp_compiler::diag::nearest(name, RUNC_ARCHES.iter().copied()) {
+        e = e.with_help(format!("did you mean `{n}`?"));
+    }
+    Err(e)
+}
+
+pub(super) fn read_arches(
+    r: &Reader,
+    top: &Fields,
+    warnings: &mut Vec<String>,
+) -> Result<ArchList, ImportError> {
     let mut arches: Vec<(Arch, Arch)> = Vec::new();
     let mut unsupported = Vec::new();
     let mut add =
@@ -341,105 +498,164 @@ pub(super) fn read_arches(r: &Reader, root: &Node) -> Result<ArchList, ImportErr
             None if !unsupported.iter().any(|u| u == name) => unsupported.push(name.to_owned()),
             None => {}
         };
-    for name in r.strings(root.get("architectures"), "architectures")? {
-        add(&name, None, &mut unsupported);
-    }
-    let map = match root.get("archMap") {
+    let listed = arch_names(r, top.get("architectures"), "architectures")?;
+    let map = match top.get("archMap") {
         Some(n) => r.array(n, "archMap")?,
         None => &[],
     };
+    if !listed.is_empty() && !map.is_empty() {
+        // moby/profiles setupSeccomp, containers/common getArchitectures.
+        return Err(r.err(
+            top.node,
+            "$",
+            "both `architectures` and `archMap` are given; Docker and Podman refuse such a profile",
+        )
+        .with_help("give either `architectures` or `archMap`"));
+    }
+    for name in &listed {
+        add(name, None, &mut unsupported);
+    }
+    let mut entries = Vec::new();
+    for (i, entry) in map.iter().enumerate() {
+        let path = format!("archMap[{i}]");
+        let f = r.fields(entry, &path, Object::ArchMapEntry, warnings)?;
+        let main = f
+            .given("architecture")
+            .ok_or_else(|| r.err(entry, &path, "missing `architecture`"))?;
+        let name = r.str(main, &f.at("architecture"))?.to_owned();
+        check_arch(r, &name, main, &f.at("architecture"))?;
+        let subs = arch_names(r, f.get("subArchitectures"), &f.at("subArchitectures"))?;
+        entries.push((name, subs));
+    }
     // Main architectures first, so an architecture that is both main and
     // sub (mips64n32) is its own host.
-    for (i, entry) in map.iter().enumerate() {
-        let path = format!("archMap[{i}].architecture");
-        let main = entry
-            .get("architecture")
-            .ok_or_else(|| r.err(entry, &path, "missing `architecture`"))?;
-        let main = r.str(main, &path)?;
+    for (main, _) in &entries {
         add(main, None, &mut unsupported);
     }
-    for (i, entry) in map.iter().enumerate() {
-        let main = entry
-            .get("architecture")
-            .and_then(Node::as_str)
-            .and_then(arch_of);
-        let path = format!("archMap[{i}].subArchitectures");
-        for sub in r.strings(entry.get("subArchitectures"), &path)? {
-            add(&sub, main, &mut unsupported);
+    for (main, subs) in &entries {
+        for sub in subs {
+            add(sub, arch_of(main), &mut unsupported);
         }
     }
     Ok((arches, unsupported))
 }
 
-pub(super) fn read_rule(r: &Reader, node: &Node, i: usize) -> Result<Rule, ImportError> {
+pub(super) fn read_rule(
+    r: &Reader,
+    node: &Node,
+    i: usize,
+    warnings: &mut Vec<String>,
+) -> Result<Rule, ImportError> {
     let path = format!("syscalls[{i}]");
-    let at = |key: &str| format!("{path}.{key}");
-    let mut names = r.strings(node.get("names"), &at("names"))?;
-    if let Some(n) = node.get("name").filter(|n| !n.is_null()) {
-        names.push(r.str(n, &at("name"))?.to_owned());
-    }
-    let action_node = node
-        .get("action")
+    let f = r.fields(node, &path, Object::Rule, warnings)?;
+    let names = read_names(r, &f, warnings)?;
+    let action_node = f
+        .given("action")
         .ok_or_else(|| r.err(node, &path, "missing `action`"))?;
-    let action_src = r.str(action_node, &at("action"))?.to_owned();
-    let ret = match (node.get("errnoRet"), node.get("errno")) {
-        (Some(n), _) if !n.is_null() => Some(r.u64(n, &at("errnoRet"))?),
-        // Podman's files also carry the name; containers/common reads it
-        // when `errnoRet` is missing.
-        (_, Some(n)) if !n.is_null() => {
-            let name = r.str(n, &at("errno"))?;
-            let nr = errno::number(Arch::X86_64, name)
-                .ok_or_else(|| r.err(n, &at("errno"), format!("unknown errno `{name}`")))?;
-            Some(u64::from(nr))
-        }
-        _ => None,
-    };
-    let action = action(r, action_node, &at("action"), &action_src, ret)?;
+    let action_src = r.str(action_node, &f.at("action"))?.to_owned();
+    let ret = errno_ret(r, &f, "errnoRet", "errno")?;
+    let action = action(r, action_node, &f.at("action"), &action_src, ret, warnings)?;
     let mut args = Vec::new();
-    if let Some(list) = node.get("args") {
-        for (j, a) in r.array(list, &at("args"))?.iter().enumerate() {
-            args.push(read_arg(r, a, &format!("{path}.args[{j}]"))?);
+    if let Some(list) = f.get("args") {
+        for (j, a) in r.array(list, &f.at("args"))?.iter().enumerate() {
+            args.push(read_arg(r, a, &format!("{path}.args[{j}]"), warnings)?);
         }
     }
+    let comment = match f.given("comment") {
+        Some(c) => r.str(c, &f.at("comment"))?.to_owned(),
+        None => String::new(),
+    };
     Ok(Rule {
         number: i + 1,
         offset: node.offset,
         names,
         action,
-        action_src: describe_action(&action_src, ret),
+        action_src: describe_action(
+            &action_src,
+            ret.filter(|_| matches!(action, Action::Errno(_) | Action::Trace(_))),
+        ),
         args,
-        comment: node
-            .get("comment")
-            .and_then(Node::as_str)
-            .unwrap_or_default()
-            .to_owned(),
-        includes: read_filter(r, node.get("includes"), &at("includes"))?,
-        excludes: read_filter(r, node.get("excludes"), &at("excludes"))?,
+        comment,
+        includes: read_filter(r, f.get("includes"), &f.at("includes"), warnings)?,
+        excludes: read_filter(r, f.get("excludes"), &f.at("excludes"), warnings)?,
         path,
     })
 }
 
-pub(super) fn read_arg(r: &Reader, node: &Node, path: &str) -> Result<Arg, ImportError> {
+/// `names`, or Docker's and Podman's older `name` (moby/profiles
+/// `setupSeccomp` and containers/common refuse both at once). An empty
+/// name is refused as runc's `matchCall` refuses it; no name at all makes
+/// a rule that adds nothing (specconv `SetupSeccomp` adds one per name).
+fn read_names(
+    r: &Reader,
+    f: &Fields,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<String>, ImportError> {
+    let mut names = r.strings(f.get("names"), &f.at("names"))?;
+    if let Some(n) = f.given("name") {
+        let name = r.str(n, &f.at("name"))?;
+        if !name.is_empty() {
+            if !names.is_empty() {
+                return Err(r
+                    .err(
+                        n,
+                        &f.at("name"),
+                        "both `name` and `names` are given; Docker and Podman refuse such a rule",
+                    )
+                    .with_help("list every syscall in `names`"));
+            }
+            names.push(name.to_owned());
+        }
+    }
+    if let Some(i) = names.iter().position(String::is_empty) {
+        let at = f
+            .get("names")
+            .and_then(Node::as_array)
+            .and_then(|a| a.get(i))
+            .unwrap_or(f.node);
+        return Err(r.err(
+            at,
+            &format!("{}[{i}]", f.at("names")),
+            "an empty syscall name; runc refuses it (\"empty string is not a valid syscall\")",
+        ));
+    }
+    if names.is_empty() {
+        warnings.push(format!(
+            "{} ({}): the rule names no syscall, so it adds nothing (runc adds one rule per name)",
+            super::super::location(r.name, r.text, f.node.offset),
+            r.full_path(&f.path)
+        ));
+    }
+    Ok(names)
+}
+
+pub(super) fn read_arg(
+    r: &Reader,
+    node: &Node,
+    path: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Arg, ImportError> {
+    let f = r.fields(node, path, Object::Arg, warnings)?;
     let field = |key: &str| {
-        node.get(key)
+        f.given(key)
             .ok_or_else(|| r.err(node, path, format!("missing `{key}`")))
     };
     let index_node = field("index")?;
-    let index = r.u64(index_node, &format!("{path}.index"))?;
+    let index = r.u64(index_node, &f.at("index"))?;
     if index > 5 {
         return Err(r.err(
             index_node,
-            &format!("{path}.index"),
+            &f.at("index"),
             format!("argument index {index} is out of range: seccomp sees arguments 0 to 5"),
         ));
     }
-    let value = r.u64(field("value")?, &format!("{path}.value"))?;
-    let value_two = match node.get("valueTwo") {
-        Some(n) if !n.is_null() => r.u64(n, &format!("{path}.valueTwo"))?,
-        _ => 0,
+    let value = r.u64(field("value")?, &f.at("value"))?;
+    let value_two = match f.given("valueTwo") {
+        Some(n) => r.u64(n, &f.at("valueTwo"))?,
+        None => 0,
     };
     let op_node = field("op")?;
-    let op = match r.str(op_node, &format!("{path}.op"))? {
+    let op = match r.str(op_node, &f.at("op"))? {
         "SCMP_CMP_NE" => Op::Ne,
         "SCMP_CMP_LT" => Op::Lt,
         "SCMP_CMP_LE" => Op::Le,
@@ -448,7 +664,7 @@ pub(super) fn read_arg(r: &Reader, node: &Node, path: &str) -> Result<Arg, Impor
         "SCMP_CMP_GT" => Op::Gt,
         "SCMP_CMP_MASKED_EQ" => Op::MaskedEq,
         other => {
-            return Err(r.err(op_node, &format!("{path}.op"), format!("unknown operator `{other}`"))
+            return Err(r.err(op_node, &f.at("op"), format!("unknown operator `{other}`"))
                 .with_help("operators: SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ"));
         }
     };
@@ -465,32 +681,48 @@ pub(super) fn read_filter(
     r: &Reader,
     node: Option<&Node>,
     path: &str,
+    warnings: &mut Vec<String>,
 ) -> Result<Filter, ImportError> {
     let Some(node) = node.filter(|n| !n.is_null()) else {
         return Ok(Filter::default());
     };
-    let min_kernel = match node.get("minKernel") {
-        Some(n) if !n.is_null() => {
-            let p = format!("{path}.minKernel");
-            let s = r.str(n, &p)?;
-            Some(parse_kernel(s).ok_or_else(|| {
+    let f = r.fields(node, path, Object::Filter, warnings)?;
+    let min_kernel = match f.given("minKernel") {
+        Some(n) => {
+            let s = r.str(n, &f.at("minKernel"))?;
+            Some(moby_kernel_version(s).ok_or_else(|| {
                 r.err(
                     n,
-                    &p,
-                    format!("`{s}` is not a kernel version (expected e.g. `4.8`)"),
+                    &f.at("minKernel"),
+                    format!("`{s}` is not a kernel version as Docker reads it (`<kernel>.<major>`, e.g. `4.8`, each at most 255); Docker refuses the profile"),
                 )
             })?)
         }
-        _ => None,
+        None => None,
     };
     Ok(Filter {
-        caps: r.strings(node.get("caps"), &format!("{path}.caps"))?,
-        arches: r.strings(node.get("arches"), &format!("{path}.arches"))?,
+        caps: r.strings(f.get("caps"), &f.at("caps"))?,
+        arches: r.strings(f.get("arches"), &f.at("arches"))?,
         min_kernel,
     })
 }
 
-/// `"4.8"` or `"5.10.0"` -> (4, 8).
+/// A `minKernel` as moby/profiles' `KernelVersion.UnmarshalJSON` reads it:
+/// `""` is version 0.0 (met by every kernel), otherwise exactly two
+/// decimal numbers of at most 255 (`strconv.ParseUint(part, 10, 8)`), not
+/// both 0. Podman's loader has no `minKernel` and applies the rule.
+fn moby_kernel_version(s: &str) -> Option<(u32, u32)> {
+    if s.is_empty() {
+        return Some((0, 0));
+    }
+    let (a, b) = s.split_once('.')?;
+    let a = go_parse_uint(a, 255)?;
+    let b = go_parse_uint(b, 255)?;
+    // Bounded by 255.
+    (a, b).ne(&(0, 0)).then_some((a as u32, b as u32))
+}
+
+/// `"4.8"` or `"5.10.0"` -> (4, 8) (the `--kernel` option).
 pub fn parse_kernel(s: &str) -> Option<(u32, u32)> {
     let mut parts = s.split('.');
     let major = parts.next()?.parse().ok()?;

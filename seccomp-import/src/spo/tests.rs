@@ -129,3 +129,47 @@ fn mistakes_are_named_with_file_line_and_column() {
         .to_string();
     assert!(e.contains("the profile is disabled"), "{e}");
 }
+
+fn inline(syscalls: &str) -> Result<String, String> {
+    let text = format!(
+        "apiVersion: security-profiles-operator.x-k8s.io/v1beta1\nkind: SeccompProfile\nmetadata:\n  name: p\nspec:\n  defaultAction: SCMP_ACT_ALLOW\n  syscalls:\n{syscalls}"
+    );
+    let opts = ImportOptions {
+        arches: Some(vec![X]),
+        ..ImportOptions::default()
+    };
+    import(Format::Spo, "p.yaml", &text, &opts)
+        .map(|i| i.policy)
+        .map_err(|e| e.to_string())
+}
+
+/// The operator writes `json.Marshal(spec)` (daemon/seccompprofile
+/// `reconcile`), and v1's `ErrnoRet int32 json:"errnoRet,omitempty"` is
+/// left out when 0: runc then gives EPERM, not 0.
+#[test]
+fn an_errno_of_zero_is_eperm() {
+    let p = inline("  - names: [ptrace]\n    action: SCMP_ACT_ERRNO\n    errnoRet: 0\n").unwrap();
+    assert_eq!(verdict(&p, X, "ptrace", &[]), Action::Errno(1));
+    let p =
+        inline("  - names: [ptrace]\n    action: SCMP_ACT_ERRNO\n    errnoRet: \"0\"\n").unwrap();
+    assert_eq!(verdict(&p, X, "ptrace", &[]), Action::Errno(1));
+}
+
+/// Kubernetes decodes a SeccompProfile strictly and with case: a field the
+/// spec's `Syscall` or `Arg` does not have is an error, as in `spec`.
+#[test]
+fn rule_fields_are_strict() {
+    let e =
+        inline("  - names: [ptrace]\n    action: SCMP_ACT_ERRNO\n    comment: x\n").unwrap_err();
+    assert!(
+        e.starts_with("p.yaml:10:14 (spec.syscalls[0].comment): `comment` is not a field here"),
+        "{e}"
+    );
+    let e = inline("  - Names: [ptrace]\n    action: SCMP_ACT_ERRNO\n").unwrap_err();
+    assert!(e.contains("did you mean `names`?"), "{e}");
+    let e = inline(
+        "  - names: [ptrace]\n    action: SCMP_ACT_ERRNO\n    args: [{index: 0, value: 1, op: SCMP_CMP_EQ, mask: 3}]\n",
+    )
+    .unwrap_err();
+    assert!(e.contains("(spec.syscalls[0].args[0].mask)"), "{e}");
+}
