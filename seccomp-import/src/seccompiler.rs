@@ -14,7 +14,15 @@
 //!   of `val` (larger values are silently truncated), `qword` all 64;
 //! - `{"masked_eq": M}` holds when `arg & M == val & M`;
 //! - a name unknown on the target architecture is an error, and so are
-//!   equal match and mismatch actions.
+//!   equal match and mismatch actions;
+//! - the file is read with serde (`JsonFilter`, `JsonRule` and
+//!   `JsonCondition` are `#[serde(deny_unknown_fields)]`, a field given
+//!   twice or with its alias is serde's "duplicate field",
+//!   `JsonFilterMap` refuses a repeated filter name), and every filter of
+//!   the file is compiled, so a bad one anywhere fails the file; all of
+//!   that is refused here too (rust-vmm/seccompiler 0858710
+//!   `src/frontend/json.rs`, checked against 0.5 by
+//!   `tests/tests/differential_seccompiler.rs`).
 //!
 //! A file is for one architecture: `--arch`, or the one its name says
 //! (`x86_64-unknown-linux-musl.json`).
@@ -43,11 +51,6 @@ impl Reader<'_> {
             ),
             message,
         )
-    }
-
-    fn field<'n>(&self, node: &'n Node, path: &str, key: &str) -> Result<&'n Node, ImportError> {
-        node.get(key)
-            .ok_or_else(|| self.err(node, path, format!("missing `{key}`")))
     }
 
     fn str<'n>(&self, node: &'n Node, path: &str) -> Result<&'n str, ImportError> {
@@ -98,33 +101,157 @@ pub(super) fn import(
             "expected an object mapping filter names to filters",
         )
     })?;
-    let (name, filter) = pick_filter(&r, &root, filters, opts)?;
-    let path = name.clone();
     let arches = target_arches(source_name, opts)?;
-    let mismatch_node = filter
-        .get("mismatch_action")
-        .or_else(|| filter.get("default_action"))
-        .ok_or_else(|| {
-            r.err(
-                filter,
-                &path,
-                "missing `mismatch_action` (or `default_action`)",
-            )
-        })?;
-    let match_node = filter
-        .get("match_action")
-        .or_else(|| filter.get("filter_action"))
-        .ok_or_else(|| r.err(filter, &path, "missing `match_action` (or `filter_action`)"))?;
-    let mismatch = action(&r, mismatch_node, &format!("{path}.mismatch_action"))?;
-    let matched = action(&r, match_node, &format!("{path}.match_action"))?;
+    // seccompiler's `compile_from_json` compiles every filter of the file
+    // and fails if any fails, so every one is read and checked.
+    let mut read = Vec::new();
+    for (i, (name, node)) in filters.iter().enumerate() {
+        if filters[..i].iter().any(|(other, _)| other == name) {
+            // json.rs `JsonFilterMapVisitor`: "duplicate filter key".
+            return Err(r.err(
+                node,
+                name,
+                format!("filter `{name}` is defined twice; seccompiler refuses the file (duplicate filter key)"),
+            ));
+        }
+        read.push(read_filter(&r, node, name, &arches)?);
+    }
+    let (name, _) = pick_filter(&r, &root, filters, opts)?;
+    let chosen = filters
+        .iter()
+        .position(|(k, _)| *k == name)
+        .map(|i| &read[i]);
+    // Bound: `pick_filter` returns a key of `filters`.
+    let Some(Filter {
+        mismatch,
+        matched,
+        rules,
+    }) = chosen
+    else {
+        return Err(r.err(&root, "$", format!("no filter `{name}`")));
+    };
+    let mut draft = Draft::new();
+    let src = Source {
+        name: source_name,
+        filter: &name,
+        filters: filters.len(),
+    };
+    header(&mut draft, &src, &arches, opts, *mismatch, *matched);
+    body(&mut draft, rules, &arches, opts, *mismatch, *matched);
+    draft.finish(source_name)
+}
+
+/// One filter as read: its actions and rules.
+struct Filter {
+    mismatch: Action,
+    matched: Action,
+    rules: Vec<Rule>,
+}
+
+/// The fields of seccompiler's `JsonFilter`, `JsonRule` and
+/// `JsonCondition` (src/frontend/json.rs), each with its serde aliases.
+/// All three are `#[serde(deny_unknown_fields)]`, and serde's derive
+/// refuses a field given twice (an alias counts as the field).
+const FILTER_FIELDS: [&[&str]; 3] = [
+    &["mismatch_action", "default_action"],
+    &["match_action", "filter_action"],
+    &["filter"],
+];
+const RULE_FIELDS: [&[&str]; 3] = [&["syscall"], &["args"], &["comment"]];
+const COND_FIELDS: [&[&str]; 5] = [&["index"], &["type"], &["op"], &["val"], &["comment"]];
+
+/// The members of `node` by field (the first name of each), refusing what
+/// seccompiler's serde reading refuses: not an object, unknown and
+/// repeated fields.
+fn strict_fields<'n>(
+    r: &Reader,
+    node: &'n Node,
+    path: &str,
+    fields: &[&[&'static str]],
+) -> Result<Vec<(&'static str, &'n Node)>, ImportError> {
+    let members = node.as_object().ok_or_else(|| {
+        r.err(
+            node,
+            path,
+            format!("expected an object, found {}", node.value.kind()),
+        )
+    })?;
+    let mut out: Vec<(&'static str, &Node)> = Vec::new();
+    for (key, value) in members {
+        let at = format!("{path}.{key}");
+        let Some(names) = fields.iter().find(|names| names.contains(&key.as_str())) else {
+            let all: Vec<&str> = fields.iter().flat_map(|n| n.iter().copied()).collect();
+            let mut e = r.err(
+                value,
+                &at,
+                format!("`{key}` is not a field; seccompiler refuses unknown fields"),
+            );
+            e = match seccomp_compiler::diag::nearest(key, all.iter().copied()) {
+                Some(n) => e.with_help(format!("did you mean `{n}`?")),
+                None => e.with_help(format!("the fields: {}", all.join(", "))),
+            };
+            return Err(e);
+        };
+        if out.iter().any(|(f, _)| *f == names[0]) {
+            return Err(r.err(
+                value,
+                &at,
+                format!(
+                    "`{}` is given twice{}; seccompiler refuses the file (duplicate field)",
+                    names[0],
+                    if names.len() > 1 {
+                        format!(" (or as `{}`)", names[1..].join("`, `"))
+                    } else {
+                        String::new()
+                    }
+                ),
+            ));
+        }
+        out.push((names[0], value));
+    }
+    Ok(out)
+}
+
+fn get<'n>(fields: &[(&str, &'n Node)], name: &str) -> Option<&'n Node> {
+    fields.iter().find(|(f, _)| *f == name).map(|&(_, n)| n)
+}
+
+/// A `comment`: seccompiler's `JsonComment` reads a string and drops it;
+/// `null` is an absent `Option`.
+fn comment(r: &Reader, node: Option<&Node>, path: &str) -> Result<Option<String>, ImportError> {
+    match node {
+        None => Ok(None),
+        Some(n) if n.is_null() => Ok(None),
+        Some(n) => Ok(Some(r.str(n, &format!("{path}.comment"))?.to_owned())),
+    }
+}
+
+fn read_filter(
+    r: &Reader,
+    filter: &Node,
+    path: &str,
+    arches: &[Arch],
+) -> Result<Filter, ImportError> {
+    let f = strict_fields(r, filter, path, &FILTER_FIELDS)?;
+    let mismatch_node = get(&f, "mismatch_action").ok_or_else(|| {
+        r.err(
+            filter,
+            path,
+            "missing `mismatch_action` (or `default_action`)",
+        )
+    })?;
+    let match_node = get(&f, "match_action")
+        .ok_or_else(|| r.err(filter, path, "missing `match_action` (or `filter_action`)"))?;
+    let mismatch = action(r, mismatch_node, &format!("{path}.mismatch_action"))?;
+    let matched = action(r, match_node, &format!("{path}.match_action"))?;
     if mismatch == matched {
         return Err(r.err(
             match_node,
-            &path,
+            path,
             format!("the match and mismatch actions are both {matched}; seccompiler refuses such a filter"),
         ));
     }
-    let list = r.field(filter, &path, "filter")?;
+    let list = get(&f, "filter").ok_or_else(|| r.err(filter, path, "missing `filter`"))?;
     let list = list.as_array().ok_or_else(|| {
         r.err(
             list,
@@ -134,7 +261,7 @@ pub(super) fn import(
     })?;
     let mut rules = Vec::new();
     for (i, node) in list.iter().enumerate() {
-        rules.push(read_rule(&r, node, &format!("{path}.filter[{i}]"))?);
+        rules.push(read_rule(r, node, &format!("{path}.filter[{i}]"))?);
     }
     for rule in &rules {
         if let Some(a) = arches
@@ -155,15 +282,11 @@ pub(super) fn import(
             ));
         }
     }
-    let mut draft = Draft::new();
-    let src = Source {
-        name: source_name,
-        filter: &name,
-        filters: filters.len(),
-    };
-    header(&mut draft, &src, &arches, opts, mismatch, matched);
-    body(&mut draft, &rules, &arches, opts, mismatch, matched);
-    draft.finish(source_name)
+    Ok(Filter {
+        mismatch,
+        matched,
+        rules,
+    })
 }
 
 struct Source<'a> {
@@ -187,7 +310,6 @@ fn pick_filter<'n>(
     match &opts.filter {
         Some(want) => filters
             .iter()
-            .rev()
             .find(|(k, _)| k == want)
             .map(|(k, v)| (k.clone(), v))
             .ok_or_else(|| {
@@ -232,55 +354,77 @@ pub(super) fn arch_in_name(source_name: &str) -> Option<Arch> {
 }
 
 /// A seccompiler action: a string (`"allow"`) or an object (`{"errno": 1}`).
+/// A seccompiler action (`SeccompAction` of seccompiler 0.5, serde's
+/// externally tagged enum in snake case): a unit variant as a string
+/// (`"allow"`) or as an object of one `null` member (`{"allow": null}`,
+/// which serde_json also takes), the others as an object of one member
+/// (`{"errno": 1}`). 0.5 has no `user_notif` (later versions do).
 fn action(r: &Reader, node: &Node, path: &str) -> Result<Action, ImportError> {
+    const HELP: &str = "actions: \"allow\", \"trap\", \"kill_thread\", \"kill_process\", \"log\", {\"errno\": N}, {\"trace\": N}";
+    let unit = |name: &str| match name {
+        "allow" => Some(Action::Allow),
+        "trap" => Some(Action::Trap),
+        "kill_thread" => Some(Action::KillThread),
+        "kill_process" => Some(Action::KillProcess),
+        "log" => Some(Action::Log),
+        _ => None,
+    };
     if let Some(s) = node.as_str() {
-        return match s {
-            "allow" => Ok(Action::Allow),
-            "trap" => Ok(Action::Trap),
-            "kill_thread" => Ok(Action::KillThread),
-            "kill_process" => Ok(Action::KillProcess),
-            "log" => Ok(Action::Log),
-            other => Err(r.err(node, path, format!("unknown action `{other}`")).with_help(
-                "actions: \"allow\", \"trap\", \"kill_thread\", \"kill_process\", \"log\", {\"errno\": N}, {\"trace\": N}",
-            )),
-        };
+        return unit(s).ok_or_else(|| {
+            r.err(node, path, format!("unknown action `{s}`"))
+                .with_help(HELP)
+        });
     }
-    let data = |key: &str, max: u64| -> Result<Option<u16>, ImportError> {
-        match node.get(key) {
-            None => Ok(None),
-            Some(n) => {
-                let v = r.u64(n, &format!("{path}.{key}"))?;
-                // seccompiler stores u32 and the kernel keeps 16 bits, capping
-                // errno at 4095; refuse what would change on the way.
-                if v > max {
-                    return Err(r.err(
-                        n,
-                        path,
-                        format!("{key} {v} is out of range (at most {max})"),
-                    ));
-                }
-                Ok(Some(v as u16))
-            }
+    let [(key, n)] = node.as_object().unwrap_or_default() else {
+        return Err(r.err(node, path, "expected an action").with_help(HELP));
+    };
+    if let Some(a) = unit(key) {
+        if n.is_null() {
+            return Ok(a);
+        }
+        return Err(r
+            .err(
+                n,
+                &format!("{path}.{key}"),
+                format!("`{key}` takes no value (null)"),
+            )
+            .with_help(HELP));
+    }
+    // seccompiler stores u32 and the kernel keeps 16 bits, capping errno
+    // at 4095; refuse what would change on the way.
+    let max = match key.as_str() {
+        "errno" => 4095,
+        "trace" => 0xffff,
+        _ => {
+            return Err(r
+                .err(n, path, format!("unknown action `{key}`"))
+                .with_help(HELP));
         }
     };
-    if let Some(e) = data("errno", 4095)? {
-        return Ok(Action::Errno(e));
+    let v = r.u64(n, &format!("{path}.{key}"))?;
+    if v > max {
+        return Err(r.err(
+            n,
+            path,
+            format!("{key} {v} is out of range (at most {max})"),
+        ));
     }
-    if let Some(t) = data("trace", 0xffff)? {
-        return Ok(Action::Trace(t));
-    }
-    Err(r.err(node, path, "expected an action"))
+    // Bounded by `max` <= u16::MAX.
+    let v = v as u16;
+    Ok(if key == "errno" {
+        Action::Errno(v)
+    } else {
+        Action::Trace(v)
+    })
 }
 
 fn read_rule(r: &Reader, node: &Node, path: &str) -> Result<Rule, ImportError> {
-    let syscall = r
-        .str(r.field(node, path, "syscall")?, &format!("{path}.syscall"))?
-        .to_owned();
+    let f = strict_fields(r, node, path, &RULE_FIELDS)?;
+    let syscall = get(&f, "syscall").ok_or_else(|| r.err(node, path, "missing `syscall`"))?;
+    let syscall = r.str(syscall, &format!("{path}.syscall"))?.to_owned();
     let mut comments = Vec::new();
-    if let Some(c) = node.get("comment").and_then(Node::as_str) {
-        comments.push(c.to_owned());
-    }
-    let conds = match node.get("args") {
+    comments.extend(comment(r, get(&f, "comment"), path)?);
+    let conds = match get(&f, "args") {
         None => None,
         Some(n) if n.is_null() => None,
         Some(list) => {
@@ -300,10 +444,10 @@ fn read_rule(r: &Reader, node: &Node, path: &str) -> Result<Rule, ImportError> {
             for (i, a) in items.iter().enumerate() {
                 let (cmp, comment) = read_cond(r, a, &format!("{path}.args[{i}]"))?;
                 if let Some(c) = comment {
-                    comments.push(format!(
-                        "arg{}: {c}",
-                        a.get("index").and_then(Node::as_u64).unwrap_or(0)
-                    ));
+                    let ArgRef::Index(index) = cmp.arg else {
+                        unreachable!("read_cond gives an index")
+                    };
+                    comments.push(format!("arg{index}: {c}"));
                 }
                 conj.push(cmp);
             }
@@ -320,7 +464,10 @@ fn read_rule(r: &Reader, node: &Node, path: &str) -> Result<Rule, ImportError> {
 }
 
 fn read_cond(r: &Reader, node: &Node, path: &str) -> Result<(Cmp, Option<String>), ImportError> {
-    let index_node = r.field(node, path, "index")?;
+    let f = strict_fields(r, node, path, &COND_FIELDS)?;
+    let field =
+        |key: &str| get(&f, key).ok_or_else(|| r.err(node, path, format!("missing `{key}`")));
+    let index_node = field("index")?;
     let index = r.u64(index_node, &format!("{path}.index"))?;
     if index > 5 {
         return Err(r.err(
@@ -329,7 +476,7 @@ fn read_cond(r: &Reader, node: &Node, path: &str) -> Result<(Cmp, Option<String>
             format!("argument index {index} is out of range (0 to 5)"),
         ));
     }
-    let ty = r.str(r.field(node, path, "type")?, &format!("{path}.type"))?;
+    let ty = r.str(field("type")?, &format!("{path}.type"))?;
     let width = match ty {
         "dword" => SourceWidth::Bits32,
         "qword" => SourceWidth::Bits64,
@@ -341,9 +488,15 @@ fn read_cond(r: &Reader, node: &Node, path: &str) -> Result<(Cmp, Option<String>
             ));
         }
     };
-    let val = r.u64(r.field(node, path, "val")?, &format!("{path}.val"))?;
-    let op_node = r.field(node, path, "op")?;
-    let (op, mask) = match (op_node.as_str(), op_node.get("masked_eq")) {
+    let val = r.u64(field("val")?, &format!("{path}.val"))?;
+    let op_node = field("op")?;
+    // `SeccompCmpOp` is an externally tagged enum: `{"masked_eq": M}`
+    // has exactly one member.
+    let masked = match op_node.as_object() {
+        Some([(k, m)]) if k == "masked_eq" => Some(m),
+        _ => None,
+    };
+    let (op, mask) = match (op_node.as_str(), masked) {
         (Some("eq"), _) => (CmpOp::Eq, None),
         (Some("ne"), _) => (CmpOp::Ne, None),
         (Some("lt"), _) => (CmpOp::Lt, None),
@@ -365,10 +518,7 @@ fn read_cond(r: &Reader, node: &Node, path: &str) -> Result<(Cmp, Option<String>
     };
     let mask = mask.map(|m| m & keep);
     let value = val & mask.unwrap_or(u64::MAX) & keep;
-    let mut comment = node
-        .get("comment")
-        .and_then(Node::as_str)
-        .map(str::to_owned);
+    let mut comment = comment(r, get(&f, "comment"), path)?;
     if value != val && mask.is_none() {
         comment = Some(format!(
             "{}seccompiler compares only the low 32 bits of {val:#x} (dword)",

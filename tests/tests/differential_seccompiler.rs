@@ -312,3 +312,233 @@ fn seccompiler_masks_the_value_of_masked_eq() {
     };
     assert_eq!(run(&prog, &x32, Arch::X86_64), Action::Errno(1));
 }
+
+/// One seccompiler JSON file per case: what seccompiler's own JSON front
+/// end (`compile_from_json`, 0.5) accepts, `seccompc import --from
+/// seccompiler` must accept, with the same verdicts; what it refuses, the
+/// import must refuse. Each case changes one construct of a small filter:
+/// aliases, comments, nulls, unknown and repeated fields, action and
+/// operator forms.
+#[test]
+fn the_import_accepts_and_refuses_what_seccompiler_does() {
+    let rule = |extra: &str| {
+        format!(
+            r#"{{"syscall": "ioctl", "args": [{{"index": 1, "type": "dword", "op": "eq", "val": 21505{extra}}}]}}"#
+        )
+    };
+    let filter =
+        |head: &str, rules: &str| format!(r#"{{"main": {{{head}, "filter": [{rules}]}}}}"#);
+    let std_head = r#""mismatch_action": "kill_process", "match_action": "allow""#;
+    let std = |rules: &str| filter(std_head, rules);
+    let read = r#"{"syscall": "read"}"#;
+    let cases: Vec<(&str, String)> = vec![
+        ("basic", std(&format!("{read}, {}", rule("")))),
+        (
+            "aliases",
+            filter(
+                r#""default_action": {"errno": 4095}, "filter_action": "allow""#,
+                read,
+            ),
+        ),
+        (
+            "comments",
+            std(&format!(
+                r#"{{"syscall": "read", "comment": "stdin"}}, {}"#,
+                rule(r#", "comment": "TCGETS""#)
+            )),
+        ),
+        (
+            "null comments and args",
+            std(&format!(
+                r#"{{"syscall": "read", "comment": null, "args": null}}, {}"#,
+                rule(r#", "comment": null"#)
+            )),
+        ),
+        ("no rules", std("")),
+        (
+            "trace and log",
+            filter(
+                r#""mismatch_action": {"trace": 7}, "match_action": "log""#,
+                read,
+            ),
+        ),
+        (
+            "user_notif",
+            filter(
+                r#""mismatch_action": "allow", "match_action": "user_notif""#,
+                read,
+            ),
+        ),
+        (
+            "trap and kill_thread",
+            filter(
+                r#""mismatch_action": "kill_thread", "match_action": "trap""#,
+                read,
+            ),
+        ),
+        (
+            "masked_eq",
+            std(
+                r#"{"syscall": "ioctl", "args": [{"index": 1, "type": "qword", "op": {"masked_eq": 255}, "val": 4660}]}"#,
+            ),
+        ),
+        (
+            "unit action as an object",
+            filter(
+                r#""mismatch_action": {"kill_process": null}, "match_action": "allow""#,
+                read,
+            ),
+        ),
+        (
+            "a comment on a filter",
+            filter(&format!(r#"{std_head}, "comment": "x""#), read),
+        ),
+        (
+            "an unknown rule field",
+            std(r#"{"syscall": "read", "name": "read"}"#),
+        ),
+        ("an unknown condition field", std(&rule(r#", "mask": 3"#))),
+        (
+            "a repeated field",
+            std(r#"{"syscall": "read", "syscall": "write"}"#),
+        ),
+        (
+            "a field and its alias",
+            filter(
+                &format!(r#"{std_head}, "default_action": "kill_process""#),
+                read,
+            ),
+        ),
+        (
+            "a repeated filter",
+            format!(
+                r#"{{"main": {{{std_head}, "filter": []}}, "main": {{{std_head}, "filter": []}}}}"#
+            ),
+        ),
+        (
+            "a bad filter beside",
+            format!(
+                r#"{{"main": {{{std_head}, "filter": []}}, "other": {{{std_head}, "filter": [{{"syscall": "nosuchcall"}}]}}}}"#
+            ),
+        ),
+        (
+            "a number as comment",
+            std(r#"{"syscall": "read", "comment": 3}"#),
+        ),
+        (
+            "two members in an action",
+            filter(
+                r#""mismatch_action": {"errno": 1, "trace": 2}, "match_action": "allow""#,
+                read,
+            ),
+        ),
+        (
+            "two members in an operator",
+            std(
+                r#"{"syscall": "ioctl", "args": [{"index": 1, "type": "qword", "op": {"masked_eq": 255, "x": 1}, "val": 4660}]}"#,
+            ),
+        ),
+        ("empty args", std(r#"{"syscall": "read", "args": []}"#)),
+        ("an unknown syscall", std(r#"{"syscall": "nosuchcall"}"#)),
+        (
+            "equal actions",
+            filter(
+                r#""mismatch_action": "allow", "match_action": "allow""#,
+                read,
+            ),
+        ),
+        (
+            "argument 6",
+            std(
+                r#"{"syscall": "ioctl", "args": [{"index": 6, "type": "dword", "op": "eq", "val": 1}]}"#,
+            ),
+        ),
+        (
+            "an unknown action",
+            filter(
+                r#""mismatch_action": "kill", "match_action": "allow""#,
+                read,
+            ),
+        ),
+        (
+            "an unknown type",
+            std(
+                r#"{"syscall": "ioctl", "args": [{"index": 1, "type": "word", "op": "eq", "val": 1}]}"#,
+            ),
+        ),
+        (
+            "a negative value",
+            std(
+                r#"{"syscall": "ioctl", "args": [{"index": 1, "type": "dword", "op": "eq", "val": -1}]}"#,
+            ),
+        ),
+        (
+            "a missing filter list",
+            format!(r#"{{"main": {{{std_head}}}}}"#),
+        ),
+    ];
+    let opts = seccomp_import::ImportOptions {
+        filter: Some("main".to_owned()),
+        ..seccomp_import::ImportOptions::default()
+    };
+    let mut disagree = Vec::new();
+    for (what, text) in &cases {
+        let theirs = seccompiler::compile_from_json(text.as_bytes(), TargetArch::x86_64);
+        let ours = seccomp_import::import(
+            seccomp_import::Format::Seccompiler,
+            "x86_64.json",
+            text,
+            &opts,
+        );
+        match (&theirs, &ours) {
+            (Ok(filters), Ok(imported)) => {
+                let prog: Vec<SockFilter> = filters["main"]
+                    .iter()
+                    .map(|f| SockFilter {
+                        code: f.code,
+                        jt: f.jt,
+                        jf: f.jf,
+                        k: f.k,
+                    })
+                    .collect();
+                let compiled = compile_str(&imported.policy)
+                    .unwrap_or_else(|d| panic!("{what}: {d:?}\n{}", imported.policy));
+                let mine = compiled
+                    .get(Arch::X86_64)
+                    .expect("x86_64")
+                    .program
+                    .filters()
+                    .expect("no symbols");
+                for &(nr, _) in syscalls::table(Arch::X86_64).entries() {
+                    for a1 in [0, 21505, 4660, 0x1234_5634, 1 << 32 | 21505] {
+                        let data = SeccompData {
+                            nr,
+                            arch: Arch::X86_64.audit_arch(),
+                            instruction_pointer: 0,
+                            args: [0, a1, 0, 0, 0, 0],
+                        };
+                        let (t, o) = (
+                            run(&prog, &data, Arch::X86_64),
+                            run(&mine, &data, Arch::X86_64),
+                        );
+                        if t != o {
+                            disagree.push(format!(
+                                "{what}: nr {nr} arg1 {a1:#x}: seccompiler {t}, import {o}"
+                            ));
+                        }
+                    }
+                }
+                println!("{what}: both accept");
+            }
+            (Err(_), Err(e)) => println!("{what}: both refuse; the import says: {e}"),
+            (t, o) => disagree.push(format!(
+                "{what}: seccompiler {}, import {}",
+                t.as_ref()
+                    .map_or_else(|e| format!("refuses ({e})"), |_| "accepts".to_owned()),
+                o.as_ref()
+                    .map_or_else(|e| format!("refuses ({e})"), |_| "accepts".to_owned()),
+            )),
+        }
+    }
+    assert!(disagree.is_empty(), "{}", disagree.join("\n"));
+}
