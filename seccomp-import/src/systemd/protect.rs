@@ -76,7 +76,10 @@ impl Settings {
     /// Takes `a` if it is one of these settings.
     pub fn take(&mut self, a: &Assignment, arches: &[Arch]) -> Result<bool, ImportError> {
         let flag = match a.key.as_str() {
-            "ProtectHostname" => &mut self.hostname,
+            "ProtectHostname" => {
+                self.protect_hostname(a);
+                return Ok(true);
+            }
             "MemoryDenyWriteExecute" => &mut self.mdwe,
             "RestrictRealtime" => &mut self.realtime,
             "RestrictSUIDSGID" => &mut self.suid_sgid,
@@ -118,6 +121,23 @@ impl Settings {
             )),
         }
         Ok(true)
+    }
+
+    /// `ProtectHostname=`: a boolean or, from systemd 257, `private`, each
+    /// optionally with `:HOSTNAME`. Only `yes` installs a filter
+    /// (exec-invoke.c `apply_protect_hostname`: `seccomp_protect_hostname()`
+    /// for PROTECT_HOSTNAME_YES; `private` gives the unit its own UTS
+    /// namespace whose hostname it may change).
+    fn protect_hostname(&mut self, a: &Assignment) {
+        let mode = a.value.split_once(':').map_or(a.value.as_str(), |(m, _)| m);
+        match (mode, boolean(mode)) {
+            ("private", _) | (_, Some(false)) => self.hostname = Some((false, a.at.clone())),
+            (_, Some(true)) => self.hostname = Some((true, a.at.clone())),
+            (_, None) => self.warnings.push(format!(
+                "{}: {}={}: neither a boolean nor `private`; ignored, as systemd ignores it",
+                a.value_at, a.key, a.value
+            )),
+        }
     }
 
     /// `config_parse_syscall_log`, for an allow-list of syscalls to log

@@ -186,6 +186,28 @@ fn other_settings_stack_under_the_filter() {
     assert_eq!(verdict(&p, X, "settimeofday", &[]), Action::KillProcess);
 }
 
+/// systemd 257's `ProtectHostname=` takes a boolean or `private`, with an
+/// optional `:HOSTNAME`; only `yes` installs a filter (exec-invoke.c
+/// `apply_protect_hostname`).
+#[test]
+fn protect_hostname_private_installs_no_filter() {
+    let p = policy("[Service]\nSystemCallFilter=~@swap\nProtectHostname=private\n");
+    assert_eq!(verdict(&p, X, "sethostname", &[]), Action::Allow);
+    let p = policy("[Service]\nSystemCallFilter=~@swap\nProtectHostname=private:box\n");
+    assert_eq!(verdict(&p, X, "sethostname", &[]), Action::Allow);
+    let p = policy("[Service]\nSystemCallFilter=~@swap\nProtectHostname=yes:box\n");
+    assert_eq!(verdict(&p, X, "sethostname", &[]), Action::Errno(1));
+    let i = imp("[Service]\nSystemCallFilter=~@swap\nProtectHostname=maybe\n").unwrap();
+    assert_eq!(verdict(&i.policy, X, "sethostname", &[]), Action::Allow);
+    assert!(
+        i.warnings
+            .iter()
+            .any(|w| w.contains("ProtectHostname=maybe: neither a boolean nor `private`")),
+        "{:?}",
+        i.warnings
+    );
+}
+
 #[test]
 fn mistakes() {
     assert!(
