@@ -476,6 +476,24 @@ fn the_import_accepts_and_refuses_what_seccompiler_does() {
             "a missing filter list",
             format!(r#"{{"main": {{{std_head}}}}}"#),
         ),
+        (
+            "a dword value past 32 bits",
+            std(
+                r#"{"syscall": "ioctl", "args": [{"index": 1, "type": "dword", "op": "eq", "val": 4294988801}]}"#,
+            ),
+        ),
+        (
+            "a fractional value",
+            std(
+                r#"{"syscall": "ioctl", "args": [{"index": 1, "type": "dword", "op": "eq", "val": 1.0}]}"#,
+            ),
+        ),
+        (
+            "an index past 255",
+            std(
+                r#"{"syscall": "ioctl", "args": [{"index": 256, "type": "dword", "op": "eq", "val": 1}]}"#,
+            ),
+        ),
     ];
     let opts = seccomp_import::ImportOptions {
         filter: Some("main".to_owned()),

@@ -173,3 +173,15 @@ fn rule_fields_are_strict() {
     .unwrap_err();
     assert!(e.contains("(spec.syscalls[0].args[0].mask)"), "{e}");
 }
+
+/// A key given twice is an error, as Kubernetes' strict decoding makes it
+/// (the YAML reader refuses it already).
+#[test]
+fn a_repeated_key_is_refused() {
+    let e = inline("  - names: [ptrace]\n    action: SCMP_ACT_ERRNO\n    action: SCMP_ACT_ALLOW\n")
+        .unwrap_err();
+    assert_eq!(e, "p.yaml:10:5: duplicated key in mapping");
+    let text = "kind: SeccompProfile\nmetadata:\n  name: p\nspec:\n  defaultAction: SCMP_ACT_ALLOW\n  defaultAction: SCMP_ACT_ERRNO\n";
+    let e = import(Format::Spo, "p.yaml", text, &ImportOptions::default()).unwrap_err();
+    assert_eq!(e.to_string(), "p.yaml:6:3: duplicated key in mapping");
+}
