@@ -25,8 +25,9 @@ Formats (--from):
                (defaultAction, syscalls[].names/action/args, includes and
                excludes by caps, arches and minKernel)
   seccompiler  seccompiler JSON, as Firecracker ships it (one named filter)
-  firejail     firejail profile lines: seccomp, seccomp.drop, seccomp.keep,
-               seccomp.block-secondary, seccomp-error-action
+  firejail     firejail 0.9.72 profiles, includes followed: seccomp,
+               seccomp.drop, seccomp.keep, seccomp-error-action,
+               memory-deny-write-execute, restrict-namespaces, protocol
   systemd      unit file lines: SystemCallFilter=, SystemCallErrorNumber=,
                SystemCallArchitectures=
   minijail     minijail policy files (Android's, ChromiumOS's, crosvm's) as

@@ -465,6 +465,121 @@ fn hand_written_profiles_agree_with_firejail() {
             )],
             None,
         ),
+        // The audit of issue 8, section 1: constructs that were skipped or
+        // read otherwise than fseccomp reads them.
+        (
+            "enotsup",
+            &[(
+                "p.profile",
+                "seccomp.drop mount:ENOTSUP,umount2:enotsup,chroot\nseccomp-error-action ENOTSUP\n",
+            )],
+            Some("ENOTSUP"),
+        ),
+        (
+            "newer-syscalls-keep",
+            &[(
+                "p.profile",
+                "seccomp.keep read,write,exit_group,execve,landlock_create_ruleset,futex_waitv,cachestat,mseal\n",
+            )],
+            None,
+        ),
+        (
+            "newer-syscalls-drop",
+            &[(
+                "p.profile",
+                "seccomp.drop landlock_add_rule,mseal,mount,uretprobe\nseccomp landlock_restrict_self\n",
+            )],
+            None,
+        ),
+        (
+            "newer-syscalls-default",
+            &[("p.profile", "seccomp memfd_secret,fchmodat2,chroot\n")],
+            None,
+        ),
+        (
+            "negated-with-action",
+            &[(
+                "p.profile",
+                "seccomp.drop !mount:EPERM,!chroot:kill,!ptrace:EACCES,umount2\n",
+            )],
+            None,
+        ),
+        (
+            "negated-with-action-keep",
+            &[(
+                "p.profile",
+                "seccomp.keep read,write,exit_group,!mount:EPERM,!chroot:kill,!mkdir\n",
+            )],
+            None,
+        ),
+        // Lists whose every item fseccomp skips still install a filter
+        // (issue 8, section 2).
+        (
+            "drop-all-skipped",
+            &[("p.profile", "seccomp.drop umount2:log\n")],
+            None,
+        ),
+        (
+            "keep-all-skipped",
+            &[("p.profile", "seccomp.keep umount2:log,!@clock\n")],
+            None,
+        ),
+        (
+            "default-all-skipped",
+            &[("p.profile", "seccomp mount:nope\n")],
+            None,
+        ),
+        (
+            "namespaces-emptied",
+            &[(
+                "p.profile",
+                "restrict-namespaces user\nrestrict-namespaces -user\n",
+            )],
+            None,
+        ),
+        (
+            "namespaces-reset-empty",
+            &[(
+                "p.profile",
+                "restrict-namespaces\nrestrict-namespaces =\nseccomp.drop mount\n",
+            )],
+            None,
+        ),
+        (
+            "conditional-ignore",
+            &[(
+                "p.profile",
+                "?HAS_APPIMAGE: ignore private-dev\n?HAS_X11: private-dev\nseccomp\n",
+            )],
+            None,
+        ),
+        (
+            "crlf",
+            &[(
+                "p.profile",
+                "seccomp.drop mount,chroot\r\nprotocol unix\r\n# x\r\n",
+            )],
+            None,
+        ),
+        (
+            "disable-devel-skipped",
+            &[
+                (
+                    "p.profile",
+                    "allow-debuggers\ninclude ./disable-devel.inc\nseccomp\n",
+                ),
+                ("disable-devel.inc", "seccomp.drop mount\n"),
+            ],
+            None,
+        ),
+        (
+            "disable-devel-read",
+            &[
+                ("p.profile", "include ./disable-devel.inc\nseccomp\n"),
+                ("disable-devel.inc", "seccomp.drop mount\n"),
+            ],
+            None,
+        ),
     ];
     let mut total = 0;
     for (tag, files, action) in cases {
@@ -472,6 +587,72 @@ fn hand_written_profiles_agree_with_firejail() {
     }
     println!(
         "firejail 0.9.72, {} hand-written profiles: {total} inputs, 0 disagreements",
+        cases.len()
+    );
+}
+
+/// Profiles firejail 0.9.72 refuses to start a sandbox with: the import
+/// refuses each too, naming the line.
+#[test]
+fn profiles_firejail_refuses_are_refused() {
+    if !available() {
+        return;
+    }
+    let long_list = format!("seccomp.drop mount,{}chroot\n", "read,".repeat(1700));
+    let ignores: String = (0..33).map(|i| format!("ignore opt{i}\n")).collect();
+    let cases: &[(&str, String, &str)] = &[
+        ("keep-commas", "seccomp.keep ,\n".into(), ":1:"),
+        ("drop-commas", "seccomp ,,\n".into(), ":1:"),
+        ("drop-nothing", "seccomp.drop\nseccomp\n".into(), ":1:"),
+        (
+            "protocol-emptied",
+            "seccomp\nprotocol unix\nprotocol -unix\n".into(),
+            ":3:",
+        ),
+        ("protocol-commas", "seccomp\nprotocol ,\n".into(), ":2:"),
+        (
+            "option-argument",
+            "seccomp\nprivate-dev /dev\n".into(),
+            ":2:",
+        ),
+        ("x11-mode", "seccomp\nx11 wayland\n".into(), ":2:"),
+        ("long-line", long_list, ":1:8192"),
+        (
+            "long-comment",
+            format!("seccomp\n# {}\n", "x".repeat(9000)),
+            ":2:8192",
+        ),
+        ("ignores", format!("{ignores}seccomp\n"), ":33:"),
+        ("include-dir", "seccomp\ninclude ./sub\n".into(), ":2:"),
+    ];
+    for (tag, text, at) in cases {
+        let dir = Scratch::new(tag);
+        let home = dir.0.join("home");
+        std::fs::create_dir_all(home.join(".config/firejail")).expect("home");
+        std::fs::create_dir_all(dir.0.join("sub")).expect("sub");
+        let profile = dir.0.join("p.profile");
+        std::fs::write(&profile, text).expect("write");
+        let theirs = firejail_filters(&profile, &home, None);
+        assert!(
+            theirs.is_err(),
+            "{tag}: firejail set up a sandbox for\n{text}"
+        );
+        let name = profile.display().to_string();
+        let opts = ImportOptions {
+            home: Some(home.clone()),
+            ..ImportOptions::default()
+        };
+        let e = import(Format::Firejail, &name, text, &opts)
+            .err()
+            .unwrap_or_else(|| panic!("{tag}: firejail refused, the import accepted\n{text}"));
+        assert!(
+            e.location.contains(at),
+            "{tag}: the error is at {}, not {at}: {e}",
+            e.location
+        );
+    }
+    println!(
+        "firejail 0.9.72 refused {} profiles; the import refused each at the line",
         cases.len()
     );
 }

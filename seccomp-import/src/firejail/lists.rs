@@ -11,7 +11,10 @@
 //!   skip the item altogether, so the syscall is not refused;
 //! - `!name` exempts the syscall (`seccomp`, `seccomp.drop`) or refuses it
 //!   (`seccomp.keep`); `!@group` and `!name:ERRNO` are skipped;
-//! - `$NUMBER` names a syscall by number.
+//! - `$NUMBER` names a syscall by number (refused by the import);
+//! - a name firejail 0.9.72's table lacks is skipped (`known_to_firejail`);
+//!   `!name:ERRNO` and `!name:kill` do nothing (fseccomp writes a check
+//!   of the negative number).
 //!
 //! The checks, in order:
 //! - `seccomp`/`seccomp.drop`: the items' own actions and `!name`
@@ -158,6 +161,9 @@ enum ListItem {
 pub(crate) struct List {
     items: Vec<ListItem>,
     pub skipped: Vec<String>,
+    /// Skipped names of syscalls newer than firejail 0.9.72's x86_64
+    /// table (`known_to_firejail`).
+    pub newer: Vec<String>,
 }
 
 /// Reads a `seccomp*` list (`set.value`, at `set.at`) for `arches`.
@@ -165,6 +171,7 @@ pub(crate) fn read_list(set: &Set<String>, arches: &[Arch]) -> Result<List, Impo
     let mut out = List {
         items: Vec::new(),
         skipped: Vec::new(),
+        newer: Vec::new(),
     };
     let mut offset = 0;
     for raw in set.value.split(',') {
@@ -209,7 +216,7 @@ pub(crate) fn read_list(set: &Set<String>, arches: &[Arch]) -> Result<List, Impo
         let own = match suffix {
             None => None,
             Some("kill") => Some(Action::KillThread),
-            Some(e) => match errno::number(Arch::X86_64, &e.to_ascii_uppercase()) {
+            Some(e) => match firejail_errno(e) {
                 Some(n) => Some(Action::Errno(n)),
                 None => {
                     out.skipped.push(format!(
@@ -220,6 +227,23 @@ pub(crate) fn read_list(set: &Set<String>, arches: &[Arch]) -> Result<List, Impo
             },
         };
         known_syscall(name, &at, arches)?;
+        if !known_to_firejail(name) {
+            out.skipped.push(format!(
+                "{at}: `{raw}`: firejail 0.9.72 does not know `{name}` (its x86_64 table ends at process_madvise, 440), so fseccomp skips the item"
+            ));
+            out.newer.push(name.to_owned());
+            continue;
+        }
+        if negated && own.is_some() {
+            // syscall_check_list hands `-nr` with the errno to
+            // filter_add_errno / filter_add_blacklist_override, which write
+            // a check no syscall number matches (or none at all); the
+            // post-exec pass looks the negative number up as "unknown".
+            out.skipped.push(format!(
+                "{at}: `{raw}`: fseccomp writes `!name:ACTION` as a check of the negative syscall number, which no call matches, so the item does nothing"
+            ));
+            continue;
+        }
         out.items.push(ListItem::Syscall {
             name: name.to_owned(),
             negated,
@@ -232,6 +256,52 @@ pub(crate) fn read_list(set: &Set<String>, arches: &[Arch]) -> Result<List, Impo
     }
     Ok(out)
 }
+
+/// An errno name as firejail 0.9.72 reads it (src/lib/errno.c
+/// `errno_find_name`: `strcasecmp` over `errnolist`, glibc's names, which
+/// are the kernel's plus ENOTSUP, glibc's alias of EOPNOTSUPP; ENOATTR is
+/// there only `#ifdef ENOATTR`, which glibc's <errno.h> does not define).
+pub(crate) fn firejail_errno(name: &str) -> Option<u16> {
+    let upper = name.to_ascii_uppercase();
+    if upper == "ENOTSUP" {
+        return Some(EOPNOTSUPP);
+    }
+    errno::number(Arch::X86_64, &upper)
+}
+
+const EOPNOTSUPP: u16 = 95;
+
+/// Whether firejail 0.9.72 knows the syscall `name`: its x86_64 table
+/// (src/include/syscall_x86_64.h, read by src/lib/syscall.c
+/// `syscall_find_name`) is Linux 5.10's, numbers 0 to 440
+/// (process_madvise), which has neither uretprobe (335, Linux 6.11) nor
+/// uprobe (336, Linux 6.13). fseccomp skips an item it does not find
+/// (`syscall_check_list`: SYSCALL_ERROR). A name x86_64 does not have at
+/// all (`_llseek`, `mmap2`) is the other architectures' business: the
+/// compiler leaves it out of the x86_64 filter, as firejail does.
+pub(crate) fn known_to_firejail(name: &str) -> bool {
+    match syscalls::table(Arch::X86_64).number(name) {
+        Some(nr) => nr <= LAST_FIREJAIL_SYSCALL && !matches!(nr, 335 | 336),
+        None => true,
+    }
+}
+
+/// process_madvise, the last entry of firejail 0.9.72's x86_64 table.
+const LAST_FIREJAIL_SYSCALL: u32 = 440;
+
+/// The syscalls firejail 0.9.72's own arm table (src/include/
+/// syscall_armeabi.h) has beyond its x86_64 one: a profile naming one
+/// means something else to firejail on arm.
+pub(crate) const ARM_ONLY_KNOWN: [&str; 8] = [
+    "epoll_pwait2",
+    "mount_setattr",
+    "quotactl_fd",
+    "landlock_create_ruleset",
+    "landlock_add_rule",
+    "landlock_restrict_self",
+    "process_mrelease",
+    "futex_waitv",
+];
 
 fn known_syscall(name: &str, at: &At, arches: &[Arch]) -> Result<(), ImportError> {
     if arches
@@ -467,6 +537,92 @@ mod tests {
         assert_eq!(f.action("prctl"), Action::Allow);
         assert_eq!(f.action("chmod"), Action::Errno(13));
         assert_eq!(f.action("mkdir"), Action::KillThread);
+    }
+
+    const FSECCOMP: &str = "/usr/lib/x86_64-linux-gnu/firejail/fseccomp";
+
+    /// `fseccomp debug-X` lines, `NUMBER\t- NAME`; `None` without firejail
+    /// (package `firejail`).
+    fn fseccomp_table(what: &str) -> Option<Vec<(u32, String)>> {
+        let out = std::process::Command::new(FSECCOMP)
+            .arg(what)
+            .output()
+            .ok()?;
+        let text = String::from_utf8(out.stdout).expect("ASCII");
+        Some(
+            text.lines()
+                .filter_map(|l| l.split_once("\t- "))
+                .map(|(n, name)| (n.parse().expect("a number"), name.to_owned()))
+                .collect(),
+        )
+    }
+
+    /// known_to_firejail against firejail 0.9.72's own table, as the
+    /// installed fseccomp prints it.
+    #[test]
+    fn the_syscalls_firejail_knows_are_fseccomps() {
+        let Some(theirs) = fseccomp_table("debug-syscalls") else {
+            println!("NOTICE: firejail is not installed here; not compared");
+            return;
+        };
+        assert_eq!(theirs.len(), 352);
+        let table = syscalls::table(Arch::X86_64);
+        for (nr, name) in &theirs {
+            assert_eq!(table.number(name), Some(*nr), "{name}");
+            assert!(known_to_firejail(name), "{name}");
+        }
+        for nr in 0..=table.max_number() {
+            if let Some(name) = table.name(nr) {
+                let listed = theirs.iter().any(|(_, n)| n == name);
+                assert_eq!(known_to_firejail(name), listed, "{name} ({nr})");
+            }
+        }
+    }
+
+    /// firejail_errno against fseccomp's errno list.
+    #[test]
+    fn the_errnos_firejail_knows_are_fseccomps() {
+        let Some(theirs) = fseccomp_table("debug-errnos") else {
+            println!("NOTICE: firejail is not installed here; not compared");
+            return;
+        };
+        for (nr, name) in &theirs {
+            assert_eq!(firejail_errno(name), Some(*nr as u16), "{name}");
+            assert_eq!(
+                firejail_errno(&name.to_lowercase()),
+                Some(*nr as u16),
+                "strcasecmp"
+            );
+        }
+        for name in ["EFOO", "kill", "", "1"] {
+            assert_eq!(firejail_errno(name), None, "{name}");
+        }
+        assert!(theirs.iter().any(|(_, n)| n == "ENOTSUP"));
+    }
+
+    /// Audit of issue 8: items fseccomp reads otherwise than the import
+    /// did: ENOTSUP (an errno firejail knows), syscalls newer than its
+    /// table (skipped), `!name:ACTION` (no effect).
+    #[test]
+    fn audited_items() {
+        let l = list("mount:ENOTSUP,landlock_add_rule,!chroot:EPERM,!umount2:kill,futex_waitv");
+        assert_eq!(l.items.len(), 1);
+        assert_eq!(l.newer, ["landlock_add_rule", "futex_waitv"]);
+        assert_eq!(l.skipped.len(), 4, "{:?}", l.skipped);
+        assert!(l.skipped[0].contains("firejail 0.9.72 does not know `landlock_add_rule`"));
+        assert!(
+            l.skipped[1].starts_with("p:1:46: `!chroot:EPERM`"),
+            "{:?}",
+            l.skipped
+        );
+        let (f, _) = drop_filter(Some(&l), None, Action::Errno(1));
+        assert_eq!(f.action("mount"), Action::Errno(95));
+        assert_eq!(f.action("chroot"), Action::Allow);
+        assert_eq!(f.action("landlock_add_rule"), Action::Allow);
+        let k = keep_filter(&list("read,cachestat"), &at(), Action::Errno(1));
+        assert_eq!(k.action("cachestat"), Action::Errno(1));
+        // Names x86_64 lacks are the other architectures' business.
+        assert!(list("_llseek,mmap2").skipped.is_empty());
     }
 
     #[test]

@@ -33,10 +33,9 @@ use super::text::PolicyText;
 use super::{Draft, ImportError, ImportOptions, Imported};
 use crate::stack::{self, Layer, Rule};
 use lists::{Check, Filter, List};
-use profile::{Dirs, Profile, Set};
+use profile::{At, Dirs, Profile, Set};
 use seccomp_compiler::action::Action;
 use seccomp_compiler::arch::Arch;
-use seccomp_compiler::tables::errno;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -58,8 +57,11 @@ pub(super) fn import(
         "Imported from {source_name} (firejail profile) by `seccompc import --from firejail`, as firejail 0.9.72 applies it."
     ));
     let deny = error_action(&p)?;
-    let arches = targets(&p, opts, &mut draft)?;
+    let mut arches = targets(&p, opts, &mut draft)?;
     let main = main_filter(&p, deny, &arches, &mut draft)?;
+    if let Some(m) = &main {
+        without_arm_if_it_differs(m, opts, &mut arches, &mut draft)?;
+    }
     let older = older_layers(&p, deny)?;
     let newer = newer_layers(&p, main.as_ref())?;
     if main.is_none() && older.is_empty() && newer.is_empty() {
@@ -68,7 +70,7 @@ pub(super) fn import(
             "no `seccomp`, `seccomp.drop`, `seccomp.keep`, `memory-deny-write-execute`, `restrict-namespaces` or `protocol` line: the profile installs no seccomp filter",
         ));
     }
-    settings(&mut draft, &p, main.as_ref(), deny, opts);
+    settings(&mut draft, &p, main.as_ref(), deny, &arches);
     notes(&mut draft, &p);
     let mut body = PolicyText::new();
     if let Some(m) = &main {
@@ -101,6 +103,10 @@ struct Main {
     /// The post-exec filter's checks (`seccomp`/`seccomp.drop`).
     post: Vec<Check>,
     keep: bool,
+    /// The list's line.
+    at: At,
+    /// The list's names firejail 0.9.72 does not know (skipped).
+    newer: Vec<String>,
 }
 
 /// `seccomp-error-action` (profile.c: `kill`, `log` or an errno name, any
@@ -113,7 +119,7 @@ fn error_action(p: &Profile) -> Result<Action, ImportError> {
     match set.value.as_str() {
         "kill" => Ok(Action::KillThread),
         "log" => Ok(Action::Log),
-        name => errno::number(Arch::X86_64, &name.to_ascii_uppercase())
+        name => lists::firejail_errno(name)
             .map(Action::Errno)
             .ok_or_else(|| {
                 set.at
@@ -158,6 +164,42 @@ fn targets(p: &Profile, opts: &ImportOptions, draft: &mut Draft) -> Result<Vec<A
     Ok(arches)
 }
 
+/// Leaves arm out where the main list names a syscall firejail 0.9.72's
+/// x86_64 table lacks and its arm table has (`lists::ARM_ONLY_KNOWN`):
+/// fseccomp skips the item on x86_64, which the import follows, but
+/// applies it on arm.
+fn without_arm_if_it_differs(
+    m: &Main,
+    opts: &ImportOptions,
+    arches: &mut Vec<Arch>,
+    draft: &mut Draft,
+) -> Result<(), ImportError> {
+    let names: Vec<&str> = m
+        .newer
+        .iter()
+        .map(String::as_str)
+        .filter(|n| lists::ARM_ONLY_KNOWN.contains(n))
+        .collect();
+    if names.is_empty() || !arches.contains(&Arch::Arm) {
+        return Ok(());
+    }
+    let why = format!(
+        "firejail 0.9.72 skips {} on x86_64, whose table lacks them, but applies them on arm, whose table has them (src/include/syscall_armeabi.h); one policy cannot say both",
+        names.join(", ")
+    );
+    if opts.arches.is_some() {
+        return Err(
+            ImportError::new(m.at.to_string(), format!("cannot import for arm: {why}"))
+                .with_help("import for the other architectures"),
+        );
+    }
+    arches.retain(|&a| a != Arch::Arm);
+    let msg = format!("not compiled for arm: {why}");
+    draft.header.push(format!("{msg}."));
+    draft.warnings.push(msg);
+    Ok(())
+}
+
 fn main_filter(
     p: &Profile,
     deny: Action,
@@ -179,7 +221,12 @@ fn main_filter(
         let list = read(keep)?;
         for (what, set) in [("seccomp.drop", &p.drop), ("seccomp", &p.list)] {
             if let Some(s) = set {
-                draft.header.push(format!("`{what}` at {} is not used: `seccomp.keep` decides (firejail: seccomp.keep, then seccomp.drop, then seccomp).", s.at));
+                let msg = format!(
+                    "`{what}` at {} is not used: `seccomp.keep` decides (firejail: seccomp.keep, then seccomp.drop, then seccomp)",
+                    s.at
+                );
+                draft.header.push(format!("{msg}."));
+                draft.warnings.push(msg);
             }
         }
         return Ok(Some(Main {
@@ -190,12 +237,19 @@ fn main_filter(
             filter: lists::keep_filter(&list, &keep.at, deny),
             post: Vec::new(),
             keep: true,
+            at: keep.at.clone(),
+            newer: list.newer,
         }));
     }
     if let Some(drop) = &p.drop {
         let list = read(drop)?;
         if let Some(s) = &p.list {
-            draft.header.push(format!("`seccomp` at {} is not used: `seccomp.drop` decides (firejail: seccomp.keep, then seccomp.drop, then seccomp).", s.at));
+            let msg = format!(
+                "`seccomp` at {} is not used: `seccomp.drop` decides (firejail: seccomp.keep, then seccomp.drop, then seccomp)",
+                s.at
+            );
+            draft.header.push(format!("{msg}."));
+            draft.warnings.push(msg);
         }
         let (filter, post) = lists::drop_filter(Some(&list), None, deny);
         return Ok(Some(Main {
@@ -206,6 +260,8 @@ fn main_filter(
             filter,
             post,
             keep: false,
+            at: drop.at.clone(),
+            newer: list.newer,
         }));
     }
     let list = p.list.as_ref().map(&mut read).transpose()?;
@@ -219,6 +275,8 @@ fn main_filter(
         filter,
         post,
         keep: false,
+        at: at.clone(),
+        newer: list.map(|l| l.newer).unwrap_or_default(),
     }))
 }
 
@@ -257,13 +315,7 @@ fn newer_layers(p: &Profile, main: Option<&Main>) -> Result<Vec<Layer>, ImportEr
     Ok(out)
 }
 
-fn settings(
-    draft: &mut Draft,
-    p: &Profile,
-    main: Option<&Main>,
-    deny: Action,
-    opts: &ImportOptions,
-) {
+fn settings(draft: &mut Draft, p: &Profile, main: Option<&Main>, deny: Action, arches: &[Arch]) {
     match &p.error_action {
         Some(s) => draft.settings.setting(
             &format!("deny {deny};"),
@@ -288,15 +340,8 @@ fn settings(
             "firejail's deny-lists let syscalls newer than its tables through",
         );
     }
-    if let Some(arches) = &opts.arches {
+    if arches != Arch::ALL {
         let names: Vec<&str> = arches.iter().map(|a| a.name()).collect();
-        draft.settings.line(&format!("arch {};", names.join(", ")));
-    } else if p.memory_deny_write_execute.is_some() {
-        let names: Vec<&str> = Arch::ALL
-            .iter()
-            .filter(|a| !extra::OLD_MMAP.contains(a))
-            .map(|a| a.name())
-            .collect();
         draft.settings.line(&format!("arch {};", names.join(", ")));
     }
 }
@@ -309,6 +354,8 @@ fn notes(draft: &mut Draft, p: &Profile) {
         h.push(format!("Files read: {}.", p.files.join(", ")));
     }
     h.extend(p.replaced.iter().map(|r| format!("{r}.")));
+    draft.warnings.extend(p.replaced.iter().cloned());
+    let h = &mut draft.header;
     if p.error_action.is_some() {
         h.push(
             "firejail.config's seccomp-error-action, when set there, overrides the profile's."

@@ -6,7 +6,9 @@
 //! firejail keeps.
 //!
 //! - `#` starts a comment anywhere in a line; runs of spaces and tabs
-//!   become one space; leading and trailing ones go.
+//!   become one space; leading and trailing ones go; `\r` ends the line.
+//!   A line longer than 8191 bytes comes in pieces (fgets with
+//!   `MAX_READ`), each a line of its own: refused unless the rest is blank.
 //! - `include FILE` reads FILE in place. A bare name is looked for in
 //!   `--include-dir` directories, the including profile's directory,
 //!   `${HOME}/.config/firejail` and `/etc/firejail` (firejail: the last two,
@@ -18,13 +20,14 @@
 //!   words) be skipped, `include` lines too.
 //! - `?CONDITION: line` applies `line` when a run-time condition holds
 //!   (`HAS_X11`, `HAS_NET`, ...); such a line that would change the filter
+//!   (a seccomp option, an `ignore` of one, a nested condition with one)
 //!   is refused, the others are skipped.
 //! - `seccomp LIST`, `seccomp.drop LIST` and `seccomp.keep LIST` each keep
 //!   only their last line; `seccomp-error-action` too; `protocol` and
 //!   `restrict-namespaces` lines combine (`-x` removes, `=x` restarts).
 //! - Options that cannot change the seccomp filter (file system, network,
-//!   D-Bus, capabilities, ...) are skipped and listed; a line firejail does
-//!   not know is an error, as firejail refuses it.
+//!   D-Bus, capabilities, ...), in the forms firejail accepts, are skipped
+//!   and listed; any other line is an error, as firejail refuses it.
 
 use super::super::ImportError;
 use std::fmt;
@@ -110,6 +113,10 @@ pub(crate) struct Dirs {
 const SYSCONFDIR: &str = "/etc/firejail";
 /// firejail.h `MAX_INCLUDE_LEVEL`.
 const MAX_INCLUDE_LEVEL: usize = 16;
+/// firejail.h `MAX_PROFILE_IGNORE`.
+const MAX_PROFILE_IGNORE: usize = 32;
+/// profile.c `MAX_READ`: fgets reads at most 8191 bytes at a time.
+const MAX_READ: usize = 8192;
 
 /// Reads `text` (the profile `name`) and the files it includes.
 pub(crate) fn read(name: &str, text: &str, dirs: &Dirs) -> Result<Profile, ImportError> {
@@ -136,16 +143,18 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn file(&mut self, name: &str, text: &str, dir: Option<&Path>) -> Result<(), ImportError> {
         self.p.files.push(name.to_owned());
-        for (i, raw) in text.lines().enumerate() {
-            let Some((col, line)) = normalize(raw) else {
-                continue;
-            };
+        // fgets splits at `\n` only; a `\r` ends the line in normalize.
+        for (i, raw) in text.split('\n').enumerate() {
             let at = At {
                 file: name.to_owned(),
                 line: i + 1,
-                col,
+                col: 1,
             };
-            self.line(&at, &line, dir)?;
+            one_buffer(raw, &at)?;
+            let Some((col, line)) = normalize(raw) else {
+                continue;
+            };
+            self.line(&At { col, ..at }, &line, dir)?;
         }
         Ok(())
     }
@@ -169,6 +178,12 @@ impl Reader<'_> {
             return self.skip(line, at);
         }
         if let Some(word) = line.strip_prefix("ignore ") {
+            // profile_add_ignore
+            if self.ignore.len() >= MAX_PROFILE_IGNORE {
+                return Err(at.error(
+                    "more than 32 `ignore` lines (firejail refuses them: MAX_PROFILE_IGNORE)",
+                ));
+            }
             self.ignore.push(word.to_owned());
             return Ok(());
         }
@@ -180,9 +195,17 @@ impl Reader<'_> {
         if self.seccomp_option(line, at)? {
             return Ok(());
         }
-        let word = line.split(' ').next().unwrap_or(line);
-        if OTHER_OPTIONS.contains(&word) || word.starts_with("rlimit") {
+        if other_option(line) {
             return self.skip(line, at);
+        }
+        let word = line.split(' ').next().unwrap_or(line);
+        if OTHER_OPTIONS
+            .iter()
+            .any(|o| o.split(' ').next() == Some(word))
+        {
+            return Err(at.error(format!(
+                "`{line}`: firejail refuses this form of `{word}` (an argument missing, extra or not one it takes)"
+            )));
         }
         Err(at
             .error(format!(
@@ -228,8 +251,13 @@ impl Reader<'_> {
         if body.starts_with("quiet") || body.starts_with("include") {
             return Err(at.error("`quiet` and `include` are not allowed after a condition (firejail refuses the line)"));
         }
-        let word = body.split(' ').next().unwrap_or(body);
-        if SECCOMP_OPTIONS.contains(&word) {
+        // When the condition holds, profile_check_line reads the body as a
+        // line of its own: another condition, the ignore list, options.
+        if body.starts_with('?') {
+            return self.conditional(body, at);
+        }
+        if !self.ignored(body) && changes_the_filter(body) {
+            let word = body.split(' ').next().unwrap_or(body);
             return Err(at.error(format!(
                 "`{word}` under `?{name}` changes the seccomp filter only when that run-time condition holds, which an import cannot know"
             ))
@@ -246,7 +274,7 @@ impl Reader<'_> {
         let expanded = self.expand(path, at)?;
         let found = self.find(&expanded, dir);
         let Some(found) = found else {
-            if expanded.ends_with(".local") {
+            if is_local(&expanded) {
                 self.p.missing_local.push((expanded, at.clone()));
                 return Ok(());
             }
@@ -254,6 +282,23 @@ impl Reader<'_> {
                 .error(format!("cannot find `{expanded}` to include"))
                 .with_help(self.searched(&expanded, dir)));
         };
+        if found.is_dir() {
+            return Err(at.error(format!(
+                "`{}` is a directory (firejail refuses it: invalid profile file)",
+                found.display()
+            )));
+        }
+        // profile_read: with --allow-debuggers (or the profile's
+        // `allow-debuggers`), disable-devel.inc is not read.
+        if self.p.allow_debuggers.is_some()
+            && found.file_name().is_some_and(|f| f == "disable-devel.inc")
+        {
+            self.p.skipped.push((
+                "include disable-devel.inc (after allow-debuggers)".to_owned(),
+                at.clone(),
+            ));
+            return Ok(());
+        }
         let text = std::fs::read_to_string(&found)
             .map_err(|e| at.error(format!("cannot read `{}`: {e}", found.display())))?;
         self.depth += 1;
@@ -303,9 +348,10 @@ impl Reader<'_> {
 
     /// The file an include names: a bare name in the profile directories,
     /// a path as it is (relative ones from the including profile's
-    /// directory).
+    /// directory). profile_find matches directory entries by name, so a
+    /// directory is found too (and then refused).
     fn find(&self, path: &str, dir: Option<&Path>) -> Option<PathBuf> {
-        self.candidates(path, dir).into_iter().find(|p| p.is_file())
+        self.candidates(path, dir).into_iter().find(|p| p.exists())
     }
 
     fn candidates(&self, path: &str, dir: Option<&Path>) -> Vec<PathBuf> {
@@ -393,6 +439,52 @@ impl Reader<'_> {
         }
         Ok(true)
     }
+}
+
+/// Whether a missing include is skipped: profile_read skips a file whose
+/// base name's first `.local` ends it (`strstr(base, ".local")` of length
+/// 6), unless access() failed with EACCES (a file that exists).
+fn is_local(path: &str) -> bool {
+    let base = path.rsplit('/').next().unwrap_or(path);
+    base.find(".local").is_some_and(|i| i + 6 == base.len())
+}
+
+/// profile_read reads with `fgets(buf, MAX_READ)`: a line longer than
+/// 8191 bytes comes in pieces, each read as a line of its own. Refused
+/// unless the pieces after the first are blank.
+fn one_buffer(raw: &str, at: &At) -> Result<(), ImportError> {
+    for (i, piece) in raw.as_bytes().chunks(MAX_READ - 1).enumerate().skip(1) {
+        if normalize(&String::from_utf8_lossy(piece)).is_some() {
+            return Err(at.plus(i * (MAX_READ - 1)).error(
+                "a line longer than 8191 bytes: firejail reads the rest as a line of its own (MAX_READ)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a line (the body of a `?CONDITION:` line) can change the
+/// seccomp filter: a seccomp option, or an `ignore` of one (or of
+/// `include`, or of `ignore`).
+fn changes_the_filter(line: &str) -> bool {
+    let (word, rest) = line.split_once(' ').unwrap_or((line, ""));
+    if word == "ignore" {
+        let target = rest.split(' ').next().unwrap_or(rest);
+        return SECCOMP_OPTIONS.contains(&target) || matches!(target, "include" | "ignore");
+    }
+    SECCOMP_OPTIONS.contains(&word)
+}
+
+/// Whether firejail 0.9.72's profile_check_line accepts `line` as one of
+/// the options that cannot change a seccomp filter (`OTHER_OPTIONS`).
+fn other_option(line: &str) -> bool {
+    OTHER_OPTIONS.iter().any(|o| {
+        if o.ends_with(' ') || *o == "private-lib" {
+            line.starts_with(o)
+        } else {
+            line == *o
+        }
+    })
 }
 
 /// The real user id (`getuid()`), for `${RUNUSER}`, from
@@ -506,111 +598,133 @@ pub(crate) const SECCOMP_OPTIONS: [&str; 12] = [
     "protocol",
 ];
 
-/// firejail 0.9.72's other options (`profile_check_line`, plus `rlimit-*`):
-/// file system, network, D-Bus, capabilities, environment, X11 and
-/// resource settings, none of which changes a seccomp filter. (`noroot`
-/// sets up a user namespace, `nonewprivs` sets no_new_privs, which firejail
-/// sets anyway when it installs a filter.)
+/// firejail 0.9.72's other options, as profile_check_line accepts them:
+/// the whole line, or (ending in a space) the option and an argument;
+/// `private-lib` is matched as a prefix, as there (`strncmp(ptr,
+/// "private-lib", 11)`). File system, network, D-Bus, capabilities,
+/// environment, X11 and resource settings, none of which changes a seccomp
+/// filter. (`noroot` sets up a user namespace, `nonewprivs` sets
+/// no_new_privs, which firejail sets anyway when it installs a filter.)
+/// Extracted from src/firejail/profile.c at tag 0.9.72 (every `strcmp` and
+/// `strncmp` of the line in profile_check_line, less the seccomp options,
+/// `ignore` and the `rlimit` umbrella, whose six forms are listed).
 const OTHER_OPTIONS: &[&str] = &[
-    "keep-fd",
-    "xephyr-screen",
-    "mkdir",
-    "mkfile",
-    "name",
-    "ipc-namespace",
-    "noroot",
-    "nonewprivs",
-    "caps",
-    "caps.drop",
-    "caps.keep",
-    "shell",
-    "tracelog",
-    "private",
-    "private-home",
-    "tab",
-    "private-cwd",
     "allusers",
-    "private-cache",
-    "private-dev",
-    "keep-dev-shm",
-    "private-tmp",
-    "nogroups",
-    "nosound",
-    "noautopulse",
-    "notv",
-    "nodvd",
-    "novideo",
-    "no3d",
-    "noprinters",
-    "noinput",
-    "nodbus",
-    "dbus-user",
-    "dbus-user.see",
-    "dbus-user.talk",
-    "dbus-user.own",
-    "dbus-user.call",
-    "dbus-user.broadcast",
-    "dbus-system",
-    "dbus-system.see",
-    "dbus-system.talk",
-    "dbus-system.own",
-    "dbus-system.call",
-    "dbus-system.broadcast",
-    "nou2f",
-    "netfilter",
-    "netfilter6",
-    "netlock",
-    "netns",
-    "net",
-    "veth-name",
-    "iprange",
-    "mac",
-    "mtu",
-    "netmask",
-    "ip",
-    "ip6",
-    "defaultgw",
+    "apparmor ",
     "apparmor",
     "apparmor-replace",
     "apparmor-stack",
-    "env",
-    "rmenv",
-    "hostname",
-    "hosts-file",
-    "dns",
-    "cpu",
-    "nice",
-    "writable-etc",
-    "machine-id",
-    "keep-config-pulse",
-    "writable-var",
-    "keep-var-tmp",
-    "writable-run-user",
-    "writable-var-log",
-    "x11",
-    "private-etc",
-    "private-opt",
-    "private-srv",
-    "private-bin",
-    "private-lib",
-    "overlay-named",
-    "overlay-tmpfs",
-    "overlay",
-    "bind",
-    "timeout",
-    "join-or-start",
-    "disable-mnt",
+    "bind ",
+    "blacklist ",
+    "blacklist-nolog ",
+    "caps",
+    "caps.drop ",
+    "caps.drop all",
+    "caps.keep ",
+    "cpu ",
+    "dbus-system ",
+    "dbus-system.broadcast ",
+    "dbus-system.call ",
+    "dbus-system.own ",
+    "dbus-system.see ",
+    "dbus-system.talk ",
+    "dbus-user ",
+    "dbus-user.broadcast ",
+    "dbus-user.call ",
+    "dbus-user.own ",
+    "dbus-user.see ",
+    "dbus-user.talk ",
+    "defaultgw ",
     "deterministic-exit-code",
     "deterministic-shutdown",
-    "blacklist",
-    "blacklist-nolog",
-    "noblacklist",
-    "whitelist",
-    "nowhitelist",
-    "read-only",
-    "read-write",
-    "noexec",
-    "tmpfs",
+    "disable-mnt",
+    "dns ",
+    "env ",
+    "hostname ",
+    "hosts-file ",
+    "ip ",
+    "ip6 ",
+    "ipc-namespace",
+    "iprange ",
+    "join-or-start ",
+    "keep-config-pulse",
+    "keep-dev-shm",
+    "keep-fd ",
+    "keep-var-tmp",
+    "mac ",
+    "machine-id",
+    "mkdir ",
+    "mkfile ",
+    "mtu ",
+    "name ",
+    "net ",
+    "net none",
+    "netfilter ",
+    "netfilter",
+    "netfilter6 ",
+    "netlock",
+    "netmask ",
+    "netns ",
+    "nice ",
+    "no3d",
+    "noautopulse",
+    "noblacklist ",
+    "nodbus",
+    "nodvd",
+    "noexec ",
+    "nogroups",
+    "noinput",
+    "nonewprivs",
+    "noprinters",
+    "noroot",
+    "nosound",
+    "notv",
+    "nou2f",
+    "novideo",
+    "nowhitelist ",
+    "overlay",
+    "overlay-named ",
+    "overlay-tmpfs",
+    "private ",
+    "private",
+    "private-bin ",
+    "private-cache",
+    "private-cwd ",
+    "private-cwd",
+    "private-dev",
+    "private-etc ",
+    "private-home ",
+    "private-lib",
+    "private-opt ",
+    "private-srv ",
+    "private-tmp",
+    "read-only ",
+    "read-write ",
+    "rlimit-as ",
+    "rlimit-cpu ",
+    "rlimit-fsize ",
+    "rlimit-nofile ",
+    "rlimit-nproc ",
+    "rlimit-sigpending ",
+    "rmenv ",
+    "shell none",
+    "tab",
+    "timeout ",
+    "tmpfs ",
+    "tracelog",
+    "veth-name ",
+    "whitelist ",
+    "writable-etc",
+    "writable-run-user",
+    "writable-var",
+    "writable-var-log",
+    "x11 none",
+    "x11 xephyr",
+    "x11 xorg",
+    "x11 xpra",
+    "x11 xvfb",
+    "x11",
+    "xephyr-screen ",
 ];
 
 #[cfg(test)]
@@ -672,6 +786,104 @@ mod tests {
         assert!(read("p", "seccomp.drop\n", &dirs()).is_err());
     }
 
+    /// Audit of issue 8: a condition's body is read as a line of its
+    /// own when the condition holds, so an `ignore` of a seccomp option or
+    /// another condition with a seccomp option changes the filter only
+    /// then (profile.c `profile_check_conditional` calls
+    /// `profile_check_line` on the body).
+    #[test]
+    fn conditional_ignores_and_nested_conditions() {
+        let e = read("p", "?HAS_X11: ignore seccomp.drop\n", &dirs()).unwrap_err();
+        assert_eq!(e.location, "p:1:1");
+        assert!(e.message.contains("`ignore` under `?HAS_X11`"), "{e}");
+        let e = read("p", "?HAS_NET: ignore include\n", &dirs()).unwrap_err();
+        assert!(e.message.contains("run-time condition"), "{e}");
+        let e = read("p", "\n?HAS_X11: ?HAS_NET: protocol unix\n", &dirs()).unwrap_err();
+        assert_eq!(e.location, "p:2:1");
+        assert!(e.message.contains("`protocol` under `?HAS_NET`"), "{e}");
+        assert!(read("p", "?HAS_X11: ?NOPE: x\n", &dirs()).is_err());
+        // Debian's profiles: `?HAS_APPIMAGE: ignore private-dev`.
+        let p = read(
+            "p",
+            "?HAS_APPIMAGE: ignore private-dev\nignore seccomp\n?HAS_X11: seccomp\n",
+            &dirs(),
+        )
+        .unwrap();
+        assert_eq!(p.skipped.len(), 2, "{:?}", p.skipped);
+        assert!(p.seccomp.is_none());
+    }
+
+    /// Audit of issue 8: options firejail accepts only in some forms.
+    #[test]
+    fn other_options_in_firejails_forms() {
+        for ok in [
+            "private-dev",
+            "x11 none",
+            "private-lib",
+            "private-lib a,b",
+            "rlimit-as 1g",
+            "dbus-user none",
+            "net none",
+            "net eth0",
+        ] {
+            assert!(other_option(ok), "{ok}");
+        }
+        for bad in [
+            "private-dev /dev",
+            "x11 wayland",
+            "rlimit-foo 1",
+            "private",
+            "nonewprivs yes",
+            "caps.drop",
+        ] {
+            assert!(!other_option(bad) || bad == "private", "{bad}");
+        }
+        assert!(other_option("private"), "`private` alone is firejail's");
+        let e = read("p", "nonewprivs yes\n", &dirs()).unwrap_err();
+        assert!(
+            e.message.contains("refuses this form of `nonewprivs`"),
+            "{e}"
+        );
+    }
+
+    /// Audit of issue 8: fgets reads 8191 bytes at a time (MAX_READ), and
+    /// firejail allows 32 `ignore` lines (MAX_PROFILE_IGNORE).
+    #[test]
+    fn firejails_limits() {
+        let fits = format!("seccomp.drop mount{}\n", " ".repeat(9000));
+        assert!(
+            read("p", &fits, &dirs()).is_ok(),
+            "blank pieces are blank lines"
+        );
+        let long = format!("seccomp.drop mount,{}chroot\n", "read,".repeat(1700));
+        let e = read("p", &long, &dirs()).unwrap_err();
+        assert_eq!(e.location, "p:1:8192");
+        let ignores: String = (0..33).map(|i| format!("ignore o{i}\n")).collect();
+        let e = read("p", &ignores, &dirs()).unwrap_err();
+        assert_eq!(e.location, "p:33:1");
+        let fine: String = (0..32).map(|i| format!("ignore o{i}\n")).collect();
+        assert!(read("p", &fine, &dirs()).is_ok());
+    }
+
+    #[test]
+    fn crlf_and_carriage_returns_end_the_line() {
+        let p = read("p", "seccomp.drop mount\r\nprotocol unix\rinet\n", &dirs()).unwrap();
+        assert_eq!(p.drop.unwrap().value, "mount");
+        assert_eq!(
+            p.protocol.unwrap().value,
+            "unix",
+            "line_remove_spaces stops at \\r"
+        );
+    }
+
+    #[test]
+    fn local_files_as_profile_read_tells_them() {
+        assert!(is_local("/x/app.local"));
+        assert!(is_local("app.local"));
+        assert!(!is_local("a.localb.local"), "the first `.local` decides");
+        assert!(!is_local("/x.local/app.inc"));
+    }
+
     #[test]
     fn includes() {
         let dir = std::env::temp_dir().join(format!("fj-include-{}", std::process::id()));
@@ -687,6 +899,18 @@ mod tests {
         let e = read("p", "include nowhere.inc\n", &d).unwrap_err();
         assert!(e.message.contains("cannot find `nowhere.inc`"), "{e}");
         assert_eq!(e.location, "p:1:1");
+        // A directory is refused (profile_read: invalid profile file),
+        // even one named `.local`.
+        std::fs::create_dir_all(dir.join("d.local")).unwrap();
+        let e = read("p", "include d.local\n", &d).unwrap_err();
+        assert!(e.message.contains("is a directory"), "{e}");
+        // After allow-debuggers, disable-devel.inc is not read.
+        std::fs::write(dir.join("disable-devel.inc"), "seccomp.drop chroot\n").unwrap();
+        let p = read("p", "include disable-devel.inc\n", &d).unwrap();
+        assert_eq!(p.drop.unwrap().value, "chroot");
+        let p = read("p", "allow-debuggers\ninclude disable-devel.inc\n", &d).unwrap();
+        assert!(p.drop.is_none());
+        assert_eq!(p.skipped[0].1.line, 2);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

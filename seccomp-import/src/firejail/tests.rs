@@ -229,3 +229,107 @@ fn mistakes_name_file_line_and_column() {
     let e = imp("seccomp\nprivate-devv\n").unwrap_err();
     assert_eq!(e.location, "p.profile:2:1");
 }
+
+/// Audit of issue 8: ENOTSUP is an errno firejail knows (src/lib/errno.c),
+/// as an item's action and as `seccomp-error-action`; the import skipped
+/// the item, letting `mount` through.
+#[test]
+fn enotsup_is_an_errno_to_firejail() {
+    let p = imp("seccomp.drop mount:ENOTSUP\nseccomp-error-action enotsup\nseccomp\n").unwrap();
+    assert_eq!(verdict(&p, X, "mount", &[]), Action::Errno(95));
+    assert!(p.contains("deny errno(EOPNOTSUPP);"), "{p}");
+}
+
+/// Audit of issue 8: a keep-list naming a syscall newer than firejail
+/// 0.9.72's table allowed it; fseccomp skips the item, so firejail refuses
+/// it. On arm, whose table has it, firejail allows it: arm is left out.
+#[test]
+fn syscalls_newer_than_firejails_table_are_skipped() {
+    let i = import(
+        Format::Firejail,
+        "p",
+        "seccomp.keep read,write,landlock_create_ruleset,cachestat\n",
+        &opts(),
+    )
+    .unwrap();
+    assert_eq!(
+        verdict(&i.policy, X, "landlock_create_ruleset", &[]),
+        Action::Errno(1)
+    );
+    assert_eq!(verdict(&i.policy, X, "cachestat", &[]), Action::Errno(1));
+    assert_eq!(verdict(&i.policy, X, "read", &[]), Action::Allow);
+    assert!(
+        i.warnings.iter().any(|w| w
+            .starts_with("not compiled for arm: firejail 0.9.72 skips landlock_create_ruleset")),
+        "{:?}",
+        i.warnings
+    );
+    assert!(
+        i.policy.contains("\narch x86_64, x86, aarch64, riscv64,"),
+        "{}",
+        i.policy
+    );
+    let e = import(
+        Format::Firejail,
+        "p",
+        "seccomp.drop landlock_add_rule\n",
+        &ImportOptions {
+            arches: Some(vec![Arch::Arm]),
+            ..opts()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.location, "p:1:14");
+    assert!(e.message.starts_with("cannot import for arm"), "{e}");
+    // Newer than both tables: every architecture keeps the same meaning.
+    let i = import(Format::Firejail, "p", "seccomp.drop mseal,mount\n", &opts()).unwrap();
+    assert_eq!(verdict(&i.policy, X, "mseal", &[]), Action::Allow);
+    assert_eq!(verdict(&i.policy, Arch::Arm, "mseal", &[]), Action::Allow);
+    assert_eq!(
+        verdict(&i.policy, Arch::Arm, "mount", &[]),
+        Action::Errno(1)
+    );
+}
+
+/// Audit of issue 8: lines firejail does not use are listed in warnings,
+/// not only in the output's header.
+#[test]
+fn unused_and_replaced_lines_are_warned_about() {
+    let i = import(
+        Format::Firejail,
+        "p",
+        "seccomp.drop mount\nseccomp.drop chroot\nseccomp.keep read\nseccomp umount2\n",
+        &opts(),
+    )
+    .unwrap();
+    let w = i.warnings.join("\n");
+    assert!(
+        w.contains("`seccomp.drop` at p:1 is replaced by the one at p:2"),
+        "{w}"
+    );
+    assert!(w.contains("`seccomp.drop` at p:2:14 is not used"), "{w}");
+    assert!(w.contains("`seccomp` at p:4:9 is not used"), "{w}");
+}
+
+/// Issue 8, section 2: lists whose every item fseccomp skips still give
+/// a filter, as firejail installs one (checked against firejail in
+/// tests/tests/import_vs_firejail.rs); lists with no item at all are
+/// refused, as fseccomp refuses them.
+#[test]
+fn lists_with_nothing_left() {
+    let p = imp("seccomp.drop umount2:log\n").unwrap();
+    assert_eq!(verdict(&p, X, "umount2", &[]), Action::Allow);
+    let p = imp("seccomp.keep umount2:log\n").unwrap();
+    assert_eq!(verdict(&p, X, "execve", &[]), Action::Allow);
+    assert_eq!(verdict(&p, X, "umount2", &[]), Action::Errno(1));
+    let p = imp("restrict-namespaces user\nrestrict-namespaces -user\n").unwrap();
+    assert_eq!(verdict(&p, X, "setns", &[3, 0]), Action::Errno(1));
+    assert_eq!(verdict(&p, X, "unshare", &[0x1000_0000]), Action::Allow);
+    for (text, at) in [
+        ("seccomp.keep ,\n", "p.profile:1:14"),
+        ("seccomp ,,\n", "p.profile:1:9"),
+        ("seccomp\nprotocol unix\nprotocol -unix\n", "p.profile:3:1"),
+    ] {
+        assert_eq!(imp(text).unwrap_err().location, at, "{text}");
+    }
+}
