@@ -583,17 +583,10 @@ impl<'a> Parser<'a> {
                 span: start.join(span),
             });
         }
+        if let Some(value) = self.int_or_constant() {
+            return value;
+        }
         match self.peek() {
-            Some(Token {
-                kind: TokenKind::Int(_),
-                ..
-            }) => {
-                let (v, span) = self.int()?;
-                Ok(Value {
-                    kind: ValueKind::Int(i128::from(v)),
-                    span,
-                })
-            }
             Some(Token {
                 kind: TokenKind::Group(g),
                 ..
@@ -616,10 +609,6 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 parse_bit_or(g)
             }
-            Some(Token {
-                kind: TokenKind::Ident(_),
-                ..
-            }) if !self.path_follows() => self.constant(),
             Some(Token {
                 kind: TokenKind::Ident(_),
                 ..
@@ -646,24 +635,29 @@ impl<'a> Parser<'a> {
 
     /// `bit = int | CONSTANT`, a part of `( A | B )`.
     fn bit(&mut self) -> PResult<Value> {
-        match self.peek() {
-            Some(Token {
+        self.int_or_constant().unwrap_or_else(|| {
+            Err(self
+                .expected("an integer or a kernel constant inside `( | )`")
+                .with_help(BIT_OR_HELP))
+        })
+    }
+
+    /// `int | CONSTANT` (an identifier not starting a path), the values
+    /// both `value` and `bit` take; `None` when neither is here.
+    fn int_or_constant(&mut self) -> Option<PResult<Value>> {
+        match self.peek()? {
+            Token {
                 kind: TokenKind::Int(_),
                 ..
-            }) => {
-                let (v, span) = self.int()?;
-                Ok(Value {
-                    kind: ValueKind::Int(i128::from(v)),
-                    span,
-                })
-            }
-            Some(Token {
+            } => Some(self.int().map(|(v, span)| Value {
+                kind: ValueKind::Int(i128::from(v)),
+                span,
+            })),
+            Token {
                 kind: TokenKind::Ident(_),
                 ..
-            }) if !self.path_follows() => self.constant(),
-            _ => Err(self
-                .expected("an integer or a kernel constant inside `( | )`")
-                .with_help(BIT_OR_HELP)),
+            } if !self.path_follows() => Some(self.constant()),
+            _ => None,
         }
     }
 
