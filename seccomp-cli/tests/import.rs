@@ -4,6 +4,7 @@
 mod common;
 
 use common::{file, scratch, seccompc};
+use std::path::Path;
 
 const OCI: &str = r#"{
   "defaultAction": "SCMP_ACT_ERRNO",
@@ -16,32 +17,44 @@ const OCI: &str = r#"{
   ]
 }"#;
 
+/// `seccompc import ARGS... -o DIR/NAME`, which must succeed: the path of
+/// the policy it wrote.
+fn import_to(dir: &Path, name: &str, args: &[&str]) -> String {
+    let out = dir.join(name);
+    let out = out.to_str().expect("UTF-8 path");
+    let mut all = vec!["import"];
+    all.extend(args);
+    all.extend(["-o", out]);
+    let imported = seccompc(&all);
+    assert_eq!(imported.status, 0, "{}", imported.stderr);
+    out.to_owned()
+}
+
+/// What `seccompc simulate POLICY --arch x86_64 CALL...` says after
+/// `action: ` (`allow (0x7fff0000)`), once it has said that the program
+/// and the policy agree.
+fn simulate(policy: &str, call: &[&str]) -> String {
+    let mut args = vec!["simulate", policy, "--arch", "x86_64"];
+    args.extend(call);
+    let text = seccompc(&args).ok();
+    assert!(
+        text.ends_with("the program and the policy agree\n"),
+        "{text}"
+    );
+    let action = text.lines().find_map(|l| l.strip_prefix("action: "));
+    action
+        .unwrap_or_else(|| panic!("no action in {text}"))
+        .to_owned()
+}
+
 #[test]
 fn an_oci_profile_becomes_a_policy_that_behaves_like_it() {
     let dir = scratch("import");
     let json = file(&dir, "profile.json", OCI);
-    let out = dir.join("profile.policy");
-    let out = out.to_str().unwrap();
-    let imported = seccompc(&["import", "--from", "oci", &json, "-o", out]);
-    assert_eq!(imported.status, 0, "{}", imported.stderr);
-    let policy = std::fs::read_to_string(out).unwrap();
+    let out = import_to(&dir, "profile.policy", &["--from", "oci", &json]);
+    let policy = std::fs::read_to_string(&out).unwrap();
     assert!(policy.starts_with("// "), "{policy}");
-    let action = |call: &[&str]| {
-        let mut args = vec!["simulate", out, "--arch", "x86_64"];
-        args.extend(call);
-        let text = seccompc(&args).ok();
-        assert!(
-            text.ends_with("the program and the policy agree\n"),
-            "{text}"
-        );
-        text.lines()
-            .find_map(|l| l.strip_prefix("action: "))
-            .unwrap()
-            .split(' ')
-            .next()
-            .unwrap()
-            .to_owned()
-    };
+    let action = |call: &[&str]| simulate(&out, call).split(' ').next().unwrap().to_owned();
     assert_eq!(action(&["write", "1"]), "allow");
     assert_eq!(action(&["personality", "8"]), "allow");
     assert_eq!(action(&["personality", "9"]), "errno(EPERM)");
@@ -102,19 +115,7 @@ fn export_round_trips_through_import() {
         text.contains("\"defaultAction\": \"SCMP_ACT_ERRNO\""),
         "{text}"
     );
-    let back = dir.join("back.policy");
-    let back = back.to_str().unwrap();
-    let imported = seccompc(&["import", "--from", "oci", json, "-o", back]);
-    assert_eq!(imported.status, 0, "{}", imported.stderr);
-    let action = |file: &str, call: &[&str]| {
-        let mut args = vec!["simulate", file, "--arch", "x86_64"];
-        args.extend(call);
-        let text = seccompc(&args).ok();
-        text.lines()
-            .find_map(|l| l.strip_prefix("action: "))
-            .unwrap()
-            .to_owned()
-    };
+    let back = import_to(&dir, "back.policy", &["--from", "oci", json]);
     for call in [
         &["write", "1"][..],
         &["write", "2"],
@@ -124,7 +125,7 @@ fn export_round_trips_through_import() {
         &["personality", "9"],
         &["getpid"],
     ] {
-        assert_eq!(action(&policy, call), action(back, call), "{call:?}");
+        assert_eq!(simulate(&policy, call), simulate(&back, call), "{call:?}");
     }
     // A layered drop over an allow cannot be said in OCI.
     let layered = file(
@@ -163,25 +164,17 @@ fn minijail_compiler_choice() {
         "{}",
         refused.stderr
     );
-    for (compiler, expected) in [("libminijail", "allow"), ("tools", "errno(EBADF)")] {
-        let out = dir.join(format!("{compiler}.policy"));
-        let out = out.to_str().unwrap();
-        let imported = seccompc(&[
-            "import",
+    for (compiler, expected) in [("libminijail", "allow "), ("tools", "errno(EBADF) ")] {
+        let args = [
             "--from",
             "minijail",
             "--minijail-compiler",
             compiler,
             &policy,
-            "-o",
-            out,
-        ]);
-        assert_eq!(imported.status, 0, "{}", imported.stderr);
-        let simulated = seccompc(&["simulate", out, "--arch", "x86_64", "read", "0"]).ok();
-        assert!(
-            simulated.contains(&format!("action: {expected}")),
-            "{compiler}: {simulated}"
-        );
+        ];
+        let out = import_to(&dir, &format!("{compiler}.policy"), &args);
+        let simulated = simulate(&out, &["read", "0"]);
+        assert!(simulated.starts_with(expected), "{compiler}: {simulated}");
     }
     let bad = seccompc(&[
         "import",
@@ -229,19 +222,7 @@ fn export_spo_round_trips_through_import() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let back = dir.join("back.policy");
-    let back = back.to_str().unwrap();
-    let imported = seccompc(&["import", "--from", "spo", yaml, "-o", back]);
-    assert_eq!(imported.status, 0, "{}", imported.stderr);
-    let action = |file: &str, call: &[&str]| {
-        let mut args = vec!["simulate", file, "--arch", "x86_64"];
-        args.extend(call);
-        let text = seccompc(&args).ok();
-        text.lines()
-            .find_map(|l| l.strip_prefix("action: "))
-            .unwrap()
-            .to_owned()
-    };
+    let back = import_to(&dir, "back.policy", &["--from", "spo", yaml]);
     for call in [
         &["write", "1"][..],
         &["write", "3"],
@@ -249,7 +230,7 @@ fn export_spo_round_trips_through_import() {
         &["personality", "9"],
         &["getpid"],
     ] {
-        assert_eq!(action(&policy, call), action(back, call), "{call:?}");
+        assert_eq!(simulate(&policy, call), simulate(&back, call), "{call:?}");
     }
     // A default errno other than EPERM has no place in a SeccompProfile.
     let enosys = file(
