@@ -1,9 +1,9 @@
 //! What the differential tests share: policies in the subset our language,
 //! libseccomp and seccompiler all express ([`rules`]), a tally of compared
 //! inputs ([`tally`]), an interpreter for libseccomp's pseudo-filter code
-//! ([`pfc`]), and, behind the `libseccomp` feature, a small FFI to
-//! the system's libseccomp (`ffi`) with the way runc and crun build a
-//! filter from rules (`build`).
+//! ([`pfc`]), OCI profiles as runc reads them ([`oci`]), and, behind the
+//! `libseccomp` feature, a small FFI to the system's libseccomp (`ffi`)
+//! with the way runc and crun build a filter from rules (`build`).
 
 /// The architectures both libseccomp 2.5.4 and we support: all of ours
 /// but loongarch64.
@@ -20,6 +20,7 @@ pub const ARCHES: [seccomp_compiler::Arch; 7] = {
     ]
 };
 
+pub mod oci;
 pub mod pfc;
 pub mod rules;
 pub mod tally;

@@ -1051,7 +1051,8 @@ mod corpus {
     use seccomp_import::{self as import, Format, ImportOptions};
     use serde_json::Value;
     use tests::libseccomp::ffi::{self, Attr, Filter, ScmpArgCmp};
-    use tests::libseccomp::rules::{self, ArgCmp, Op, Rule, RulePolicy, SyscallRules, Width};
+    use tests::libseccomp::oci::{OciRule, default_action, oci_rules, runc_split, strings};
+    use tests::libseccomp::rules::{self, ArgCmp, Rule, RulePolicy, SyscallRules};
     use tests::libseccomp::tally::Tally;
     use tests::libseccomp::{export_filter, pfc::Pfc};
 
@@ -1064,25 +1065,6 @@ mod corpus {
         "../seccomp-import/tests/corpus/podman-containers-common-seccomp.json",
         "fixtures/oci-runc-split.json",
     ];
-
-    /// runc's `matchCall` (libcontainer/seccomp/seccomp_linux.go): a rule
-    /// comparing one argument more than once becomes one rule per
-    /// comparison.
-    fn runc_split(args: &[ArgCmp]) -> Vec<Vec<ArgCmp>> {
-        let mut seen = BTreeSet::new();
-        if args.iter().any(|a| !seen.insert(a.arg)) {
-            args.iter().map(|a| vec![*a]).collect()
-        } else {
-            vec![args.to_vec()]
-        }
-    }
-
-    /// One rule of a profile as moby hands it to runc.
-    struct OciRule {
-        names: Vec<String>,
-        action: Action,
-        args: Vec<ArgCmp>,
-    }
 
     /// `SCMP_ARCH_*` names and the `runtime.GOARCH` moby matches
     /// `includes.arches` against.
@@ -1122,92 +1104,6 @@ mod corpus {
                 main == name || subs.is_some_and(|s| s.iter().any(|a| a.as_str() == Some(name)));
             member.then(|| goarch(main)).flatten()
         })
-    }
-
-    /// runc's actions (`libcontainer/seccomp`): errno data from `errnoRet`,
-    /// else EPERM; for the default action, `defaultErrnoRet`.
-    fn action(name: &str, errno: Option<u64>) -> Action {
-        let errno = errno.map_or(1, |e| u16::try_from(e).expect("errno fits"));
-        match name {
-            "SCMP_ACT_ALLOW" => Action::Allow,
-            "SCMP_ACT_ERRNO" => Action::Errno(errno),
-            "SCMP_ACT_KILL" | "SCMP_ACT_KILL_THREAD" => Action::KillThread,
-            "SCMP_ACT_KILL_PROCESS" => Action::KillProcess,
-            "SCMP_ACT_TRAP" => Action::Trap,
-            "SCMP_ACT_TRACE" => Action::Trace(errno),
-            "SCMP_ACT_LOG" => Action::Log,
-            "SCMP_ACT_NOTIFY" => Action::UserNotif,
-            other => panic!("unknown action {other}"),
-        }
-    }
-
-    fn strings(v: &Value) -> Vec<String> {
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    /// moby's filter (`profiles/seccomp`): the rules that apply to a
-    /// container with `caps` on `host`, on a current kernel (every
-    /// `minKernel` met).
-    fn applies(rule: &Value, host: &str, caps: &BTreeSet<String>) -> bool {
-        let ex = &rule["excludes"];
-        let inc = &rule["includes"];
-        let excluded = strings(&ex["arches"]).iter().any(|a| a == host)
-            || strings(&ex["caps"]).iter().any(|c| caps.contains(c))
-            || !ex["minKernel"].is_null();
-        let inc_arches = strings(&inc["arches"]);
-        let included = (inc_arches.is_empty() || inc_arches.iter().any(|a| a == host))
-            && strings(&inc["caps"]).iter().all(|c| caps.contains(c));
-        included && !excluded
-    }
-
-    fn oci_rules(profile: &Value, host: &str, caps: &BTreeSet<String>) -> Vec<OciRule> {
-        // A profile may have no rules (a SeccompProfile with only a
-        // defaultAction).
-        let rules = profile["syscalls"]
-            .as_array()
-            .map_or(&[][..], Vec::as_slice);
-        rules
-            .iter()
-            .filter(|r| applies(r, host, caps))
-            .map(|r| OciRule {
-                names: strings(&r["names"]),
-                action: action(
-                    r["action"].as_str().expect("action"),
-                    r["errnoRet"].as_u64(),
-                ),
-                args: r["args"]
-                    .as_array()
-                    .map(|a| a.iter().map(arg).collect())
-                    .unwrap_or_default(),
-            })
-            .collect()
-    }
-
-    fn arg(a: &Value) -> ArgCmp {
-        let value = a["value"].as_u64().expect("value");
-        let two = a["valueTwo"].as_u64().unwrap_or(0);
-        let (op, value) = match a["op"].as_str().expect("op") {
-            "SCMP_CMP_NE" => (Op::Ne, value),
-            "SCMP_CMP_LT" => (Op::Lt, value),
-            "SCMP_CMP_LE" => (Op::Le, value),
-            "SCMP_CMP_EQ" => (Op::Eq, value),
-            "SCMP_CMP_GE" => (Op::Ge, value),
-            "SCMP_CMP_GT" => (Op::Gt, value),
-            "SCMP_CMP_MASKED_EQ" => (Op::MaskedEq(value), two),
-            other => panic!("unknown operator {other}"),
-        };
-        ArgCmp {
-            arg: u8::try_from(a["index"].as_u64().expect("index")).expect("index < 6"),
-            width: Width::Full,
-            op,
-            value,
-        }
     }
 
     fn scmp_cmps(args: &[ArgCmp]) -> Vec<ScmpArgCmp> {
@@ -1356,12 +1252,8 @@ mod corpus {
         // Without an archMap no rule is limited to a host (SeccompProfiles
         // have no `includes`).
         let host = host_of(profile, arch).unwrap_or("");
-        let errno = profile["defaultErrnoRet"].as_u64();
-        let default = action(
-            profile["defaultAction"].as_str().expect("defaultAction"),
-            errno,
-        );
-        let rules = oci_rules(profile, host, caps);
+        let default = default_action(profile).expect("defaultAction");
+        let rules = oci_rules(profile, host, caps).expect("runc reads the profile");
         let text = std::fs::read_to_string(profile_path).expect("profile");
         let opts = ImportOptions {
             caps: Some(caps.iter().cloned().collect()),
@@ -1531,7 +1423,8 @@ mod corpus {
         use tests::kernel::{Outcome, exec, in_child, policy_from_filters};
         use tests::libseccomp::ffi::{Attr, Filter};
 
-        use super::{action, oci_rules, scmp_cmps};
+        use super::scmp_cmps;
+        use tests::libseccomp::oci::{default_action, oci_rules};
 
         const PROFILE: &str = "../seccomp-import/tests/corpus/moby-default.json";
         /// `SCMP_ARCH_X32`: `EM_X86_64 | __AUDIT_ARCH_LE`.
@@ -1573,11 +1466,8 @@ mod corpus {
         /// sub-architectures, every applicable rule added by name.
         fn theirs() -> Filter {
             let (_, v) = profile();
-            let default = action(
-                v["defaultAction"].as_str().expect("action"),
-                v["defaultErrnoRet"].as_u64(),
-            );
-            let rules = oci_rules(&v, "amd64", &docker_caps());
+            let default = default_action(&v).expect("defaultAction");
+            let rules = oci_rules(&v, "amd64", &docker_caps()).expect("runc reads the profile");
             let mut f = Filter::new(Arch::X86_64, default.to_ret()).expect("init");
             f.add_arch(Arch::X86.audit_arch()).expect("x86");
             f.add_arch(SCMP_ARCH_X32).expect("x32");
@@ -1701,10 +1591,7 @@ mod corpus {
             }
             let _ = std::fs::remove_dir_all(&scratch);
             // The refusals are errno(EPERM), the profile's default.
-            assert_eq!(
-                action(profile().1["defaultAction"].as_str().unwrap_or(""), Some(1)),
-                Action::Errno(1)
-            );
+            assert_eq!(default_action(&profile().1), Ok(Action::Errno(1)));
         }
     }
 }

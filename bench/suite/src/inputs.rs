@@ -57,7 +57,7 @@ pub fn low_words(args: [u64; 6]) -> [u64; 6] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::{Cmp, Entry, Op, Width};
+    use crate::rules::{ArgCmp, Entry, Op, Width};
     use seccomp_compiler::action::Action;
 
     #[test]
@@ -67,9 +67,9 @@ mod tests {
             entries: vec![Entry {
                 name: "write".into(),
                 action: Action::Allow,
-                conds: vec![Cmp {
+                conds: vec![ArgCmp {
                     arg: 0,
-                    width: Width::Dword,
+                    width: Width::Low32,
                     op: Op::Eq,
                     value: 1,
                 }],

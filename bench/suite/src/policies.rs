@@ -3,7 +3,7 @@
 
 use crate::competitors::Competitor::{self, *};
 use crate::competitors::ours;
-use crate::rules::{Cmp, Entry, Op, Rules, Width};
+use crate::rules::{ArgCmp, Entry, Op, Rules, Width};
 use crate::sources;
 use seccomp_compiler::action::Action;
 use seccomp_compiler::arch::Arch;
@@ -145,9 +145,9 @@ fn write_fd_rules(names: &[&str]) -> Rules {
         rules.entries.push(Entry {
             name: "write".to_owned(),
             action: Action::Allow,
-            conds: vec![Cmp {
+            conds: vec![ArgCmp {
                 arg: 0,
-                width: Width::Dword,
+                width: Width::Low32,
                 op: Op::Eq,
                 value: fd,
             }],

@@ -2,48 +2,22 @@
 //! of rules, each a syscall name, an action and comparisons that must all
 //! hold (libseccomp's `seccomp_rule_add`, seccompiler's `SeccompRule`,
 //! firejail's list items). x86_64 only: every figure is for this machine.
+//! A comparison is the differential tests' [`ArgCmp`] (`Width::Full` is
+//! seccompiler's `Qword` and libseccomp's only width, `Width::Low32`
+//! seccompiler's `Dword`).
 
+pub use ::tests::libseccomp::rules::{ArgCmp, Op, Width};
 use seccomp_compiler::action::Action;
 use seccomp_compiler::arch::Arch;
 use seccomp_compiler::tables::syscalls;
 use std::collections::BTreeMap;
-
-/// How many bits of the argument a comparison reads: seccompiler's
-/// `SeccompCmpArgLen` (libseccomp always reads 64).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Width {
-    Dword,
-    Qword,
-}
-
-/// A comparison operator, as `enum scmp_compare` and `SeccompCmpOp` have them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    /// `arg & mask == value`.
-    MaskedEq(u64),
-}
-
-/// One comparison of argument `arg`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Cmp {
-    pub arg: u8,
-    pub width: Width,
-    pub op: Op,
-    pub value: u64,
-}
 
 /// One rule: `action` for `name` when every comparison holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     pub name: String,
     pub action: Action,
-    pub conds: Vec<Cmp>,
+    pub conds: Vec<ArgCmp>,
 }
 
 /// A policy as rules.
@@ -115,10 +89,10 @@ impl Rules {
 mod tests {
     use super::*;
 
-    fn cmp(arg: u8, op: Op, value: u64) -> Cmp {
-        Cmp {
+    fn cmp(arg: u8, op: Op, value: u64) -> ArgCmp {
+        ArgCmp {
             arg,
-            width: Width::Qword,
+            width: Width::Full,
             op,
             value,
         }

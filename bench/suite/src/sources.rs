@@ -2,137 +2,36 @@
 //! [`Rules`] for the run-time builders:
 //!
 //! - Docker's default profile as moby filters it for an amd64 container
-//!   with Docker's default capabilities (moby `profiles/seccomp/
-//!   seccomp_linux.go`, `setupSeccomp`: a rule applies unless `excludes`
-//!   names the host arch, a held capability or a `minKernel`; `includes`
-//!   must all hold) and runc loads it (runc `libcontainer/seccomp/
-//!   seccomp_linux.go`, `InitSeccomp`: rules whose action is the default
-//!   are skipped; `matchCall` splits a rule comparing one argument twice
-//!   into one rule per comparison; `errnoRet` else EPERM). The same logic
-//!   as the differential test `differential_libseccomp.rs` (`corpus`).
+//!   with Docker's default capabilities and runc loads it: the
+//!   differential tests' reading ([`::tests::libseccomp::oci`], which cites
+//!   moby's `setupSeccomp` and runc's `InitSeccomp` and `matchCall`).
 //! - A seccompiler JSON filter (rust-vmm/seccompiler `src/frontend/
 //!   json.rs`): `filter_action` for each rule, `default_action` otherwise,
 //!   `dword` comparisons read the low 32 bits.
 
-use crate::rules::{Cmp, Entry, Op, Rules, Width};
+use crate::rules::{ArgCmp, Entry, Op, Rules, Width};
+use ::tests::libseccomp::oci;
 use seccomp_compiler::action::Action;
 use serde_json::Value;
 use std::collections::BTreeSet;
 
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// runc's actions: errno data from `errnoRet`, else EPERM (1).
-fn oci_action(name: &str, errno: Option<u64>) -> Result<Action, String> {
-    let errno = u16::try_from(errno.unwrap_or(1)).map_err(|_| "errnoRet too large".to_owned())?;
-    Ok(match name {
-        "SCMP_ACT_ALLOW" => Action::Allow,
-        "SCMP_ACT_ERRNO" => Action::Errno(errno),
-        "SCMP_ACT_KILL" | "SCMP_ACT_KILL_THREAD" => Action::KillThread,
-        "SCMP_ACT_KILL_PROCESS" => Action::KillProcess,
-        "SCMP_ACT_TRAP" => Action::Trap,
-        "SCMP_ACT_LOG" => Action::Log,
-        other => {
-            return Err(format!(
-                "action {other} is not used by the benchmark's profiles"
-            ));
-        }
-    })
-}
-
-/// moby's `excludes`/`includes` test for `host` and `caps`, on a current
-/// kernel (every `minKernel` met, so a rule excluded by one is left out).
-fn applies(rule: &Value, host: &str, caps: &BTreeSet<&str>) -> bool {
-    let (ex, inc) = (&rule["excludes"], &rule["includes"]);
-    let excluded = strings(&ex["arches"]).iter().any(|a| a == host)
-        || strings(&ex["caps"])
-            .iter()
-            .any(|c| caps.contains(c.as_str()))
-        || !ex["minKernel"].is_null();
-    let arches = strings(&inc["arches"]);
-    let included = (arches.is_empty() || arches.iter().any(|a| a == host))
-        && strings(&inc["caps"])
-            .iter()
-            .all(|c| caps.contains(c.as_str()));
-    included && !excluded
-}
-
-fn oci_cmp(a: &Value) -> Result<Cmp, String> {
-    let value = a["value"].as_u64().ok_or("an argument without `value`")?;
-    let two = a["valueTwo"].as_u64().unwrap_or(0);
-    let (op, value) = match a["op"].as_str().unwrap_or("") {
-        "SCMP_CMP_NE" => (Op::Ne, value),
-        "SCMP_CMP_LT" => (Op::Lt, value),
-        "SCMP_CMP_LE" => (Op::Le, value),
-        "SCMP_CMP_EQ" => (Op::Eq, value),
-        "SCMP_CMP_GE" => (Op::Ge, value),
-        "SCMP_CMP_GT" => (Op::Gt, value),
-        "SCMP_CMP_MASKED_EQ" => (Op::MaskedEq(value), two),
-        other => return Err(format!("unknown operator `{other}`")),
-    };
-    let arg = a["index"]
-        .as_u64()
-        .and_then(|i| u8::try_from(i).ok())
-        .filter(|&i| i < 6);
-    Ok(Cmp {
-        arg: arg.ok_or("an argument index past 5")?,
-        width: Width::Qword,
-        op,
-        value,
-    })
-}
-
-/// runc's `matchCall`: comparing one argument more than once makes one
-/// rule per comparison.
-fn runc_split(conds: Vec<Cmp>) -> Vec<Vec<Cmp>> {
-    let mut seen = BTreeSet::new();
-    if conds.iter().any(|c| !seen.insert(c.arg)) {
-        conds.into_iter().map(|c| vec![c]).collect()
-    } else {
-        vec![conds]
-    }
-}
-
 /// Docker's profile for an amd64 container holding `caps`, as runc adds
-/// it to libseccomp.
+/// it to libseccomp: rules with the default action skipped, a rule
+/// comparing one argument twice split.
 pub fn oci_as_runc(text: &str, caps: &[&str]) -> Result<Rules, String> {
     let profile: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    let caps: BTreeSet<&str> = caps.iter().copied().collect();
-    let default = oci_action(
-        profile["defaultAction"]
-            .as_str()
-            .ok_or("no defaultAction")?,
-        profile["defaultErrnoRet"].as_u64(),
-    )?;
+    let caps: BTreeSet<String> = caps.iter().map(|c| (*c).to_owned()).collect();
+    let default = oci::default_action(&profile)?;
     let mut entries = Vec::new();
-    for rule in profile["syscalls"].as_array().ok_or("no syscalls")? {
-        if !applies(rule, "amd64", &caps) {
+    for rule in oci::oci_rules(&profile, "amd64", &caps)? {
+        if rule.action == default {
             continue;
         }
-        let action = oci_action(
-            rule["action"].as_str().unwrap_or(""),
-            rule["errnoRet"].as_u64(),
-        )?;
-        if action == default {
-            continue;
-        }
-        let conds = rule["args"]
-            .as_array()
-            .map(|a| a.iter().map(oci_cmp).collect::<Result<Vec<_>, _>>())
-            .transpose()?
-            .unwrap_or_default();
-        for name in strings(&rule["names"]) {
-            for conds in runc_split(conds.clone()) {
+        for name in &rule.names {
+            for conds in oci::runc_split(&rule.args) {
                 entries.push(Entry {
                     name: name.clone(),
-                    action,
+                    action: rule.action,
                     conds,
                 });
             }
@@ -157,10 +56,10 @@ fn seccompiler_action(v: &Value) -> Result<Action, String> {
     })
 }
 
-fn seccompiler_cmp(a: &Value) -> Result<Cmp, String> {
+fn seccompiler_cmp(a: &Value) -> Result<ArgCmp, String> {
     let width = match a["type"].as_str() {
-        Some("dword") => Width::Dword,
-        Some("qword") => Width::Qword,
+        Some("dword") => Width::Low32,
+        Some("qword") => Width::Full,
         other => return Err(format!("argument type {other:?}")),
     };
     let value = a["val"].as_u64().ok_or("an argument without `val`")?;
@@ -180,7 +79,7 @@ fn seccompiler_cmp(a: &Value) -> Result<Cmp, String> {
         .as_u64()
         .and_then(|i| u8::try_from(i).ok())
         .filter(|&i| i < 6);
-    Ok(Cmp {
+    Ok(ArgCmp {
         arg: arg.ok_or("an argument index past 5")?,
         width,
         op,
@@ -249,9 +148,9 @@ mod tests {
         assert_eq!(rules.default, Action::Trap);
         assert_eq!(
             rules.entries[0].conds,
-            [Cmp {
+            [ArgCmp {
                 arg: 2,
-                width: Width::Dword,
+                width: Width::Low32,
                 op: Op::MaskedEq(4),
                 value: 0
             }]

@@ -24,29 +24,10 @@ pub const NOT_BUILT: &str = "built without the `libseccomp` feature (bench/run.s
 #[cfg(feature = "libseccomp")]
 mod with_ffi {
     use super::*;
-    use crate::rules::{Cmp, Op};
     use seccomp_compiler::action::Action;
     use seccomp_compiler::arch::Arch;
-    use tests::libseccomp::export_filter;
     use tests::libseccomp::ffi::{self, Attr, Filter, ScmpArgCmp};
-
-    fn scmp_cmp(c: &Cmp) -> ScmpArgCmp {
-        let (op, a, b) = match c.op {
-            Op::Ne => (ffi::SCMP_CMP_NE, c.value, 0),
-            Op::Lt => (ffi::SCMP_CMP_LT, c.value, 0),
-            Op::Le => (ffi::SCMP_CMP_LE, c.value, 0),
-            Op::Eq => (ffi::SCMP_CMP_EQ, c.value, 0),
-            Op::Ge => (ffi::SCMP_CMP_GE, c.value, 0),
-            Op::Gt => (ffi::SCMP_CMP_GT, c.value, 0),
-            Op::MaskedEq(m) => (ffi::SCMP_CMP_MASKED_EQ, m, c.value),
-        };
-        ScmpArgCmp {
-            arg: u32::from(c.arg),
-            op,
-            datum_a: a,
-            datum_b: b,
-        }
-    }
+    use tests::libseccomp::{export_filter, scmp_arg_cmp};
 
     /// The libseccomp filter context for `policy` (not yet loaded).
     pub fn filter(policy: &Policy, optimize: u32) -> Result<Filter, ffi::Error> {
@@ -58,7 +39,7 @@ mod with_ffi {
         f.set_attr(Attr::ActBadarch, Action::KillProcess.to_ret())?;
         f.set_attr(Attr::CtlOptimize, optimize)?;
         for e in &rules.entries {
-            let cmps: Vec<ScmpArgCmp> = e.conds.iter().map(scmp_cmp).collect();
+            let cmps: Vec<ScmpArgCmp> = e.conds.iter().map(scmp_arg_cmp).collect();
             f.add_rule_by_name(e.action.to_ret(), &e.name, &cmps)?;
         }
         Ok(f)

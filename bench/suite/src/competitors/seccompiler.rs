@@ -4,7 +4,7 @@
 //! (`SeccompFilter::new`, as a program building its filter at start-up).
 
 use crate::policies::Policy;
-use crate::rules::{Cmp, Op, Rules, Width};
+use crate::rules::{ArgCmp, Op, Rules, Width};
 use seccomp_compiler::action::Action;
 use seccomp_compiler::bpf::SockFilter;
 use seccompiler::{
@@ -47,10 +47,11 @@ fn action(a: Action) -> Result<SeccompAction, String> {
     })
 }
 
-fn condition(c: &Cmp) -> Result<SeccompCondition, String> {
+fn condition(c: &ArgCmp) -> Result<SeccompCondition, String> {
     let len = match c.width {
-        Width::Dword => SeccompCmpArgLen::Dword,
-        Width::Qword => SeccompCmpArgLen::Qword,
+        Width::Low32 => SeccompCmpArgLen::Dword,
+        Width::Full => SeccompCmpArgLen::Qword,
+        Width::Declared => return Err("seccompiler has no declared widths".to_owned()),
     };
     let op = match c.op {
         Op::Eq => SeccompCmpOp::Eq,
