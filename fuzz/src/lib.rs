@@ -34,7 +34,7 @@ use std::fmt::Write as _;
 
 // The macro's conversion of its input to the compiler's tokens, over
 // proc_macro2 (paths relative to this file wherever it is included).
-#[path = "../../seccomp-macros/src/pm.rs"]
+#[path = "../../seccomp-macros/src/pm2.rs"]
 #[allow(dead_code)]
 mod pm;
 #[path = "../../seccomp-macros/src/tokens.rs"]

@@ -25,8 +25,10 @@ mod expand;
 mod file;
 #[path = "../src/input.rs"]
 mod input;
-#[path = "../src/pm.rs"]
+#[path = "../src/pm2.rs"]
 mod pm;
+#[path = "../src/template.rs"]
+mod template;
 #[path = "../src/tokens.rs"]
 mod tokens;
 #[path = "../src/warning.rs"]

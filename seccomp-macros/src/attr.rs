@@ -24,8 +24,8 @@
 
 use crate::error::Error;
 use crate::expand::{Expansion, expand_policy};
-use proc_macro2::{Delimiter, Group, Ident, Spacing, Span, TokenStream, TokenTree};
-use quote::{ToTokens, quote};
+use crate::pm::{Delimiter, Group, Ident, Spacing, Span, TokenStream, TokenTree};
+use crate::template::{concat, rust};
 
 /// What to do when the policy cannot be installed (`on_error = ...`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,19 +65,19 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let trees: Vec<TokenTree> = item.clone().into_iter().collect();
     let function = match Function::find(&trees) {
         Ok(f) => f,
-        Err(e) => return quote! { #e #item },
+        Err(e) => return rust("$0 $1", &[e.to_compile_error(), item]),
     };
     let args = match Args::parse(args) {
         Ok(args) => args,
         Err(e) => return function.with_prologue(e.to_compile_error()),
     };
     let variant = match args.on_error {
-        OnError::Exit => quote!(Exit),
-        OnError::Panic => quote!(Panic),
+        OnError::Exit => rust("Exit", &[]),
+        OnError::Panic => rust("Panic", &[]),
     };
     let enter = match args.on_violation {
-        OnViolation::Kill => quote!(__enter_sandbox),
-        OnViolation::Report => quote!(__enter_sandbox_reporting),
+        OnViolation::Kill => rust("__enter_sandbox", &[]),
+        OnViolation::Report => rust("__enter_sandbox_reporting", &[]),
     };
     let policy = match args.policy {
         Source::Static(path) => path,
@@ -87,21 +87,21 @@ pub fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
             if !errors.is_empty() {
                 // The function stays as written: the user sees the policy's
                 // errors and nothing else.
-                return function.with_prologue(quote! { #(#errors)* });
+                return function.with_prologue(concat(&errors));
             }
-            return function.with_prologue(quote! {
-                {
-                    static __SECCOMP_SANDBOX: ::seccomp_runtime::Policy = #expr;
-                    ::seccomp_runtime::#enter(&__SECCOMP_SANDBOX, ::seccomp_runtime::OnError::#variant);
-                }
-            });
+            return function.with_prologue(rust(
+                "{
+                    static __SECCOMP_SANDBOX: ::seccomp_runtime::Policy = $0;
+                    ::seccomp_runtime::$1(&__SECCOMP_SANDBOX, ::seccomp_runtime::OnError::$2);
+                }",
+                &[expr, enter, variant],
+            ));
         }
     };
-    function.with_prologue(quote! {
-        {
-            ::seccomp_runtime::#enter(&#policy, ::seccomp_runtime::OnError::#variant);
-        }
-    })
+    function.with_prologue(rust(
+        "{ ::seccomp_runtime::$0(&$1, ::seccomp_runtime::OnError::$2); }",
+        &[enter, policy, variant],
+    ))
 }
 
 const USAGE: &str = "write `#[sandbox(base @system-service; ...)]` with the policy inline, `#[sandbox(file = \"policies/app.policy\")]`, or `#[sandbox(policy = POLICY)]` for a `static POLICY: Policy = seccomp_policy! { ... };`; options such as `on_error = panic,` come first";
@@ -160,7 +160,7 @@ fn static_policy(trees: &[TokenTree]) -> Result<Option<(TokenStream, &[TokenTree
     let [TokenTree::Ident(key), TokenTree::Punct(eq), after @ ..] = trees else {
         return Ok(None);
     };
-    if key != "policy" || eq.as_char() != '=' || eq.spacing() != Spacing::Alone {
+    if key.to_string() != "policy" || eq.as_char() != '=' || eq.spacing() != Spacing::Alone {
         return Ok(None);
     }
     let end = after
@@ -221,8 +221,8 @@ fn policy(file: Option<TokenStream>, inline: &[TokenTree]) -> Result<TokenStream
 
 fn on_violation_value(value: &TokenTree) -> Result<OnViolation, Error> {
     match value {
-        TokenTree::Ident(i) if i == "kill" => Ok(OnViolation::Kill),
-        TokenTree::Ident(i) if i == "report" => Ok(OnViolation::Report),
+        TokenTree::Ident(i) if i.to_string() == "kill" => Ok(OnViolation::Kill),
+        TokenTree::Ident(i) if i.to_string() == "report" => Ok(OnViolation::Report),
         other => Err(Error::new(
             other.span(),
             format!(
@@ -234,8 +234,8 @@ fn on_violation_value(value: &TokenTree) -> Result<OnViolation, Error> {
 
 fn on_error_value(value: &TokenTree) -> Result<OnError, Error> {
     match value {
-        TokenTree::Ident(i) if i == "exit" => Ok(OnError::Exit),
-        TokenTree::Ident(i) if i == "panic" => Ok(OnError::Panic),
+        TokenTree::Ident(i) if i.to_string() == "exit" => Ok(OnError::Exit),
+        TokenTree::Ident(i) if i.to_string() == "panic" => Ok(OnError::Panic),
         other => Err(Error::new(
             other.span(),
             format!(
@@ -299,19 +299,19 @@ impl<'a> Function<'a> {
             split += 3;
         }
         let (inner_attrs, rest) = stmts.split_at(split);
-        let mut body = Group::new(
-            Delimiter::Brace,
-            quote! { #(#inner_attrs)* #prologue #(#rest)* },
-        );
+        let mut inside: TokenStream = inner_attrs.iter().cloned().collect();
+        inside.extend(prologue);
+        inside.extend(rest.iter().cloned());
+        let mut body = Group::new(Delimiter::Brace, inside);
         body.set_span(self.body.span());
         let mut out: TokenStream = self.head.iter().cloned().collect();
-        body.to_tokens(&mut out);
+        out.extend([TokenTree::Group(body)]);
         out
     }
 }
 
 fn is_ident(t: &TokenTree, name: &str) -> bool {
-    matches!(t, TokenTree::Ident(i) if i == name)
+    matches!(t, TokenTree::Ident(i) if i.to_string() == name)
 }
 
 #[cfg(test)]

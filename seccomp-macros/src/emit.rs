@@ -20,8 +20,8 @@
 
 use crate::error::Error;
 use crate::input::Origin;
-use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
-use quote::{format_ident, quote, quote_spanned};
+use crate::pm::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+use crate::template::{comma_separated, concat, rust, rust_at};
 use seccomp_compiler::bpf::{
     BPF_K, BPF_RET, SECCOMP_RET_ACTION_FULL, SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD,
     SECCOMP_RET_TRAP,
@@ -115,22 +115,17 @@ impl<'a> Emitter<'a> {
         let x32 = arch_const(&cfg(X32_CFG), stub_with(&[x32_error()]));
         let all = Arch::ALL.iter().map(|a| cfg(a.cfg())).chain([cfg(X32_CFG)]);
         let unsupported = arch_const(
-            &quote!(not(any(#(#all),*))),
+            &rust("not(any($0))", &[comma_separated(all)]),
             stub_with(&[unsupported_error()]),
         );
         let include = match self.origin {
             Origin::File(f) => f.include(),
             Origin::Tokens(_) => TokenStream::new(),
         };
-        quote! {
-            {
-                #include
-                #(#per_arch)*
-                #x32
-                #unsupported
-                __SECCOMP_POLICY
-            }
-        }
+        rust(
+            "{ $0 $1 $2 $3 __SECCOMP_POLICY }",
+            &[include, concat(per_arch), x32, unsupported],
+        )
     }
 
     fn excluded(&self, arch: Arch, compiled: &[Arch]) -> Error {
@@ -164,18 +159,25 @@ impl<'a> Emitter<'a> {
                 kinds.push(kind);
             }
         }
-        let kinds = kinds.into_iter().map(lit);
+        let kinds = kinds.into_iter().map(|k| TokenTree::Literal(lit(k)).into());
         let names = names(arch, &program.actions);
         let warnings = out
             .warnings
             .iter()
             .map(|d| crate::warning::warning(&self.origin.error(d)));
-        quote! {
-            #(#warnings)*
-            #values
-            static __SECCOMP_PROGRAM: [::seccomp_runtime::SockFilter; #len] = #insns;
-            ::seccomp_runtime::Policy::from_parts(&__SECCOMP_PROGRAM, &[#(#kinds),*], &[#(#names),*])
-        }
+        rust(
+            "$0 $1
+            static __SECCOMP_PROGRAM: [::seccomp_runtime::SockFilter; $2] = $3;
+            ::seccomp_runtime::Policy::from_parts(&__SECCOMP_PROGRAM, &[$4], &[$5])",
+            &[
+                concat(warnings),
+                values,
+                TokenTree::Literal(len).into(),
+                TokenTree::Group(insns).into(),
+                comma_separated(kinds),
+                comma_separated(names),
+            ],
+        )
     }
 
     /// `const __SECCOMP_V<id>` for each symbolic value the program uses,
@@ -208,18 +210,23 @@ impl<'a> Emitter<'a> {
         let name = value_ident(id);
         match &sym.tokens {
             Ok(expr) => {
-                let value = quote_spanned! {sym.span=> (#expr) as ::core::primitive::i128 };
+                let value = rust_at(
+                    sym.span,
+                    "($0) as ::core::primitive::i128",
+                    std::slice::from_ref(expr),
+                );
                 // The cast is spanned at the user's value, so lints would
                 // blame the user for it (`{ 0o640 }` is "unnecessarily" cast).
-                quote! {
-                    #[allow(clippy::unnecessary_cast, clippy::cast_lossless, clippy::cast_possible_wrap)]
-                    const #name: ::core::primitive::i128 = #value;
-                }
+                rust(
+                    "#[allow(clippy::unnecessary_cast, clippy::cast_lossless, clippy::cast_possible_wrap)]
+                    const $0: ::core::primitive::i128 = $1;",
+                    &[name, value],
+                )
             }
-            Err(e) => {
-                let e = e.to_compile_error();
-                quote! { #e const #name: ::core::primitive::i128 = 0; }
-            }
+            Err(e) => rust(
+                "$0 const $1: ::core::primitive::i128 = 0;",
+                &[e.to_compile_error(), name],
+            ),
         }
     }
 
@@ -252,11 +259,14 @@ impl<'a> Emitter<'a> {
         };
         // `assert!` takes a format string.
         let message = message.replace('{', "{{").replace('}', "}}");
-        let lo = Literal::i128_unsuffixed(lo);
-        let hi = Literal::i128_unsuffixed(hi);
-        quote_spanned! {sym.span=>
-            const _: () = ::core::assert!(#name >= #lo && #name < #hi, #message);
-        }
+        let lo = TokenTree::Literal(Literal::i128_unsuffixed(lo));
+        let hi = TokenTree::Literal(Literal::i128_unsuffixed(hi));
+        let message = TokenTree::Literal(Literal::string(&message));
+        rust_at(
+            sym.span,
+            "const _: () = ::core::assert!($0 >= $1 && $0 < $2, $3);",
+            &[name, lo.into(), hi.into(), message.into()],
+        )
     }
 }
 
@@ -270,16 +280,16 @@ pub fn arch_statement(policy: &ast::Policy, origin: &Origin) -> Option<Span> {
         .map(|s| origin.span(s.keyword))
 }
 
-fn value_ident(id: usize) -> Ident {
-    format_ident!("__SECCOMP_V{}", id)
+fn value_ident(id: usize) -> TokenStream {
+    TokenTree::Ident(Ident::new(&format!("__SECCOMP_V{id}"), Span::call_site())).into()
 }
 
 /// `#[cfg(PRED)] const __SECCOMP_POLICY: Policy = { BODY };`
 fn arch_const(cfg: &TokenStream, body: TokenStream) -> TokenStream {
-    quote! {
-        #[cfg(#cfg)]
-        const __SECCOMP_POLICY: ::seccomp_runtime::Policy = { #body };
-    }
+    rust(
+        "#[cfg($0)] const __SECCOMP_POLICY: ::seccomp_runtime::Policy = { $1 };",
+        &[cfg.clone(), body],
+    )
 }
 
 pub fn cfg(text: &str) -> TokenStream {
@@ -290,12 +300,13 @@ pub fn cfg(text: &str) -> TokenStream {
 /// An empty policy: what the expression is when the policy has errors,
 /// so the user sees the errors and nothing else.
 pub fn stub() -> TokenStream {
-    quote! { ::seccomp_runtime::Policy::from_parts(&[], &[], &[]) }
+    rust("::seccomp_runtime::Policy::from_parts(&[], &[], &[])", &[])
 }
 
 fn stub_with(errors: &[Error]) -> TokenStream {
-    let stub = stub();
-    quote! { #(#errors)* #stub }
+    let mut out = concat(errors);
+    out.extend(stub());
+    out
 }
 
 fn x32_error() -> Error {
@@ -319,7 +330,7 @@ fn unsupported_error() -> Error {
 /// rather than with `quote!`: hundreds of instructions per architecture,
 /// and proc macros run unoptimised in debug builds.
 fn program_array(insns: &[Insn]) -> Group {
-    let constructor = quote! { ::seccomp_runtime::SockFilter::new };
+    let constructor = rust("::seccomp_runtime::SockFilter::new", &[]);
     let comma = || TokenTree::Punct(Punct::new(',', Spacing::Alone));
     let mut list = TokenStream::new();
     for i in insns {
@@ -350,16 +361,16 @@ fn program_array(insns: &[Insn]) -> Group {
 /// two's complement.
 fn sym_word(sym: usize, part: SymPart) -> TokenStream {
     let v = value_ident(sym);
-    let wide = quote! { (#v as ::core::primitive::u64) };
+    let wide = rust("($0 as ::core::primitive::u64)", &[v]);
     let word = match part {
-        SymPart::Lo => quote! { (#wide & 0xffff_ffff) },
-        SymPart::Hi => quote! { (#wide >> 32) },
+        SymPart::Lo => rust("($0 & 0xffff_ffff)", &[wide]),
+        SymPart::Hi => rust("($0 >> 32)", &[wide]),
         SymPart::Low(bits) => {
-            let mask = lit((1u32 << bits) - 1);
-            quote! { (#wide & #mask) }
+            let mask = TokenTree::Literal(lit((1u32 << bits) - 1));
+            rust("($0 & $1)", &[wide, mask.into()])
         }
     };
-    quote! { #word as ::core::primitive::u32 }
+    rust("$0 as ::core::primitive::u32", &[word])
 }
 
 /// `BPF_RET | BPF_K`: return the constant.
@@ -413,8 +424,11 @@ fn names(arch: Arch, actions: &[Action]) -> Vec<TokenStream> {
         .entries()
         .iter()
         .map(|&(nr, name)| {
-            let nr = Literal::u32_unsuffixed(nr);
-            quote! { (#nr, #name) }
+            let nr = TokenTree::Literal(Literal::u32_unsuffixed(nr));
+            let name = TokenTree::Literal(Literal::string(name));
+            let mut pair = TokenStream::from(nr);
+            pair.extend([TokenTree::Punct(Punct::new(',', Spacing::Alone)), name]);
+            TokenTree::Group(Group::new(Delimiter::Parenthesis, pair)).into()
         })
         .collect()
 }

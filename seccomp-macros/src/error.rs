@@ -1,8 +1,8 @@
 //! The macro's own errors: a message and the token it points at, turned
 //! into `compile_error!` at that token.
 
-use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
-use quote::{ToTokens, quote_spanned};
+use crate::pm::{Delimiter, Group, Literal, Span, TokenStream, TokenTree};
+use crate::template::rust_at;
 
 /// One error to report at compile time.
 #[derive(Clone, Debug)]
@@ -31,17 +31,17 @@ impl Error {
     /// first token and the braces at the last: rustc underlines the whole
     /// range (joining spans needs nightly; this is syn's way around it).
     pub fn to_compile_error(&self) -> TokenStream {
-        let message = &self.message;
-        let mut out = quote_spanned! {self.span=> ::core::compile_error! };
-        let mut group = Group::new(Delimiter::Brace, quote_spanned! {self.end=> #message });
+        let message = Literal::string(&self.message);
+        let mut out = rust_at(self.span, "::core::compile_error!", &[]);
+        let mut group = Group::new(Delimiter::Brace, TokenTree::Literal(message).into());
         group.set_span(self.end);
         out.extend([TokenTree::Group(group)]);
         out
     }
 }
 
-impl ToTokens for Error {
-    fn to_tokens(&self, tokens: &mut TokenStream) {
-        tokens.extend(self.to_compile_error());
+impl From<&Error> for TokenStream {
+    fn from(e: &Error) -> TokenStream {
+        e.to_compile_error()
     }
 }

@@ -6,8 +6,8 @@
 use crate::emit::{self, Emitter, Plan};
 use crate::error::Error;
 use crate::input::{Input, Origin};
-use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use crate::pm::{Span, TokenStream};
+use crate::template::{concat, rust};
 use seccomp_compiler::compile::{Compilation, compile};
 use seccomp_compiler::{Arch, Diagnostic, resolve};
 
@@ -33,7 +33,7 @@ impl Expansion {
         if errors.is_empty() {
             return expr;
         }
-        quote! { { #(#errors)* #expr } }
+        rust("{ $0 $1 }", &[concat(&errors), expr])
     }
 }
 
@@ -122,9 +122,9 @@ fn tagged_errors(tagged: &[&Diagnostic], origin: &Origin) -> TokenStream {
     let errors = tagged.iter().map(|d| {
         let cfg = emit::cfg(d.arch.map_or("all()", Arch::cfg));
         let e = origin.error(d);
-        quote! { #[cfg(#cfg)] #e }
+        rust("#[cfg($0)] $1", &[cfg, (&e).into()])
     });
-    quote! { { #(#errors)* #stub } }
+    rust("{ $0 $1 }", &[concat(errors), stub])
 }
 
 /// The errors of `arch`: never none, or its target would get a silent stub.

@@ -9,8 +9,8 @@
 
 use crate::error::Error;
 use crate::input::arch_suffix;
-use proc_macro2::{Literal, Span, TokenStream, TokenTree};
-use quote::quote;
+use crate::pm::{Literal, Spacing, Span, TokenStream, TokenTree};
+use crate::template::rust;
 use seccomp_compiler::lex::MAX_POLICY_BYTES;
 use seccomp_compiler::{Diagnostic, Source};
 use std::path::{Path, PathBuf};
@@ -31,7 +31,7 @@ pub fn file_argument(tokens: &[TokenTree]) -> Option<Result<(String, Span), Erro
     let [TokenTree::Ident(key), TokenTree::Punct(eq), rest @ ..] = tokens else {
         return None;
     };
-    if key != "file" || eq.as_char() != '=' || eq.spacing() != proc_macro2::Spacing::Alone {
+    if key.to_string() != "file" || eq.as_char() != '=' || eq.spacing() != Spacing::Alone {
         return None;
     }
     let expected = || {
@@ -150,8 +150,11 @@ impl PolicyFile {
     /// `const _: &str = include_str!("/abs/path");`: rustc records the file
     /// as an input of the crate, so editing it rebuilds the crate.
     pub fn include(&self) -> TokenStream {
-        let path = path_literal(&self.absolute, self.literal);
-        quote! { const _: &::core::primitive::str = ::core::include_str!(#path); }
+        let path = TokenTree::Literal(path_literal(&self.absolute, self.literal));
+        rust(
+            "const _: &::core::primitive::str = ::core::include_str!($0);",
+            &[path.into()],
+        )
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use crate::file::{self, PolicyFile};
-use crate::pm::{Span, TokenStream, TokenTree, line_column};
+use crate::pm::{Group, Span, TokenStream, TokenTree, line_column};
 use crate::tokens::{self, Converted, TokenTable};
 use seccomp_compiler::{Diagnostic, ast, parse, span};
 use std::str::FromStr;
@@ -152,7 +152,7 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
         .into_iter()
         .map(|mut tt| {
             if let TokenTree::Group(g) = &tt {
-                let mut inner = crate::pm::Group::new(g.delimiter(), respan(g.stream(), span));
+                let mut inner = Group::new(g.delimiter(), respan(g.stream(), span));
                 inner.set_span(span);
                 tt = TokenTree::Group(inner);
             } else {

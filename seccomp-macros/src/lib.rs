@@ -13,7 +13,14 @@ mod error;
 mod expand;
 mod file;
 mod input;
+// `proc_macro` in the macro; `proc_macro2`, which works outside rustc, in
+// the unit tests.
+#[cfg(not(test))]
 mod pm;
+#[cfg(test)]
+#[path = "pm2.rs"]
+mod pm;
+mod template;
 mod tokens;
 mod warning;
 
@@ -72,6 +79,8 @@ use proc_macro::TokenStream;
 /// are constants rustc evaluates for the real target; one that cannot fit
 /// the parameter it is compared with is a compile error at the value.
 #[proc_macro]
+// `into`: none in the macro, to and from `proc_macro2` in the unit tests.
+#[allow(clippy::useless_conversion)]
 pub fn seccomp_policy(input: TokenStream) -> TokenStream {
     expand::expand(input.into()).into()
 }
@@ -139,6 +148,7 @@ pub fn seccomp_policy(input: TokenStream) -> TokenStream {
 /// async fn main() { /* ... */ }
 /// ```
 #[proc_macro_attribute]
+#[allow(clippy::useless_conversion)]
 pub fn sandbox(args: TokenStream, item: TokenStream) -> TokenStream {
     attr::expand(args.into(), item.into()).into()
 }

@@ -1,11 +1,13 @@
-//! The token API the macro's modules are written against: `proc_macro2`,
-//! which works outside rustc too (unit tests, `examples/expand_time.rs`,
-//! the fuzz targets that include `tokens.rs`).
+//! The token API the macro's modules are written against: `proc_macro`
+//! itself in the macro (no `proc-macro2`, `quote` or `unicode-ident` to
+//! build before the macro can run: every crate that uses it builds them),
+//! `proc_macro2` (`pm2.rs`) where the same modules run outside rustc: this
+//! crate's unit tests, `examples/expand_time.rs`, the fuzz targets.
 
-pub use proc_macro2::*;
+pub use proc_macro::*;
 
-/// The 1-based line and column where `span` starts, when known.
+/// The 1-based line and column where `span` starts.
 pub fn line_column(span: Span) -> Option<(usize, usize)> {
     let at = span.start();
-    (at.line > 0).then_some((at.line, at.column + 1))
+    Some((at.line(), at.column()))
 }

@@ -8,25 +8,26 @@
 //! kind of warning.
 
 use crate::error::Error;
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use crate::pm::{Ident, Literal, Span, TokenStream, TokenTree};
+use crate::template::rust;
 
 /// The name rustc shows in the message.
 const NAME: &str = "seccomp_policy_warning";
 
 /// A warning with `e`'s message at `e`'s first token.
 pub fn warning(e: &Error) -> TokenStream {
-    let message = &e.message;
-    let defined = Ident::new(NAME, Span::call_site());
+    let message = TokenTree::Literal(Literal::string(&e.message));
+    let defined = TokenTree::Ident(Ident::new(NAME, Span::call_site()));
     // Same name, same hygiene (both resolve at the macro's call site),
     // located at the policy's token so rustc points there.
-    let used = Ident::new(NAME, Span::call_site().located_at(e.span));
-    quote! {
-        const _: () = {
-            #[deprecated(note = #message)]
+    let used = TokenTree::Ident(Ident::new(NAME, Span::call_site().located_at(e.span)));
+    rust(
+        "const _: () = {
+            #[deprecated(note = $0)]
             #[allow(non_upper_case_globals)]
-            const #defined: () = ();
-            #used
-        };
-    }
+            const $1: () = ();
+            $2
+        };",
+        &[message.into(), defined.into(), used.into()],
+    )
 }
