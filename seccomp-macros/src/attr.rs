@@ -24,7 +24,7 @@
 
 use crate::error::Error;
 use crate::expand::{Expansion, expand_policy};
-use crate::pm::{Delimiter, Group, Ident, Spacing, Span, TokenStream, TokenTree};
+use crate::pm::{Delimiter, Group, Ident, Spacing, Span, TokenStream, TokenTree, ident_is};
 use crate::template::{concat, rust};
 
 /// What to do when the policy cannot be installed (`on_error = ...`).
@@ -160,7 +160,7 @@ fn static_policy(trees: &[TokenTree]) -> Result<Option<(TokenStream, &[TokenTree
     let [TokenTree::Ident(key), TokenTree::Punct(eq), after @ ..] = trees else {
         return Ok(None);
     };
-    if key.to_string() != "policy" || eq.as_char() != '=' || eq.spacing() != Spacing::Alone {
+    if !ident_is(key, "policy") || eq.as_char() != '=' || eq.spacing() != Spacing::Alone {
         return Ok(None);
     }
     let end = after
@@ -221,8 +221,8 @@ fn policy(file: Option<TokenStream>, inline: &[TokenTree]) -> Result<TokenStream
 
 fn on_violation_value(value: &TokenTree) -> Result<OnViolation, Error> {
     match value {
-        TokenTree::Ident(i) if i.to_string() == "kill" => Ok(OnViolation::Kill),
-        TokenTree::Ident(i) if i.to_string() == "report" => Ok(OnViolation::Report),
+        TokenTree::Ident(i) if ident_is(i, "kill") => Ok(OnViolation::Kill),
+        TokenTree::Ident(i) if ident_is(i, "report") => Ok(OnViolation::Report),
         other => Err(Error::new(
             other.span(),
             format!(
@@ -234,8 +234,8 @@ fn on_violation_value(value: &TokenTree) -> Result<OnViolation, Error> {
 
 fn on_error_value(value: &TokenTree) -> Result<OnError, Error> {
     match value {
-        TokenTree::Ident(i) if i.to_string() == "exit" => Ok(OnError::Exit),
-        TokenTree::Ident(i) if i.to_string() == "panic" => Ok(OnError::Panic),
+        TokenTree::Ident(i) if ident_is(i, "exit") => Ok(OnError::Exit),
+        TokenTree::Ident(i) if ident_is(i, "panic") => Ok(OnError::Panic),
         other => Err(Error::new(
             other.span(),
             format!(
@@ -311,7 +311,7 @@ impl<'a> Function<'a> {
 }
 
 fn is_ident(t: &TokenTree, name: &str) -> bool {
-    matches!(t, TokenTree::Ident(i) if i.to_string() == name)
+    matches!(t, TokenTree::Ident(i) if ident_is(i, name))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 
 use crate::error::Error;
 use crate::input::arch_suffix;
-use crate::pm::{Literal, Spacing, Span, TokenStream, TokenTree};
+use crate::pm::{Literal, Spacing, Span, TokenStream, TokenTree, ident_is};
 use crate::template::rust;
 use seccomp_compiler::lex::MAX_POLICY_BYTES;
 use seccomp_compiler::{Diagnostic, Source};
@@ -31,7 +31,7 @@ pub fn file_argument(tokens: &[TokenTree]) -> Option<Result<(String, Span), Erro
     let [TokenTree::Ident(key), TokenTree::Punct(eq), rest @ ..] = tokens else {
         return None;
     };
-    if key.to_string() != "file" || eq.as_char() != '=' || eq.spacing() != Spacing::Alone {
+    if !ident_is(key, "file") || eq.as_char() != '=' || eq.spacing() != Spacing::Alone {
         return None;
     }
     let expected = || {

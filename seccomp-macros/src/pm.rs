@@ -11,3 +11,9 @@ pub fn line_column(span: Span) -> Option<(usize, usize)> {
     let at = span.start();
     Some((at.line(), at.column()))
 }
+
+/// Whether `ident` is `name` (`proc_macro::Ident` has no comparison with a
+/// string).
+pub fn ident_is(ident: &Ident, name: &str) -> bool {
+    ident.to_string() == name
+}

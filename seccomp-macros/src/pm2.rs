@@ -8,3 +8,8 @@ pub fn line_column(span: Span) -> Option<(usize, usize)> {
     let at = span.start();
     (at.line > 0).then_some((at.line, at.column + 1))
 }
+
+/// Whether `ident` is `name`.
+pub fn ident_is(ident: &Ident, name: &str) -> bool {
+    ident == name
+}
