@@ -38,8 +38,8 @@ Formats (--from):
   lxc          LXC seccomp policies (lxc.seccomp.profile), versions 1 and 2:
                allowlist/denylist, [arch] sections, argument filters
   bionic       Android bionic's SYSCALLS.TXT and SECCOMP_*LIST_*.TXT, read
-               from FILE's directory (FILE: any of them); --filter app or
-               system, unless FILE's name says
+               from FILE's directory (FILE: any of them); --filter app,
+               system or app_zygote, unless FILE's name says
   spo          Kubernetes security-profiles-operator SeccompProfile objects
                (YAML; --filter NAME picks one of several by metadata.name;
                baseProfileName resolved among the file's documents)",

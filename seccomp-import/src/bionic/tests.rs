@@ -93,20 +93,115 @@ fn which_policy_and_bad_lines() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("unknown bionic policy `zygote`"), "{e}");
-    let e = parse("f.TXT", "int read(int, void*, size_t) mips\n")
+    let e = parse("f.TXT", "read(int, void*, size_t) mips\n")
         .unwrap_err()
         .to_string();
     assert_eq!(
         e,
-        "f.TXT:1: invalid syscall architecture `mips` in `int read(int, void*, size_t) mips`"
+        "f.TXT:1:26: invalid syscall architecture `mips` in `read(int, void*, size_t) mips`"
     );
-    let e = parse("f.TXT", "read all\n").unwrap_err().to_string();
-    assert_eq!(e, "f.TXT:1: missing left parenthesis in `read all`");
+    let e = parse("f.TXT", "\n  read all\n").unwrap_err().to_string();
+    assert_eq!(e, "f.TXT:2:3: missing left parenthesis in `read all`");
     let l = parse(
         "f.TXT",
-        "# c\nint setgid:setgid32(gid_t) lp32\nssize_t pread64|pread:pread64(int) all\n",
+        "# c\nsetgid:setgid32(gid_t) lp32\npread64|pread:pread64(int) all\n",
     )
     .unwrap();
     assert_eq!(l["arm"].keys().collect::<Vec<_>>(), ["pread64", "setgid32"]);
     assert_eq!(l["x86_64"].keys().collect::<Vec<_>>(), ["pread64"]);
+    assert_eq!(l["arm"]["setgid32"], "2:8");
+}
+
+/// Audit of issue 8: names as gensyscalls.py's parse_line takes them.
+/// genseccomp.py looks each listed name up in the kernel's headers as it
+/// is, so a name with a space or a `|` stops the build; the import took
+/// the trimmed name (or the part before `|`).
+#[test]
+fn names_as_parse_line_takes_them() {
+    let err = |line: &str| parse("f.TXT", line).unwrap_err().to_string();
+    assert_eq!(
+        err("read (int) all"),
+        "f.TXT:1:1: `read ` is not a syscall name: genseccomp.py would look it up as it is in the kernel's headers and stop"
+    );
+    assert!(err("int read(int) all").starts_with("f.TXT:1:1: `int read`"));
+    // Without aliases in the function part, `|` stays in the name.
+    assert!(err("f:n|x(int) all").starts_with("f.TXT:1:3: `n|x`"));
+    let l = parse("f.TXT", "f|g:n|x(int) all\n").unwrap();
+    assert!(l["x86"].contains_key("n"));
+    // `func:name:socketcall_id`: int() of the id.
+    assert!(parse("f.TXT", "bind:socketcall:2(int) x86\n").is_ok());
+    assert!(parse("f.TXT", "bind:socketcall: +1_0 (int) x86\n").is_ok());
+    assert_eq!(
+        err("bind:socketcall:x(int) x86"),
+        "f.TXT:1:17: `x` is not a socketcall number (genseccomp.py stops: int() fails)"
+    );
+    assert!(err("bind:socketcall:(int) x86").contains("misplaced colon2"));
+    assert!(err(":read(int) all").contains("misplaced colon"));
+    assert!(err("read:(int) all").contains("misplaced colon"));
+    // Spaces are not allowed in the architecture list.
+    assert_eq!(
+        err("read(int) lp32, lp64"),
+        "f.TXT:1:16: invalid syscall architecture ` lp64` in `read(int) lp32, lp64`"
+    );
+}
+
+/// Audit of issue 8: Python reads the lists with universal newlines, so a
+/// lone `\r` ends a line; the import read `mount() all\rreboot() all` as
+/// one line naming `mount` for all architectures and lost `reboot`.
+#[test]
+fn carriage_returns_end_lines_as_in_python() {
+    let l = parse("f.TXT", "mount(int) all\rreboot(int) lp64\r\nkill(int) all").unwrap();
+    assert_eq!(
+        l["x86_64"].keys().collect::<Vec<_>>(),
+        ["kill", "mount", "reboot"]
+    );
+    assert_eq!(l["x86_64"]["kill"], "3:1");
+    assert_eq!(python_lines("a\r\rb\n"), ["a", "", "b"]);
+}
+
+/// Audit of issue 8: a FILE the policy does not read was silently not
+/// read (its directory's lists were).
+#[test]
+fn a_file_the_policy_does_not_read_is_refused() {
+    let e = imp("SECCOMP_ALLOWLIST_SYSTEM.TXT", Some("app"), None).unwrap_err();
+    assert!(
+        e.message.starts_with(
+            "`SECCOMP_ALLOWLIST_SYSTEM.TXT` is not one of the lists the `app` policy is built from"
+        ),
+        "{e}"
+    );
+    assert!(
+        imp(
+            "SECCOMP_PRIORITY.TXT",
+            Some("app"),
+            Some(vec![Arch::X86_64])
+        )
+        .is_ok()
+    );
+}
+
+/// app_zygote: Android.bp's generate_app_zygote_blocklist removes the
+/// lines starting with `setresgid` from SECCOMP_BLOCKLIST_APP.TXT (lines
+/// 22 and 23 of the fixture), so setresgid runs; everything else is the
+/// app policy's.
+#[test]
+fn app_zygote_lets_setresgid_through() {
+    let x = Arch::X86_64;
+    let app = imp("SYSCALLS.TXT", Some("app"), Some(vec![x]))
+        .unwrap()
+        .policy;
+    let zygote = imp("SYSCALLS.TXT", Some("app_zygote"), Some(vec![x]))
+        .unwrap()
+        .policy;
+    assert_eq!(verdict(&app, x, "setresgid", &[]), Action::Trap);
+    assert_eq!(verdict(&zygote, x, "setresgid", &[]), Action::Allow);
+    for name in ["setgid", "mount", "reboot", "kexec_load"] {
+        assert_eq!(verdict(&zygote, x, name, &[]), Action::Trap, "{name}");
+    }
+    assert_eq!(verdict(&zygote, x, "setresuid", &[]), Action::Allow);
+    let arm = imp("SYSCALLS.TXT", Some("app_zygote"), Some(vec![Arch::Arm]))
+        .unwrap()
+        .policy;
+    assert_eq!(verdict(&arm, Arch::Arm, "setresgid32", &[]), Action::Allow);
+    assert_eq!(verdict(&arm, Arch::Arm, "setgid32", &[]), Action::Trap);
 }
