@@ -20,7 +20,6 @@ use crate::resolve::group_numbers;
 use crate::span::Span;
 use crate::tables::successors::{SUCCESSORS, Successor};
 use crate::tables::syscalls;
-use std::collections::BTreeSet;
 
 /// The rules `errno(ENOSYS)` for the successors `rp` leaves to the
 /// default, given the decisions `table` made from its statements.
@@ -68,10 +67,12 @@ fn enabled(policy: &ast::Policy) -> bool {
 
 /// Every number some statement mentions on `arch`: its syscalls, its
 /// groups' members and its exemptions (`!name`, `!@group`), since an
-/// exemption is a decision about that syscall too.
-fn named_numbers(policy: &ast::Policy, arch: crate::Arch) -> BTreeSet<u32> {
+/// exemption is a decision about that syscall too. A vector, repeats
+/// included: it is asked about a few successors only, and building a set
+/// cost more than all of that in the unoptimised builds proc macros get.
+fn named_numbers(policy: &ast::Policy, arch: crate::Arch) -> Vec<u32> {
     let table = syscalls::table(arch);
-    let mut out = BTreeSet::new();
+    let mut out = Vec::new();
     for item in policy.statements.iter().flat_map(|s| s.kind.items()) {
         match &item.kind {
             ItemKind::Syscall { name, .. } | ItemKind::ExceptSyscall(name) => {
