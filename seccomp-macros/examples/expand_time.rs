@@ -3,7 +3,8 @@
 //! every architecture it names:
 //!
 //! ```text
-//! cargo run --release -p seccomp-macros --example expand_time [RUNS]
+//! cargo run -p seccomp-macros --example expand_time [RUNS]            # unoptimised, as cargo builds proc macros
+//! cargo run --release -p seccomp-macros --example expand_time [RUNS]  # optimised
 //! ```
 //!
 //! RUNS (default 50) is how many times each figure is measured; 1 makes a
