@@ -205,3 +205,47 @@ fn app_zygote_lets_setresgid_through() {
     assert_eq!(verdict(&arm, Arch::Arm, "setresgid32", &[]), Action::Allow);
     assert_eq!(verdict(&arm, Arch::Arm, "setgid32", &[]), Action::Trap);
 }
+
+/// Every policy on every architecture against genseccomp.py's own
+/// merge_names over the same lists (tests/corpus/bionic/
+/// genseccomp-allowed.txt, written by genseccomp-allowed.py there): each
+/// syscall number of the architecture is allowed exactly when its name is
+/// in genseccomp.py's set, and traps otherwise.
+#[test]
+fn every_policy_allows_what_genseccomps_merge_names_gives() {
+    let listing = crate::testutil::corpus("bionic/genseccomp-allowed.txt");
+    let mut checked = 0;
+    for line in listing.lines().filter(|l| !l.starts_with('#')) {
+        let mut words = line.split(' ');
+        let (policy, barch) = (words.next().unwrap(), words.next().unwrap());
+        let theirs: BTreeSet<&str> = words
+            .map(|n| n.strip_prefix("__ARM_NR_").unwrap_or(n))
+            .collect();
+        let arch = ARCHES.iter().find(|(b, _)| *b == barch).unwrap().1;
+        let p = imp("SYSCALLS.TXT", Some(policy), Some(vec![arch]))
+            .unwrap()
+            .policy;
+        let compiled = seccomp_compiler::compile_str(&p).unwrap();
+        let out = compiled.get(arch).unwrap();
+        let table = syscalls::table(arch);
+        let mut allowed = BTreeSet::new();
+        for nr in 0..=table.max_number() + 16 {
+            let data = seccomp_compiler::bpf::SeccompData {
+                nr,
+                arch: arch.audit_arch(),
+                instruction_pointer: 0,
+                args: [0; 6],
+            };
+            match seccomp_compiler::decide::eval(&out.resolved, &data, &|_| 0) {
+                Action::Allow => {
+                    allowed.insert(table.name(nr).unwrap());
+                }
+                Action::Trap => {}
+                other => panic!("{policy} {barch}: {nr} gets {other}"),
+            }
+            checked += 1;
+        }
+        assert_eq!(allowed, theirs, "{policy} on {barch}");
+    }
+    assert!(checked > 15 * 300, "{checked}");
+}
