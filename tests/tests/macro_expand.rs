@@ -5,7 +5,8 @@
 //! `#[tokio::main]` in both orders).
 //!
 //! Filters are permanent, so every test that installs one does it in a
-//! forked child and reports through its exit status.
+//! process of its own (this test binary run again for that one test) and
+//! reports through its exit status.
 
 #![cfg(all(target_os = "linux", target_arch = "x86_64"))]
 // The README's `keep write(fd == 1 | 2)` and `keep openat(cond)` under
@@ -14,10 +15,7 @@
 // are about the programs.
 #![allow(deprecated)]
 
-use std::fs::File;
-use std::io::Read;
-use std::os::fd::FromRawFd;
-use std::panic::AssertUnwindSafe;
+use std::process::{Command, ExitStatus, Stdio};
 
 use seccomp_compiler::{Arch, compile_str};
 use seccomp_runtime::{Policy, sandbox, seccomp_policy};
@@ -182,54 +180,46 @@ fn the_macro_works_in_expressions_and_consts() {
 /// How a child ended, and what it wrote to stderr.
 #[derive(Debug)]
 struct Child {
-    status: libc::c_int,
+    status: ExitStatus,
     stderr: String,
 }
 
 impl Child {
     fn exit_code(&self) -> Option<i32> {
-        libc::WIFEXITED(self.status).then(|| libc::WEXITSTATUS(self.status))
+        self.status.code()
     }
 }
 
-/// Runs `f` in a forked child whose exit status is `f`'s result (101 if it
-/// panics), with its stderr captured.
-fn in_child(f: impl FnOnce() -> i32) -> Child {
-    let mut fds = [0; 2];
-    // SAFETY: `fds` is a valid array of two ints for pipe(2) to fill.
-    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
-    // SAFETY: the child only runs `f` and exits; the test harness's other
-    // threads are not copied, and nothing here relies on them.
-    let pid = unsafe { libc::fork() };
-    assert!(pid >= 0, "fork failed");
-    if pid == 0 {
-        // SAFETY: plain fd operations on the pipe we just created.
-        unsafe {
-            libc::dup2(fds[1], 2);
-            libc::close(fds[0]);
-        }
-        // The harness captures panic messages of its threads; the parent
-        // wants them on the child's stderr.
-        std::panic::set_hook(Box::new(|info| {
-            let line = format!("{info}\n");
-            // SAFETY: writing our own buffer to fd 2.
-            unsafe { libc::write(2, line.as_ptr().cast(), line.len()) };
-        }));
-        let code = std::panic::catch_unwind(AssertUnwindSafe(f)).unwrap_or(101);
-        // SAFETY: exit without running the harness's atexit handlers.
-        unsafe { libc::_exit(code) }
+/// Names the one test whose body a re-executed copy of this binary runs.
+const CHILD_TEST: &str = "MACRO_EXPAND_CHILD_TEST";
+
+/// Runs `f` in a process of its own whose exit status is `f`'s result (101
+/// if it panics), with its stderr captured: this test binary run again for
+/// the one test `test` (the caller, which passes its own name), where this
+/// call runs `f` and exits. Not a fork of the test runner: a child forked
+/// from its threads inherits whatever lock another thread held at that
+/// moment (the panic hook's, the allocator's) and can wait on it forever,
+/// as one did here under load.
+fn in_child(test: &str, f: impl FnOnce() -> i32) -> Child {
+    if std::env::var_os(CHILD_TEST).is_some_and(|t| t == test) {
+        std::process::exit(f());
     }
-    // SAFETY: closing our copy of the write end; reading the read end,
-    // which we own from here on.
-    unsafe { libc::close(fds[1]) };
-    let mut stderr = String::new();
-    unsafe { File::from_raw_fd(fds[0]) }
-        .read_to_string(&mut stderr)
-        .unwrap();
-    let mut status = 0;
-    // SAFETY: waiting for the child we forked.
-    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-    Child { status, stderr }
+    let out = Command::new(std::env::current_exe().expect("the test binary's path"))
+        .args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(CHILD_TEST, test)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the test binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // A name that is not the caller's would run nothing and exit 0.
+    assert!(
+        stdout.contains("running 1 test"),
+        "`{test}` is not a test of this binary: {stdout}"
+    );
+    Child {
+        status: out.status,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
 }
 
 /// `getppid()`'s errno, or 0 if it succeeded.
@@ -251,7 +241,7 @@ fn sandboxed() -> i32 {
 
 #[test]
 fn the_attribute_installs_before_the_body() {
-    let child = in_child(|| {
+    let child = in_child("the_attribute_installs_before_the_body", || {
         assert_eq!(getppid_errno(), 0, "not filtered before the call");
         sandboxed()
     });
@@ -265,7 +255,7 @@ fn sandboxed_from_file() -> i32 {
 
 #[test]
 fn the_attribute_reads_policy_files() {
-    let child = in_child(sandboxed_from_file);
+    let child = in_child("the_attribute_reads_policy_files", sandboxed_from_file);
     assert_eq!(child.exit_code(), Some(libc::EPERM), "{child:?}");
 }
 
@@ -290,18 +280,26 @@ fn panics_on_error() -> i32 {
 }
 
 #[test]
-fn a_policy_that_cannot_be_installed_stops_the_function() {
-    let exit = in_child(|| {
-        break_seccomp();
-        exits_on_error() + 42
-    });
+fn a_policy_that_cannot_be_installed_exits_before_the_body() {
+    let exit = in_child(
+        "a_policy_that_cannot_be_installed_exits_before_the_body",
+        || {
+            break_seccomp();
+            exits_on_error() + 42
+        },
+    );
     assert_eq!(exit.exit_code(), Some(1), "{exit:?}");
     assert!(
         exit.stderr
             .starts_with("sandbox: cannot install seccomp policy: "),
         "{exit:?}"
     );
-    let panic = in_child(|| {
+}
+
+#[test]
+fn a_policy_that_cannot_be_installed_panics_with_on_error_panic() {
+    let test = "a_policy_that_cannot_be_installed_panics_with_on_error_panic";
+    let panic = in_child(test, || {
         break_seccomp();
         panics_on_error() + 42
     });
@@ -331,7 +329,7 @@ fn poll_once<F: Future>(f: F) -> F::Output {
 
 #[test]
 fn an_async_fn_installs_when_its_future_first_runs() {
-    let child = in_child(|| {
+    let child = in_child("an_async_fn_installs_when_its_future_first_runs", || {
         let future = sandboxed_async();
         // Calling an async fn runs none of it.
         assert_eq!(getppid_errno(), 0);
@@ -378,7 +376,8 @@ async fn runtime_above_sandbox() -> i32 {
 
 #[test]
 fn tokio_main_above_sandbox_filters_the_runtime_start_up() {
-    let child = in_child(runtime_below_sandbox);
+    let test = "tokio_main_above_sandbox_filters_the_runtime_start_up";
+    let child = in_child(test, runtime_below_sandbox);
     // Building the runtime cannot start a thread: tokio panics.
     assert_eq!(child.exit_code(), Some(101), "{child:?}");
     assert!(child.stderr.contains("spawn worker thread"), "{child:?}");
@@ -386,8 +385,14 @@ fn tokio_main_above_sandbox_filters_the_runtime_start_up() {
 
 #[test]
 fn sandbox_above_tokio_main_filters_the_workers_too() {
-    let child = in_child(sandbox_inside_runtime);
+    let test = "sandbox_above_tokio_main_filters_the_workers_too";
+    let child = in_child(test, sandbox_inside_runtime);
     assert_eq!(child.exit_code(), Some(0), "{child:?}");
-    let child = in_child(runtime_above_sandbox);
+}
+
+#[test]
+fn sandbox_above_tokio_main_lets_the_runtime_start() {
+    let test = "sandbox_above_tokio_main_lets_the_runtime_start";
+    let child = in_child(test, runtime_above_sandbox);
     assert_eq!(child.exit_code(), Some(7), "{child:?}");
 }
