@@ -244,6 +244,34 @@ fn errors_point_at_the_policy_text() {
     assert!(from_stdin.stderr.contains("^^^"), "{}", from_stdin.stderr);
 }
 
+/// The README's siblings example: every architecture fails, those without
+/// `open` and `creat` (the generic syscall table's) with another list of
+/// siblings, and the note says which is which.
+#[test]
+fn a_problem_of_several_architectures_names_them_exactly() {
+    let dir = scratch("per-arch-note");
+    let policy = file(
+        &dir,
+        "p.policy",
+        "default allow; drop ptrace; drop openat(flags & 0x40 == 0x40);\n",
+    );
+    let note = |arch: &str| {
+        let out = seccompc(&["compile", &policy, "--arch", arch, "-o", "/dev/null"]);
+        assert_eq!(out.status, 1, "{}", out.stderr);
+        let line = out.stderr.lines().find(|l| l.starts_with("  = note: "));
+        line.unwrap_or_else(|| panic!("no note: {}", out.stderr))
+            .to_owned()
+    };
+    assert_eq!(
+        note("x86_64"),
+        "  = note: on x86_64, x86, arm, s390x and powerpc64le; aarch64, riscv64 and loongarch64 fail with other errors"
+    );
+    assert_eq!(
+        note("riscv64"),
+        "  = note: on riscv64, aarch64 and loongarch64; x86_64, x86, arm, s390x and powerpc64le fail with other errors"
+    );
+}
+
 #[test]
 fn a_problem_of_another_architecture_does_not_fail_this_one() {
     let dir = scratch("per-arch");

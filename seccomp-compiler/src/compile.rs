@@ -7,7 +7,7 @@ use crate::arch::Arch;
 use crate::ast;
 use crate::codegen;
 use crate::decide::{self, DecisionTable};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Elsewhere};
 use crate::ir::ResolvedPolicy;
 use crate::program::Program;
 use crate::span::Span;
@@ -107,6 +107,7 @@ pub fn compile(
             outcome: compile_arch(&policy, arch),
         })
         .collect();
+    note_other_arches(&mut results);
     promote_common_problems(&mut results)?;
     Ok(Compilation {
         policy,
@@ -208,6 +209,43 @@ fn too_long(policy: &ast::Policy, resolved: &ResolvedPolicy, e: codegen::TooLong
     .with_help("the kernel refuses programs longer than BPF_MAXINSNS (include/uapi/linux/bpf_common.h)")
 }
 
+/// Tells each problem of one architecture how the others fared: which
+/// report the same problem, which fail otherwise, which compile.
+fn note_other_arches(results: &mut [ArchCompilation]) {
+    let key = |d: &Diagnostic| (d.span.byte_range(), d.message.clone());
+    let failures: Vec<(Arch, Vec<_>)> = results
+        .iter()
+        .filter_map(|r| {
+            r.outcome
+                .as_ref()
+                .err()
+                .map(|ds| (r.arch, ds.iter().map(key).collect()))
+        })
+        .collect();
+    let compiled: Vec<Arch> = results
+        .iter()
+        .filter(|r| r.outcome.is_ok())
+        .map(|r| r.arch)
+        .collect();
+    for r in results.iter_mut() {
+        let arch = r.arch;
+        let Err(diags) = &mut r.outcome else { continue };
+        for d in diags.iter_mut().filter(|d| d.arch.is_some()) {
+            let mut e = Elsewhere {
+                compiled: compiled.clone(),
+                ..Elsewhere::default()
+            };
+            for (other, keys) in failures.iter().filter(|(a, _)| *a != arch) {
+                match keys.contains(&key(d)) {
+                    true => e.same.push(*other),
+                    false => e.other_errors.push(*other),
+                }
+            }
+            d.elsewhere = Some(Box::new(e));
+        }
+    }
+}
+
 /// When no architecture compiled, the compilation fails. A problem every
 /// architecture reports the same way is then reported once, as the
 /// policy's; the others keep their architecture.
@@ -231,6 +269,7 @@ fn promote_common_problems(results: &mut [ArchCompilation]) -> Result<(), Vec<Di
         .filter(|d| is_common(d))
         .map(|d| Diagnostic {
             arch: None,
+            elsewhere: None,
             ..d.clone()
         });
     let rest = failed

@@ -22,9 +22,24 @@ pub struct Diagnostic {
     /// Set when the problem concerns one architecture only: the policy is
     /// still good for the others.
     pub arch: Option<Arch>,
+    /// For a problem of one architecture, how the policy fared on the
+    /// others (set by `compile`, which compiled them all).
+    pub elsewhere: Option<Box<Elsewhere>>,
     /// An error stops the compilation; a warning is reported beside the
     /// program (`Compilation::warnings`).
     pub severity: Severity,
+}
+
+/// How the policy fared on the architectures other than a diagnostic's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Elsewhere {
+    /// They report this same problem (same place, same message).
+    pub same: Vec<Arch>,
+    /// They fail, without this problem (with a different list of siblings,
+    /// say).
+    pub other_errors: Vec<Arch>,
+    /// They compile.
+    pub compiled: Vec<Arch>,
 }
 
 /// Whether a diagnostic stops the compilation.
@@ -55,6 +70,7 @@ impl Diagnostic {
             help: Vec::new(),
             related: None,
             arch: None,
+            elsewhere: None,
             severity: Severity::Error,
         }
     }
@@ -120,10 +136,7 @@ impl Diagnostic {
         }
         match (self.arch, self.severity) {
             (Some(arch), Severity::Error) => {
-                let _ = writeln!(
-                    out,
-                    "  = note: only on {arch}; the policy compiles for the other architectures"
-                );
+                let _ = writeln!(out, "  = note: {}", self.arch_note(arch));
             }
             (Some(arch), Severity::Warning) => {
                 let _ = writeln!(out, "  = note: on {arch}");
@@ -134,6 +147,43 @@ impl Diagnostic {
             let _ = writeln!(out, "  = help: {h}");
         }
         out
+    }
+}
+
+impl Diagnostic {
+    /// Where an error of `arch` applies and how the other architectures
+    /// fared, as exactly as `elsewhere` knows it.
+    fn arch_note(&self, arch: Arch) -> String {
+        let Some(e) = self.elsewhere.as_deref() else {
+            return format!("on {arch}");
+        };
+        if e.same.is_empty() && e.other_errors.is_empty() && !e.compiled.is_empty() {
+            return format!("only on {arch}; the policy compiles for the other architectures");
+        }
+        let mut on = vec![arch];
+        on.extend(&e.same);
+        let on = arch_list(&on);
+        let mut note = format!("on {on}");
+        if !e.other_errors.is_empty() {
+            let _ = write!(
+                note,
+                "; {} fail with other errors",
+                arch_list(&e.other_errors)
+            );
+        }
+        if !e.compiled.is_empty() {
+            let _ = write!(note, "; the policy compiles for {}", arch_list(&e.compiled));
+        }
+        note
+    }
+}
+
+/// `x86_64`, `x86_64 and x86`, `x86_64, x86 and arm`.
+fn arch_list(arches: &[Arch]) -> String {
+    let names: Vec<&str> = arches.iter().map(|a| a.name()).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.concat(),
     }
 }
 

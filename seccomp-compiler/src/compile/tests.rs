@@ -33,6 +33,41 @@ fn a_problem_of_one_architecture_leaves_the_others_compiling() {
 }
 
 #[test]
+fn a_problem_of_some_architectures_knows_how_the_others_fared() {
+    // fallocate's `offset` is split over two registers on x86 and arm
+    // alike; the 64-bit architectures compile.
+    let text = "keep exit_group, fallocate(offset == 0);";
+    let c = compile_str(text).unwrap();
+    let elsewhere = |arch| {
+        let a = c.arches.iter().find(|a| a.arch == arch).unwrap();
+        let d = &a.outcome.as_ref().unwrap_err()[0];
+        (
+            *d.elsewhere.clone().unwrap(),
+            d.render(&crate::Source::new("p", text)),
+        )
+    };
+    let compiled: Vec<Arch> = Arch::ALL
+        .into_iter()
+        .filter(|a| ![Arch::X86, Arch::Arm].contains(a))
+        .collect();
+    let (x86, _) = elsewhere(Arch::X86);
+    assert_eq!(
+        x86,
+        Elsewhere {
+            same: vec![Arch::Arm],
+            other_errors: Vec::new(),
+            compiled: compiled.clone(),
+        }
+    );
+    let (arm, rendered) = elsewhere(Arch::Arm);
+    assert_eq!(arm.same, [Arch::X86]);
+    assert!(
+        rendered.contains("  = note: on arm and x86; the policy compiles for x86_64, aarch64, "),
+        "{rendered}"
+    );
+}
+
+#[test]
 fn multiplexer_lint_fires_only_where_the_multiplexer_exists() {
     let text = "keep exit_group, socketcall, socket(family == 1);";
     let c = compile_str(text).unwrap();
