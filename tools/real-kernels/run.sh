@@ -52,7 +52,11 @@ check_tools() {
 # --- the host side: seccompc, the cases, the programs -------------------------
 
 build_tools() {
-    (cd "$root" && cargo build --quiet -p seccomp-cli -p real-kernels)
+    # The test profile, with the whole workspace's features: after `cargo
+    # test --workspace` (.ci/run runs it first) this reuses its crates and
+    # builds little more than the two binaries, where the dev profile would
+    # build every crate again. Both profiles write to target/debug.
+    (cd "$root" && cargo build --quiet --profile test --workspace --bin seccompc --bin real-kernels)
     seccompc=$target/debug/seccompc
     generator=$target/debug/real-kernels
 }
