@@ -24,6 +24,7 @@ mod eval;
 mod lex;
 mod nsjail;
 mod parse;
+mod proto;
 mod tables;
 
 use super::cond::Renderer;
@@ -47,9 +48,12 @@ pub(super) fn import(
 ) -> Result<Imported, ImportError> {
     let mut files = Files::default();
     let mut draft = Draft::new();
-    let what = read_source(source_name, text, &mut files, &mut draft)?;
+    let (what, from_nsjail) = read_source(source_name, text, &mut files, &mut draft)?;
+    // nsjail adds no include search path to its kafel context (sandbox.cc
+    // preparePolicy), so kafel finds no `#include`d file there.
+    let search: &[std::path::PathBuf] = if from_nsjail { &[] } else { &opts.include_dirs };
     let mut toks = Vec::new();
-    lex::lex(&mut files, 0, &opts.include_dirs, 0, &mut toks)?;
+    lex::lex(&mut files, 0, search, 0, &mut toks)?;
     let end = Loc {
         file: 0,
         offset: files.list[0].text.len(),
@@ -84,20 +88,33 @@ pub(super) fn import(
 }
 
 /// Puts the kafel text in `files` (the file itself, the `seccomp_string`s
-/// of an nsjail config, or its `seccomp_policy_file`); describes it.
+/// of an nsjail config, or its `seccomp_policy_file`); describes it, and
+/// says whether it came from an nsjail config.
 fn read_source(
     source_name: &str,
     text: &str,
     files: &mut Files,
     draft: &mut Draft,
-) -> Result<String, ImportError> {
+) -> Result<(String, bool), ImportError> {
+    let first = text.len() - text.trim_start().len();
+    if text[first..].starts_with('{') {
+        // No kafel policy starts with `{`; nsjail also reads configs in
+        // ProtoJSON (config.cc parseFile: JsonStringToMessage).
+        return Err(ImportError::new(
+            super::location(source_name, text, first),
+            "an nsjail config in ProtoJSON: only the protobuf text format is read",
+        )
+        .with_help(
+            "write the config in text format (`seccomp_string: \"...\"`), as nsjail's configs/ are",
+        ));
+    }
     if !nsjail::is_config(text) {
         files.list.push(SourceFile {
             name: source_name.to_owned(),
             text: text.to_owned(),
             origin: None,
         });
-        return Ok("kafel policy".to_owned());
+        return Ok(("kafel policy".to_owned(), false));
     }
     let cfg = nsjail::read(source_name, text)?;
     draft.warnings.extend(cfg.warnings);
@@ -118,7 +135,10 @@ fn read_source(
                 text: decoded,
                 origin: Some(origin),
             });
-            Ok("nsjail config, its `seccomp_string` values".to_owned())
+            Ok((
+                "nsjail config, its `seccomp_string` values".to_owned(),
+                true,
+            ))
         }
         (None, Some((path, at))) => {
             // nsjail opens the path as given, from its working directory.
@@ -133,7 +153,10 @@ fn read_source(
                 text: policy,
                 origin: None,
             });
-            Ok(format!("nsjail config, its seccomp_policy_file {path}"))
+            Ok((
+                format!("nsjail config, its seccomp_policy_file {path}"),
+                true,
+            ))
         }
         (None, None) => Err(ImportError::new(
             source_name,

@@ -245,7 +245,18 @@ fn include_file(
             format!("maximum include depth ({MAX_INCLUDE_DEPTH}) exceeded"),
         ));
     }
-    let found = search.iter().map(|d| d.join(name)).find(|p| p.is_file());
+    // includes.c includes_resolve: `path_join(dir, name)` is `dir/name`
+    // even for an absolute name, and the first that fopen opens is taken
+    // (a directory too, which then fails to read).
+    let found = search
+        .iter()
+        .map(|d| {
+            let mut p = d.as_os_str().to_owned();
+            p.push("/");
+            p.push(name);
+            PathBuf::from(p)
+        })
+        .find(|p| p.exists());
     let Some(path) = found else {
         let e = files.error(at, format!("could not include file `{name}`"));
         return Err(if search.is_empty() {

@@ -1,12 +1,25 @@
 //! nsjail configs: protobuf text format (`config.proto`, google/nsjail
-//! d6454b4) whose `seccomp_string` values (repeated; nsjail joins them,
-//! each followed by a newline, sandbox.cc) or `seccomp_policy_file` hold
-//! the kafel policy. The text format: `name: value` and `name { ... }`
-//! (or `< ... >`) fields, optionally ended by `,` or `;`, `#` comments,
-//! strings in `"` or `'` with C escapes, adjacent strings concatenated.
+//! d6454b4, read by `TextFormat::ParseFromString` in config.cc parseFile)
+//! whose `seccomp_string` values (repeated, one per line or as a `[...]`
+//! list; nsjail joins them, each followed by a newline, sandbox.cc
+//! preparePolicy) or `seccomp_policy_file` hold the kafel policy. The text
+//! format: `name: value` and `name { ... }` (or `< ... >`) fields,
+//! optionally ended by `,` or `;`, `#` comments, strings in `"` or `'`
+//! with C escapes, adjacent strings concatenated. Every field name is
+//! checked against config.proto (`proto.rs`), as protobuf checks it, and a
+//! non-repeated field given twice is refused, as protobuf refuses it.
+//!
+//! Of nsjail's fields only the `seccomp_*` ones concern the filter
+//! (sandbox.cc is the only user of `seccomp_fprog`): `seccomp_log` installs
+//! it with SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_TSYNC
+//! (prepareAndCommit), which logs the actions other than allow and changes
+//! none of them; `seccomp_unotify` installs a second filter of nsjail's own
+//! (refused); `seccomp_unotify_report` names its report file.
 
 use super::super::ImportError;
 use super::lex::Origin;
+use super::proto::{self, Field};
+use std::collections::BTreeSet;
 
 /// What an nsjail config says about seccomp.
 pub struct Config {
@@ -46,42 +59,48 @@ pub fn read(name: &str, text: &str) -> Result<Config, ImportError> {
     };
     let mut decoded = String::new();
     let mut seen_string = false;
+    let root = &proto::schema()[proto::ROOT];
+    let mut given = BTreeSet::new();
     loop {
         p.skip_space();
         if p.pos >= text.len() {
             break;
         }
         let (field, at) = p.field_name()?;
+        let f = p.declared(root, proto::ROOT, &field, at, &mut given)?;
         p.skip_space();
         let has_colon = p.eat(":");
         p.skip_space();
         match field.as_str() {
-            "seccomp_string" | "seccomp_policy_file" => {
-                let (value, map, end) = p.string()?;
-                if field == "seccomp_string" {
+            "seccomp_string" => {
+                for (value, map, end) in p.strings(has_colon)? {
                     seen_string = true;
                     decoded.push_str(&value);
                     decoded.push('\n');
                     strings.map.extend(map);
                     strings.map.push(end);
-                } else {
-                    cfg.policy_file = Some((value, at));
                 }
             }
+            "seccomp_policy_file" => {
+                p.colon(has_colon, at)?;
+                let (value, _, _) = p.string()?;
+                cfg.policy_file = Some((value, at));
+            }
             "seccomp_log" | "seccomp_unotify" => {
-                let v = p.scalar()?;
-                if field == "seccomp_unotify" && v == "true" {
+                p.colon(has_colon, at)?;
+                let v = p.bool_value()?;
+                if field == "seccomp_unotify" && v {
                     return Err(ImportError::new(
                         super::super::location(name, text, at),
                         "`seccomp_unotify: true` makes nsjail install a second filter of its own (unotify::buildKafelPolicy), which this import does not reproduce",
                     ));
                 }
-                if field == "seccomp_log" && v == "true" {
-                    cfg.warnings.push("`seccomp_log: true` (SECCOMP_FILTER_FLAG_LOG) concerns how nsjail installs the filter, not what it decides; ignored (`seccompc run --log` logs)".to_owned());
+                if field == "seccomp_log" && v {
+                    cfg.warnings.push("`seccomp_log: true` makes nsjail install the filter with SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_TSYNC (sandbox.cc prepareAndCommit), which logs every action but allow and changes none; not part of the policy (`seccompc run --log` logs)".to_owned());
                 }
             }
             _ => {
-                p.skip_value(has_colon)?;
+                p.skip_value(f, has_colon)?;
                 if !cfg.other_fields.contains(&field) {
                     cfg.other_fields.push(field);
                 }
@@ -266,31 +285,116 @@ impl<'a> Reader<'a> {
         Ok((ch, 1 + skip + digits))
     }
 
-    /// Skips a field's value: a scalar, strings, a `[...]` list or a
-    /// `{...}` / `<...>` message.
-    fn skip_value(&mut self, has_colon: bool) -> Result<(), ImportError> {
-        let at = self.pos;
-        match self.rest().chars().next() {
-            Some('{' | '<') => self.skip_message(),
-            Some('[') if has_colon => {
-                self.pos += 1;
-                loop {
-                    self.skip_space();
-                    if self.eat("]") {
-                        return Ok(());
-                    }
-                    self.skip_value(true)?;
-                    self.skip_space();
-                    self.eat(",");
-                }
+    /// The field `name` of `message`, as config.proto declares it; a
+    /// non-repeated field must not come twice (`given`: the fields seen in
+    /// this message).
+    fn declared(
+        &self,
+        fields: &'static std::collections::BTreeMap<String, Field>,
+        message: &str,
+        name: &str,
+        at: usize,
+        given: &mut BTreeSet<String>,
+    ) -> Result<&'static Field, ImportError> {
+        let Some(f) = fields.get(name) else {
+            let mut e = self.err(
+                at,
+                format!("nsjail's config has no field `{name}` in {message} (config.proto); nsjail refuses the config"),
+            );
+            if let Some(n) =
+                seccomp_compiler::diag::nearest(name, fields.keys().map(String::as_str))
+            {
+                e = e.with_help(format!("did you mean `{n}`?"));
             }
-            Some('"' | '\'') => self.string().map(|_| ()),
-            Some(_) if has_colon => self.scalar().map(|_| ()),
-            _ => Err(self.err(at, "expected `:` and a value, or a `{ ... }` message")),
+            return Err(e);
+        };
+        if !f.repeated && !given.insert(name.to_owned()) {
+            return Err(self.err(
+                at,
+                format!("`{name}` is given twice; it is not repeated, and protobuf's parser refuses the config (\"Non-repeated field is specified multiple times\")"),
+            ));
+        }
+        Ok(f)
+    }
+
+    /// A scalar field needs its `:`.
+    fn colon(&self, has_colon: bool, at: usize) -> Result<(), ImportError> {
+        if has_colon {
+            Ok(())
+        } else {
+            Err(self.err(at, "expected `:` after the field name"))
         }
     }
 
-    fn skip_message(&mut self) -> Result<(), ImportError> {
+    /// A bool as protobuf's text parser reads one: `true`, `True`, `t`,
+    /// `1`, `false`, `False`, `f`, `0`.
+    fn bool_value(&mut self) -> Result<bool, ImportError> {
+        let at = self.pos;
+        match self.scalar()?.as_str() {
+            "true" | "True" | "t" | "1" => Ok(true),
+            "false" | "False" | "f" | "0" => Ok(false),
+            other => Err(self.err(at, format!("invalid value `{other}` for a bool field"))),
+        }
+    }
+
+    /// A repeated string field's value: one string (adjacent literals
+    /// joined) or a `[...]` list of them.
+    fn strings(
+        &mut self,
+        has_colon: bool,
+    ) -> Result<Vec<(String, Vec<usize>, usize)>, ImportError> {
+        self.colon(has_colon, self.pos)?;
+        if !self.eat("[") {
+            return Ok(vec![self.string()?]);
+        }
+        let mut out = Vec::new();
+        loop {
+            self.skip_space();
+            if self.eat("]") {
+                return Ok(out);
+            }
+            if !out.is_empty() && !self.eat(",") {
+                return Err(self.err(self.pos, "expected `,` or `]` in the list"));
+            }
+            self.skip_space();
+            out.push(self.string()?);
+        }
+    }
+
+    /// Skips the value of field `f`: a scalar, strings, a `[...]` list
+    /// (of a repeated field) or a `{...}` / `<...>` message, checking the
+    /// fields of messages against config.proto.
+    fn skip_value(&mut self, f: &Field, has_colon: bool) -> Result<(), ImportError> {
+        let at = self.pos;
+        if f.repeated && has_colon && self.eat("[") {
+            let one = Field {
+                message: f.message.clone(),
+                repeated: false,
+            };
+            let mut first = true;
+            loop {
+                self.skip_space();
+                if self.eat("]") {
+                    return Ok(());
+                }
+                if !first && !self.eat(",") {
+                    return Err(self.err(self.pos, "expected `,` or `]` in the list"));
+                }
+                first = false;
+                self.skip_space();
+                self.skip_value(&one, true)?;
+            }
+        }
+        match (&f.message, self.rest().chars().next()) {
+            (Some(m), Some('{' | '<')) => self.skip_message(m),
+            (Some(_), _) => Err(self.err(at, "expected a `{ ... }` message")),
+            (None, _) if !has_colon => Err(self.err(at, "expected `:` after the field name")),
+            (None, Some('"' | '\'')) => self.string().map(|_| ()),
+            (None, _) => self.scalar().map(|_| ()),
+        }
+    }
+
+    fn skip_message(&mut self, message: &str) -> Result<(), ImportError> {
         let at = self.pos;
         let close = if self.eat("{") {
             "}"
@@ -299,6 +403,8 @@ impl<'a> Reader<'a> {
         } else {
             return Err(self.err(at, "expected `{`"));
         };
+        let fields = &proto::schema()[message];
+        let mut given = BTreeSet::new();
         loop {
             self.skip_space();
             if self.eat(close) {
@@ -307,11 +413,12 @@ impl<'a> Reader<'a> {
             if self.pos >= self.text.len() {
                 return Err(self.err(at, format!("unclosed message (no `{close}`)")));
             }
-            self.field_name()?;
+            let (name, name_at) = self.field_name()?;
+            let f = self.declared(fields, message, &name, name_at, &mut given)?;
             self.skip_space();
             let c = self.eat(":");
             self.skip_space();
-            self.skip_value(c)?;
+            self.skip_value(f, c)?;
             self.skip_space();
             if !self.eat(",") {
                 self.eat(";");

@@ -320,3 +320,129 @@ fn nsjail_config_errors_point_into_the_config() {
     .to_string();
     assert!(e.contains("sets no seccomp policy"), "{e}");
 }
+
+fn cfg_err(cfg: &str) -> String {
+    import(Format::Kafel, "j.cfg", cfg, &ImportOptions::default())
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn nsjail_config_fields_as_protobuf_checks_them() {
+    // protobuf's text parser refuses a field config.proto does not declare
+    // (nsjail 3.6: `Message type "nsjail.NsJailConfig" has no field named
+    // "seccomp_strin"`), nested ones too; the import used to list it with
+    // the fields it leaves out and import the rest.
+    let e = cfg_err("seccomp_string: \"ALLOW { read }\"\nseccomp_strin: \"ALLOW { write }\"\n");
+    assert!(
+        e.starts_with("j.cfg:2:1: nsjail's config has no field `seccomp_strin` in NsJailConfig (config.proto); nsjail refuses the config\nhelp: did you mean `seccomp_string`?"),
+        "{e}"
+    );
+    let e = cfg_err("seccomp_string: \"ALLOW { read }\"\nmount { dst: \"/x\" frob: 1 }\n");
+    assert!(
+        e.starts_with("j.cfg:2:19: nsjail's config has no field `frob` in MountPt"),
+        "{e}"
+    );
+    // A non-repeated field given twice (`Non-repeated field "seccomp_log"
+    // is specified multiple times`); repeated ones may repeat.
+    let e = cfg_err("seccomp_string: \"ALLOW { read }\"\nseccomp_log: true\nseccomp_log: false\n");
+    assert!(
+        e.starts_with("j.cfg:3:1: `seccomp_log` is given twice"),
+        "{e}"
+    );
+    let e = cfg_err("seccomp_string: \"ALLOW { read }\"\nmount { dst: \"/x\" dst: \"/y\" }\n");
+    assert!(e.starts_with("j.cfg:2:19: `dst` is given twice"), "{e}");
+    // A message field needs `{`, a scalar its `:`.
+    let e = cfg_err("seccomp_string: \"ALLOW { read }\"\nmount: \"/x\"\n");
+    assert!(
+        e.starts_with("j.cfg:2:8: expected a `{ ... }` message"),
+        "{e}"
+    );
+    let e = cfg_err("hostname: \"x\"\nseccomp_string \"ALLOW { read }\"\n");
+    assert!(e.starts_with("j.cfg:2:16: expected `:`"), "{e}");
+}
+
+#[test]
+fn nsjail_bools_lists_and_json() {
+    // A bool as protobuf reads it: `seccomp_unotify: 1` (or `t`, `True`)
+    // is true, so refused like `true` (the import used to take only
+    // `true`, and imported the policy without nsjail's second filter).
+    for v in ["1", "t", "True", "true"] {
+        let e = cfg_err(&format!(
+            "seccomp_string: \"ALLOW {{ read }}\"\nseccomp_unotify: {v}\n"
+        ));
+        assert!(
+            e.starts_with("j.cfg:2:1: `seccomp_unotify: true`"),
+            "{v}: {e}"
+        );
+    }
+    let e = cfg_err("seccomp_string: \"ALLOW { read }\"\nseccomp_log: yes\n");
+    assert!(
+        e.starts_with("j.cfg:2:14: invalid value `yes` for a bool field"),
+        "{e}"
+    );
+    // seccomp_log installs the filter with SECCOMP_FILTER_FLAG_LOG, which
+    // changes no action: a warning.
+    let i = import(
+        Format::Kafel,
+        "j.cfg",
+        "seccomp_log: t\nseccomp_string: [\"ALLOW { read }\", 'DEFAULT ERRNO(1)']\n",
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert!(
+        i.warnings
+            .iter()
+            .any(|w| w.contains("SECCOMP_FILTER_FLAG_LOG") && w.contains("changes none")),
+        "{:?}",
+        i.warnings
+    );
+    // The `[...]` list joins its strings as separate values, each followed
+    // by a newline.
+    assert_eq!(verdict(&i.policy, X, "read", &[]), Action::Allow);
+    assert_eq!(verdict(&i.policy, X, "write", &[]), Action::Errno(1));
+    // nsjail also reads ProtoJSON configs; the import says it does not.
+    let e = cfg_err("\n  {\"seccompString\": [\"ALLOW { read }\"]}\n");
+    assert!(
+        e.starts_with("j.cfg:2:3: an nsjail config in ProtoJSON"),
+        "{e}"
+    );
+}
+
+#[test]
+fn includes_as_kafel_resolves_them() {
+    let dir = std::env::temp_dir().join(format!("kafel-inc-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("sub/a.policy"), "ALLOW { read }\n").unwrap();
+    let opts = ImportOptions {
+        arches: Some(vec![X]),
+        include_dirs: vec![dir.clone()],
+        ..ImportOptions::default()
+    };
+    // includes.c path_join: `DIR` + "/" + name, even for an absolute name
+    // (the import used Path::join, which takes an absolute name alone).
+    let p = import(
+        Format::Kafel,
+        "p.policy",
+        "#include \"/sub/a.policy\"\n",
+        &opts,
+    )
+    .unwrap()
+    .policy;
+    assert_eq!(verdict(&p, X, "read", &[]), Action::Allow);
+    // nsjail adds no search path (sandbox.cc preparePolicy): an include in
+    // a config is not found, whatever --include-dir says.
+    let e = import(
+        Format::Kafel,
+        "j.cfg",
+        "seccomp_string: \"#include \\\"sub/a.policy\\\"\"\n",
+        &opts,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.starts_with("j.cfg:1:27: could not include file `sub/a.policy`"),
+        "{e}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
