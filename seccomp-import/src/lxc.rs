@@ -403,11 +403,8 @@ fn action(text: &str, at: &str) -> Result<Option<Action>, ImportError> {
         return Ok(Some(Action::KillThread));
     }
     if let Some(n) = t.strip_prefix("errno") {
-        let n = n.trim_start();
-        let end = n
-            .find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '+'))
-            .unwrap_or(n.len());
-        let e: i64 = n[..end].parse().map_err(|_| {
+        // sscanf(line + 5, "%d"): `errno 1-2` is errno 1.
+        let (e, _) = c_int(n).ok_or_else(|| {
             ImportError::new(
                 at,
                 format!("`errno` needs a number, found `{}`", t.trim_end()),

@@ -296,6 +296,16 @@ fn argument_fields_as_sscanf_reads_them() {
         .policy;
     assert_eq!(verdict(&p, X, "ioctl", &[0, 3]), Action::Errno(1));
     assert_eq!(verdict(&p, X, "ioctl", &[0, 0]), Action::Errno(1));
+    // get_v2_default_action: sscanf("%d") after `errno` reads `1` of
+    // `1-2` and `-1` as 65535 & 0xffff, capped by the kernel at 4095.
+    let p = imp(
+        "2\ndenylist\nioctl errno 1-2\nmount errno -1\n",
+        Some(vec![X]),
+    )
+    .unwrap()
+    .policy;
+    assert_eq!(verdict(&p, X, "ioctl", &[]), Action::Errno(1));
+    assert_eq!(verdict(&p, X, "mount", &[]), Action::Errno(4095));
     // lxc_safe_uint64 takes a `+` (strtoull does) and leading whitespace.
     let p = imp("2\ndenylist\nioctl errno 1 [1, +0x10,==]\n", Some(vec![X]))
         .unwrap()
