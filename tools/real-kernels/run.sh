@@ -92,28 +92,10 @@ build_drivers() {
 
 # --- kernels -----------------------------------------------------------------
 
-# private_apt SUITE DEB_ARCH: sets `apt_options` to an apt configuration of
-# our own, in the cache, that knows SUITE's packages for DEB_ARCH from the
-# mirror the system's main archive uses; the system's configuration is
-# left alone. Its package lists are refreshed once a week.
-private_apt() {
-    local suite=$1 arch=$2 dir=$cache/apt-$1-$2 mirror codename
-    codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
-    mirror=$(apt-get indextargets --format '$(REPO_URI) $(RELEASE)' |
-        awk -v s="$codename" '$2 == s {print $1; exit}')
-    [[ -n $mirror ]] || fail "cannot find the mirror of Debian $codename in apt's configuration"
-    mkdir -p "$dir"/etc/apt/{sources.list.d,preferences.d,apt.conf.d} \
-        "$dir"/state/lists/partial "$dir"/cache/archives/partial
-    echo "deb [arch=$arch] $mirror $suite main" >"$dir/etc/apt/sources.list"
-    apt_options=(-o "Dir::Etc=$dir/etc/apt" -o Dir::Etc::trusted=/etc/apt/trusted.gpg
-        -o Dir::Etc::trustedparts=/etc/apt/trusted.gpg.d -o "Dir::State=$dir/state"
-        -o "Dir::Cache=$dir/cache" -o "APT::Architectures::=$arch" -o "APT::Architecture=$arch")
-    if [[ -z $(find "$dir/state/lists" -name '*Packages*' -mtime -7 2>/dev/null) ]]; then
-        say "reading Debian $suite's package list for $arch"
-        apt-get "${apt_options[@]}" update -q >/dev/null 2>&1 ||
-            fail "apt-get update of Debian $suite ($arch) failed"
-    fi
-}
+# debian_apt SUITE DEB_ARCH DIR: sets `apt_options` to a private apt
+# configuration for SUITE's DEB_ARCH packages (shared with .ci/uapi-headers).
+# shellcheck source=../debian-apt.sh
+. "$here/../debian-apt.sh"
 
 # fetch_kernels SUITE DEB_ARCH:FLAVOUR...: Debian's current kernel image for
 # each architecture and flavour (from SUITE when Debian 12 has none; "" for
@@ -126,7 +108,7 @@ fetch_kernels() {
     shift
     local -a apt=() metas=()
     if [[ -n $suite ]]; then
-        private_apt "$suite" "${1%%:*}"
+        debian_apt "$suite" "${1%%:*}" "$cache/apt-$suite-${1%%:*}" || fail "no package list of Debian $suite"
         apt=("${apt_options[@]}")
     fi
     for item; do
