@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compiles every per-architecture syscall module of seccomp-runtime
-# (seccomp-runtime/src/sys/<arch>.rs) to an object file for its target, so
+# (seccomp-runtime-core/src/sys/<arch>.rs) to an object file for its target, so
 # LLVM checks the asm templates, register names and clobbers of every arch,
 # not only the host's.
 #
@@ -22,7 +22,7 @@ toolchain="${TOOLCHAIN:-nightly}"
 [[ "${1:-}" == "-v" ]] && verbose=1
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-sys="$root/seccomp-runtime/src/sys"
+sys="$root/seccomp-runtime-core/src/sys"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

@@ -159,30 +159,23 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
-#[cfg(test)]
-extern crate std;
-
-mod error;
-mod filter;
-mod flags;
-mod line;
-mod policy;
-mod report;
-mod sandbox;
-mod sys;
-
-pub use error::{Error, InvalidProgram};
-pub use filter::{
+// The code lives in `seccomp-runtime-core`, which does not depend on the
+// macros: cargo compiles it beside `seccomp-compiler`, and only this facade
+// waits for `seccomp-macros` (the split `serde` made with `serde_core`).
+// Macro output names items by `::seccomp_runtime::...` paths, which these
+// re-exports keep working.
+pub use seccomp_runtime_core::Flags;
+pub use seccomp_runtime_core::OnError;
+pub use seccomp_runtime_core::Policy;
+pub use seccomp_runtime_core::report_violations;
+#[doc(hidden)]
+pub use seccomp_runtime_core::{__enter_sandbox, __enter_sandbox_reporting};
+pub use seccomp_runtime_core::{
     BPF_MAXINSNS, SECCOMP_RET_ACTION_FULL, SECCOMP_RET_ALLOW, SECCOMP_RET_DATA, SECCOMP_RET_ERRNO,
     SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_KILL_THREAD, SECCOMP_RET_LOG, SECCOMP_RET_TRACE,
     SECCOMP_RET_TRAP, SECCOMP_RET_USER_NOTIF, SockFilter,
 };
-pub use flags::Flags;
-pub use policy::Policy;
-pub use report::report_violations;
-pub use sandbox::OnError;
-#[doc(hidden)]
-pub use sandbox::{__enter_sandbox, __enter_sandbox_reporting};
+pub use seccomp_runtime_core::{Error, InvalidProgram};
 
 // The policy compilers, from `seccomp-macros` (feature `macros`, on by
 // default): `seccomp_policy! { ... }` compiles a policy to a `Policy` at

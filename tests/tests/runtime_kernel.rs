@@ -558,7 +558,7 @@ fn report_violations_names_the_syscall_and_exits_159() {
         outcome.stderr
     );
     // The six argument registers in syscall(2)'s order, read from the
-    // signal frame (seccomp-runtime/src/sys/context.rs).
+    // signal frame (seccomp-runtime-core/src/sys/context.rs).
     assert_eq!(
         outcome.stderr,
         "seccomp: blocked syscall getpid (39) by policy, args 1 4095 0x1000 0xffffffffffffffff 0x7f0000000001 6\n"

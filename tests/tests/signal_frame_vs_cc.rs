@@ -1,5 +1,5 @@
 //! Where the SIGSYS reporter reads a refused call's arguments
-//! (seccomp-runtime/src/sys/frame.rs), against what each architecture's C
+//! (seccomp-runtime-core/src/sys/frame.rs), against what each architecture's C
 //! compiler makes of glibc's `ucontext_t`, which mirrors the kernel's
 //! signal frame (a handler's third argument is the kernel's `struct
 //! ucontext`, and glibc programs read it as `ucontext_t`): for every
@@ -15,7 +15,7 @@ use seccomp_compiler::Arch;
 use std::process::Command;
 
 #[allow(dead_code)]
-#[path = "../../seccomp-runtime/src/sys/frame.rs"]
+#[path = "../../seccomp-runtime-core/src/sys/frame.rs"]
 mod frame;
 
 /// The runtime's table for `arch`.
