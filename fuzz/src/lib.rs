@@ -864,7 +864,7 @@ pub fn inputs(
     let around = |nr: u32, set: &mut BTreeSet<u32>| {
         set.extend([nr.wrapping_sub(1), nr, nr.wrapping_add(1)]);
     };
-    for &nr in out.table.named.keys() {
+    for nr in out.table.named.keys() {
         around(nr, &mut numbers);
     }
     for &(nr, _) in table.entries() {
@@ -880,7 +880,7 @@ pub fn inputs(
     for _ in 0..4 {
         numbers.insert(rng.below(1024) as u32);
         numbers.insert(rng.next_u64() as u32);
-        if let Some(&nr) = out
+        if let Some(nr) = out
             .table
             .named
             .keys()

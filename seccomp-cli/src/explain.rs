@@ -94,7 +94,7 @@ fn rows(c: &Compiled, locator: &Locator) -> String {
         .table
         .named
         .iter()
-        .map(|(&nr, d)| {
+        .map(|(nr, d)| {
             let name = names.name(nr).unwrap_or("?");
             let printer = Printer {
                 arch: c.arch,
@@ -209,7 +209,7 @@ fn cache_note(c: &Compiled) -> String {
         .named
         .iter()
         .filter(|(_, d)| !d.arms.is_empty() && d.actions().any(|a| a == Action::Allow))
-        .map(|(&nr, _)| label(nr))
+        .map(|(nr, _)| label(nr))
         .collect();
     let mut out = String::new();
     if conditional.is_empty() {
@@ -264,6 +264,6 @@ fn constant_allows(table: &DecisionTable) -> Vec<u32> {
         .entries()
         .iter()
         .map(|&(nr, _)| nr)
-        .filter(|nr| allowed(table.named.get(nr)))
+        .filter(|nr| allowed(table.named.get(*nr)))
         .collect()
 }

@@ -222,7 +222,7 @@ mod tests {
             syscall: name,
             symbol: &symbol,
         };
-        p.decision(&out.table.named[&nr])
+        p.decision(out.table.named.get(nr).unwrap())
     }
 
     #[test]

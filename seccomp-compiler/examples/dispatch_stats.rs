@@ -67,7 +67,7 @@ fn row(out: &ArchOutput, arch: Arch) -> String {
         .named
         .iter()
         .filter(|(_, d)| !d.arms.is_empty())
-        .map(|(&nr, _)| steps(&prog, arch, nr))
+        .map(|(nr, _)| steps(&prog, arch, nr))
         .collect();
     let args = if checked.is_empty() {
         "-".to_owned()

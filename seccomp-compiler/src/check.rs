@@ -86,7 +86,7 @@ pub fn lints(policy: &ast::Policy, table: &DecisionTable) -> Vec<Diagnostic> {
     let lookup = |name: &str| {
         syscalls::table(table.arch)
             .number(name)
-            .map(|nr| decision(table, nr))
+            .map(|nr| table.decision(nr))
     };
     if !ack.contains(&"ptrace") {
         out.extend(ptrace_lint(&lookup("ptrace")));
@@ -112,15 +112,6 @@ pub fn lints(policy: &ast::Policy, table: &DecisionTable) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-/// A syscall's decision, with unnamed ones as constant default decisions.
-fn decision(table: &DecisionTable, nr: u32) -> Decision {
-    table
-        .named
-        .get(&nr)
-        .cloned()
-        .unwrap_or_else(|| Decision::constant(table.default))
 }
 
 fn lets_through(d: &Decision) -> bool {

@@ -12,7 +12,6 @@ use crate::ir::ResolvedPolicy;
 use crate::program::Program;
 use crate::span::Span;
 use crate::{check, parse, resolve, successors};
-use std::collections::BTreeMap;
 
 /// A policy compiled for each of its architectures.
 #[derive(Debug)]
@@ -179,7 +178,8 @@ fn compile_arch(policy: &ast::Policy, arch: Arch) -> Result<ArchOutput, Vec<Diag
 /// A program past the kernel's limit, pointed at the statement whose
 /// conditions contribute most.
 fn too_long(policy: &ast::Policy, resolved: &ResolvedPolicy, e: codegen::TooLong) -> Diagnostic {
-    let mut weight: BTreeMap<usize, usize> = BTreeMap::new();
+    // Per statement index; `None` for statements with no rule.
+    let mut weight: Vec<Option<usize>> = vec![None; policy.statements.len()];
     for rule in &resolved.rules {
         let values = |c: &crate::ir::Cond| {
             c.comparisons()
@@ -192,12 +192,16 @@ fn too_long(policy: &ast::Policy, resolved: &ResolvedPolicy, e: codegen::TooLong
             .values()
             .map(|e| e.cond.as_deref().map_or(1, values))
             .sum();
-        *weight.entry(rule.statement).or_default() += n;
+        if let Some(w) = weight.get_mut(rule.statement) {
+            *w = Some(w.unwrap_or(0) + n);
+        }
     }
     let heaviest = weight
         .iter()
-        .max_by_key(|&(i, w)| (*w, std::cmp::Reverse(*i)))
-        .map(|(&i, _)| i);
+        .enumerate()
+        .filter_map(|(i, w)| Some((i, (*w)?)))
+        .max_by_key(|&(i, w)| (w, std::cmp::Reverse(i)))
+        .map(|(i, _)| i);
     let span = heaviest
         .and_then(|i| policy.statements.get(i))
         .map_or_else(Span::none, |s| s.span);

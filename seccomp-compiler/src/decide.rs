@@ -9,11 +9,12 @@
 use crate::action::Action;
 use crate::arch::{Arch, X32_SYSCALL_BIT};
 use crate::bpf::SeccompData;
-use crate::ir::{Cmp, CmpOp, Cond, Operand, ResolvedPolicy, RuleKind, RuleSource, width_mask};
+use crate::ir::{
+    Cmp, CmpOp, Cond, NumberMap, Operand, ResolvedPolicy, RuleKind, RuleSource, width_mask,
+};
 use crate::span::Span;
 use crate::tables::successors::Successor;
 use crate::tables::syscalls;
-use std::collections::BTreeMap;
 
 /// Why a syscall gets its action, for `seccompc explain`.
 #[derive(Clone, Copy, Debug)]
@@ -108,7 +109,7 @@ pub struct DecisionTable {
     /// The architecture whose syscall numbers these are.
     pub arch: Arch,
     /// Decisions for the numbers some statement names.
-    pub named: BTreeMap<u32, Decision>,
+    pub named: NumberMap<Decision>,
     /// For the table's other numbers.
     pub default: Outcome,
     /// For numbers the architecture's table does not know.
@@ -130,11 +131,20 @@ pub enum Lookup<'a> {
 }
 
 impl DecisionTable {
+    /// The decision for syscall `nr`: a constant default decision for a
+    /// number no statement names.
+    pub fn decision(&self, nr: u32) -> Decision {
+        self.named
+            .get(nr)
+            .cloned()
+            .unwrap_or_else(|| Decision::constant(self.default))
+    }
+
     /// Where the decision for syscall number `nr` comes from.
     pub fn lookup(&self, nr: u32) -> Lookup<'_> {
         if self.arch.has_x32_abi() && nr >= X32_SYSCALL_BIT {
             Lookup::OtherAbi
-        } else if let Some(d) = self.named.get(&nr) {
+        } else if let Some(d) = self.named.get(nr) {
             Lookup::Named(d)
         } else if syscalls::table(self.arch).knows(nr) {
             Lookup::Default(&self.default)
@@ -179,7 +189,12 @@ pub fn decide(rp: &ResolvedPolicy) -> DecisionTable {
         action: rp.unknown.action,
         origin: Origin::Unknown(rp.unknown.span),
     };
-    let mut named: BTreeMap<u32, Decision> = BTreeMap::new();
+    // Every number some rule names, each with a slot its rules fill in
+    // order.
+    let mut numbers: Vec<u32> = rp.rules.iter().flat_map(|r| r.entries.keys()).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    let mut decisions: Vec<Option<Decision>> = vec![None; numbers.len()];
     for rule in &rp.rules {
         let origin = match rule.source {
             RuleSource::Statement => Origin::Statement {
@@ -193,8 +208,11 @@ pub fn decide(rp: &ResolvedPolicy) -> DecisionTable {
             },
         };
         for (nr, entry) in rule.entries.iter() {
-            let earlier = named
-                .remove(&nr)
+            let Ok(slot) = numbers.binary_search(&nr) else {
+                continue;
+            };
+            let earlier = decisions[slot]
+                .take()
                 .unwrap_or_else(|| Decision::constant(default));
             let next = match (rule.kind, entry.cond.as_deref()) {
                 (RuleKind::Allow, None) => Decision::constant(Outcome {
@@ -226,12 +244,13 @@ pub fn decide(rp: &ResolvedPolicy) -> DecisionTable {
                     layered
                 }
             };
-            named.insert(nr, simplify_decision(next));
+            decisions[slot] = Some(simplify_decision(next));
         }
     }
+    let named = numbers.into_iter().zip(decisions);
     DecisionTable {
         arch: rp.arch,
-        named,
+        named: NumberMap::from_sorted(named.filter_map(|(nr, d)| Some((nr, d?)))),
         default,
         unknown,
         deny: rp.deny.action,

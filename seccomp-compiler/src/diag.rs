@@ -268,7 +268,13 @@ pub fn render_all(diags: &[Diagnostic], source: &Source) -> String {
 /// times the longest candidate is compared with none (a 1 MB name costs
 /// one pass over its characters).
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let candidates: Vec<&str> = candidates.into_iter().filter(|&c| c != word).collect();
+    nearest_of(word, &mut candidates.into_iter())
+}
+
+/// [`nearest`] over a trait object: compiled once, however many kinds of
+/// candidate lists the callers have.
+fn nearest_of<'a>(word: &str, candidates: &mut dyn Iterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&str> = candidates.filter(|&c| c != word).collect();
     let word_len = word.chars().count();
     let limit = typo_limit(word_len);
     let close = candidates

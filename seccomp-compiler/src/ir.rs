@@ -63,44 +63,63 @@ pub enum RuleSource {
     Successor(&'static Successor),
 }
 
-/// A rule's syscalls by number: a sorted slice rather than a map, because
-/// there is one per statement and per architecture, most name one or a few
-/// syscalls, and a map's smallest node holds eleven (a million one-name
-/// statements took 1.3 KB each for it).
-#[derive(Clone, Debug, Default)]
-pub struct Entries(Box<[(u32, Entry)]>);
+/// A rule's syscalls by number, each with its condition.
+pub type Entries = NumberMap<Entry>;
 
-impl Entries {
-    /// The entries of `sorted`, which yields each number once, ascending
-    /// (a `BTreeMap`'s iteration order).
-    pub fn from_sorted(sorted: impl IntoIterator<Item = (u32, Entry)>) -> Entries {
-        let entries: Box<[(u32, Entry)]> = sorted.into_iter().collect();
+/// Values by syscall number: a sorted slice rather than a map. There is one
+/// per statement and per architecture, most name one or a few syscalls, and
+/// a map's smallest node holds eleven (a million one-name statements took
+/// 1.3 KB each for it); a B-tree's code is also compiled anew for every
+/// key and value type, in every build that uses the macro.
+#[derive(Clone, Debug)]
+pub struct NumberMap<V>(Box<[(u32, V)]>);
+
+impl<V> Default for NumberMap<V> {
+    fn default() -> Self {
+        NumberMap(Box::default())
+    }
+}
+
+impl<V> NumberMap<V> {
+    /// The values of `sorted`, which yields each number once, ascending.
+    pub fn from_sorted(sorted: impl IntoIterator<Item = (u32, V)>) -> NumberMap<V> {
+        let entries: Box<[(u32, V)]> = sorted.into_iter().collect();
         debug_assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
-        Entries(entries)
+        NumberMap(entries)
     }
 
-    /// The entry for syscall `nr`.
-    pub fn get(&self, nr: u32) -> Option<&Entry> {
+    /// The value for syscall `nr`.
+    pub fn get(&self, nr: u32) -> Option<&V> {
         let i = self.0.binary_search_by_key(&nr, |&(n, _)| n).ok()?;
         Some(&self.0[i].1)
     }
 
-    /// The entries by ascending number.
-    pub fn iter(&self) -> impl Iterator<Item = (u32, &Entry)> {
+    /// Whether syscall `nr` has a value.
+    pub fn contains(&self, nr: u32) -> bool {
+        self.get(nr).is_some()
+    }
+
+    /// The numbers and values, by ascending number.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &V)> {
         self.0.iter().map(|(nr, e)| (*nr, e))
     }
 
-    /// The entries alone, by ascending number.
-    pub fn values(&self) -> impl Iterator<Item = &Entry> {
+    /// The numbers alone, ascending.
+    pub fn keys(&self) -> impl Iterator<Item = u32> + '_ {
+        self.0.iter().map(|&(nr, _)| nr)
+    }
+
+    /// The values alone, by ascending number.
+    pub fn values(&self) -> impl Iterator<Item = &V> {
         self.0.iter().map(|(_, e)| e)
     }
 
-    /// The number of syscalls named.
+    /// How many numbers have a value.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
-    /// Whether no syscall is named.
+    /// Whether no number has a value.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

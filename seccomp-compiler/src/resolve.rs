@@ -18,28 +18,25 @@ use crate::ir::{
 use crate::span::Span;
 use crate::tables::params::{self, ParamSlot};
 use crate::tables::{constants, errno, groups, syscalls};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Lints a policy can acknowledge (`acknowledge NAME;`), see `check.rs`.
 pub const LINTS: [&str; 5] = ["ptrace", "clone3", "socketcall", "ipc", "siblings"];
 
 /// The architectures a policy compiles for: its `arch` statement's, or all.
 pub fn selected_arches(policy: &ast::Policy) -> Vec<Arch> {
-    let named: BTreeSet<Arch> = policy
-        .statements
-        .iter()
-        .filter_map(|s| match &s.kind {
-            StatementKind::Arch(names) => Some(names),
-            _ => None,
-        })
-        .flatten()
-        .filter_map(|n| Arch::from_name(&n.text))
-        .collect();
-    if named.is_empty() {
-        Arch::ALL.to_vec()
-    } else {
-        named.into_iter().collect()
+    let mut named = Vec::new();
+    for s in &policy.statements {
+        if let StatementKind::Arch(names) = &s.kind {
+            named.extend(names.iter().filter_map(|n| Arch::from_name(&n.text)));
+        }
     }
+    if named.is_empty() {
+        return Arch::ALL.to_vec();
+    }
+    // In `Arch`'s order, each once.
+    let mut arches: Vec<Arch> = Arch::ALL.to_vec();
+    arches.retain(|a| named.contains(a));
+    arches
 }
 
 /// Checks every name in the policy. Problems here are the policy's on
@@ -228,12 +225,15 @@ fn check_param_name(
         }
         return;
     }
-    let known: BTreeSet<&str> = arches
-        .iter()
-        .filter_map(|&a| params::params(a, &syscall.text))
-        .flat_map(|ps| ps.iter().map(|p| p.name))
-        .collect();
-    if known.contains(pname.text.as_str()) {
+    let mut known: Vec<&str> = Vec::new();
+    for &a in arches {
+        for p in params::params(a, &syscall.text).unwrap_or_default() {
+            known.push(p.name);
+        }
+    }
+    known.sort_unstable();
+    known.dedup();
+    if known.contains(&pname.text.as_str()) {
         return;
     }
     let d = if known.is_empty() {
@@ -386,8 +386,9 @@ impl Resolver {
     /// unconditional one makes the whole unconditional.
     fn entries(&mut self, items: &[ast::Item]) -> Entries {
         let table = syscalls::table(self.arch);
-        let mut named: BTreeMap<u32, (Vec<Option<ir::Cond>>, Span)> = BTreeMap::new();
-        let mut exempt = BTreeSet::new();
+        // Each (number, condition, item) in the order the items name them.
+        let mut named: Vec<(u32, Option<ir::Cond>, Span)> = Vec::new();
+        let mut exempt: Vec<u32> = Vec::new();
         for item in items {
             match &item.kind {
                 ItemKind::Syscall { name, cond } => {
@@ -395,20 +396,11 @@ impl Resolver {
                         continue;
                     };
                     let cond = cond.as_ref().and_then(|c| self.cond(&name.text, c));
-                    named
-                        .entry(nr)
-                        .or_insert_with(|| (Vec::new(), item.span))
-                        .0
-                        .push(cond);
+                    named.push((nr, cond, item.span));
                 }
                 ItemKind::Group(g) => {
-                    for &nr in group_numbers(self.arch, &g.text) {
-                        named
-                            .entry(nr)
-                            .or_insert_with(|| (Vec::new(), item.span))
-                            .0
-                            .push(None);
-                    }
+                    let numbers = group_numbers(self.arch, &g.text);
+                    named.extend(numbers.iter().map(|&nr| (nr, None, item.span)));
                 }
                 ItemKind::ExceptSyscall(name) => exempt.extend(table.number(&name.text)),
                 ItemKind::ExceptGroup(g) => {
@@ -416,15 +408,23 @@ impl Resolver {
                 }
             }
         }
-        Entries::from_sorted(
-            named
-                .into_iter()
-                .filter(|(nr, _)| !exempt.contains(nr))
-                .map(|(nr, (conds, span))| {
-                    let cond = any_of(conds).map(Box::new);
-                    (nr, Entry { cond, span })
-                }),
-        )
+        exempt.sort_unstable();
+        named.retain(|(nr, _, _)| exempt.binary_search(nr).is_err());
+        // Stable: a number's conditions stay in item order, the first
+        // item's span first.
+        named.sort_by_key(|&(nr, _, _)| nr);
+        let mut sorted: Vec<(u32, Entry)> = Vec::new();
+        let mut conds = Vec::new();
+        let mut rest = named.into_iter().peekable();
+        while let Some((nr, cond, span)) = rest.next() {
+            conds.push(cond);
+            while let Some((_, cond, _)) = rest.next_if(|next| next.0 == nr) {
+                conds.push(cond);
+            }
+            let cond = any_of(std::mem::take(&mut conds)).map(Box::new);
+            sorted.push((nr, Entry { cond, span }));
+        }
+        Entries::from_sorted(sorted)
     }
 
     /// Resolves a condition; `None` after reporting a problem.

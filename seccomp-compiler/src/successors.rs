@@ -90,7 +90,7 @@ fn named_numbers(policy: &ast::Policy, arch: crate::Arch) -> Vec<u32> {
 fn old_allowed(s: &Successor, table: &DecisionTable) -> Option<(usize, Span)> {
     let nr = syscalls::table(table.arch).number(s.old)?;
     // Not named: the default, which does not let anything through here.
-    let decision: &Decision = table.named.get(&nr)?;
+    let decision: &Decision = table.named.get(nr)?;
     let outcomes = decision
         .arms
         .iter()

@@ -131,7 +131,7 @@ pub fn export_oci(c: &Compilation, opts: &ExportOptions) -> Result<Exported, Exp
         }
         let table = syscalls::table(arch);
         for &(nr, name) in table.entries() {
-            let rules = match t.named.get(&nr) {
+            let rules = match t.named.get(nr) {
                 Some(d) => rules(name, arch, d, default)?,
                 None => Vec::new(),
             };

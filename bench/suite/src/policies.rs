@@ -112,7 +112,7 @@ fn allowed_names(text: &str) -> Vec<&'static str> {
         .named
         .iter()
         .filter(|(_, d)| d.constant_action() == Some(Action::Allow))
-        .filter_map(|(&nr, _)| table.name(nr))
+        .filter_map(|(nr, _)| table.name(nr))
         .collect()
 }
 

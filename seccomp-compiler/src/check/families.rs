@@ -29,7 +29,6 @@ use crate::span::Span;
 use crate::tables::families::{self, Family, Located, Member};
 use crate::tables::params::{self, ParamSlot};
 use crate::tables::syscalls;
-use std::collections::BTreeSet;
 
 /// The name `acknowledge` takes for the sibling lint and warning.
 pub const LINT: &str = "siblings";
@@ -56,7 +55,7 @@ enum Arms {
 fn siblings(policy: &ast::Policy, table: &DecisionTable, arms: Arms) -> Vec<Diagnostic> {
     let symbols = SymbolTexts::of(policy);
     let mut found = Vec::new();
-    for (&nr, decision) in &table.named {
+    for (nr, decision) in table.named.iter() {
         // Only conditions are carried over: most decisions have none.
         if decision.arms.is_empty() {
             continue;
@@ -184,7 +183,7 @@ impl Ctx<'_> {
     }
 
     fn gap(&self, arm: &Arm, member: &'static Member, nr: u32, dropping: bool) -> Option<Gap> {
-        let d = decision(self.table, nr);
+        let d = self.table.decision(nr);
         let mut reach = Reach::default();
         let carried = self.carry(&arm.cond, member, dropping, &mut reach);
         let covered = if dropping {
@@ -334,7 +333,7 @@ impl Ctx<'_> {
             format!(
                 "this condition on `{}` can be bypassed: {} {} too, and this policy lets {} through without the corresponding condition",
                 self.from,
-                list(gaps.iter().map(|g| g.sibling)),
+                list(&mut gaps.iter().map(|g| g.sibling)),
                 self.family.does,
                 them(gaps),
             ),
@@ -352,7 +351,7 @@ impl Ctx<'_> {
             format!(
                 "this condition on `{}` does not confine its siblings: {} {} too, and this policy lets {} through without the corresponding condition",
                 self.from,
-                list(gaps.iter().map(|g| g.sibling)),
+                list(&mut gaps.iter().map(|g| g.sibling)),
                 self.family.does,
                 them(gaps),
             ),
@@ -377,7 +376,7 @@ impl Ctx<'_> {
             let fixes: Vec<_> = memory.iter().map(|g| format!("`{}`", g.fix)).collect();
             d = d.with_help(format!(
                 "{} {} {} arguments in memory, which BPF cannot read: refuse {} with ENOSYS (libc then falls back): {}",
-                list(memory.iter().map(|g| g.sibling)),
+                list(&mut memory.iter().map(|g| g.sibling)),
                 if memory.len() == 1 { "passes" } else { "pass" },
                 if memory.len() == 1 { "its" } else { "their" },
                 if memory.len() == 1 { "it" } else { "them" },
@@ -495,15 +494,6 @@ fn all(parts: impl Iterator<Item = Carried>) -> Carried {
     }
 }
 
-/// A syscall's decision, with unnamed ones as constant default decisions.
-fn decision(table: &DecisionTable, nr: u32) -> Decision {
-    table
-        .named
-        .get(&nr)
-        .cloned()
-        .unwrap_or_else(|| Decision::constant(table.default))
-}
-
 fn lets_through(d: &Decision) -> bool {
     d.actions().any(|a| a.lets_through())
 }
@@ -576,13 +566,13 @@ fn samples(d: &Decision, c: &Cond) -> Option<Vec<[u64; 6]>> {
     for arm in &d.arms {
         cmps.extend(arm.cond.comparisons());
     }
-    let mut per_arg: [BTreeSet<u64>; 6] = Default::default();
+    let mut per_arg: [Vec<u64>; 6] = Default::default();
     for set in &mut per_arg {
-        set.insert(0);
+        set.push(0);
     }
     for cmp in &cmps {
         let set = &mut per_arg[usize::from(cmp.arg)];
-        set.insert(u64::MAX);
+        set.push(u64::MAX);
         let mut union = 0u64;
         let mask = match cmp.mask {
             Some(Operand::Const(m)) => m,
@@ -603,6 +593,10 @@ fn samples(d: &Decision, c: &Cond) -> Option<Vec<[u64; 6]>> {
             ]);
         }
         set.extend([mask, union, !mask]);
+    }
+    for set in &mut per_arg {
+        set.sort_unstable();
+        set.dedup();
     }
     let total = per_arg
         .iter()
@@ -651,7 +645,7 @@ fn allows_by_structure(d: &Decision, c: &Cond, symbols: &SymbolTexts) -> bool {
 }
 
 /// "`a`", "`a` and `b`", "`a`, `b` and `c`".
-fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+fn list(names: &mut dyn Iterator<Item = &str>) -> String {
     let names: Vec<String> = names.map(|n| format!("`{n}`")).collect();
     match names.split_last() {
         None => String::new(),
@@ -669,7 +663,7 @@ fn them(gaps: &[Gap]) -> &'static str {
 /// program would die there when its libc makes the call it has.
 pub fn portability(policy: &ast::Policy, table: &DecisionTable) -> Vec<Diagnostic> {
     let numbers = syscalls::table(table.arch);
-    let mut reported = BTreeSet::new();
+    let mut reported: Vec<&str> = Vec::new();
     let mut out = Vec::new();
     for s in &policy.statements {
         let (StatementKind::Base(items) | StatementKind::Keep(items)) = &s.kind else {
@@ -679,9 +673,10 @@ pub fn portability(policy: &ast::Policy, table: &DecisionTable) -> Vec<Diagnosti
             let ItemKind::Syscall { name, .. } = &item.kind else {
                 continue;
             };
-            if numbers.number(&name.text).is_some() || !reported.insert(name.text.clone()) {
+            if numbers.number(&name.text).is_some() || reported.contains(&name.text.as_str()) {
                 continue;
             }
+            reported.push(&name.text);
             out.extend(missing_here(table, &name.text, name.span));
         }
     }
@@ -690,18 +685,20 @@ pub fn portability(policy: &ast::Policy, table: &DecisionTable) -> Vec<Diagnosti
 
 fn missing_here(table: &DecisionTable, name: &str, span: Span) -> Option<Diagnostic> {
     let numbers = syscalls::table(table.arch);
-    let mut here = BTreeSet::new();
+    let mut here = Vec::new();
     for family in families::families_of(name) {
         for m in family.members {
             let Some(nr) = numbers.number(m.syscall) else {
                 continue;
             };
-            if lets_through(&decision(table, nr)) {
+            if lets_through(&table.decision(nr)) {
                 return None;
             }
-            here.insert(m.syscall);
+            here.push(m.syscall);
         }
     }
+    here.sort_unstable();
+    here.dedup();
     if here.is_empty() {
         return None;
     }
@@ -712,7 +709,7 @@ fn missing_here(table: &DecisionTable, name: &str, span: Span) -> Option<Diagnos
             format!(
                 "`{name}` does not exist on {}, and this policy allows none of what libc calls there instead: {}",
                 table.arch,
-                list(here.iter().copied())
+                list(&mut here.iter().copied())
             ),
         )
         .with_help(format!("allow it too, e.g. `keep {first};`, or leave {} out with `arch`", table.arch))

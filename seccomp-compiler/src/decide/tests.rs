@@ -153,7 +153,8 @@ fn widths_follow_the_kernel_prototype() {
 fn decision_for(text: &str, name: &str) -> Decision {
     let c = compile_str(text).unwrap();
     let table = &c.get(Arch::X86_64).unwrap().table;
-    table.named[&syscalls::table(Arch::X86_64).number(name).unwrap()].clone()
+    let nr = syscalls::table(Arch::X86_64).number(name).unwrap();
+    table.named.get(nr).unwrap().clone()
 }
 
 #[test]
