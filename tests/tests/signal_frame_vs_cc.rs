@@ -13,6 +13,7 @@
 
 use seccomp_compiler::Arch;
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[allow(dead_code)]
 #[path = "../../seccomp-runtime-core/src/sys/frame.rs"]
@@ -89,10 +90,14 @@ fn program(arch: Arch) -> String {
 
 /// Compiles the program in a directory of its own (zig cc, used for
 /// loongarch64, misbehaves with standard input and writes its object next to
-/// the working directory), so nothing is left in the source tree.
+/// the working directory), so nothing is left in the source tree. Tests run
+/// in parallel and two of them check x86_64: each check has its own
+/// directory.
 fn check(arch: Arch) {
+    static CHECKS: AtomicUsize = AtomicUsize::new(0);
     let command = compiler(arch);
-    let dir = std::env::temp_dir().join(format!("signal-frame-{arch}-{}", std::process::id()));
+    let n = CHECKS.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("signal-frame-{arch}-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
     let source = program(arch);
     let c_file = dir.join("offsets.c");
