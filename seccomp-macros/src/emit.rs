@@ -31,7 +31,6 @@ use seccomp_compiler::ir::SymbolUse;
 use seccomp_compiler::program::{Insn, K, Program, SymPart};
 use seccomp_compiler::tables::syscalls;
 use seccomp_compiler::{Action, Arch, ast};
-use std::collections::BTreeSet;
 use std::str::FromStr;
 
 /// What one architecture gets.
@@ -183,11 +182,17 @@ impl<'a> Emitter<'a> {
     /// `const __SECCOMP_V<id>` for each symbolic value the program uses,
     /// and one assertion per width it is used at.
     fn symbol_values(&self, arch: Arch, out: &ArchOutput) -> TokenStream {
-        let mut used: BTreeSet<usize> = out.resolved.symbol_uses.iter().map(|u| u.sym).collect();
-        used.extend(out.program.insns.iter().filter_map(|i| match i.k {
-            K::Sym { sym, .. } => Some(sym),
-            K::Const(_) => None,
-        }));
+        let mut used: Vec<usize> = Vec::new();
+        for u in &out.resolved.symbol_uses {
+            used.push(u.sym);
+        }
+        for insn in &out.program.insns {
+            if let K::Sym { sym, .. } = insn.k {
+                used.push(sym);
+            }
+        }
+        used.sort_unstable();
+        used.dedup();
         let mut tokens = TokenStream::new();
         for id in used {
             tokens.extend(self.symbol_value(id));
