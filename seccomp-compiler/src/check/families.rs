@@ -19,6 +19,10 @@
 //! parameter the family does not share) it is unknown, taken as "holds"
 //! for a `drop` (the member must refuse at least that much) and "fails"
 //! for a `keep` (it may allow at most that much).
+//!
+//! Plain loops rather than iterator chains with closures: this crate is
+//! compiled unoptimised in every build that uses the macro, and each chain
+//! instantiates std's generic adapters anew.
 
 use crate::arch::Arch;
 use crate::ast::{self, ItemKind, StatementKind};
@@ -72,7 +76,9 @@ fn siblings(policy: &ast::Policy, table: &DecisionTable, arms: Arms) -> Vec<Diag
                 symbols: &symbols,
             };
             for arm in &decision.arms {
-                found.extend(ctx.check_arm(arm, decision, arms));
+                if let Some(d) = ctx.check_arm(arm, decision, arms) {
+                    found.push(d);
+                }
             }
         }
     }
@@ -85,26 +91,31 @@ struct SymbolTexts(Vec<String>);
 
 impl SymbolTexts {
     fn of(policy: &ast::Policy) -> SymbolTexts {
-        SymbolTexts(
-            policy
-                .symbols()
-                .iter()
-                .map(|(s, _)| s.text.clone())
-                .collect(),
-        )
+        let mut texts = Vec::new();
+        for (s, _) in policy.symbols() {
+            texts.push(s.text.clone());
+        }
+        SymbolTexts(texts)
     }
 
     /// The first id with the same text as `id`.
     fn canonical(&self, id: usize) -> usize {
-        let text = self.0.get(id);
-        self.0.iter().position(|t| Some(t) == text).unwrap_or(id)
+        let Some(text) = self.0.get(id) else {
+            return id;
+        };
+        for (i, t) in self.0.iter().enumerate() {
+            if t == text {
+                return i;
+            }
+        }
+        id
     }
 
     fn text(&self, id: usize) -> String {
-        self.0
-            .get(id)
-            .cloned()
-            .unwrap_or_else(|| format!("{{{id}}}"))
+        match self.0.get(id) {
+            Some(text) => text.clone(),
+            None => format!("{{{id}}}"),
+        }
     }
 }
 
@@ -150,18 +161,19 @@ impl Ctx<'_> {
         if !(dropping && arms == Arms::Drops || keeping && arms == Arms::Keeps) {
             return None;
         }
-        let gaps: Vec<Gap> = self
-            .siblings()
-            .filter_map(|(member, nr)| self.gap(arm, member, nr, dropping))
-            .collect();
+        let mut gaps = Vec::new();
+        for (member, nr) in self.siblings() {
+            if let Some(gap) = self.gap(arm, member, nr, dropping) {
+                gaps.push(gap);
+            }
+        }
         if gaps.is_empty() {
             return None;
         }
-        let span = arm
-            .cond
-            .comparisons()
-            .first()
-            .map_or_else(Span::none, |c| c.span);
+        let span = match arm.cond.comparisons().first() {
+            Some(c) => c.span,
+            None => Span::none(),
+        };
         Some(if dropping {
             self.drop_error(span, &gaps)
         } else {
@@ -172,14 +184,20 @@ impl Ctx<'_> {
     /// The other members this architecture has, with their numbers. The
     /// `clone3` lint already reports conditions on `clone` while `clone3`
     /// is allowed.
-    fn siblings(&self) -> impl Iterator<Item = (&'static Member, u32)> + '_ {
+    fn siblings(&self) -> Vec<(&'static Member, u32)> {
         let numbers = syscalls::table(self.arch);
         let own = numbers.number(self.from);
-        self.family.members.iter().filter_map(move |m| {
-            let nr = numbers.number(m.syscall)?;
+        let mut out = Vec::new();
+        for m in self.family.members {
+            let Some(nr) = numbers.number(m.syscall) else {
+                continue;
+            };
             let skip = Some(nr) == own || (self.from == "clone" && m.syscall == "clone3");
-            (!skip).then_some((m, nr))
-        })
+            if !skip {
+                out.push((m, nr));
+            }
+        }
+        out
     }
 
     fn gap(&self, arm: &Arm, member: &'static Member, nr: u32, dropping: bool) -> Option<Gap> {
@@ -189,7 +207,7 @@ impl Ctx<'_> {
         let covered = if dropping {
             // Only what X can do must be refused: `drop creat(mode ...)`
             // asks `openat` to refuse `flags == O_CREAT|O_WRONLY|O_TRUNC`.
-            let required = all([carried.clone(), self.fixed_by(member)].into_iter());
+            let required = join(Join::All, vec![carried.clone(), self.fixed_by(member)]);
             refuses_when(&d, &required, self.symbols)
         } else {
             allows_only_when(&d, &carried, self.symbols)
@@ -206,11 +224,23 @@ impl Ctx<'_> {
     }
 
     fn carry(&self, c: &Cond, to: &'static Member, dropping: bool, reach: &mut Reach) -> Carried {
-        match c {
-            Cond::Or(v) => any(v.iter().map(|c| self.carry(c, to, dropping, reach))),
-            Cond::And(v) => all(v.iter().map(|c| self.carry(c, to, dropping, reach))),
-            Cond::Cmp(cmp) => self.carry_cmp(cmp, to, dropping, reach),
+        let (how, parts) = match c {
+            Cond::Or(v) => (Join::Any, v),
+            Cond::And(v) => (Join::All, v),
+            Cond::Cmp(cmp) => return self.carry_cmp(cmp, to, dropping, reach),
+        };
+        // The parts after one that decides the whole are not carried
+        // over, so they do not mark `reach` either.
+        let mut carried = Vec::with_capacity(parts.len());
+        for part in parts {
+            let part = self.carry(part, to, dropping, reach);
+            let decides = how.decided_by(&part);
+            carried.push(part);
+            if decides {
+                break;
+            }
         }
+        join(how, carried)
     }
 
     fn carry_cmp(
@@ -255,9 +285,12 @@ impl Ctx<'_> {
     }
 
     fn touches_shared(&self, c: &Cond) -> bool {
-        c.comparisons()
-            .iter()
-            .any(|cmp| self.shared_param(cmp).is_some())
+        for cmp in c.comparisons() {
+            if self.shared_param(cmp).is_some() {
+                return true;
+            }
+        }
+        false
     }
 
     /// What the kernel fixes in X, as a condition on `to`'s registers:
@@ -266,8 +299,9 @@ impl Ctx<'_> {
         let Some(from) = families::member(self.family, self.from) else {
             return Carried::Always;
         };
-        let parts = self.family.shared.iter().map(|&s| {
-            match (from.locate(self.arch, s), to.locate(self.arch, s)) {
+        let mut parts = Vec::new();
+        for &s in self.family.shared {
+            parts.push(match (from.locate(self.arch, s), to.locate(self.arch, s)) {
                 (Located::Fixed(v), Located::Arg { index, bits }) => {
                     Carried::When(Cond::Cmp(Cmp {
                         arg: index,
@@ -280,26 +314,39 @@ impl Ctx<'_> {
                 }
                 (Located::Fixed(v), Located::Fixed(w)) if v != w => Carried::Never,
                 _ => Carried::Always,
-            }
-        });
-        all(parts)
+            });
+        }
+        join(Join::All, parts)
     }
 
     /// The family's name for the parameter `cmp` compares, if shared.
     fn shared_param(&self, cmp: &Cmp) -> Option<&'static str> {
         let member = families::member(self.family, self.from)?;
-        self.family.shared.iter().copied().find(|&s| {
-            matches!(member.locate(self.arch, s), Located::Arg { index, .. } if index == cmp.arg)
-        })
+        for &s in self.family.shared {
+            if let Located::Arg { index, .. } = member.locate(self.arch, s)
+                && index == cmp.arg
+            {
+                return Some(s);
+            }
+        }
+        None
     }
 
     fn declared_bits(&self, syscall: &str, arg: u8) -> Option<u8> {
-        params::params(self.arch, syscall)?
-            .iter()
-            .find_map(|p| match p.slot {
-                ParamSlot::Arg { index, bits } if index == arg => Some(bits),
-                _ => None,
-            })
+        let (_, bits) = self.declared(syscall, arg)?;
+        Some(bits)
+    }
+
+    /// The name and width of `syscall`'s parameter in argument `arg`.
+    fn declared(&self, syscall: &str, arg: u8) -> Option<(&'static str, u8)> {
+        for p in params::params(self.arch, syscall)? {
+            if let ParamSlot::Arg { index, bits } = p.slot
+                && index == arg
+            {
+                return Some((p.name, bits));
+            }
+        }
+        None
     }
 
     /// The statement that closes a gap.
@@ -333,7 +380,7 @@ impl Ctx<'_> {
             format!(
                 "this condition on `{}` can be bypassed: {} {} too, and this policy lets {} through without the corresponding condition",
                 self.from,
-                list(&mut gaps.iter().map(|g| g.sibling)),
+                list(&sibling_names(gaps)),
                 self.family.does,
                 them(gaps),
             ),
@@ -351,7 +398,7 @@ impl Ctx<'_> {
             format!(
                 "this condition on `{}` does not confine its siblings: {} {} too, and this policy lets {} through without the corresponding condition",
                 self.from,
-                list(&mut gaps.iter().map(|g| g.sibling)),
+                list(&sibling_names(gaps)),
                 self.family.does,
                 them(gaps),
             ),
@@ -364,23 +411,29 @@ impl Ctx<'_> {
     }
 
     fn with_fixes(&self, d: Diagnostic, gaps: &[Gap], what: &str) -> Diagnostic {
-        let (memory, registers): (Vec<&Gap>, Vec<&Gap>) = gaps
-            .iter()
-            .partition(|g| g.in_memory && g.fix.contains("ENOSYS"));
+        // "`fix` `fix`" for the siblings with their arguments in registers
+        // and, apart, for those refused with ENOSYS.
+        let (mut register_fixes, mut memory_fixes) = (String::new(), String::new());
+        let mut memory = Vec::new();
+        for g in gaps {
+            if g.in_memory && g.fix.contains("ENOSYS") {
+                memory.push(g.sibling);
+                push_quoted(&mut memory_fixes, &g.fix);
+            } else {
+                push_quoted(&mut register_fixes, &g.fix);
+            }
+        }
         let mut d = d;
-        if !registers.is_empty() {
-            let fixes: Vec<_> = registers.iter().map(|g| format!("`{}`", g.fix)).collect();
-            d = d.with_help(format!("{what}: {}", fixes.join(" ")));
+        if !register_fixes.is_empty() {
+            d = d.with_help(format!("{what}: {register_fixes}"));
         }
         if !memory.is_empty() {
-            let fixes: Vec<_> = memory.iter().map(|g| format!("`{}`", g.fix)).collect();
             d = d.with_help(format!(
-                "{} {} {} arguments in memory, which BPF cannot read: refuse {} with ENOSYS (libc then falls back): {}",
-                list(&mut memory.iter().map(|g| g.sibling)),
+                "{} {} {} arguments in memory, which BPF cannot read: refuse {} with ENOSYS (libc then falls back): {memory_fixes}",
+                list(&memory),
                 if memory.len() == 1 { "passes" } else { "pass" },
                 if memory.len() == 1 { "its" } else { "their" },
                 if memory.len() == 1 { "it" } else { "them" },
-                fixes.join(" ")
             ));
         }
         d
@@ -389,51 +442,60 @@ impl Ctx<'_> {
     /// A carried condition in the policy language, with the sibling's
     /// parameter names.
     fn render(&self, sibling: &str, c: &Cond) -> String {
-        match c {
-            Cond::Or(v) => v
-                .iter()
-                .map(|c| self.render(sibling, c))
-                .collect::<Vec<_>>()
-                .join(" || "),
-            Cond::And(v) => v
-                .iter()
-                .map(|c| match c {
-                    Cond::Or(_) => format!("({})", self.render(sibling, c)),
-                    _ => self.render(sibling, c),
-                })
-                .collect::<Vec<_>>()
-                .join(" && "),
-            Cond::Cmp(cmp) => self.render_cmp(sibling, cmp),
+        let (parts, and) = match c {
+            Cond::Or(v) => (v, false),
+            Cond::And(v) => (v, true),
+            Cond::Cmp(cmp) => return self.render_cmp(sibling, cmp),
+        };
+        let mut out = String::new();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push_str(if and { " && " } else { " || " });
+            }
+            let text = self.render(sibling, part);
+            if and && matches!(part, Cond::Or(_)) {
+                out.push('(');
+                out.push_str(&text);
+                out.push(')');
+            } else {
+                out.push_str(&text);
+            }
         }
+        out
     }
 
     fn render_cmp(&self, sibling: &str, cmp: &Cmp) -> String {
-        let declared = params::params(self.arch, sibling)
-            .into_iter()
-            .flatten()
-            .find_map(|p| match p.slot {
-                ParamSlot::Arg { index, bits } if index == cmp.arg => {
-                    Some((p.name.to_owned(), bits))
-                }
-                _ => None,
-            });
-        let (name, declared_bits) = declared.unwrap_or_else(|| (format!("arg{}", cmp.arg), 64));
-        let name = match cmp.bits {
+        let (name, declared_bits) = match self.declared(sibling, cmp.arg) {
+            Some((name, bits)) => (name.to_owned(), bits),
+            None => (format!("arg{}", cmp.arg), 64),
+        };
+        let mut out = match cmp.bits {
             b if b == declared_bits => name,
             32 => format!("{name}:u32"),
             _ => format!("{name}:u64"),
         };
-        let operand = |o: &Operand| match *o {
+        if let Some(m) = cmp.mask {
+            out.push_str(" & ");
+            out.push_str(&self.operand(m, cmp.bits));
+        }
+        out.push(' ');
+        out.push_str(cmp.op.symbol());
+        out.push(' ');
+        for (i, &v) in cmp.values.iter().enumerate() {
+            if i > 0 {
+                out.push_str(" | ");
+            }
+            out.push_str(&self.operand(v, cmp.bits));
+        }
+        out
+    }
+
+    /// A value as the policy writes it.
+    fn operand(&self, o: Operand, bits: u8) -> String {
+        match o {
             Operand::Sym(id) => self.symbols.text(id),
-            Operand::Const(v) => literal(v, cmp.bits),
-        };
-        let mask = cmp
-            .mask
-            .as_ref()
-            .map(|m| format!(" & {}", operand(m)))
-            .unwrap_or_default();
-        let values: Vec<String> = cmp.values.iter().map(operand).collect();
-        format!("{name}{mask} {} {}", cmp.op.symbol(), values.join(" | "))
+            Operand::Const(v) => literal(v, bits),
+        }
     }
 }
 
@@ -453,49 +515,79 @@ fn literal(v: u64, bits: u8) -> String {
 /// Whether `cmp` holds for a parameter the kernel fixes to `v`; `None`
 /// when it compares with a Rust value only rustc knows.
 fn fixed_holds(cmp: &Cmp, v: i128) -> Option<bool> {
-    let symbolic = |o: &Operand| matches!(o, Operand::Sym(_));
-    if cmp.mask.iter().chain(&cmp.values).any(symbolic) {
+    if has_symbol(cmp) {
         return None;
     }
     let mut args = [0u64; 6];
     args[usize::from(cmp.arg)] = reduce(v, 64);
-    Some(cmp.holds(&args, &|_| 0))
+    Some(cmp.holds(&args, &no_symbols))
 }
 
-fn any(parts: impl Iterator<Item = Carried>) -> Carried {
+/// Whether the mask or a value of `cmp` is a Rust value only rustc knows.
+fn has_symbol(cmp: &Cmp) -> bool {
+    if let Some(Operand::Sym(_)) = cmp.mask {
+        return true;
+    }
+    for v in &cmp.values {
+        if let Operand::Sym(_) = v {
+            return true;
+        }
+    }
+    false
+}
+
+/// The value of every symbol where conditions are compared on constants
+/// only (`samples` gives up on symbols).
+fn no_symbols(_: usize) -> u64 {
+    0
+}
+
+/// How carried parts combine.
+#[derive(Clone, Copy)]
+enum Join {
+    /// `||`: one part that always holds decides.
+    Any,
+    /// `&&`: one part that never holds decides.
+    All,
+}
+
+impl Join {
+    fn decided_by(self, part: &Carried) -> bool {
+        matches!(
+            (self, part),
+            (Join::Any, Carried::Always) | (Join::All, Carried::Never)
+        )
+    }
+}
+
+fn join(how: Join, parts: Vec<Carried>) -> Carried {
     let mut conds = Vec::new();
     for p in parts {
         match p {
-            Carried::Always => return Carried::Always,
-            Carried::Never => {}
             Carried::When(c) => conds.push(c),
+            p if how.decided_by(&p) => return p,
+            _ => {}
         }
     }
-    match conds.len() {
-        0 => Carried::Never,
-        1 => Carried::When(conds.remove(0)),
-        _ => Carried::When(Cond::Or(conds)),
-    }
-}
-
-fn all(parts: impl Iterator<Item = Carried>) -> Carried {
-    let mut conds = Vec::new();
-    for p in parts {
-        match p {
-            Carried::Never => return Carried::Never,
-            Carried::Always => {}
-            Carried::When(c) => conds.push(c),
-        }
-    }
-    match conds.len() {
-        0 => Carried::Always,
-        1 => Carried::When(conds.remove(0)),
-        _ => Carried::When(Cond::And(conds)),
+    match (conds.len(), how) {
+        (0, Join::Any) => Carried::Never,
+        (0, Join::All) => Carried::Always,
+        (1, _) => Carried::When(conds.remove(0)),
+        (_, Join::Any) => Carried::When(Cond::Or(conds)),
+        (_, Join::All) => Carried::When(Cond::And(conds)),
     }
 }
 
 fn lets_through(d: &Decision) -> bool {
-    d.actions().any(|a| a.lets_through())
+    if d.otherwise.action.lets_through() {
+        return true;
+    }
+    for arm in &d.arms {
+        if arm.action.lets_through() {
+            return true;
+        }
+    }
+    false
 }
 
 /// Whether two conditions are the same, symbolic values compared by text.
@@ -504,18 +596,36 @@ fn same(a: &Cond, b: &Cond, symbols: &SymbolTexts) -> bool {
 }
 
 fn canonical(c: &Cond, symbols: &SymbolTexts) -> Cond {
-    let operand = |o: &Operand| match *o {
+    let (parts, and) = match c {
+        Cond::Or(v) => (v, false),
+        Cond::And(v) => (v, true),
+        Cond::Cmp(cmp) => {
+            let mut values = Vec::with_capacity(cmp.values.len());
+            for &v in &cmp.values {
+                values.push(canonical_operand(v, symbols));
+            }
+            let mut mask = cmp.mask;
+            if let Some(m) = &mut mask {
+                *m = canonical_operand(*m, symbols);
+            }
+            return Cond::Cmp(Cmp {
+                mask,
+                values,
+                ..cmp.clone()
+            });
+        }
+    };
+    let mut out = Vec::with_capacity(parts.len());
+    for part in parts {
+        out.push(canonical(part, symbols));
+    }
+    if and { Cond::And(out) } else { Cond::Or(out) }
+}
+
+fn canonical_operand(o: Operand, symbols: &SymbolTexts) -> Operand {
+    match o {
         Operand::Sym(id) => Operand::Sym(symbols.canonical(id)),
         o => o,
-    };
-    match c {
-        Cond::Or(v) => Cond::Or(v.iter().map(|c| canonical(c, symbols)).collect()),
-        Cond::And(v) => Cond::And(v.iter().map(|c| canonical(c, symbols)).collect()),
-        Cond::Cmp(cmp) => Cond::Cmp(Cmp {
-            mask: cmp.mask.as_ref().map(operand),
-            values: cmp.values.iter().map(operand).collect(),
-            ..cmp.clone()
-        }),
     }
 }
 
@@ -526,9 +636,14 @@ fn refuses_when(d: &Decision, required: &Carried, symbols: &SymbolTexts) -> bool
         _ if !lets_through(d) => true,
         Carried::Always => false,
         Carried::When(c) => match samples(d, c) {
-            Some(calls) => calls
-                .iter()
-                .all(|args| !c.holds(args, &|_| 0) || !d.action(args, &|_| 0).lets_through()),
+            Some(calls) => {
+                for args in &calls {
+                    if c.holds(args, &no_symbols) && d.action(args, &no_symbols).lets_through() {
+                        return false;
+                    }
+                }
+                true
+            }
             None => refuses_by_structure(d, c, symbols),
         },
     }
@@ -541,9 +656,14 @@ fn allows_only_when(d: &Decision, allowed: &Carried, symbols: &SymbolTexts) -> b
         _ if !lets_through(d) => true,
         Carried::Never => false,
         Carried::When(c) => match samples(d, c) {
-            Some(calls) => calls
-                .iter()
-                .all(|args| !d.action(args, &|_| 0).lets_through() || c.holds(args, &|_| 0)),
+            Some(calls) => {
+                for args in &calls {
+                    if d.action(args, &no_symbols).lets_through() && !c.holds(args, &no_symbols) {
+                        return false;
+                    }
+                }
+                true
+            }
             None => allows_by_structure(d, c, symbols),
         },
     }
@@ -598,24 +718,24 @@ fn samples(d: &Decision, c: &Cond) -> Option<Vec<[u64; 6]>> {
         set.sort_unstable();
         set.dedup();
     }
-    let total = per_arg
-        .iter()
-        .try_fold(1usize, |n, s| n.checked_mul(s.len()))?;
+    let mut total = 1usize;
+    for set in &per_arg {
+        total = total.checked_mul(set.len())?;
+    }
     if total > MAX_SAMPLES {
         return None;
     }
     let mut calls = vec![[0u64; 6]];
     for (i, set) in per_arg.iter().enumerate() {
-        calls = calls
-            .iter()
-            .flat_map(|call| {
-                set.iter().map(move |&v| {
-                    let mut next = *call;
-                    next[i] = v;
-                    next
-                })
-            })
-            .collect();
+        let mut next_calls = Vec::with_capacity(calls.len() * set.len());
+        for call in &calls {
+            for &v in set {
+                let mut next = *call;
+                next[i] = v;
+                next_calls.push(next);
+            }
+        }
+        calls = next_calls;
     }
     Some(calls)
 }
@@ -637,21 +757,49 @@ fn refuses_by_structure(d: &Decision, c: &Cond, symbols: &SymbolTexts) -> bool {
 /// With a Rust value in a condition: only allowing arms with the same
 /// condition, and a refusal otherwise.
 fn allows_by_structure(d: &Decision, c: &Cond, symbols: &SymbolTexts) -> bool {
-    !d.otherwise.action.lets_through()
-        && d.arms
-            .iter()
-            .filter(|a| a.action.lets_through())
-            .all(|a| same(&a.cond, c, symbols))
+    if d.otherwise.action.lets_through() {
+        return false;
+    }
+    for a in &d.arms {
+        if a.action.lets_through() && !same(&a.cond, c, symbols) {
+            return false;
+        }
+    }
+    true
 }
 
 /// "`a`", "`a` and `b`", "`a`, `b` and `c`".
-fn list(names: &mut dyn Iterator<Item = &str>) -> String {
-    let names: Vec<String> = names.map(|n| format!("`{n}`")).collect();
-    match names.split_last() {
-        None => String::new(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+fn list(names: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, name) in names.iter().enumerate() {
+        if i + 1 == names.len() && i > 0 {
+            out.push_str(" and ");
+        } else if i > 0 {
+            out.push_str(", ");
+        }
+        out.push('`');
+        out.push_str(name);
+        out.push('`');
     }
+    out
+}
+
+/// Appends "`text`", after a space unless `out` is empty.
+fn push_quoted(out: &mut String, text: &str) {
+    if !out.is_empty() {
+        out.push(' ');
+    }
+    out.push('`');
+    out.push_str(text);
+    out.push('`');
+}
+
+fn sibling_names(gaps: &[Gap]) -> Vec<&'static str> {
+    let mut names = Vec::with_capacity(gaps.len());
+    for g in gaps {
+        names.push(g.sibling);
+    }
+    names
 }
 
 fn them(gaps: &[Gap]) -> &'static str {
@@ -673,11 +821,17 @@ pub fn portability(policy: &ast::Policy, table: &DecisionTable) -> Vec<Diagnosti
             let ItemKind::Syscall { name, .. } = &item.kind else {
                 continue;
             };
-            if numbers.number(&name.text).is_some() || reported.contains(&name.text.as_str()) {
+            if numbers.number(&name.text).is_some() {
                 continue;
             }
-            reported.push(&name.text);
-            out.extend(missing_here(table, &name.text, name.span));
+            // Sorted, to find a name again quickly.
+            match reported.binary_search(&name.text.as_str()) {
+                Ok(_) => continue,
+                Err(at) => reported.insert(at, &name.text),
+            }
+            if let Some(d) = missing_here(table, &name.text, name.span) {
+                out.push(d);
+            }
         }
     }
     out
@@ -709,7 +863,7 @@ fn missing_here(table: &DecisionTable, name: &str, span: Span) -> Option<Diagnos
             format!(
                 "`{name}` does not exist on {}, and this policy allows none of what libc calls there instead: {}",
                 table.arch,
-                list(&mut here.iter().copied())
+                list(&here)
             ),
         )
         .with_help(format!("allow it too, e.g. `keep {first};`, or leave {} out with `arch`", table.arch))
@@ -721,10 +875,14 @@ fn missing_here(table: &DecisionTable, name: &str, span: Span) -> Option<Diagnos
 /// lacks it: the family's first member `arch` has (`ppoll` for `poll`).
 pub fn stand_in(arch: Arch, name: &str) -> Option<&'static str> {
     let numbers = syscalls::table(arch);
-    families::families_of(name)
-        .flat_map(|f| f.members.iter())
-        .map(|m| m.syscall)
-        .find(|m| *m != name && numbers.number(m).is_some())
+    for family in families::families_of(name) {
+        for m in family.members {
+            if m.syscall != name && numbers.number(m.syscall).is_some() {
+                return Some(m.syscall);
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
