@@ -106,11 +106,28 @@ impl Arch {
             .find(|a| a.name() == name || a.aliases().contains(&name))
     }
 
-    /// All accepted names, for suggestions.
-    pub fn all_names() -> impl Iterator<Item = &'static str> {
-        Arch::ALL
-            .into_iter()
-            .flat_map(|a| std::iter::once(a.name()).chain(a.aliases().iter().copied()))
+    /// All accepted names, for suggestions (a plain loop, as elsewhere in
+    /// this crate: it is compiled unoptimised in every build that uses the
+    /// macro, and each iterator chain with a closure is compiled anew).
+    pub fn all_names() -> Vec<&'static str> {
+        let mut names = Vec::new();
+        for a in Arch::ALL {
+            names.push(a.name());
+            names.extend_from_slice(a.aliases());
+        }
+        names
+    }
+
+    /// `x86_64, x86, arm`: the names of `arches`, for messages.
+    pub fn list(arches: &[Arch]) -> String {
+        let mut out = String::new();
+        for (i, a) in arches.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(a.name());
+        }
+        out
     }
 
     /// The architecture this program was built for, if it is one of ours
@@ -153,7 +170,17 @@ impl Arch {
 
     /// The architecture whose `AUDIT_ARCH_*` value is `audit_arch`.
     pub fn from_audit_arch(audit_arch: u32) -> Option<Arch> {
-        Arch::ALL.into_iter().find(|a| a.audit_arch() == audit_arch)
+        match audit_arch {
+            AUDIT_ARCH_X86_64 => Some(Arch::X86_64),
+            AUDIT_ARCH_I386 => Some(Arch::X86),
+            AUDIT_ARCH_AARCH64 => Some(Arch::Aarch64),
+            AUDIT_ARCH_ARM => Some(Arch::Arm),
+            AUDIT_ARCH_RISCV64 => Some(Arch::Riscv64),
+            AUDIT_ARCH_S390X => Some(Arch::S390x),
+            AUDIT_ARCH_PPC64LE => Some(Arch::Powerpc64le),
+            AUDIT_ARCH_LOONGARCH64 => Some(Arch::Loongarch64),
+            _ => None,
+        }
     }
 
     /// Byte order of `seccomp_data` and of raw `sock_filter` records.

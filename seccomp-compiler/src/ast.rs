@@ -36,10 +36,11 @@ impl Policy {
             for item in s.kind.items() {
                 if let ItemKind::Syscall { cond: Some(c), .. } = &item.kind {
                     for cmp in c.comparisons() {
-                        for v in cmp.mask.iter().chain(&cmp.values) {
-                            if let ValueKind::Symbolic(sym) = &v.kind {
-                                out.push((sym, v.span));
-                            }
+                        if let Some(v) = &cmp.mask {
+                            push_symbolic(v, &mut out);
+                        }
+                        for v in &cmp.values {
+                            push_symbolic(v, &mut out);
                         }
                     }
                 }
@@ -48,7 +49,7 @@ impl Policy {
         out
     }
 
-    fn for_each_value_mut(&mut self, f: &mut impl FnMut(&mut Value)) {
+    fn for_each_value_mut(&mut self, f: &mut dyn FnMut(&mut Value)) {
         for s in &mut self.statements {
             let items = match &mut s.kind {
                 StatementKind::Base(items)
@@ -62,6 +63,13 @@ impl Policy {
                 }
             }
         }
+    }
+}
+
+/// Adds `v` to `out` if it is symbolic.
+fn push_symbolic<'a>(v: &'a Value, out: &mut Vec<(&'a Symbolic, Span)>) {
+    if let ValueKind::Symbolic(sym) = &v.kind {
+        out.push((sym, v.span));
     }
 }
 
@@ -221,25 +229,52 @@ impl Cond {
     pub fn span(&self) -> Span {
         match self {
             Cond::Or(v) | Cond::And(v) => {
-                let first = v.first().map_or(Span::none(), Cond::span);
-                v.iter().skip(1).fold(first, |s, c| s.join(c.span()))
+                let Some((first, rest)) = v.split_first() else {
+                    return Span::none();
+                };
+                let mut span = first.span();
+                for c in rest {
+                    span = span.join(c.span());
+                }
+                span
             }
             Cond::Cmp(c) => c.span,
         }
     }
 
-    fn for_each_value_mut(&mut self, f: &mut impl FnMut(&mut Value)) {
+    fn for_each_value_mut(&mut self, f: &mut dyn FnMut(&mut Value)) {
         match self {
-            Cond::Or(v) | Cond::And(v) => v.iter_mut().for_each(|c| c.for_each_value_mut(f)),
-            Cond::Cmp(c) => c.mask.iter_mut().chain(&mut c.values).for_each(f),
+            Cond::Or(v) | Cond::And(v) => {
+                for c in v {
+                    c.for_each_value_mut(f);
+                }
+            }
+            Cond::Cmp(c) => {
+                if let Some(m) = &mut c.mask {
+                    f(m);
+                }
+                for v in &mut c.values {
+                    f(v);
+                }
+            }
         }
     }
 
     /// Every comparison in the condition.
     pub fn comparisons(&self) -> Vec<&Comparison> {
+        let mut out = Vec::new();
+        self.push_comparisons(&mut out);
+        out
+    }
+
+    fn push_comparisons<'a>(&'a self, out: &mut Vec<&'a Comparison>) {
         match self {
-            Cond::Or(v) | Cond::And(v) => v.iter().flat_map(Cond::comparisons).collect(),
-            Cond::Cmp(c) => vec![c],
+            Cond::Or(v) | Cond::And(v) => {
+                for c in v {
+                    c.push_comparisons(out);
+                }
+            }
+            Cond::Cmp(c) => out.push(c),
         }
     }
 }
@@ -347,10 +382,20 @@ pub enum ValueKind {
 impl Value {
     /// The kernel constants the value names, for checking them.
     pub fn constants(&self) -> Vec<&Name> {
+        let mut out = Vec::new();
+        self.push_constants(&mut out);
+        out
+    }
+
+    fn push_constants<'a>(&'a self, out: &mut Vec<&'a Name>) {
         match &self.kind {
-            ValueKind::Constant(n) => vec![n],
-            ValueKind::BitOr(parts) => parts.iter().flat_map(Value::constants).collect(),
-            ValueKind::Int(_) | ValueKind::Symbolic(_) => Vec::new(),
+            ValueKind::Constant(n) => out.push(n),
+            ValueKind::BitOr(parts) => {
+                for p in parts {
+                    p.push_constants(out);
+                }
+            }
+            ValueKind::Int(_) | ValueKind::Symbolic(_) => {}
         }
     }
 }

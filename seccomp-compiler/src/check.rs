@@ -17,7 +17,6 @@ use crate::decide::{Decision, DecisionTable, Origin};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::span::Span;
 use crate::tables::syscalls;
-use std::collections::HashMap;
 
 pub mod families;
 
@@ -38,23 +37,36 @@ pub fn structure(policy: &ast::Policy, whole: Span) -> Result<(), Vec<Diagnostic
             ),
         );
     }
-    let mut first: HashMap<&str, Span> = HashMap::new();
+    // The first statement of each kind in SINGLE, by position there: a
+    // few slots, and no hash map compiled into every build that uses the
+    // macro.
+    let mut first: [Option<Span>; SINGLE.len()] = [None; SINGLE.len()];
     for s in &policy.statements {
         let kw = s.kind.keyword();
-        if !SINGLE.contains(&kw) {
+        let Some(slot) = single_index(kw) else {
             continue;
-        }
-        if let Some(&earlier) = first.get(kw) {
+        };
+        if let Some(earlier) = first[slot] {
             diags.push(
                 Diagnostic::error(s.keyword, format!("`{kw}` is given twice"))
                     .with_related(earlier, format!("first `{kw}` here"))
                     .with_help(hint_for_duplicate(kw)),
             );
         } else {
-            first.insert(kw, s.keyword);
+            first[slot] = Some(s.keyword);
         }
     }
     diags.check()
+}
+
+/// Where `kw` is in [`SINGLE`].
+fn single_index(kw: &str) -> Option<usize> {
+    for (i, single) in SINGLE.iter().enumerate() {
+        if *single == kw {
+            return Some(i);
+        }
+    }
+    None
 }
 
 fn hint_for_duplicate(kw: &str) -> &'static str {
@@ -67,16 +79,15 @@ fn hint_for_duplicate(kw: &str) -> &'static str {
 
 /// The lints a policy acknowledged.
 pub(crate) fn acknowledged(policy: &ast::Policy) -> Vec<&str> {
-    policy
-        .statements
-        .iter()
-        .filter_map(|s| match &s.kind {
-            StatementKind::Acknowledge(names) => Some(names),
-            _ => None,
-        })
-        .flatten()
-        .map(|n| n.text.as_str())
-        .collect()
+    let mut out = Vec::new();
+    for s in &policy.statements {
+        if let StatementKind::Acknowledge(names) = &s.kind {
+            for n in names {
+                out.push(n.text.as_str());
+            }
+        }
+    }
+    out
 }
 
 /// Lints on one architecture's decisions.
@@ -115,16 +126,26 @@ pub fn lints(policy: &ast::Policy, table: &DecisionTable) -> Vec<Diagnostic> {
 }
 
 fn lets_through(d: &Decision) -> bool {
-    d.actions().any(|a| a.lets_through())
+    allowing_origin(d).is_some()
+}
+
+/// What in the policy lets the syscall through: the first arm that does,
+/// or the decision's otherwise.
+fn allowing_origin(d: &Decision) -> Option<Origin> {
+    for a in &d.arms {
+        if a.action.lets_through() {
+            return Some(a.origin);
+        }
+    }
+    if d.otherwise.action.lets_through() {
+        return Some(d.otherwise.origin);
+    }
+    None
 }
 
 /// Where a decision that lets a syscall through came from.
 fn allowing_span(d: &Decision) -> Span {
-    let origin = d
-        .arms
-        .iter()
-        .find(|a| a.action.lets_through())
-        .map_or(d.otherwise.origin, |a| a.origin);
+    let origin = allowing_origin(d).unwrap_or(d.otherwise.origin);
     match origin {
         Origin::Statement { span, .. } | Origin::Successor { span, .. } => span,
         Origin::Default(s) | Origin::Unknown(s) => s.unwrap_or_else(Span::none),
@@ -132,7 +153,10 @@ fn allowing_span(d: &Decision) -> Span {
 }
 
 fn ptrace_lint(ptrace: &Option<Decision>) -> Option<Diagnostic> {
-    let d = ptrace.as_ref().filter(|d| lets_through(d))?;
+    let d = ptrace.as_ref()?;
+    if !lets_through(d) {
+        return None;
+    }
     Some(
         Diagnostic::error(allowing_span(d), "this policy allows `ptrace`")
             .with_help("a process that can trace another can change its syscalls after the filter has passed them (seccomp(2)), and read or write its memory")
@@ -141,13 +165,11 @@ fn ptrace_lint(ptrace: &Option<Decision>) -> Option<Diagnostic> {
 }
 
 fn clone3_lint(clone: &Option<Decision>, clone3: &Option<Decision>) -> Option<Diagnostic> {
-    let conditioned = clone.as_ref().filter(|d| !d.arms.is_empty())?;
-    clone3.as_ref().filter(|d| lets_through(d))?;
-    let span = conditioned.arms[0]
-        .cond
-        .comparisons()
-        .first()
-        .map_or_else(Span::none, |c| c.span);
+    let conditioned = clone.as_ref()?;
+    if conditioned.arms.is_empty() || !clone3.as_ref().is_some_and(lets_through) {
+        return None;
+    }
+    let span = first_comparison_span(conditioned);
     Some(
         Diagnostic::error(span, "conditions on `clone` can be bypassed with `clone3`, which this policy allows")
             .with_help("`clone3` passes its flags in memory, which BPF cannot read")
@@ -202,19 +224,38 @@ fn multiplexer_lint(
     mux_decision: &Option<Decision>,
     lookup: &dyn Fn(&str) -> Option<Decision>,
 ) -> Option<Diagnostic> {
-    mux_decision.as_ref().filter(|d| lets_through(d))?;
-    let (member, d) = members
-        .iter()
-        .find_map(|m| lookup(m).filter(|d| !d.arms.is_empty()).map(|d| (*m, d)))?;
-    let span = d.arms[0]
-        .cond
-        .comparisons()
-        .first()
-        .map_or_else(Span::none, |c| c.span);
+    if !mux_decision.as_ref().is_some_and(lets_through) {
+        return None;
+    }
+    let (member, d) = first_conditioned(members, lookup)?;
+    let span = first_comparison_span(&d);
     Some(
         Diagnostic::error(span, format!("libc may call `{member}` through `{mux}`, which this policy allows, so this condition can be bypassed"))
             .with_help(format!("`{mux}` passes the real arguments in memory, which BPF cannot read"))
             .with_help(format!("refuse it with `drop {mux} => errno(ENOSYS);` (libc then uses the direct calls), or write `acknowledge {mux};`"))
             .for_arch(arch),
     )
+}
+
+/// The first of `members` whose decision has conditions, with it.
+fn first_conditioned<'m>(
+    members: &[&'m str],
+    lookup: &dyn Fn(&str) -> Option<Decision>,
+) -> Option<(&'m str, Decision)> {
+    for &m in members {
+        if let Some(d) = lookup(m)
+            && !d.arms.is_empty()
+        {
+            return Some((m, d));
+        }
+    }
+    None
+}
+
+/// The first comparison of a decision's first arm (which it has).
+fn first_comparison_span(d: &Decision) -> Span {
+    match d.arms[0].cond.comparisons().first() {
+        Some(c) => c.span,
+        None => Span::none(),
+    }
 }

@@ -2,6 +2,10 @@
 //! names -> per architecture (resolve -> decide -> successors -> lints ->
 //! codegen), with a gate after each step. Problems of one architecture do not stop the
 //! others; a problem every compiled architecture has is the policy's.
+//!
+//! Plain loops rather than iterator chains with closures: this crate is
+//! compiled unoptimised in every build that uses the macro, and each chain
+//! is compiled anew.
 
 use crate::arch::Arch;
 use crate::ast;
@@ -47,39 +51,76 @@ pub struct ArchOutput {
 impl Compilation {
     /// The output for `arch`, if it compiled.
     pub fn get(&self, arch: Arch) -> Option<&ArchOutput> {
-        self.arches
-            .iter()
-            .find(|a| a.arch == arch)
-            .and_then(|a| a.outcome.as_ref().ok())
+        for a in &self.arches {
+            if a.arch == arch {
+                return a.outcome.as_ref().ok();
+            }
+        }
+        None
     }
 
     /// The warnings of every compiled architecture: one every architecture
     /// reported alike is reported once, as the policy's.
     pub fn warnings(&self) -> Vec<Diagnostic> {
-        let each: Vec<&Vec<Diagnostic>> = self
-            .arches
-            .iter()
-            .filter_map(|a| a.outcome.as_ref().ok().map(|o| &o.warnings))
-            .collect();
-        let key = |d: &Diagnostic| (d.span.byte_range(), d.message.clone());
-        let everywhere = |d: &Diagnostic| {
-            each.len() > 1 && each.iter().all(|w| w.iter().any(|o| key(o) == key(d)))
-        };
+        let mut each: Vec<&[Diagnostic]> = Vec::new();
+        for a in &self.arches {
+            if let Ok(o) = &a.outcome {
+                each.push(&o.warnings);
+            }
+        }
         let mut out: Vec<Diagnostic> = Vec::new();
-        for d in each.iter().flat_map(|w| w.iter()) {
-            let d = match everywhere(d) {
-                true => Diagnostic {
-                    arch: None,
-                    ..d.clone()
-                },
-                false => d.clone(),
-            };
-            if !out.iter().any(|o| key(o) == key(&d) && o.arch == d.arch) {
-                out.push(d);
+        for warnings in &each {
+            for d in *warnings {
+                let mut d = d.clone();
+                if in_every(&each, &d) {
+                    d.arch = None;
+                }
+                if !contains_problem_on(&out, &d, d.arch) {
+                    out.push(d);
+                }
             }
         }
         out
     }
+}
+
+/// Whether `a` and `b` report the same problem: same place, same message.
+fn same_problem(a: &Diagnostic, b: &Diagnostic) -> bool {
+    a.span.byte_range() == b.span.byte_range() && a.message == b.message
+}
+
+/// Whether `list` reports the problem `d` reports.
+fn contains_problem(list: &[Diagnostic], d: &Diagnostic) -> bool {
+    for o in list {
+        if same_problem(o, d) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether `list` reports the problem `d` reports, tagged with `arch`.
+fn contains_problem_on(list: &[Diagnostic], d: &Diagnostic, arch: Option<Arch>) -> bool {
+    for o in list {
+        if same_problem(o, d) && o.arch == arch {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether there are several lists and each reports the problem `d`
+/// reports.
+fn in_every(lists: &[&[Diagnostic]], d: &Diagnostic) -> bool {
+    if lists.len() < 2 {
+        return false;
+    }
+    for list in lists {
+        if !contains_problem(list, d) {
+            return false;
+        }
+    }
+    true
 }
 
 /// Compiles policy text for every architecture it selects.
@@ -99,13 +140,13 @@ pub fn compile(
     check::structure(&policy, whole)?;
     resolve::check_names(&policy)?;
     let arches = architectures(&policy, only)?;
-    let mut results: Vec<ArchCompilation> = arches
-        .iter()
-        .map(|&arch| ArchCompilation {
+    let mut results: Vec<ArchCompilation> = Vec::new();
+    for arch in arches {
+        results.push(ArchCompilation {
             arch,
             outcome: compile_arch(&policy, arch),
-        })
-        .collect();
+        });
+    }
     note_other_arches(&mut results);
     promote_common_problems(&mut results)?;
     Ok(Compilation {
@@ -122,17 +163,14 @@ fn architectures(
     let Some(only) = only else {
         return Ok(selected);
     };
-    let missing: Vec<_> = only.iter().filter(|a| !selected.contains(a)).collect();
-    if let Some(a) = missing.first() {
-        let list = selected
-            .iter()
-            .map(|a| a.name())
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Err(vec![Diagnostic::error(
-            arch_statement(policy),
-            format!("the policy is not for {a}: its `arch` statement selects {list}"),
-        )]);
+    for a in only {
+        if !selected.contains(a) {
+            let list = Arch::list(&selected);
+            return Err(vec![Diagnostic::error(
+                arch_statement(policy),
+                format!("the policy is not for {a}: its `arch` statement selects {list}"),
+            )]);
+        }
     }
     Ok(only.to_vec())
 }
@@ -140,16 +178,28 @@ fn architectures(
 /// Where the policy selects its architectures (the first `arch`
 /// statement; only called when there is one).
 fn arch_statement(policy: &ast::Policy) -> Span {
-    policy
-        .statements
-        .iter()
-        .find(|s| matches!(s.kind, ast::StatementKind::Arch(_)))
-        .map_or(Span::none(), |s| s.span)
+    for s in &policy.statements {
+        if let ast::StatementKind::Arch(_) = s.kind {
+            return s.span;
+        }
+    }
+    Span::none()
+}
+
+/// `ds`, each marked as concerning `arch` only.
+fn tag(ds: Vec<Diagnostic>, arch: Arch) -> Vec<Diagnostic> {
+    let mut out = Vec::with_capacity(ds.len());
+    for d in ds {
+        out.push(d.for_arch(arch));
+    }
+    out
 }
 
 fn compile_arch(policy: &ast::Policy, arch: Arch) -> Result<ArchOutput, Vec<Diagnostic>> {
-    let tag = |ds: Vec<Diagnostic>| ds.into_iter().map(|d| d.for_arch(arch)).collect::<Vec<_>>();
-    let mut resolved = resolve::resolve(policy, arch).map_err(tag)?;
+    let mut resolved = match resolve::resolve(policy, arch) {
+        Ok(r) => r,
+        Err(ds) => return Err(tag(ds, arch)),
+    };
     let mut table = decide::decide(&resolved);
     let fallbacks = successors::fallback_rules(policy, &resolved, &table);
     if !fallbacks.is_empty() {
@@ -163,10 +213,12 @@ fn compile_arch(policy: &ast::Policy, arch: Arch) -> Result<ArchOutput, Vec<Diag
         false => check::families::sibling_warnings(policy, &table),
     };
     if !lints.is_empty() {
-        return Err(tag(lints));
+        return Err(tag(lints, arch));
     }
-    let program = codegen::generate(&table)
-        .map_err(|e| vec![too_long(policy, &resolved, e).for_arch(arch)])?;
+    let program = match codegen::generate(&table) {
+        Ok(p) => p,
+        Err(e) => return Err(vec![too_long(policy, &resolved, e).for_arch(arch)]),
+    };
     Ok(ArchOutput {
         resolved,
         table,
@@ -181,30 +233,30 @@ fn too_long(policy: &ast::Policy, resolved: &ResolvedPolicy, e: codegen::TooLong
     // Per statement index; `None` for statements with no rule.
     let mut weight: Vec<Option<usize>> = vec![None; policy.statements.len()];
     for rule in &resolved.rules {
-        let values = |c: &crate::ir::Cond| {
-            c.comparisons()
-                .iter()
-                .map(|c| c.values.len() + 1)
-                .sum::<usize>()
-        };
-        let n: usize = rule
-            .entries
-            .values()
-            .map(|e| e.cond.as_deref().map_or(1, values))
-            .sum();
+        let mut n = 0;
+        for (_, e) in rule.entries.as_slice() {
+            n += match &e.cond {
+                Some(c) => cond_weight(c),
+                None => 1,
+            };
+        }
         if let Some(w) = weight.get_mut(rule.statement) {
             *w = Some(w.unwrap_or(0) + n);
         }
     }
-    let heaviest = weight
-        .iter()
-        .enumerate()
-        .filter_map(|(i, w)| Some((i, (*w)?)))
-        .max_by_key(|&(i, w)| (w, std::cmp::Reverse(i)))
-        .map(|(i, _)| i);
-    let span = heaviest
-        .and_then(|i| policy.statements.get(i))
-        .map_or_else(Span::none, |s| s.span);
+    // The heaviest statement, the first of several.
+    let mut heaviest: Option<(usize, usize)> = None;
+    for (i, w) in weight.iter().enumerate() {
+        if let Some(w) = *w
+            && heaviest.is_none_or(|(_, most)| w > most)
+        {
+            heaviest = Some((i, w));
+        }
+    }
+    let span = match heaviest {
+        Some((i, _)) => policy.statements[i].span,
+        None => Span::none(),
+    };
     Diagnostic::error(
         span,
         format!("the program needs {} instructions, more than the kernel's limit of 4096", e.len),
@@ -213,36 +265,46 @@ fn too_long(policy: &ast::Policy, resolved: &ResolvedPolicy, e: codegen::TooLong
     .with_help("the kernel refuses programs longer than BPF_MAXINSNS (include/uapi/linux/bpf_common.h)")
 }
 
+/// How many comparison values a condition holds, one more for each
+/// comparison.
+fn cond_weight(c: &crate::ir::Cond) -> usize {
+    let mut n = 0;
+    for cmp in c.comparisons() {
+        n += cmp.values.len() + 1;
+    }
+    n
+}
+
 /// Tells each problem of one architecture how the others fared: which
 /// report the same problem, which fail otherwise, which compile.
 fn note_other_arches(results: &mut [ArchCompilation]) {
-    let key = |d: &Diagnostic| (d.span.byte_range(), d.message.clone());
-    let failures: Vec<(Arch, Vec<_>)> = results
-        .iter()
-        .filter_map(|r| {
-            r.outcome
-                .as_ref()
-                .err()
-                .map(|ds| (r.arch, ds.iter().map(key).collect()))
-        })
-        .collect();
-    let compiled: Vec<Arch> = results
-        .iter()
-        .filter(|r| r.outcome.is_ok())
-        .map(|r| r.arch)
-        .collect();
+    let mut failures: Vec<(Arch, Vec<Diagnostic>)> = Vec::new();
+    let mut compiled: Vec<Arch> = Vec::new();
+    for r in results.iter() {
+        match &r.outcome {
+            Err(ds) => failures.push((r.arch, ds.clone())),
+            Ok(_) => compiled.push(r.arch),
+        }
+    }
     for r in results.iter_mut() {
         let arch = r.arch;
         let Err(diags) = &mut r.outcome else { continue };
-        for d in diags.iter_mut().filter(|d| d.arch.is_some()) {
+        for d in diags.iter_mut() {
+            if d.arch.is_none() {
+                continue;
+            }
             let mut e = Elsewhere {
                 compiled: compiled.clone(),
                 ..Elsewhere::default()
             };
-            for (other, keys) in failures.iter().filter(|(a, _)| *a != arch) {
-                match keys.contains(&key(d)) {
-                    true => e.same.push(*other),
-                    false => e.other_errors.push(*other),
+            for (other, theirs) in &failures {
+                if *other == arch {
+                    continue;
+                }
+                if contains_problem(theirs, d) {
+                    e.same.push(*other);
+                } else {
+                    e.other_errors.push(*other);
                 }
             }
             d.elsewhere = Some(Box::new(e));
@@ -254,34 +316,36 @@ fn note_other_arches(results: &mut [ArchCompilation]) {
 /// architecture reports the same way is then reported once, as the
 /// policy's; the others keep their architecture.
 fn promote_common_problems(results: &mut [ArchCompilation]) -> Result<(), Vec<Diagnostic>> {
-    let failed: Vec<&Vec<Diagnostic>> = results
-        .iter()
-        .filter_map(|r| r.outcome.as_ref().err())
-        .collect();
+    let mut failed: Vec<&[Diagnostic]> = Vec::new();
+    for r in results.iter() {
+        if let Err(ds) = &r.outcome {
+            failed.push(ds);
+        }
+    }
+    let Some(first) = failed.first() else {
+        return Ok(());
+    };
     if failed.len() != results.len() {
         return Ok(());
     }
-    let key = |d: &Diagnostic| (d.span.byte_range(), d.message.clone());
-    let is_common = |d: &Diagnostic| {
-        results.len() > 1
-            && failed
-                .iter()
-                .all(|other| other.iter().any(|o| key(o) == key(d)))
-    };
-    let common = failed[0]
-        .iter()
-        .filter(|d| is_common(d))
-        .map(|d| Diagnostic {
-            arch: None,
-            elsewhere: None,
-            ..d.clone()
-        });
-    let rest = failed
-        .iter()
-        .flat_map(|ds| ds.iter())
-        .filter(|d| !is_common(d))
-        .cloned();
-    Err(common.chain(rest).collect())
+    let mut out = Vec::new();
+    for d in *first {
+        if in_every(&failed, d) {
+            out.push(Diagnostic {
+                arch: None,
+                elsewhere: None,
+                ..d.clone()
+            });
+        }
+    }
+    for ds in &failed {
+        for d in *ds {
+            if !in_every(&failed, d) {
+                out.push(d.clone());
+            }
+        }
+    }
+    Err(out)
 }
 
 #[cfg(test)]

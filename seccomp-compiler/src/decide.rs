@@ -5,6 +5,10 @@
 //! policy do with this `seccomp_data`" by walking the statements directly,
 //! as the language reference describes them. The tests hold every compiled
 //! program to it.
+//!
+//! Plain loops rather than iterator chains with closures: this crate is
+//! compiled unoptimised in every build that uses the macro, and each chain
+//! is compiled anew.
 
 use crate::action::Action;
 use crate::arch::{Arch, X32_SYSCALL_BIT};
@@ -88,10 +92,12 @@ impl Decision {
 
     /// What the decision does with `args`.
     pub fn action(&self, args: &[u64; 6], syms: &dyn Fn(usize) -> u64) -> Action {
-        self.arms
-            .iter()
-            .find(|a| a.cond.holds(args, syms))
-            .map_or(self.otherwise.action, |a| a.action)
+        for a in &self.arms {
+            if a.cond.holds(args, syms) {
+                return a.action;
+            }
+        }
+        self.otherwise.action
     }
 
     /// Every action the decision can produce.
@@ -167,15 +173,25 @@ impl DecisionTable {
 
     /// Every action any input can produce, foreign-ABI kills included.
     pub fn actions(&self) -> Vec<Action> {
-        let mut all: Vec<Action> = self.named.values().flat_map(Decision::actions).collect();
-        all.extend([
-            self.default.action,
-            self.unknown.action,
-            Action::KillProcess,
-        ]);
-        all.sort();
-        all.dedup();
+        // A handful of distinct actions: each goes in its sorted place.
+        let mut all: Vec<Action> = Vec::new();
+        for (_, d) in self.named.as_slice() {
+            for arm in &d.arms {
+                insert_sorted(&mut all, arm.action);
+            }
+            insert_sorted(&mut all, d.otherwise.action);
+        }
+        insert_sorted(&mut all, self.default.action);
+        insert_sorted(&mut all, self.unknown.action);
+        insert_sorted(&mut all, Action::KillProcess);
         all
+    }
+}
+
+/// Adds `a` to the sorted, duplicate-free `all` unless it is there.
+fn insert_sorted(all: &mut Vec<Action>, a: Action) {
+    if let Err(i) = all.binary_search(&a) {
+        all.insert(i, a);
     }
 }
 
@@ -191,10 +207,18 @@ pub fn decide(rp: &ResolvedPolicy) -> DecisionTable {
     };
     // Every number some rule names, each with a slot its rules fill in
     // order.
-    let mut numbers: Vec<u32> = rp.rules.iter().flat_map(|r| r.entries.keys()).collect();
+    let mut numbers: Vec<u32> = Vec::new();
+    for r in &rp.rules {
+        for &(nr, _) in r.entries.as_slice() {
+            numbers.push(nr);
+        }
+    }
     numbers.sort_unstable();
     numbers.dedup();
-    let mut decisions: Vec<Option<Decision>> = vec![None; numbers.len()];
+    let mut decisions: Vec<(u32, Option<Decision>)> = Vec::with_capacity(numbers.len());
+    for &nr in &numbers {
+        decisions.push((nr, None));
+    }
     for rule in &rp.rules {
         let origin = match rule.source {
             RuleSource::Statement => Origin::Statement {
@@ -207,13 +231,14 @@ pub fn decide(rp: &ResolvedPolicy) -> DecisionTable {
                 span: rule.span,
             },
         };
-        for (nr, entry) in rule.entries.iter() {
-            let Ok(slot) = numbers.binary_search(&nr) else {
+        for (nr, entry) in rule.entries.as_slice() {
+            let Ok(slot) = numbers.binary_search(nr) else {
                 continue;
             };
-            let earlier = decisions[slot]
-                .take()
-                .unwrap_or_else(|| Decision::constant(default));
+            let earlier = match decisions[slot].1.take() {
+                Some(d) => d,
+                None => Decision::constant(default),
+            };
             let next = match (rule.kind, entry.cond.as_deref()) {
                 (RuleKind::Allow, None) => Decision::constant(Outcome {
                     action: Action::Allow,
@@ -244,13 +269,18 @@ pub fn decide(rp: &ResolvedPolicy) -> DecisionTable {
                     layered
                 }
             };
-            decisions[slot] = Some(simplify_decision(next));
+            decisions[slot].1 = Some(simplify_decision(next));
         }
     }
-    let named = numbers.into_iter().zip(decisions);
+    let mut named = Vec::with_capacity(decisions.len());
+    for (nr, d) in decisions {
+        if let Some(d) = d {
+            named.push((nr, d));
+        }
+    }
     DecisionTable {
         arch: rp.arch,
-        named: NumberMap::from_sorted(named.filter_map(|(nr, d)| Some((nr, d?)))),
+        named: NumberMap::from_sorted(named),
         default,
         unknown,
         deny: rp.deny.action,
@@ -274,10 +304,10 @@ pub fn eval(rp: &ResolvedPolicy, data: &SeccompData, syms: &dyn Fn(usize) -> u64
         let Some(entry) = rule.entries.get(data.nr) else {
             continue;
         };
-        let holds = entry
-            .cond
-            .as_ref()
-            .is_none_or(|c| c.holds(&data.args, syms));
+        let holds = match &entry.cond {
+            Some(c) => c.holds(&data.args, syms),
+            None => true,
+        };
         verdict = match rule.kind {
             RuleKind::Allow if holds => Some(Action::Allow),
             RuleKind::Allow => Some(rp.deny.action),
@@ -313,7 +343,9 @@ fn simplify_decision(d: Decision) -> Decision {
             },
         }
     }
-    while arms.last().is_some_and(|a| a.action == otherwise.action) {
+    while let Some(last) = arms.last()
+        && last.action == otherwise.action
+    {
         arms.pop();
     }
     Decision { arms, otherwise }
@@ -422,15 +454,16 @@ fn simplify_cmp(cmp: Cmp) -> Folded {
 /// (code generation relies on this: after it, a constant has no bits
 /// outside the mask).
 fn simplify_set(cmp: Cmp, reach: u64) -> Folded {
-    let mut values: Vec<Operand> = cmp
-        .values
-        .iter()
-        .copied()
-        .filter(|v| match v {
+    let mut values: Vec<Operand> = Vec::new();
+    for &v in &cmp.values {
+        let possible = match v {
             Operand::Const(c) => c & !reach == 0,
             Operand::Sym(_) => true,
-        })
-        .collect();
+        };
+        if possible {
+            values.push(v);
+        }
+    }
     values.sort_unstable();
     values.dedup();
     let is_eq = cmp.op == CmpOp::Eq;

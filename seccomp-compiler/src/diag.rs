@@ -180,11 +180,16 @@ impl Diagnostic {
 
 /// `x86_64`, `x86_64 and x86`, `x86_64, x86 and arm`.
 fn arch_list(arches: &[Arch]) -> String {
-    let names: Vec<&str> = arches.iter().map(|a| a.name()).collect();
-    match names.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => names.concat(),
+    let mut out = String::new();
+    for (i, a) in arches.iter().enumerate() {
+        if i + 1 == arches.len() && i > 0 {
+            out.push_str(" and ");
+        } else if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(a.name());
     }
+    out
 }
 
 fn render_location(out: &mut String, source: &Source, span: Span, label: &str) {
@@ -250,11 +255,14 @@ impl Diagnostics {
 
 /// Renders several diagnostics against one source.
 pub fn render_all(diags: &[Diagnostic], source: &Source) -> String {
-    diags
-        .iter()
-        .map(|d| d.render(source))
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::new();
+    for (i, d) in diags.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&d.render(source));
+    }
+    out
 }
 
 /// The candidate nearest to `word` by edit distance, if one is near enough
@@ -268,31 +276,63 @@ pub fn render_all(diags: &[Diagnostic], source: &Source) -> String {
 /// times the longest candidate is compared with none (a 1 MB name costs
 /// one pass over its characters).
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    nearest_of(word, &mut candidates.into_iter())
+    let mut list = Vec::new();
+    for c in candidates {
+        list.push(c);
+    }
+    nearest_in(word, &list)
 }
 
-/// [`nearest`] over a trait object: compiled once, however many kinds of
-/// candidate lists the callers have.
-fn nearest_of<'a>(word: &str, candidates: &mut dyn Iterator<Item = &'a str>) -> Option<&'a str> {
-    let candidates: Vec<&str> = candidates.filter(|&c| c != word).collect();
+/// [`nearest`] over a slice. The compiler's own callers use this one:
+/// plain loops and no generic code, because this crate is compiled
+/// unoptimised in every build that uses the macro.
+pub fn nearest_in<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let word_len = word.chars().count();
     let limit = typo_limit(word_len);
-    let close = candidates
-        .iter()
-        .filter(|c| may_be_within(word_len, c.chars().count(), limit))
-        .map(|&c| (edit_distance(word, c), c))
-        .filter(|&(d, _)| d <= limit)
-        .min_by_key(|&(d, c)| (d, c.len()))
-        .map(|(_, c)| c);
-    close.or_else(|| {
-        let mut parts = candidates
-            .iter()
-            .filter(|c| c.split(['_', '-']).any(|p| p == word));
-        match (parts.next(), parts.next()) {
-            (Some(only), None) => Some(*only),
-            _ => None,
+    // The first candidate at the smallest (distance, length).
+    let mut best: Option<(usize, &str)> = None;
+    for &c in candidates {
+        if c == word || !may_be_within(word_len, c.chars().count(), limit) {
+            continue;
         }
-    })
+        let d = edit_distance(word, c);
+        if d > limit {
+            continue;
+        }
+        match best {
+            Some((best_d, best_c)) if (best_d, best_c.len()) <= (d, c.len()) => {}
+            _ => best = Some((d, c)),
+        }
+    }
+    match best {
+        Some((_, c)) => Some(c),
+        None => only_one_with_part(word, candidates),
+    }
+}
+
+/// The candidate other than `word` that has `word` as a part separated by
+/// `_` or `-`, if exactly one has.
+fn only_one_with_part<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let mut found = None;
+    for &c in candidates {
+        if c == word || !has_part(c, word) {
+            continue;
+        }
+        if found.is_some() {
+            return None;
+        }
+        found = Some(c);
+    }
+    found
+}
+
+fn has_part(name: &str, part: &str) -> bool {
+    for p in name.split(['_', '-']) {
+        if p == part {
+            return true;
+        }
+    }
+    false
 }
 
 /// The most edits a suggestion may be away from a word of `len`
@@ -313,7 +353,10 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut prev2 = vec![0; b.len() + 1];
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut prev: Vec<usize> = Vec::with_capacity(b.len() + 1);
+    for j in 0..=b.len() {
+        prev.push(j);
+    }
     for i in 1..=a.len() {
         let mut cur = vec![i; b.len() + 1];
         for j in 1..=b.len() {

@@ -81,11 +81,10 @@ impl<V> Default for NumberMap<V> {
 }
 
 impl<V> NumberMap<V> {
-    /// The values of `sorted`, which yields each number once, ascending.
-    pub fn from_sorted(sorted: impl IntoIterator<Item = (u32, V)>) -> NumberMap<V> {
-        let entries: Box<[(u32, V)]> = sorted.into_iter().collect();
-        debug_assert!(entries.windows(2).all(|w| w[0].0 < w[1].0));
-        NumberMap(entries)
+    /// The values of `sorted`, which holds each number once, ascending.
+    pub fn from_sorted(sorted: Vec<(u32, V)>) -> NumberMap<V> {
+        debug_assert!(ascending(&sorted), "numbers ascend");
+        NumberMap(sorted.into_boxed_slice())
     }
 
     /// The value for syscall `nr`.
@@ -97,6 +96,11 @@ impl<V> NumberMap<V> {
     /// Whether syscall `nr` has a value.
     pub fn contains(&self, nr: u32) -> bool {
         self.get(nr).is_some()
+    }
+
+    /// The numbers and values, by ascending number, as stored.
+    pub fn as_slice(&self) -> &[(u32, V)] {
+        &self.0
     }
 
     /// The numbers and values, by ascending number.
@@ -123,6 +127,16 @@ impl<V> NumberMap<V> {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
+
+/// Whether each number is larger than the one before.
+fn ascending<V>(sorted: &[(u32, V)]) -> bool {
+    for pair in sorted.windows(2) {
+        if pair[0].0 >= pair[1].0 {
+            return false;
+        }
+    }
+    true
 }
 
 /// What a rule does with the syscalls it names.
@@ -240,22 +254,33 @@ impl Cmp {
     /// by `syms`. Written for clarity: it is the definition the generated
     /// code is tested against.
     pub fn holds(&self, args: &[u64; 6], syms: &dyn Fn(usize) -> u64) -> bool {
-        let value_of = |o: &Operand| match *o {
-            Operand::Const(c) => c,
-            Operand::Sym(s) => syms(s) & width_mask(self.bits),
-        };
         let mut x = args[usize::from(self.arg)] & width_mask(self.bits);
         if let Some(m) = &self.mask {
-            x &= value_of(m);
+            x &= self.value_of(m, syms);
         }
-        let mut values = self.values.iter().map(value_of);
-        match self.op {
-            CmpOp::Eq => values.any(|v| x == v),
-            CmpOp::Ne => values.all(|v| x != v),
-            CmpOp::Lt => values.all(|v| x < v),
-            CmpOp::Le => values.all(|v| x <= v),
-            CmpOp::Gt => values.all(|v| x > v),
-            CmpOp::Ge => values.all(|v| x >= v),
+        // `==` holds when some value matches; the others when all do.
+        let any = self.op == CmpOp::Eq;
+        for o in &self.values {
+            let v = self.value_of(o, syms);
+            let this = match self.op {
+                CmpOp::Eq => x == v,
+                CmpOp::Ne => x != v,
+                CmpOp::Lt => x < v,
+                CmpOp::Le => x <= v,
+                CmpOp::Gt => x > v,
+                CmpOp::Ge => x >= v,
+            };
+            if this == any {
+                return any;
+            }
+        }
+        !any
+    }
+
+    fn value_of(&self, o: &Operand, syms: &dyn Fn(usize) -> u64) -> u64 {
+        match *o {
+            Operand::Const(c) => c,
+            Operand::Sym(s) => syms(s) & width_mask(self.bits),
         }
     }
 }
@@ -264,18 +289,35 @@ impl Cond {
     /// Whether the condition holds for these argument values, with `syms`
     /// giving each symbolic value by id.
     pub fn holds(&self, args: &[u64; 6], syms: &dyn Fn(usize) -> u64) -> bool {
-        match self {
-            Cond::Or(v) => v.iter().any(|c| c.holds(args, syms)),
-            Cond::And(v) => v.iter().all(|c| c.holds(args, syms)),
-            Cond::Cmp(c) => c.holds(args, syms),
+        // `||` holds when some operand does, `&&` when all do.
+        let (v, any) = match self {
+            Cond::Or(v) => (v, true),
+            Cond::And(v) => (v, false),
+            Cond::Cmp(c) => return c.holds(args, syms),
+        };
+        for c in v {
+            if c.holds(args, syms) == any {
+                return any;
+            }
         }
+        !any
     }
 
     /// Every comparison in the condition.
     pub fn comparisons(&self) -> Vec<&Cmp> {
+        let mut out = Vec::new();
+        self.push_comparisons(&mut out);
+        out
+    }
+
+    fn push_comparisons<'a>(&'a self, out: &mut Vec<&'a Cmp>) {
         match self {
-            Cond::Or(v) | Cond::And(v) => v.iter().flat_map(Cond::comparisons).collect(),
-            Cond::Cmp(c) => vec![c],
+            Cond::Or(v) | Cond::And(v) => {
+                for c in v {
+                    c.push_comparisons(out);
+                }
+            }
+            Cond::Cmp(c) => out.push(c),
         }
     }
 }

@@ -168,7 +168,9 @@ fn classify_literal(text: &str) -> TokenKind {
     let first = text.chars().next().unwrap_or(' ');
     if first.is_ascii_digit() && !text.contains(['.', 'e', 'E']) || text.starts_with("0x") {
         TokenKind::Int(text.to_owned())
-    } else if let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+    } else if let Some(quoted) = text.strip_prefix('"')
+        && let Some(inner) = quoted.strip_suffix('"')
+    {
         TokenKind::Str(unescape(inner))
     } else {
         TokenKind::OtherLit(text.to_owned())
@@ -263,10 +265,9 @@ impl Lexer<'_> {
             } else if is_ident_start(c) {
                 TokenKind::Ident(self.take_while(is_ident_continue).to_owned())
             } else if c.is_ascii_digit() {
-                TokenKind::Int(
-                    self.take_while(|c| c.is_ascii_alphanumeric() || c == '_')
-                        .to_owned(),
-                )
+                // Digits, letters of a radix or suffix, `_`: what
+                // identifiers continue with.
+                TokenKind::Int(self.take_while(is_ident_continue).to_owned())
             } else if c == '"' {
                 match self.string() {
                     Some(s) => TokenKind::Str(s),
@@ -295,9 +296,12 @@ impl Lexer<'_> {
         out
     }
 
-    fn take_while(&mut self, f: impl Fn(char) -> bool) -> &str {
+    /// A function pointer, not a generic: one copy of the loop.
+    fn take_while(&mut self, f: fn(char) -> bool) -> &str {
         let start = self.pos;
-        while self.peek().is_some_and(&f) {
+        while let Some(c) = self.peek()
+            && f(c)
+        {
             self.bump();
         }
         &self.text[start..self.pos]
@@ -426,25 +430,21 @@ fn nest(flat: Vec<Token>, diags: &mut Diagnostics) -> Vec<Token> {
 }
 
 fn opening(t: &Token) -> Option<Delim> {
-    [
-        ('(', Delim::Paren),
-        ('{', Delim::Brace),
-        ('[', Delim::Bracket),
-    ]
-    .into_iter()
-    .find(|(c, _)| t.is_punct(*c))
-    .map(|(_, d)| d)
+    match t.kind {
+        TokenKind::Punct { ch: '(', .. } => Some(Delim::Paren),
+        TokenKind::Punct { ch: '{', .. } => Some(Delim::Brace),
+        TokenKind::Punct { ch: '[', .. } => Some(Delim::Bracket),
+        _ => None,
+    }
 }
 
 fn closing(t: &Token) -> Option<Delim> {
-    [
-        (')', Delim::Paren),
-        ('}', Delim::Brace),
-        (']', Delim::Bracket),
-    ]
-    .into_iter()
-    .find(|(c, _)| t.is_punct(*c))
-    .map(|(_, d)| d)
+    match t.kind {
+        TokenKind::Punct { ch: ')', .. } => Some(Delim::Paren),
+        TokenKind::Punct { ch: '}', .. } => Some(Delim::Brace),
+        TokenKind::Punct { ch: ']', .. } => Some(Delim::Bracket),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! broken statement.
 
 use crate::ast::*;
-use crate::diag::{Diagnostic, Diagnostics, nearest};
+use crate::diag::{Diagnostic, Diagnostics, nearest_in};
 use crate::lex::{self, Delim, Token, TokenKind};
 use crate::span::Span;
 
@@ -83,12 +83,17 @@ impl<'a> Parser<'a> {
 
     /// The span of the next token, or of the end of input.
     fn here(&self) -> Span {
-        self.peek().map_or(self.end, |t| t.span)
+        match self.peek() {
+            Some(t) => t.span,
+            None => self.end,
+        }
     }
 
     fn found(&self) -> String {
-        self.peek()
-            .map_or_else(|| "end of input".to_owned(), Token::describe)
+        match self.peek() {
+            Some(t) => t.describe(),
+            None => "end of input".to_owned(),
+        }
     }
 
     fn expected(&self, what: &str) -> Diagnostic {
@@ -109,11 +114,11 @@ impl<'a> Parser<'a> {
     }
 
     fn eat_punct(&mut self, c: char) -> Option<Span> {
-        if self.is_punct(c) {
-            self.next().map(|t| t.span)
-        } else {
-            None
+        if !self.is_punct(c) {
+            return None;
         }
+        self.pos += 1;
+        Some(self.prev_span())
     }
 
     fn eat_op2(&mut self, a: char, b: char) -> Option<Span> {
@@ -125,7 +130,10 @@ impl<'a> Parser<'a> {
     }
 
     fn expect_punct(&mut self, c: char, what: &str) -> PResult<Span> {
-        self.eat_punct(c).ok_or_else(|| self.expected(what))
+        match self.eat_punct(c) {
+            Some(span) => Ok(span),
+            None => Err(self.expected(what)),
+        }
     }
 
     fn ident(&mut self, what: &str) -> PResult<Name> {
@@ -169,16 +177,17 @@ impl<'a> Parser<'a> {
     /// the statement's last token, where it belongs, as rustc does (not
     /// under that token, which may be a whole condition).
     fn end_statement(&mut self, keyword: &str) -> PResult<Span> {
-        self.eat_punct(';').ok_or_else(|| {
-            Diagnostic::error(
-                self.prev_span().end(),
-                format!(
-                    "expected `;` after the `{keyword}` statement, found {}",
-                    self.found()
-                ),
-            )
-            .with_help("add `;` here")
-        })
+        if let Some(semi) = self.eat_punct(';') {
+            return Ok(semi);
+        }
+        Err(Diagnostic::error(
+            self.prev_span().end(),
+            format!(
+                "expected `;` after the `{keyword}` statement, found {}",
+                self.found()
+            ),
+        )
+        .with_help("add `;` here"))
     }
 
     /// `statement`: see [`StatementKind`].
@@ -219,7 +228,7 @@ impl<'a> Parser<'a> {
                 d.with_help("to refuse syscalls write `drop NAME, ...;`")
             }
             _ => d
-                .with_suggestion(nearest(&name.text, STATEMENT_KEYWORDS))
+                .with_suggestion(nearest_in(&name.text, &STATEMENT_KEYWORDS))
                 .with_help(format!("expected {expected}")),
         })
     }
@@ -246,7 +255,7 @@ impl<'a> Parser<'a> {
                 name.span,
                 format!("expected {expected}, found `{other}`"),
             )
-            .with_suggestion(nearest(other, ["off", "on"]))
+            .with_suggestion(nearest_in(other, &["off", "on"]))
             .with_help(format!("`{keyword} off;` gives successors the action of the policy's statements and `default`"))),
         }
     }
@@ -334,9 +343,10 @@ impl<'a> Parser<'a> {
     }
 
     fn prev_span(&self) -> Span {
-        self.toks
-            .get(self.pos.wrapping_sub(1))
-            .map_or(self.end, |t| t.span)
+        match self.toks.get(self.pos.wrapping_sub(1)) {
+            Some(t) => t.span,
+            None => self.end,
+        }
     }
 
     /// `"@" ident { "-" ident }`: group names are spelled with hyphens.
@@ -381,7 +391,7 @@ impl<'a> Parser<'a> {
             "kill" => Err(Diagnostic::error(name.span, "unknown action `kill`")
                 .with_help("say which: `kill_process` (the whole process) or `kill_thread` (only the calling thread)")),
             other => Err(Diagnostic::error(name.span, format!("unknown action `{other}`"))
-                .with_suggestion(nearest(other, crate::action::Action::KEYWORDS))),
+                .with_suggestion(nearest_in(other, &crate::action::Action::KEYWORDS))),
         }
     }
 
@@ -575,9 +585,9 @@ impl<'a> Parser<'a> {
     fn value(&mut self) -> PResult<Value> {
         let start = self.here();
         if self.eat_punct('-').is_some() {
-            let (v, span) = self
-                .int()
-                .map_err(|_| self.expected("an integer after `-`"))?;
+            let Ok((v, span)) = self.int() else {
+                return Err(self.expected("an integer after `-`"));
+            };
             return Ok(Value {
                 kind: ValueKind::Int(-i128::from(v)),
                 span: start.join(span),
@@ -635,11 +645,12 @@ impl<'a> Parser<'a> {
 
     /// `bit = int | CONSTANT`, a part of `( A | B )`.
     fn bit(&mut self) -> PResult<Value> {
-        self.int_or_constant().unwrap_or_else(|| {
-            Err(self
+        match self.int_or_constant() {
+            Some(value) => value,
+            None => Err(self
                 .expected("an integer or a kernel constant inside `( | )`")
-                .with_help(BIT_OR_HELP))
-        })
+                .with_help(BIT_OR_HELP)),
+        }
     }
 
     /// `int | CONSTANT` (an identifier not starting a path), the values
@@ -649,10 +660,13 @@ impl<'a> Parser<'a> {
             Token {
                 kind: TokenKind::Int(_),
                 ..
-            } => Some(self.int().map(|(v, span)| Value {
-                kind: ValueKind::Int(i128::from(v)),
-                span,
-            })),
+            } => Some(match self.int() {
+                Ok((v, span)) => Ok(Value {
+                    kind: ValueKind::Int(i128::from(v)),
+                    span,
+                }),
+                Err(d) => Err(d),
+            }),
             Token {
                 kind: TokenKind::Ident(_),
                 ..
@@ -741,23 +755,32 @@ fn check_comparison_shape(c: &Comparison) -> PResult<()> {
         )
         .with_help("value sets work with `==` (any of) and `!=` (none of)"));
     }
-    for v in c.values.iter().chain(&c.mask) {
-        let is_mask = c.mask.as_ref().is_some_and(|m| std::ptr::eq(m, v));
-        if let ValueKind::Int(i) = v.kind
-            && i < 0
-            && (c.op.is_ordering() || is_mask)
-        {
-            let what = if c.op.is_ordering() {
-                format!("`{}` compares unsigned values", c.op.symbol())
-            } else {
-                "a mask must be non-negative".to_owned()
-            };
-            return Err(
-                Diagnostic::error(v.span, format!("{what}, but `{i}` is negative")).with_help(
-                    "write the unsigned value, e.g. `0xffffffff` for -1 in a 32-bit parameter",
-                ),
-            );
-        }
+    for v in &c.values {
+        check_sign(c, v, false)?;
+    }
+    if let Some(m) = &c.mask {
+        check_sign(c, m, true)?;
+    }
+    Ok(())
+}
+
+/// A negative literal where `c` compares unsigned (`is_mask`: `v` is its
+/// mask).
+fn check_sign(c: &Comparison, v: &Value, is_mask: bool) -> PResult<()> {
+    if let ValueKind::Int(i) = v.kind
+        && i < 0
+        && (c.op.is_ordering() || is_mask)
+    {
+        let what = if c.op.is_ordering() {
+            format!("`{}` compares unsigned values", c.op.symbol())
+        } else {
+            "a mask must be non-negative".to_owned()
+        };
+        return Err(
+            Diagnostic::error(v.span, format!("{what}, but `{i}` is negative")).with_help(
+                "write the unsigned value, e.g. `0xffffffff` for -1 in a 32-bit parameter",
+            ),
+        );
     }
     Ok(())
 }
@@ -773,7 +796,7 @@ pub fn parse_int(text: &str, span: Span) -> PResult<u64> {
         Some("0b") => (&body[2..], 2),
         _ => (body, 10),
     };
-    let digits: String = digits.chars().filter(|&c| c != '_').collect();
+    let digits = digits.replace('_', "");
     if radix == 10 && digits.len() > 1 && digits.starts_with('0') {
         return Err(
             Diagnostic::error(span, format!("`{text}` has a leading zero")).with_help(format!(
@@ -785,15 +808,18 @@ pub fn parse_int(text: &str, span: Span) -> PResult<u64> {
     if digits.is_empty() {
         return Err(Diagnostic::error(span, format!("`{text}` has no digits")));
     }
-    u64::from_str_radix(&digits, radix).map_err(|e| {
-        let msg = match e.kind() {
-            std::num::IntErrorKind::PosOverflow => {
-                format!("integer `{text}` does not fit in 64 bits")
-            }
-            _ => format!("`{text}` is not a valid integer"),
-        };
-        Diagnostic::error(span, msg)
-    })
+    match u64::from_str_radix(&digits, radix) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let msg = match e.kind() {
+                std::num::IntErrorKind::PosOverflow => {
+                    format!("integer `{text}` does not fit in 64 bits")
+                }
+                _ => format!("`{text}` is not a valid integer"),
+            };
+            Err(Diagnostic::error(span, msg))
+        }
+    }
 }
 
 fn strip_int_suffix(text: &str) -> &str {
@@ -801,15 +827,17 @@ fn strip_int_suffix(text: &str) -> &str {
         "u128", "i128", "usize", "isize", "u64", "i64", "u32", "i32", "u16", "i16", "u8", "i8",
     ];
     let hex = text.starts_with("0x") || text.starts_with("0X");
-    SUFFIXES
-        .iter()
+    for s in SUFFIXES {
         // `u` and `i` are not hex digits, so a suffix cannot swallow digits;
         // only refuse to strip it down to a bare `0x`.
-        .find_map(|s| {
-            text.strip_suffix(s)
-                .filter(|rest| !rest.is_empty() && (!hex || rest.len() > 2))
-        })
-        .unwrap_or(text)
+        if let Some(rest) = text.strip_suffix(s)
+            && !rest.is_empty()
+            && (!hex || rest.len() > 2)
+        {
+            return rest;
+        }
+    }
+    text
 }
 
 fn checked_data(value: u64, span: Span, max: u32, what: &str) -> PResult<u16> {

@@ -99,54 +99,58 @@ impl Program {
 
     /// Whether some constant is symbolic.
     pub fn is_symbolic(&self) -> bool {
-        self.insns.iter().any(|i| matches!(i.k, K::Sym { .. }))
+        for i in &self.insns {
+            if let K::Sym { .. } = i.k {
+                return true;
+            }
+        }
+        false
     }
 
     /// The program with symbolic value `s` replaced by `syms(s)` (the
     /// value as 64 bits, two's complement).
     pub fn instantiate(&self, syms: &dyn Fn(usize) -> u64) -> Vec<SockFilter> {
-        self.insns
-            .iter()
-            .map(|i| {
-                let k = match i.k {
-                    K::Const(k) => k,
-                    K::Sym { sym, part } => part.of(syms(sym)),
-                };
-                SockFilter {
-                    code: i.code,
-                    jt: i.jt,
-                    jf: i.jf,
-                    k,
-                }
-            })
-            .collect()
+        let mut out = Vec::with_capacity(self.insns.len());
+        for i in &self.insns {
+            let k = match i.k {
+                K::Const(k) => k,
+                K::Sym { sym, part } => part.of(syms(sym)),
+            };
+            out.push(SockFilter {
+                code: i.code,
+                jt: i.jt,
+                jf: i.jf,
+                k,
+            });
+        }
+        out
     }
 
     /// The program as raw BPF, if no constant is symbolic.
     pub fn filters(&self) -> Result<Vec<SockFilter>, SymbolicProgram> {
-        let mut symbols: Vec<usize> = self
-            .insns
-            .iter()
-            .filter_map(|i| match i.k {
-                K::Sym { sym, .. } => Some(sym),
-                K::Const(_) => None,
-            })
-            .collect();
+        // Sorted and deduplicated as they come: a program has at most a
+        // few thousand instructions.
+        let mut symbols: Vec<usize> = Vec::new();
+        for i in &self.insns {
+            if let K::Sym { sym, .. } = i.k
+                && let Err(at) = symbols.binary_search(&sym)
+            {
+                symbols.insert(at, sym);
+            }
+        }
         if symbols.is_empty() {
             return Ok(self.instantiate(&|_| 0));
         }
-        symbols.sort_unstable();
-        symbols.dedup();
         Err(SymbolicProgram { symbols })
     }
 
     /// The kernel's 8-byte records in the architecture's byte order.
     pub fn to_bytes(&self) -> Result<Vec<u8>, SymbolicProgram> {
         let big = self.arch.is_big_endian();
-        Ok(self
-            .filters()?
-            .iter()
-            .flat_map(|f| f.to_bytes(big))
-            .collect())
+        let mut out = Vec::new();
+        for f in self.filters()? {
+            out.extend_from_slice(&f.to_bytes(big));
+        }
+        Ok(out)
     }
 }

@@ -7,11 +7,15 @@
 //!   parameters turned into argument slots with the width the kernel uses
 //!   there, values checked against that width. Problems found here concern
 //!   that architecture only and are tagged with it.
+//!
+//! Plain loops rather than iterator chains with closures: this crate is
+//! compiled unoptimised in every build that uses the macro, and each chain
+//! is compiled anew.
 
 use crate::action::{Action, ENOSYS};
 use crate::arch::Arch;
 use crate::ast::{self, ActionKind, ErrnoSpec, ItemKind, StatementKind, ValueKind};
-use crate::diag::{Diagnostic, Diagnostics, nearest};
+use crate::diag::{Diagnostic, Diagnostics, nearest_in};
 use crate::ir::{
     self, Entries, Entry, Operand, ResolvedPolicy, Rule, RuleKind, RuleSource, Setting, SymbolUse,
 };
@@ -27,15 +31,23 @@ pub fn selected_arches(policy: &ast::Policy) -> Vec<Arch> {
     let mut named = Vec::new();
     for s in &policy.statements {
         if let StatementKind::Arch(names) = &s.kind {
-            named.extend(names.iter().filter_map(|n| Arch::from_name(&n.text)));
+            for n in names {
+                if let Some(a) = Arch::from_name(&n.text) {
+                    named.push(a);
+                }
+            }
         }
     }
     if named.is_empty() {
         return Arch::ALL.to_vec();
     }
     // In `Arch`'s order, each once.
-    let mut arches: Vec<Arch> = Arch::ALL.to_vec();
-    arches.retain(|a| named.contains(a));
+    let mut arches: Vec<Arch> = Vec::new();
+    for a in Arch::ALL {
+        if named.contains(&a) {
+            arches.push(a);
+        }
+    }
     arches
 }
 
@@ -46,24 +58,32 @@ pub fn check_names(policy: &ast::Policy) -> Result<(), Vec<Diagnostic>> {
     let mut diags = Diagnostics::new();
     for s in &policy.statements {
         match &s.kind {
-            StatementKind::Arch(names) => names.iter().for_each(|n| check_arch_name(n, &mut diags)),
+            StatementKind::Arch(names) => {
+                for n in names {
+                    check_arch_name(n, &mut diags);
+                }
+            }
             StatementKind::Acknowledge(names) => {
-                names.iter().for_each(|n| check_lint_name(n, &mut diags))
+                for n in names {
+                    check_lint_name(n, &mut diags);
+                }
             }
             StatementKind::Deny(a) | StatementKind::Unknown(a) | StatementKind::Default(a) => {
                 check_action(a, &mut diags)
             }
             StatementKind::Successors(_) => {}
             StatementKind::Drop(items, action) => {
-                action.iter().for_each(|a| check_action(a, &mut diags));
-                items
-                    .iter()
-                    .for_each(|i| check_item(i, &arches, &mut diags));
+                if let Some(a) = action {
+                    check_action(a, &mut diags);
+                }
+                for i in items {
+                    check_item(i, &arches, &mut diags);
+                }
             }
             StatementKind::Base(items) | StatementKind::Keep(items) => {
-                items
-                    .iter()
-                    .for_each(|i| check_item(i, &arches, &mut diags));
+                for i in items {
+                    check_item(i, &arches, &mut diags);
+                }
             }
         }
     }
@@ -72,10 +92,10 @@ pub fn check_names(policy: &ast::Policy) -> Result<(), Vec<Diagnostic>> {
 
 fn check_arch_name(n: &ast::Name, diags: &mut Diagnostics) {
     if Arch::from_name(&n.text).is_none() {
-        let supported = Arch::ALL.map(Arch::name).join(", ");
+        let supported = Arch::list(&Arch::ALL);
         diags.push(
             Diagnostic::error(n.span, format!("unknown architecture `{}`", n.text))
-                .with_suggestion(nearest(&n.text, Arch::all_names()))
+                .with_suggestion(nearest_in(&n.text, &Arch::all_names()))
                 .with_help(format!("supported architectures: {supported}")),
         );
     }
@@ -85,7 +105,7 @@ fn check_lint_name(n: &ast::Name, diags: &mut Diagnostics) {
     if !LINTS.contains(&n.text.as_str()) {
         diags.push(
             Diagnostic::error(n.span, format!("unknown lint `{}`", n.text))
-                .with_suggestion(nearest(&n.text, LINTS))
+                .with_suggestion(nearest_in(&n.text, &LINTS))
                 .with_help(format!(
                     "lints that can be acknowledged: {}",
                     LINTS.join(", ")
@@ -96,40 +116,62 @@ fn check_lint_name(n: &ast::Name, diags: &mut Diagnostics) {
 
 fn check_action(a: &ast::ActionSpec, diags: &mut Diagnostics) {
     if let ActionKind::Errno(ErrnoSpec::Name(n)) = &a.kind
-        && Arch::ALL
-            .iter()
-            .all(|&arch| errno::number(arch, &n.text).is_none())
+        && !is_errno_anywhere(&n.text)
     {
+        let mut names = Vec::new();
+        for name in errno::names() {
+            names.push(name);
+        }
         diags.push(
             Diagnostic::error(n.span, format!("unknown errno name `{}`", n.text))
-                .with_suggestion(nearest(&n.text, errno::names())),
+                .with_suggestion(nearest_in(&n.text, &names)),
         );
     }
+}
+
+/// Whether some architecture has errno `name`.
+fn is_errno_anywhere(name: &str) -> bool {
+    for arch in Arch::ALL {
+        if errno::number(arch, name).is_some() {
+            return true;
+        }
+    }
+    false
 }
 
 fn check_item(item: &ast::Item, arches: &[Arch], diags: &mut Diagnostics) {
     match &item.kind {
         ItemKind::Syscall { name, cond } => {
-            let comparisons = cond.as_ref().map_or_else(Vec::new, ast::Cond::comparisons);
+            let comparisons = match cond {
+                Some(c) => c.comparisons(),
+                None => Vec::new(),
+            };
             if check_syscall_name(name, arches, diags) {
                 for cmp in &comparisons {
                     check_param_name(name, cmp, arches, diags);
                 }
             }
-            comparisons
-                .iter()
-                .flat_map(|cmp| cmp.mask.iter().chain(&cmp.values))
-                .flat_map(ast::Value::constants)
-                .for_each(|n| check_constant_name(n, arches, diags));
+            for cmp in &comparisons {
+                if let Some(mask) = &cmp.mask {
+                    check_value_constants(mask, arches, diags);
+                }
+                for v in &cmp.values {
+                    check_value_constants(v, arches, diags);
+                }
+            }
         }
         ItemKind::ExceptSyscall(name) => {
             check_syscall_name(name, arches, diags);
         }
         ItemKind::Group(name) | ItemKind::ExceptGroup(name) => {
             if groups::group(&name.text).is_none() {
+                let mut names = Vec::new();
+                for g in groups::GROUPS.iter() {
+                    names.push(g.name);
+                }
                 diags.push(
                     Diagnostic::error(name.span, format!("unknown group `{}`", name.text))
-                        .with_suggestion(nearest(&name.text, groups::GROUPS.iter().map(|g| g.name)))
+                        .with_suggestion(nearest_in(&name.text, &names))
                         .with_help("`seccompc groups` lists every group"),
                 );
             }
@@ -139,59 +181,76 @@ fn check_item(item: &ast::Item, arches: &[Arch], diags: &mut Diagnostics) {
 
 /// Whether `name` is a syscall of a selected architecture; reports it if not.
 fn check_syscall_name(name: &ast::Name, arches: &[Arch], diags: &mut Diagnostics) -> bool {
-    let known_on = |a: &Arch| syscalls::table(*a).number(&name.text).is_some();
-    if arches.iter().any(known_on) {
-        return true;
+    for &a in arches {
+        if syscalls::table(a).number(&name.text).is_some() {
+            return true;
+        }
     }
     let d = if syscalls::all_names().contains(name.text.as_str()) {
-        let names = arches
-            .iter()
-            .map(|a| a.name())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let there: Vec<_> = Arch::ALL
-            .iter()
-            .filter(|a| known_on(a))
-            .map(|a| a.name())
-            .collect();
         Diagnostic::error(
             name.span,
-            format!("syscall `{}` does not exist on {names}", name.text),
+            format!(
+                "syscall `{}` does not exist on {}",
+                name.text,
+                Arch::list(arches)
+            ),
         )
-        .with_help(format!("it exists on {}", there.join(", ")))
+        .with_help(format!(
+            "it exists on {}",
+            Arch::list(&syscall_arches(&name.text, &Arch::ALL))
+        ))
     } else {
-        let candidates = arches
-            .iter()
-            .flat_map(|&a| syscalls::table(a).entries().iter().map(|&(_, n)| n));
+        let mut candidates = Vec::new();
+        for &a in arches {
+            for &(_, n) in syscalls::table(a).entries() {
+                candidates.push(n);
+            }
+        }
         Diagnostic::error(name.span, format!("unknown syscall `{}`", name.text))
-            .with_suggestion(nearest(&name.text, candidates))
+            .with_suggestion(nearest_in(&name.text, &candidates))
     };
     diags.push(d);
     false
 }
 
+/// Those of `arches` that have syscall `name`.
+fn syscall_arches(name: &str, arches: &[Arch]) -> Vec<Arch> {
+    let mut out = Vec::new();
+    for &a in arches {
+        if syscalls::table(a).number(name).is_some() {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// Checks the kernel constants `v` names.
+fn check_value_constants(v: &ast::Value, arches: &[Arch], diags: &mut Diagnostics) {
+    for n in v.constants() {
+        check_constant_name(n, arches, diags);
+    }
+}
+
 /// A kernel constant must be defined on some selected architecture.
 fn check_constant_name(name: &ast::Name, arches: &[Arch], diags: &mut Diagnostics) {
-    if arches
-        .iter()
-        .any(|&a| constants::value(a, &name.text).is_some())
-    {
-        return;
+    for &a in arches {
+        if constants::value(a, &name.text).is_some() {
+            return;
+        }
     }
     let d = if constants::is_known(&name.text) {
-        let selected = arches.iter().map(|a| a.name()).collect::<Vec<_>>();
         Diagnostic::error(
             name.span,
             format!(
                 "constant `{}` is not defined on {}",
                 name.text,
-                selected.join(", ")
+                Arch::list(arches)
             ),
         )
         .with_help(format!("it is defined on {}", defined_on(&name.text)))
     } else {
         Diagnostic::error(name.span, format!("unknown constant `{}`", name.text))
-            .with_suggestion(nearest(&name.text, constants::names().iter().copied()))
+            .with_suggestion(nearest_in(&name.text, constants::names()))
             .with_help(CONSTANT_HELP)
     };
     diags.push(d);
@@ -201,10 +260,13 @@ const CONSTANT_HELP: &str = "a lone name is a kernel constant (`seccompc constan
 
 /// The architectures whose headers define constant `name`, for messages.
 fn defined_on(name: &str) -> String {
-    constants::arches_defining(name)
-        .map(Arch::name)
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut arches = Vec::new();
+    for a in Arch::ALL {
+        if constants::value(a, name).is_some() {
+            arches.push(a);
+        }
+    }
+    Arch::list(&arches)
 }
 
 /// `argN` must be in range; a parameter name must belong to the syscall on
@@ -246,16 +308,20 @@ fn check_param_name(
         )
         .with_help("refer to its arguments as `arg0` to `arg5`")
     } else {
-        let list = known
-            .iter()
-            .map(|p| format!("`{p}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let mut list = String::new();
+        for (i, p) in known.iter().enumerate() {
+            if i > 0 {
+                list.push_str(", ");
+            }
+            list.push('`');
+            list.push_str(p);
+            list.push('`');
+        }
         Diagnostic::error(
             pname.span,
             format!("`{}` has no parameter `{}`", syscall.text, pname.text),
         )
-        .with_suggestion(nearest(&pname.text, known.iter().copied()))
+        .with_suggestion(nearest_in(&pname.text, &known))
         .with_help(format!("its parameters are {list}, or `arg0` to `arg5`"))
     };
     diags.push(d);
@@ -264,8 +330,13 @@ fn check_param_name(
 /// `Some(n)` for `argN`.
 fn arg_index(name: &str) -> Option<usize> {
     let digits = name.strip_prefix("arg")?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    if digits.is_empty() {
         return None;
+    }
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
     }
     digits.parse().ok()
 }
@@ -277,27 +348,15 @@ pub fn resolve(policy: &ast::Policy, arch: Arch) -> Result<ResolvedPolicy, Vec<D
         diags: Diagnostics::new(),
         symbol_uses: Vec::new(),
     };
-    let deny = r.setting(
-        policy,
-        |k| matches!(k, StatementKind::Deny(_)),
-        Action::KillProcess,
-    );
-    let default = r.setting(
-        policy,
-        |k| matches!(k, StatementKind::Default(_)),
-        deny.action,
-    );
-    let unknown = r.setting(
-        policy,
-        |k| matches!(k, StatementKind::Unknown(_)),
-        Action::Errno(ENOSYS),
-    );
-    let rules = policy
-        .statements
-        .iter()
-        .enumerate()
-        .filter_map(|(i, s)| r.rule(i, s, deny.action))
-        .collect();
+    let deny = r.setting(policy, "deny", Action::KillProcess);
+    let default = r.setting(policy, "default", deny.action);
+    let unknown = r.setting(policy, "unknown", Action::Errno(ENOSYS));
+    let mut rules = Vec::new();
+    for (i, s) in policy.statements.iter().enumerate() {
+        if let Some(rule) = r.rule(i, s, deny.action) {
+            rules.push(rule);
+        }
+    }
     let symbol_uses = std::mem::take(&mut r.symbol_uses);
     r.diags.check()?;
     Ok(ResolvedPolicy {
@@ -317,26 +376,25 @@ struct Resolver {
 }
 
 impl Resolver {
-    /// The last statement of a kind sets the setting (duplicates are
-    /// reported by `check.rs`).
-    fn setting(
-        &mut self,
-        policy: &ast::Policy,
-        is: impl Fn(&StatementKind) -> bool,
-        fallback: Action,
-    ) -> Setting {
-        let found = policy.statements.iter().rev().find(|s| is(&s.kind));
-        match found.map(|s| &s.kind) {
-            Some(
-                StatementKind::Deny(a) | StatementKind::Default(a) | StatementKind::Unknown(a),
-            ) => Setting {
-                action: self.action(a),
-                span: Some(a.span),
-            },
-            _ => Setting {
-                action: fallback,
-                span: None,
-            },
+    /// The last statement with `keyword` (`deny`, `default` or `unknown`)
+    /// sets the setting (duplicates are reported by `check.rs`).
+    fn setting(&mut self, policy: &ast::Policy, keyword: &str, fallback: Action) -> Setting {
+        for s in policy.statements.iter().rev() {
+            if s.kind.keyword() != keyword {
+                continue;
+            }
+            if let StatementKind::Deny(a) | StatementKind::Default(a) | StatementKind::Unknown(a) =
+                &s.kind
+            {
+                return Setting {
+                    action: self.action(a),
+                    span: Some(a.span),
+                };
+            }
+        }
+        Setting {
+            action: fallback,
+            span: None,
         }
     }
 
@@ -365,10 +423,13 @@ impl Resolver {
     fn rule(&mut self, index: usize, s: &ast::Statement, deny: Action) -> Option<Rule> {
         let (kind, items) = match &s.kind {
             StatementKind::Base(items) | StatementKind::Keep(items) => (RuleKind::Allow, items),
-            StatementKind::Drop(items, action) => (
-                RuleKind::Drop(action.as_ref().map_or(deny, |a| self.action(a))),
-                items,
-            ),
+            StatementKind::Drop(items, action) => {
+                let action = match action {
+                    Some(a) => self.action(a),
+                    None => deny,
+                };
+                (RuleKind::Drop(action), items)
+            }
             _ => return None,
         };
         let entries = self.entries(items);
@@ -395,33 +456,56 @@ impl Resolver {
                     let Some(nr) = table.number(&name.text) else {
                         continue;
                     };
-                    let cond = cond.as_ref().and_then(|c| self.cond(&name.text, c));
+                    let cond = match cond {
+                        Some(c) => self.cond(&name.text, c),
+                        None => None,
+                    };
                     named.push((nr, cond, item.span));
                 }
                 ItemKind::Group(g) => {
-                    let numbers = group_numbers(self.arch, &g.text);
-                    named.extend(numbers.iter().map(|&nr| (nr, None, item.span)));
+                    for &nr in group_numbers(self.arch, &g.text) {
+                        named.push((nr, None, item.span));
+                    }
                 }
-                ItemKind::ExceptSyscall(name) => exempt.extend(table.number(&name.text)),
+                ItemKind::ExceptSyscall(name) => {
+                    if let Some(nr) = table.number(&name.text) {
+                        exempt.push(nr);
+                    }
+                }
                 ItemKind::ExceptGroup(g) => {
-                    exempt.extend(group_numbers(self.arch, &g.text).iter().copied())
+                    exempt.extend_from_slice(group_numbers(self.arch, &g.text))
                 }
             }
         }
         exempt.sort_unstable();
-        named.retain(|(nr, _, _)| exempt.binary_search(nr).is_err());
-        // Stable: a number's conditions stay in item order, the first
-        // item's span first.
-        named.sort_by_key(|&(nr, _, _)| nr);
-        let mut sorted: Vec<(u32, Entry)> = Vec::new();
-        let mut conds = Vec::new();
-        let mut rest = named.into_iter().peekable();
-        while let Some((nr, cond, span)) = rest.next() {
-            conds.push(cond);
-            while let Some((_, cond, _)) = rest.next_if(|next| next.0 == nr) {
-                conds.push(cond);
+        let mut numbers: Vec<u32> = Vec::new();
+        for &(nr, _, _) in &named {
+            if exempt.binary_search(&nr).is_err() {
+                numbers.push(nr);
             }
-            let cond = any_of(std::mem::take(&mut conds)).map(Box::new);
+        }
+        numbers.sort_unstable();
+        numbers.dedup();
+        // Per number: the first item's span, and the conditions in item
+        // order.
+        let mut merged: Vec<(u32, Span, Vec<Option<ir::Cond>>)> = Vec::new();
+        for &nr in &numbers {
+            merged.push((nr, Span::none(), Vec::new()));
+        }
+        for (nr, cond, span) in named {
+            // Exempt numbers have no slot.
+            let Ok(slot) = numbers.binary_search(&nr) else {
+                continue;
+            };
+            let (_, first_span, conds) = &mut merged[slot];
+            if conds.is_empty() {
+                *first_span = span;
+            }
+            conds.push(cond);
+        }
+        let mut sorted: Vec<(u32, Entry)> = Vec::new();
+        for (nr, span, conds) in merged {
+            let cond = any_of(conds).map(Box::new);
             sorted.push((nr, Entry { cond, span }));
         }
         Entries::from_sorted(sorted)
@@ -438,8 +522,15 @@ impl Resolver {
 
     fn conds(&mut self, syscall: &str, v: &[ast::Cond]) -> Option<Vec<ir::Cond>> {
         // Resolve all before giving up, so every problem is reported.
-        let resolved: Vec<_> = v.iter().map(|c| self.cond(syscall, c)).collect();
-        resolved.into_iter().collect()
+        let mut resolved = Vec::new();
+        let mut complete = true;
+        for c in v {
+            match self.cond(syscall, c) {
+                Some(c) => resolved.push(c),
+                None => complete = false,
+            }
+        }
+        if complete { Some(resolved) } else { None }
     }
 
     fn cmp(&mut self, syscall: &str, cmp: &ast::Comparison) -> Option<ir::Cmp> {
@@ -455,12 +546,19 @@ impl Resolver {
             Some(m) => Some(self.operand(m, bits, true, &what)?),
             None => None,
         };
-        let values: Vec<_> = cmp
-            .values
-            .iter()
-            .map(|v| self.operand(v, bits, cmp.op.is_ordering(), &what))
-            .collect();
-        let values = values.into_iter().collect::<Option<Vec<_>>>()?;
+        // Every value checked before giving up, so every problem is
+        // reported.
+        let mut values = Vec::new();
+        let mut complete = true;
+        for v in &cmp.values {
+            match self.operand(v, bits, cmp.op.is_ordering(), &what) {
+                Some(o) => values.push(o),
+                None => complete = false,
+            }
+        }
+        if !complete {
+            return None;
+        }
         Some(ir::Cmp {
             arg,
             bits,
@@ -484,14 +582,12 @@ impl Resolver {
                 format!("`{name}`"),
             ));
         }
-        let param = params::params(self.arch, syscall)
-            .and_then(|ps| ps.iter().find(|p| p.name == name.as_str()));
-        let Some(param) = param else {
+        let Some(param) = params::param(self.arch, syscall, name) else {
             let msg = format!("`{syscall}` has no parameter `{name}` on this architecture");
-            let help = params::origin(self.arch, syscall).map_or_else(
-                || "refer to its arguments as `arg0` to `arg5`".to_owned(),
-                |o| format!("there it is {o}"),
-            );
+            let help = match params::origin(self.arch, syscall) {
+                Some(o) => format!("there it is {o}"),
+                None => "refer to its arguments as `arg0` to `arg5`".to_owned(),
+            };
             self.diags.push(
                 Diagnostic::error(arg.name.span, msg)
                     .with_help(help)
@@ -521,15 +617,14 @@ impl Resolver {
     /// The width of register `index` of `syscall`: its parameter's if the
     /// prototype says, the register's otherwise.
     fn register_bits(&self, syscall: &str, index: u8) -> u8 {
-        let word = self.arch.word_bits() as u8;
-        params::params(self.arch, syscall)
-            .and_then(|ps| {
-                ps.iter().find_map(|p| match p.slot {
-                    ParamSlot::Arg { index: i, bits } if i == index => Some(bits),
-                    _ => None,
-                })
-            })
-            .unwrap_or(word)
+        for p in params::params(self.arch, syscall).unwrap_or_default() {
+            if let ParamSlot::Arg { index: i, bits } = p.slot
+                && i == index
+            {
+                return bits;
+            }
+        }
+        self.arch.word_bits() as u8
     }
 
     fn operand(
@@ -579,8 +674,17 @@ impl Resolver {
             ValueKind::Int(i) => Some(*i),
             ValueKind::Constant(n) => self.constant(n),
             ValueKind::BitOr(parts) => {
-                let numbers: Vec<_> = parts.iter().map(|p| self.bit(p)).collect();
-                numbers.into_iter().try_fold(0, |acc, n| Some(acc | n?))
+                // Every part checked before giving up, so every problem is
+                // reported.
+                let mut or = Some(0);
+                for p in parts {
+                    match (self.bit(p), &mut or) {
+                        (Some(n), Some(acc)) => *acc |= n,
+                        (Some(_), None) => {}
+                        (None, _) => or = None,
+                    }
+                }
+                or
             }
             // Handled by `operand`; the parser puts none inside `( | )`.
             ValueKind::Symbolic(_) => None,
@@ -629,8 +733,15 @@ fn shown_value(v: &ast::Value) -> String {
         ValueKind::Int(i) => hex_if_large(*i),
         ValueKind::Constant(n) => n.text.clone(),
         ValueKind::BitOr(parts) => {
-            let parts: Vec<_> = parts.iter().map(shown_value).collect();
-            format!("({})", parts.join(" | "))
+            let mut out = String::from("(");
+            for (i, p) in parts.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" | ");
+                }
+                out.push_str(&shown_value(p));
+            }
+            out.push(')');
+            out
         }
         ValueKind::Symbolic(s) => s.text.clone(),
     }
@@ -649,36 +760,50 @@ fn hex_if_large(i: i128) -> String {
 pub fn group_numbers(arch: Arch, group: &str) -> &'static [u32] {
     type ByGroup = Vec<(&'static str, Vec<u32>)>;
     static TABLES: [std::sync::OnceLock<ByGroup>; 8] = [const { std::sync::OnceLock::new() }; 8];
-    let i = Arch::ALL
-        .iter()
-        .position(|&a| a == arch)
-        .expect("Arch::ALL lists every variant");
-    let by_group = TABLES[i].get_or_init(|| {
-        let table = syscalls::table(arch);
-        groups::GROUPS
-            .iter()
-            .map(|g| {
-                let names = groups::expanded(g.name).unwrap_or_default();
-                (
-                    g.name,
-                    names.iter().filter_map(|n| table.number(n)).collect(),
-                )
-            })
-            .collect()
-    });
+    let by_group = TABLES[arch_index(arch)].get_or_init(|| numbers_by_group(arch));
+    for (name, numbers) in by_group {
+        if *name == group {
+            return numbers;
+        }
+    }
+    &[]
+}
+
+/// `arch`'s position in [`Arch::ALL`].
+fn arch_index(arch: Arch) -> usize {
+    let mut i = 0;
+    while Arch::ALL[i] != arch {
+        // Arch::ALL lists every variant, so the search stops inside it.
+        i += 1;
+    }
+    i
+}
+
+fn numbers_by_group(arch: Arch) -> Vec<(&'static str, Vec<u32>)> {
+    let table = syscalls::table(arch);
+    let mut by_group = Vec::new();
+    for g in groups::GROUPS.iter() {
+        let mut numbers = Vec::new();
+        for name in groups::expanded(g.name).unwrap_or_default() {
+            if let Some(nr) = table.number(name) {
+                numbers.push(nr);
+            }
+        }
+        by_group.push((g.name, numbers));
+    }
     by_group
-        .iter()
-        .find(|(n, _)| *n == group)
-        .map_or(&[], |(_, v)| v.as_slice())
 }
 
 /// ORs a statement's entries for one syscall: `None` (unconditional) wins.
 fn any_of(conds: Vec<Option<ir::Cond>>) -> Option<ir::Cond> {
-    let mut conds: Vec<ir::Cond> = conds.into_iter().collect::<Option<_>>()?;
-    if conds.len() == 1 {
-        conds.pop()
+    let mut all = Vec::new();
+    for c in conds {
+        all.push(c?);
+    }
+    if all.len() == 1 {
+        all.pop()
     } else {
-        Some(ir::Cond::Or(conds))
+        Some(ir::Cond::Or(all))
     }
 }
 

@@ -139,7 +139,10 @@ impl Source {
         let pos = pos.min(self.text.len());
         let before = &self.text[..self.floor_char_boundary(pos)];
         let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line_start = match before.rfind('\n') {
+            Some(i) => i + 1,
+            None => 0,
+        };
         LineCol {
             line,
             col: before[line_start..].chars().count() + 1,

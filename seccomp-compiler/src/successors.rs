@@ -36,33 +36,32 @@ pub fn fallback_rules(
     }
     let named = named_numbers(policy, rp.arch);
     let syscalls = syscalls::table(rp.arch);
-    let mut added: Vec<(u32, Rule)> = Vec::new();
+    let mut added: Vec<u32> = Vec::new();
+    let mut rules: Vec<Rule> = Vec::new();
     for s in SUCCESSORS {
         let Some(new) = syscalls.number(s.new) else {
             continue;
         };
-        if named.contains(&new) || added.iter().any(|(nr, _)| *nr == new) {
+        if named.contains(&new) || added.contains(&new) {
             continue;
         }
         if let Some(allowed_by) = old_allowed(s, table) {
-            added.push((new, rule(new, s, allowed_by)));
+            added.push(new);
+            rules.push(rule(new, s, allowed_by));
         }
     }
-    added.into_iter().map(|(_, r)| r).collect()
+    rules
 }
 
 /// Whether the policy leaves the successor rules on (the last
 /// `successors` statement decides; `check.rs` reports a second one).
 fn enabled(policy: &ast::Policy) -> bool {
-    policy
-        .statements
-        .iter()
-        .rev()
-        .find_map(|s| match s.kind {
-            StatementKind::Successors(on) => Some(on),
-            _ => None,
-        })
-        .unwrap_or(true)
+    for s in policy.statements.iter().rev() {
+        if let StatementKind::Successors(on) = s.kind {
+            return on;
+        }
+    }
+    true
 }
 
 /// Every number some statement mentions on `arch`: its syscalls, its
@@ -73,13 +72,17 @@ fn enabled(policy: &ast::Policy) -> bool {
 fn named_numbers(policy: &ast::Policy, arch: crate::Arch) -> Vec<u32> {
     let table = syscalls::table(arch);
     let mut out = Vec::new();
-    for item in policy.statements.iter().flat_map(|s| s.kind.items()) {
-        match &item.kind {
-            ItemKind::Syscall { name, .. } | ItemKind::ExceptSyscall(name) => {
-                out.extend(table.number(&name.text))
-            }
-            ItemKind::Group(g) | ItemKind::ExceptGroup(g) => {
-                out.extend(group_numbers(arch, &g.text).iter().copied())
+    for s in &policy.statements {
+        for item in s.kind.items() {
+            match &item.kind {
+                ItemKind::Syscall { name, .. } | ItemKind::ExceptSyscall(name) => {
+                    if let Some(nr) = table.number(&name.text) {
+                        out.push(nr);
+                    }
+                }
+                ItemKind::Group(g) | ItemKind::ExceptGroup(g) => {
+                    out.extend_from_slice(group_numbers(arch, &g.text))
+                }
             }
         }
     }
@@ -91,20 +94,21 @@ fn old_allowed(s: &Successor, table: &DecisionTable) -> Option<(usize, Span)> {
     let nr = syscalls::table(table.arch).number(s.old)?;
     // Not named: the default, which does not let anything through here.
     let decision: &Decision = table.named.get(nr)?;
-    let outcomes = decision
-        .arms
-        .iter()
-        .map(|a| (a.action, a.origin))
-        .chain(std::iter::once((
-            decision.otherwise.action,
-            decision.otherwise.origin,
-        )));
-    outcomes
-        .filter(|(action, _)| action.lets_through())
-        .find_map(|(_, origin)| match origin {
-            Origin::Statement { index, span } => Some((index, span)),
-            _ => None,
-        })
+    for arm in &decision.arms {
+        if let Some(statement) = allowing_statement(arm.action, arm.origin) {
+            return Some(statement);
+        }
+    }
+    allowing_statement(decision.otherwise.action, decision.otherwise.origin)
+}
+
+/// The statement (index, keyword) behind `origin` if `action` lets the
+/// call through.
+fn allowing_statement(action: Action, origin: Origin) -> Option<(usize, Span)> {
+    match origin {
+        Origin::Statement { index, span } if action.lets_through() => Some((index, span)),
+        _ => None,
+    }
 }
 
 fn rule(new: u32, s: &'static Successor, (statement, span): (usize, Span)) -> Rule {
@@ -113,7 +117,7 @@ fn rule(new: u32, s: &'static Successor, (statement, span): (usize, Span)) -> Ru
         statement,
         span,
         source: RuleSource::Successor(s),
-        entries: Entries::from_sorted([(new, Entry { cond: None, span })]),
+        entries: Entries::from_sorted(vec![(new, Entry { cond: None, span })]),
     }
 }
 
