@@ -162,7 +162,7 @@ impl Ctx<'_> {
             return None;
         }
         let mut gaps = Vec::new();
-        for (member, nr) in self.siblings() {
+        for &(member, nr) in &self.siblings() {
             if let Some(gap) = self.gap(arm, member, nr, dropping) {
                 gaps.push(gap);
             }

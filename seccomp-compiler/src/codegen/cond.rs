@@ -38,8 +38,20 @@ impl Lowering<'_> {
     /// Code that goes to `t` when `c` holds and to `f` otherwise.
     pub fn cond(&mut self, c: &Cond, t: NodeId, f: NodeId) -> NodeId {
         match c {
-            Cond::Or(v) => v.iter().rev().fold(f, |rest, c| self.cond(c, t, rest)),
-            Cond::And(v) => v.iter().rev().fold(t, |rest, c| self.cond(c, rest, f)),
+            Cond::Or(v) => {
+                let mut rest = f;
+                for c in v.iter().rev() {
+                    rest = self.cond(c, t, rest);
+                }
+                rest
+            }
+            Cond::And(v) => {
+                let mut rest = t;
+                for c in v.iter().rev() {
+                    rest = self.cond(c, rest, f);
+                }
+                rest
+            }
             Cond::Cmp(cmp) => self.cmp(cmp, t, f),
         }
     }
@@ -68,8 +80,9 @@ impl Lowering<'_> {
     /// `word == v1 || word == v2 ...` on one word, with the jset forms for
     /// single-bit and zero tests under a constant mask.
     fn word_set(&mut self, c: &Cmp, w: Word, values: &[Operand], t: NodeId, f: NodeId) -> NodeId {
-        let mask = self.const_mask(c, w);
-        if let ([value], Some(m)) = (values, mask.filter(|&m| m != u32::MAX)) {
+        if let ([value], Some(m)) = (values, self.const_mask(c, w))
+            && m != u32::MAX
+        {
             let v = self.k(c, *value, w);
             if v == K::Const(0) {
                 let test = self.dag.jump(JumpOp::Set, K::Const(m), f, t);
@@ -91,7 +104,13 @@ impl Lowering<'_> {
     /// high word share its test; with symbolic ones each value is tested in
     /// turn.
     fn wide_set(&mut self, c: &Cmp, t: NodeId, f: NodeId) -> NodeId {
-        let all_const = c.values.iter().all(|v| matches!(v, Operand::Const(_)));
+        let mut consts = Vec::with_capacity(c.values.len());
+        for v in &c.values {
+            if let Operand::Const(x) = *v {
+                consts.push(x);
+            }
+        }
+        let all_const = consts.len() == c.values.len();
         if all_const && self.const_mask(c, Word::Hi) == Some(0) {
             // The masked argument has no high bits, and neither has any
             // constant (simplification dropped those that did): the low
@@ -99,30 +118,19 @@ impl Lowering<'_> {
             // the high words are compared too.
             return self.word_set(c, Word::Lo, &c.values, t, f);
         }
-        let consts: Option<Vec<u64>> = c
-            .values
-            .iter()
-            .map(|v| {
-                if let Operand::Const(x) = v {
-                    Some(*x)
-                } else {
-                    None
-                }
-            })
-            .collect();
-        let Some(consts) = consts.filter(|_| !matches!(c.mask, Some(Operand::Sym(_)))) else {
-            return c
-                .values
-                .iter()
-                .rev()
-                .fold(f, |rest, v| self.wide_eq(c, *v, t, rest));
-        };
+        if !all_const || matches!(c.mask, Some(Operand::Sym(_))) {
+            let mut rest = f;
+            for v in c.values.iter().rev() {
+                rest = self.wide_eq(c, *v, t, rest);
+            }
+            return rest;
+        }
         let mut groups: Vec<(u32, Vec<Operand>)> = Vec::new();
         for v in consts {
             let hi = (v >> 32) as u32;
             let lo = Operand::Const(v & 0xffff_ffff);
-            match groups.iter_mut().find(|(h, _)| *h == hi) {
-                Some((_, los)) => los.push(lo),
+            match high_word_group(&mut groups, hi) {
+                Some(los) => los.push(lo),
                 None => groups.push((hi, vec![lo])),
             }
         }
@@ -220,4 +228,14 @@ impl Lowering<'_> {
         let offset = arg_word_offset(c.arg, w == Word::Hi, self.big_endian);
         self.dag.load(offset, next)
     }
+}
+
+/// The low words of the values with high word `hi`, if `groups` has them.
+fn high_word_group(groups: &mut [(u32, Vec<Operand>)], hi: u32) -> Option<&mut Vec<Operand>> {
+    for (h, los) in groups {
+        if *h == hi {
+            return Some(los);
+        }
+    }
+    None
 }

@@ -3,10 +3,14 @@
 //! shared `ret`, the same argument check reached from two syscalls) exists
 //! once. Built bottom-up, so a node's successors always have smaller ids:
 //! the graph is acyclic, as BPF requires.
+//!
+//! Plain loops and a hand-written hash table ([`Interner`]) rather than
+//! iterator chains and std's `HashMap`: this crate is compiled unoptimised
+//! in every build that uses the macro, and each of those instantiates
+//! std's generic code anew.
 
 use crate::program::K;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::{Hash, Hasher};
 
 pub type NodeId = u32;
 
@@ -62,7 +66,63 @@ enum Acc {
 #[derive(Default)]
 pub struct Dag {
     nodes: Vec<Node>,
-    index: HashMap<Node, NodeId, BuildHasherDefault<NodeHasher>>,
+    index: Interner,
+}
+
+/// Hash-consing: finds a value in a `Vec` of distinct values by an
+/// open-addressing table of their indices, hashed with [`NodeHasher`].
+#[derive(Default)]
+pub struct Interner {
+    /// `1 + index`, 0 for an empty slot; a power of two long (or empty),
+    /// at most half full.
+    slots: Vec<u32>,
+}
+
+impl Interner {
+    /// The index of `item` in `items`, pushed there first if it is new.
+    /// Values pushed to `items` other than through here may not be found.
+    pub fn intern<T: Hash + Eq>(&mut self, items: &mut Vec<T>, item: T) -> u32 {
+        if (items.len() + 1) * 2 > self.slots.len() {
+            self.rebuild(items);
+        }
+        let mask = self.slots.len() - 1;
+        let mut slot = hash_of(&item) & mask;
+        loop {
+            let entry = self.slots[slot] as usize;
+            if entry == 0 {
+                break;
+            }
+            if items[entry - 1] == item {
+                // Indices fit u32: programs have at most 4096 instructions.
+                return (entry - 1) as u32;
+            }
+            slot = (slot + 1) & mask;
+        }
+        items.push(item);
+        self.slots[slot] = items.len() as u32;
+        items.len() as u32 - 1
+    }
+
+    /// A table twice as large as `items` needs, holding all of them.
+    fn rebuild<T: Hash>(&mut self, items: &[T]) {
+        let len = ((items.len() + 1) * 4).next_power_of_two();
+        let mut slots = vec![0u32; len];
+        for (i, item) in items.iter().enumerate() {
+            let mut slot = hash_of(item) & (len - 1);
+            while slots[slot] != 0 {
+                slot = (slot + 1) & (len - 1);
+            }
+            slots[slot] = i as u32 + 1;
+        }
+        self.slots = slots;
+    }
+}
+
+fn hash_of<T: Hash>(item: &T) -> usize {
+    let mut hasher = NodeHasher::default();
+    item.hash(&mut hasher);
+    // Only the low bits are used.
+    hasher.finish() as usize
 }
 
 /// FxHash's multiply-rotate: nodes are small integers chosen by us, not by
@@ -120,14 +180,7 @@ impl Dag {
         {
             return t;
         }
-        if let Some(&id) = self.index.get(&node) {
-            return id;
-        }
-        // Programs are capped far below 2^32 nodes (4096 instructions).
-        let id = self.nodes.len() as NodeId;
-        self.nodes.push(node);
-        self.index.insert(node, id);
-        id
+        self.index.intern(&mut self.nodes, node)
     }
 
     pub fn ret(&mut self, value: u32) -> NodeId {

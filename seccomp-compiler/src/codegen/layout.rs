@@ -7,6 +7,9 @@
 //! right after the jump: a copy of the `ret` when the target is one (free
 //! at run time), otherwise a `ja` trampoline, whose offset is 32 bits.
 //! Stand-ins already within reach are reused.
+//!
+//! Plain loops: this crate is compiled unoptimised in every build that
+//! uses the macro, where each iterator chain instantiates std's adapters.
 
 use super::dag::{Dag, JumpOp, Node, NodeId};
 use crate::bpf::*;
@@ -39,12 +42,15 @@ pub fn layout(dag: &Dag, root: NodeId) -> Vec<Insn> {
 
 fn reverse_post_order(dag: &Dag, root: NodeId) -> Vec<NodeId> {
     let mut post = Vec::new();
-    let mut seen = std::collections::HashSet::from([root]);
+    // Ids are dense and below the root's (successors are built first).
+    let mut seen = vec![false; root as usize + 1];
+    seen[root as usize] = true;
     // Each frame: a node and its successors still to visit, last first.
     let mut stack: Vec<(NodeId, Vec<NodeId>)> = vec![(root, visit_order(dag.node(root)))];
     while let Some((node, pending)) = stack.last_mut() {
         match pending.pop() {
-            Some(s) if seen.insert(s) => {
+            Some(s) if !seen[s as usize] => {
+                seen[s as usize] = true;
                 let succ = visit_order(dag.node(s));
                 stack.push((s, succ));
             }
@@ -65,7 +71,8 @@ fn reverse_post_order(dag: &Dag, root: NodeId) -> Vec<NodeId> {
 fn visit_order(node: Node) -> Vec<NodeId> {
     match node {
         Node::Jump { t, f, .. } => vec![f, t],
-        other => other.successors().collect(),
+        Node::Load { next, .. } | Node::And { next, .. } => vec![next],
+        Node::Ret(_) => Vec::new(),
     }
 }
 
@@ -73,7 +80,13 @@ fn visit_order(node: Node) -> Vec<NodeId> {
 /// followed by its successor (its successor was placed for another path).
 fn place(dag: &Dag, order: &[NodeId]) -> Vec<Slot> {
     let mut slots = Vec::with_capacity(order.len());
-    let mut next_label = order.iter().copied().max().map_or(0, |m| m as usize + 1);
+    // Labels past every node's own.
+    let mut next_label = 0;
+    for &id in order {
+        if id as usize + 1 > next_label {
+            next_label = id as usize + 1;
+        }
+    }
     for (i, &id) in order.iter().enumerate() {
         let (op, falls_to) = match dag.node(id) {
             Node::Ret(v) => (Op::Ret(v), None),
@@ -85,7 +98,9 @@ fn place(dag: &Dag, order: &[NodeId]) -> Vec<Slot> {
             op,
             label: id as Label,
         });
-        if let Some(next) = falls_to.filter(|&n| order.get(i + 1) != Some(&n)) {
+        if let Some(next) = falls_to
+            && order.get(i + 1) != Some(&next)
+        {
             slots.push(Slot {
                 op: Op::Ja(next as Label),
                 label: next_label,
@@ -98,7 +113,12 @@ fn place(dag: &Dag, order: &[NodeId]) -> Vec<Slot> {
 
 /// Positions by label.
 fn positions(slots: &[Slot]) -> Vec<usize> {
-    let max = slots.iter().map(|s| s.label).max().unwrap_or(0);
+    let mut max = 0;
+    for s in slots {
+        if s.label > max {
+            max = s.label;
+        }
+    }
     let mut pos = vec![usize::MAX; max + 1];
     for (i, s) in slots.iter().enumerate() {
         pos[s.label] = i;
@@ -166,20 +186,22 @@ fn find_stand_in(slots: &[Slot], pos: &[usize], i: usize, target: Label) -> Opti
         _ => None,
     };
     let end = (i + 1 + MAX_JUMP).min(slots.len() - 1);
-    slots[i + 1..=end].iter().find_map(|s| match s.op {
-        Op::Ret(v) if Some(v) == wanted_ret => Some(s.label),
-        Op::Ja(l) if l == target => Some(s.label),
-        _ => None,
-    })
+    for s in &slots[i + 1..=end] {
+        match s.op {
+            Op::Ret(v) if Some(v) == wanted_ret => return Some(s.label),
+            Op::Ja(l) if l == target => return Some(s.label),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn encode(slots: &[Slot]) -> Vec<Insn> {
     let pos = positions(slots);
     let offset = |i: usize, target: Label| pos[target] - i - 1;
-    slots
-        .iter()
-        .enumerate()
-        .map(|(i, s)| match s.op {
+    let mut insns = Vec::with_capacity(slots.len());
+    for (i, s) in slots.iter().enumerate() {
+        insns.push(match s.op {
             Op::Ret(v) => insn(BPF_RET | BPF_K, 0, 0, K::Const(v)),
             Op::Load(off) => insn(BPF_LD | BPF_W | BPF_ABS, 0, 0, K::Const(off)),
             Op::And(k) => insn(BPF_ALU | BPF_AND | BPF_K, 0, 0, k),
@@ -190,8 +212,9 @@ fn encode(slots: &[Slot]) -> Vec<Insn> {
             }
             // Programs are at most a few thousand instructions long.
             Op::Ja(t) => insn(BPF_JMP | BPF_JA, 0, 0, K::Const(offset(i, t) as u32)),
-        })
-        .collect()
+        });
+    }
+    insns
 }
 
 fn jump_code(op: JumpOp) -> u16 {

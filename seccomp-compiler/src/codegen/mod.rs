@@ -14,6 +14,10 @@
 //! Every syscall whose action does not depend on its arguments reaches its
 //! `ret` reading only `arch` and `nr` through `jeq`/`jge`, which is what
 //! the kernel's constant-action cache (`seccomp_is_const_allow`) accepts.
+//!
+//! The passes use plain loops rather than iterator chains with closures:
+//! this crate is compiled unoptimised in every build that uses the macro,
+//! and each chain instantiates std's generic adapters anew.
 
 mod cond;
 mod dag;
@@ -27,9 +31,7 @@ use crate::decide::{DecisionTable, Lookup};
 use crate::ir::Cond;
 use crate::program::{K, Program};
 use crate::tables::syscalls;
-use dag::{Dag, JumpOp, NodeHasher, NodeId};
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
+use dag::{Dag, Interner, JumpOp, NodeId};
 
 /// What a run of numbers does: arms checked in order, then a fallback.
 /// Two numbers with equal shapes can share code.
@@ -70,12 +72,12 @@ pub fn generate(table: &DecisionTable) -> Result<Program, TooLong> {
     let arch = table.arch;
     let known = syscalls::table(arch).entries().iter().map(|&(nr, _)| nr);
     let unknown = shapes.id(Shape::constant(table.unknown.action));
-    let other_abi = arch.has_x32_abi().then(|| {
-        (
-            X32_SYSCALL_BIT,
-            shapes.id(Shape::constant(Action::KillProcess)),
-        )
-    });
+    let other_abi = if arch.has_x32_abi() {
+        let kill = shapes.id(Shape::constant(Action::KillProcess));
+        Some((X32_SYSCALL_BIT, kill))
+    } else {
+        None
+    };
     let runs = tree::runs(
         known,
         |nr| shapes.id(shape_of(table, nr)),
@@ -88,11 +90,10 @@ pub fn generate(table: &DecisionTable) -> Result<Program, TooLong> {
         dag: &mut dag,
         big_endian: arch.is_big_endian(),
     };
-    let leaf_code: Vec<NodeId> = shapes
-        .list
-        .iter()
-        .map(|s| lowering.decision(&s.arms, s.otherwise))
-        .collect();
+    let mut leaf_code: Vec<NodeId> = Vec::with_capacity(shapes.list.len());
+    for s in &shapes.list {
+        leaf_code.push(lowering.decision(&s.arms, s.otherwise));
+    }
     let horizon = (syscalls::table(arch).max_number() + 1).clamp(512, 4096);
     let boost = |leaf: usize| {
         if shapes.list[leaf].arms.is_empty() {
@@ -129,10 +130,16 @@ fn shape_of(table: &DecisionTable, nr: u32) -> Shape {
     match table.lookup(nr) {
         Lookup::OtherAbi => Shape::constant(Action::KillProcess),
         Lookup::Unknown(o) | Lookup::Default(o) => Shape::constant(o.action),
-        Lookup::Named(d) => Shape {
-            arms: d.arms.iter().map(|a| (a.cond.clone(), a.action)).collect(),
-            otherwise: d.otherwise.action,
-        },
+        Lookup::Named(d) => {
+            let mut arms = Vec::with_capacity(d.arms.len());
+            for a in &d.arms {
+                arms.push((a.cond.clone(), a.action));
+            }
+            Shape {
+                arms,
+                otherwise: d.otherwise.action,
+            }
+        }
     }
 }
 
@@ -144,7 +151,8 @@ struct Shapes {
     /// handful, and hashing a `Shape` is slow in the unoptimised builds
     /// cargo gives proc macros.
     constants: Vec<(Action, usize)>,
-    ids: HashMap<Shape, usize, BuildHasherDefault<NodeHasher>>,
+    /// The shapes with arms in `list`.
+    ids: Interner,
 }
 
 impl Shapes {
@@ -152,12 +160,7 @@ impl Shapes {
         if shape.arms.is_empty() {
             return self.constant_id(shape.otherwise);
         }
-        if let Some(&id) = self.ids.get(&shape) {
-            return id;
-        }
-        self.list.push(shape.clone());
-        self.ids.insert(shape, self.list.len() - 1);
-        self.list.len() - 1
+        self.ids.intern(&mut self.list, shape) as usize
     }
 
     fn constant_id(&mut self, action: Action) -> usize {

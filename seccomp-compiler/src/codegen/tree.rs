@@ -4,6 +4,9 @@
 //! the runs' weights (Knuth's O(n^2) dynamic program), so frequent runs sit
 //! near the root. Only `nr` is read on the way, with jumps the kernel's
 //! constant-action cache understands.
+//!
+//! Plain loops: this crate is compiled unoptimised in every build that
+//! uses the macro, where each iterator chain instantiates std's adapters.
 
 use super::dag::{Dag, JumpOp, NodeId};
 use crate::program::K;
@@ -30,7 +33,10 @@ pub fn runs(
         Some(last) if last.leaf == leaf && last.hi.checked_add(1) == Some(lo) => last.hi = hi,
         _ => out.push(Run { lo, hi, leaf }),
     };
-    let limit = top.map_or(u64::from(u32::MAX) + 1, |(t, _)| u64::from(t));
+    let limit = match top {
+        Some((t, _)) => u64::from(t),
+        None => u64::from(u32::MAX) + 1,
+    };
     let mut next: u64 = 0;
     for nr in known {
         if u64::from(nr) >= limit {
@@ -63,24 +69,24 @@ pub fn runs(
 /// (x86_64 `@system-service`: mean 8.90 and worst 11 instructions, against
 /// 8.75 and 13 without the floor).
 pub fn weights(runs: &[Run], horizon: u32, boost: &dyn Fn(usize) -> u64) -> Vec<u64> {
-    let counts: Vec<u64> = runs
-        .iter()
-        .map(|r| {
-            if r.lo >= horizon {
-                0
-            } else {
-                u64::from(r.hi.min(horizon - 1) - r.lo) + 1
-            }
-        })
-        .collect();
-    let total: u64 = counts.iter().sum();
+    let mut counts: Vec<u64> = Vec::with_capacity(runs.len());
+    let mut total = 0;
+    for r in runs {
+        let count = if r.lo >= horizon {
+            0
+        } else {
+            u64::from(r.hi.min(horizon - 1) - r.lo) + 1
+        };
+        counts.push(count);
+        total += count;
+    }
     // Scaled by the number of runs so the floor (total / runs) is exact.
     let n = counts.len() as u64;
-    counts
-        .iter()
-        .zip(runs)
-        .map(|(&c, r)| (c * n).max(total).max(1) * boost(r.leaf))
-        .collect()
+    let mut weights = counts;
+    for (i, r) in runs.iter().enumerate() {
+        weights[i] = (weights[i] * n).max(total).max(1) * boost(r.leaf);
+    }
+    weights
 }
 
 /// A search tree over runs `i..j`.
@@ -102,13 +108,14 @@ pub fn optimal_tree(weights: &[u64]) -> Tree {
         n > 0,
         "the runs cover every number, so there is at least one"
     );
-    let prefix: Vec<u64> = std::iter::once(0)
-        .chain(weights.iter().scan(0, |s, w| {
-            *s += w;
-            Some(*s)
-        }))
-        .collect();
-    let prefix = &prefix[..];
+    let mut prefix_sums: Vec<u64> = Vec::with_capacity(n + 1);
+    let mut sum = 0;
+    prefix_sums.push(sum);
+    for w in weights {
+        sum += w;
+        prefix_sums.push(sum);
+    }
+    let prefix = &prefix_sums[..];
     let width = n + 1;
     let mut cost_table = vec![0u64; width * width];
     let mut root_table = vec![0usize; width * width];

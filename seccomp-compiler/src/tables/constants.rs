@@ -17,7 +17,7 @@
 //! [`names`] returns.
 
 use super::generated::constants::{USUAL, exceptions};
-use super::lines::{SortedLines, number};
+use super::lines::{Lines, SortedLines, number, split_key};
 use crate::arch::Arch;
 use std::sync::OnceLock;
 
@@ -41,7 +41,13 @@ pub fn is_known(name: &str) -> bool {
 /// Every name some architecture defines, sorted.
 pub fn names() -> &'static [&'static str] {
     static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
-    NAMES.get_or_init(|| SortedLines(USUAL).iter().map(|(name, _)| name).collect())
+    NAMES.get_or_init(|| {
+        let mut names = Vec::new();
+        for line in Lines(USUAL) {
+            names.push(split_key(line).0);
+        }
+        names
+    })
 }
 
 /// `(name, value)` for every constant `arch` defines, sorted by name.
@@ -52,10 +58,14 @@ pub fn iter(arch: Arch) -> impl Iterator<Item = (&'static str, i128)> {
 }
 
 /// The architectures that define `name`.
-pub fn arches_defining(name: &str) -> impl Iterator<Item = Arch> + '_ {
-    Arch::ALL
-        .into_iter()
-        .filter(move |&arch| value(arch, name).is_some())
+pub fn arches_defining(name: &str) -> std::vec::IntoIter<Arch> {
+    let mut arches = Vec::new();
+    for arch in Arch::ALL {
+        if value(arch, name).is_some() {
+            arches.push(arch);
+        }
+    }
+    arches.into_iter()
 }
 
 /// `name`'s value on `arch`, given its usual value's text.

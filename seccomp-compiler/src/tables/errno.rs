@@ -7,25 +7,28 @@ use crate::arch::Arch;
 
 /// The number of errno `name` (e.g. "EPERM") on `arch`.
 pub fn number(arch: Arch, name: &str) -> Option<u16> {
-    let special = ARCH_OVERRIDES
-        .iter()
-        .find(|&&(a, n, _)| a == arch && n == name);
-    match special {
-        Some(&(_, _, nr)) => Some(nr),
-        None => GENERIC
-            .iter()
-            .find(|&&(n, _, _)| n == name)
-            .map(|&(_, nr, _)| nr),
+    for &(a, n, nr) in &ARCH_OVERRIDES {
+        if a == arch && n == name {
+            return Some(nr);
+        }
     }
+    for &(n, nr, _) in &GENERIC {
+        if n == name {
+            return Some(nr);
+        }
+    }
+    None
 }
 
 /// The canonical generic name of errno number `errno`: the primary name
 /// (EAGAIN, not EWOULDBLOCK; EDEADLK, not EDEADLOCK).
 pub fn name_of(errno: u16) -> Option<&'static str> {
-    GENERIC
-        .iter()
-        .find(|&&(_, nr, primary)| primary && nr == errno)
-        .map(|&(n, _, _)| n)
+    for &(n, nr, primary) in &GENERIC {
+        if primary && nr == errno {
+            return Some(n);
+        }
+    }
+    None
 }
 
 /// Every errno name, aliases included, in header order.

@@ -19,10 +19,15 @@
 //! reach (`openat2`'s flags are in a `struct open_how` in memory). A
 //! parameter a member's prototype lacks on some architecture (i386's
 //! `mmap` is `old_mmap`, one pointer to a struct) is out of reach there.
+//!
+//! Plain loops: this crate is compiled unoptimised in every build that
+//! uses the macro, where each iterator chain instantiates std's adapters.
 
+use super::lines::NameIndex;
 use super::{constants, params};
 use crate::arch::Arch;
 use crate::tables::params::ParamSlot;
+use std::sync::OnceLock;
 
 /// Where a member has one of its family's shared parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,24 +85,34 @@ pub enum Located {
 impl Member {
     /// Where this member keeps shared parameter `shared`.
     pub fn corr(&self, shared: &'static str) -> Corr {
-        self.renamed
-            .iter()
-            .find(|(s, _)| *s == shared)
-            .map_or(Corr::Param(shared), |&(_, c)| c)
+        for &(s, c) in self.renamed {
+            if s == shared {
+                return c;
+            }
+        }
+        Corr::Param(shared)
     }
 
     /// `corr`, resolved for `arch`.
     pub fn locate(&self, arch: Arch, shared: &'static str) -> Located {
         match self.corr(shared) {
-            Corr::Param(name) => match params::param(arch, self.syscall, name).map(|p| p.slot) {
-                Some(ParamSlot::Arg { index, bits }) => Located::Arg { index, bits },
-                Some(ParamSlot::Split) | None => Located::InMemory,
+            Corr::Param(name) => match params::param(arch, self.syscall, name) {
+                Some(&params::ParamInfo {
+                    slot: ParamSlot::Arg { index, bits },
+                    ..
+                }) => Located::Arg { index, bits },
+                _ => Located::InMemory,
             },
-            Corr::Fixed(names) => names
-                .iter()
-                .map(|n| constants::value(arch, n))
-                .try_fold(0i128, |acc, v| Some(acc | v?))
-                .map_or(Located::InMemory, Located::Fixed),
+            Corr::Fixed(names) => {
+                let mut value = 0i128;
+                for n in names {
+                    match constants::value(arch, n) {
+                        Some(v) => value |= v,
+                        None => return Located::InMemory,
+                    }
+                }
+                Located::Fixed(value)
+            }
             Corr::InMemory => Located::InMemory,
         }
     }
@@ -105,19 +120,93 @@ impl Member {
     /// Whether the member keeps every shared parameter out of the filter's
     /// reach on `arch` (`openat2`, `clone3`): only refusing it helps.
     pub fn all_in_memory(&self, arch: Arch, family: &Family) -> bool {
-        family
-            .shared
-            .iter()
-            .filter(|s| !matches!(self.corr(s), Corr::Fixed(_)))
-            .all(|s| self.locate(arch, s) == Located::InMemory)
+        for s in family.shared {
+            let fixed = matches!(self.corr(s), Corr::Fixed(_));
+            if !fixed && self.locate(arch, s) != Located::InMemory {
+                return false;
+            }
+        }
+        true
     }
 }
 
-/// The families `syscall` belongs to (most belong to none, a few to two).
-pub fn families_of(syscall: &str) -> impl Iterator<Item = &'static Family> + '_ {
-    FAMILIES
-        .iter()
-        .filter(move |f| f.members.iter().any(|m| m.syscall == syscall))
+/// The families `syscall` belongs to (most belong to none, a few to two),
+/// in table order.
+pub fn families_of(syscall: &str) -> FamiliesOf {
+    let members = Members::get();
+    let mask = match members.index.get(&members.names, syscall) {
+        Some(i) => members.masks[i as usize],
+        None => 0,
+    };
+    FamiliesOf { mask }
+}
+
+/// The families of one syscall: a bit per index in [`FAMILIES`].
+pub struct FamiliesOf {
+    mask: u64,
+}
+
+impl Iterator for FamiliesOf {
+    type Item = &'static Family;
+
+    fn next(&mut self) -> Option<&'static Family> {
+        if self.mask == 0 {
+            return None;
+        }
+        let i = self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(&FAMILIES[i])
+    }
+}
+
+/// Every member's name with the families it belongs to, hashed: the checks
+/// ask for the families of every syscall a policy names on every
+/// architecture, and most belong to none.
+struct Members {
+    /// Each member once, with its index in `masks`.
+    names: Vec<(&'static str, u32)>,
+    /// The families of each, a bit per index in [`FAMILIES`].
+    masks: Vec<u64>,
+    index: NameIndex,
+}
+
+impl Members {
+    fn get() -> &'static Members {
+        static MEMBERS: OnceLock<Members> = OnceLock::new();
+        MEMBERS.get_or_init(Members::read)
+    }
+
+    fn read() -> Members {
+        assert!(FAMILIES.len() <= 64, "a family mask is a u64");
+        let (mut names, mut masks) = (Vec::new(), Vec::new());
+        for (bit, family) in FAMILIES.iter().enumerate() {
+            for m in family.members {
+                // A hundred names, once: a linear search will do.
+                match find_name(&names, m.syscall) {
+                    Some(i) => masks[i] |= 1u64 << bit,
+                    None => {
+                        names.push((m.syscall, masks.len() as u32));
+                        masks.push(1u64 << bit);
+                    }
+                }
+            }
+        }
+        let index = NameIndex::new(&names);
+        Members {
+            names,
+            masks,
+            index,
+        }
+    }
+}
+
+fn find_name(names: &[(&str, u32)], name: &str) -> Option<usize> {
+    for &(n, i) in names {
+        if n == name {
+            return Some(i as usize);
+        }
+    }
+    None
 }
 
 /// `syscall`'s entry in `family`.

@@ -23,7 +23,13 @@ pub struct Group {
 }
 
 /// Every group, systemd's first, read from the generated text on first use.
-pub static GROUPS: LazyLock<Vec<Group>> = LazyLock::new(|| Lines(TEXT).map(read_group).collect());
+pub static GROUPS: LazyLock<Vec<Group>> = LazyLock::new(|| {
+    let mut groups = Vec::new();
+    for line in Lines(TEXT) {
+        groups.push(read_group(line));
+    }
+    groups
+});
 
 /// `@name | origin | description | members`.
 fn read_group(line: &'static str) -> Group {
@@ -63,20 +69,22 @@ pub fn expanded(name: &str) -> Option<&'static [&'static str]> {
     static ALL: std::sync::OnceLock<Vec<(&'static str, Vec<&'static str>)>> =
         std::sync::OnceLock::new();
     let all = ALL.get_or_init(|| {
-        GROUPS
-            .iter()
-            .map(|g| {
-                let mut out = Vec::new();
-                collect(g, &mut out);
-                out.sort_unstable();
-                out.dedup();
-                (g.name, out)
-            })
-            .collect()
+        let mut all = Vec::new();
+        for g in GROUPS.iter() {
+            let mut out = Vec::new();
+            collect(g, &mut out);
+            out.sort_unstable();
+            out.dedup();
+            all.push((g.name, out));
+        }
+        all
     });
-    all.iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.as_slice())
+    for (n, members) in all {
+        if *n == name {
+            return Some(members);
+        }
+    }
+    None
 }
 
 fn collect(g: &'static Group, out: &mut Vec<&'static str>) {

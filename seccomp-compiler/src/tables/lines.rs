@@ -142,6 +142,67 @@ pub(crate) fn number(text: &str) -> i128 {
     if negative { -magnitude } else { magnitude }
 }
 
+/// An open-addressing hash table of indices into a list of `(name,
+/// value)` pairs, `by_name` (of syscall names, of family members). The
+/// macro looks names up thousands of times per expansion, unoptimised
+/// (cargo's default for proc macros), where a binary search by `str`
+/// comparison cost some 1,600 instructions a lookup and std's `HashMap`
+/// with its SipHash more: this hashes with FNV-1a in a plain loop and
+/// compares one or two names.
+pub(crate) struct NameIndex {
+    /// `1 + index` into `by_name`, 0 for an empty slot; a power of two
+    /// long, at most half full.
+    slots: Vec<u32>,
+}
+
+impl NameIndex {
+    pub(crate) fn new(by_name: &[(&'static str, u32)]) -> NameIndex {
+        let len = (by_name.len() * 2).next_power_of_two();
+        let mut slots = vec![0u32; len];
+        let mut i = 0;
+        while i < by_name.len() {
+            let mut slot = fnv1a(by_name[i].0) & (len - 1);
+            while slots[slot] != 0 {
+                slot = (slot + 1) & (len - 1);
+            }
+            // Under a thousand names per list.
+            slots[slot] = i as u32 + 1;
+            i += 1;
+        }
+        NameIndex { slots }
+    }
+
+    pub(crate) fn get(&self, by_name: &[(&'static str, u32)], name: &str) -> Option<u32> {
+        let slots = &self.slots[..];
+        let mask = slots.len() - 1;
+        let mut slot = fnv1a(name) & mask;
+        loop {
+            let entry = slots[slot] as usize;
+            if entry == 0 {
+                return None;
+            }
+            let (candidate, nr) = by_name[entry - 1];
+            if candidate == name {
+                return Some(nr);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+}
+
+/// FNV-1a over the name's bytes.
+fn fnv1a(name: &str) -> usize {
+    let bytes = name.as_bytes();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash = (hash ^ u64::from(bytes[i])).wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    // Only the low bits are used.
+    hash as usize
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

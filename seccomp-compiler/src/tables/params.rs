@@ -47,7 +47,13 @@ struct Proto {
 /// needs a few of the 780).
 fn protos() -> &'static [(&'static str, OnceLock<Proto>)] {
     static LINES: OnceLock<Vec<(&'static str, OnceLock<Proto>)>> = OnceLock::new();
-    LINES.get_or_init(|| Lines(PROTOS).map(|line| (line, OnceLock::new())).collect())
+    LINES.get_or_init(|| {
+        let mut lines = Vec::new();
+        for line in Lines(PROTOS) {
+            lines.push((line, OnceLock::new()));
+        }
+        lines
+    })
 }
 
 /// Prototype `index` (a line number of PROTOS).
@@ -81,27 +87,30 @@ fn split_field(text: &'static str) -> (&'static str, Option<&'static str>) {
 /// `ctype name: argI/BITS` or `ctype name: split`. The generator writes
 /// nothing else, and `every_prototype_reads` reads every line.
 fn read_param(field: &'static str) -> ParamInfo {
-    // `ctype name` `: ` `slot`; all three separators are ASCII.
-    let colon = rfind(field, b':').unwrap_or_else(|| malformed(field));
-    let (declaration, slot) = (
-        &field[..colon],
-        field.get(colon + 2..).unwrap_or_else(|| malformed(field)),
-    );
-    let space = rfind(declaration, b' ').unwrap_or_else(|| malformed(field));
-    let (ctype, name) = (&declaration[..space], &declaration[space + 1..]);
-    let slot = match slot.strip_prefix("arg").and_then(|s| s.split_once('/')) {
-        Some((index, bits)) => ParamSlot::Arg {
-            index: index.parse().unwrap_or_else(|_| malformed(field)),
-            bits: bits.parse().unwrap_or_else(|_| malformed(field)),
-        },
-        None if slot == "split" => ParamSlot::Split,
-        None => malformed(field),
-    };
-    ParamInfo { name, ctype, slot }
+    match parse_param(field) {
+        Some(param) => param,
+        None => panic!("generated params table: malformed parameter `{field}`"),
+    }
 }
 
-fn malformed<T>(field: &str) -> T {
-    panic!("generated params table: malformed parameter `{field}`")
+fn parse_param(field: &'static str) -> Option<ParamInfo> {
+    // `ctype name` `: ` `slot`; all three separators are ASCII.
+    let colon = rfind(field, b':')?;
+    let (declaration, slot) = (&field[..colon], field.get(colon + 2..)?);
+    let space = rfind(declaration, b' ')?;
+    let (ctype, name) = (&declaration[..space], &declaration[space + 1..]);
+    let slot = match slot.strip_prefix("arg") {
+        Some(arg) => {
+            let slash = find(arg, b'/')?;
+            ParamSlot::Arg {
+                index: arg[..slash].parse().ok()?,
+                bits: arg[slash + 1..].parse().ok()?,
+            }
+        }
+        None if slot == "split" => ParamSlot::Split,
+        None => return None,
+    };
+    Some(ParamInfo { name, ctype, slot })
 }
 
 fn proto(arch: Arch, name: &str) -> Option<&'static Proto> {
@@ -115,7 +124,7 @@ fn proto(arch: Arch, name: &str) -> Option<&'static Proto> {
 /// register order, or None when no prototype is known (then only
 /// arg0..arg5 can be used).
 pub fn params(arch: Arch, name: &str) -> Option<&'static [ParamInfo]> {
-    proto(arch, name).map(|p| p.params.as_slice())
+    Some(&proto(arch, name)?.params)
 }
 
 /// The parameter called `param` of syscall `name` on `arch`.
@@ -126,7 +135,7 @@ pub fn param(arch: Arch, name: &str, param: &str) -> Option<&'static ParamInfo> 
 /// Where the prototype came from, e.g. "fs/open.c: SYSCALL_DEFINE4(openat, ...)"
 /// (for diagnostics), if known.
 pub fn origin(arch: Arch, name: &str) -> Option<&'static str> {
-    proto(arch, name).map(|p| p.origin)
+    Some(proto(arch, name)?.origin)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //! is not a dependency.
 
 use super::generated::syscalls::{ALL_NAMES, table as generated_table};
-use super::lines::{Lines, number, split_key};
+use super::lines::{Lines, NameIndex};
 use crate::arch::Arch;
 use std::sync::OnceLock;
 
@@ -63,21 +63,25 @@ pub fn table(arch: Arch) -> &'static SyscallTable {
 }
 
 /// The table from its generated text: `number name` lines by number, and
-/// `name number` lines by name.
+/// `name number` lines by name. Each line is read in one pass over its
+/// bytes: the first expansion in every build reads every architecture's
+/// table, unoptimised.
 fn read_table((numbers, by_name): (&'static str, &'static str)) -> SyscallTable {
-    let by_number = Lines(numbers)
-        .map(|line| {
-            let (nr, name) = split_key(line);
-            (syscall_number(nr), name)
-        })
-        .collect();
+    let mut by_number = Vec::new();
+    let mut rest = numbers;
+    while !rest.is_empty() {
+        let (nr, name, after) = split_line(rest);
+        by_number.push((syscall_number(nr), name));
+        rest = after;
+    }
     // `name number` lines, sorted by name by the generator.
-    let by_name: Vec<(&'static str, u32)> = Lines(by_name)
-        .map(|line| {
-            let (name, nr) = split_key(line);
-            (name, syscall_number(nr))
-        })
-        .collect();
+    let mut rest = by_name;
+    let mut by_name = Vec::new();
+    while !rest.is_empty() {
+        let (name, nr, after) = split_line(rest);
+        by_name.push((name, syscall_number(nr)));
+        rest = after;
+    }
     let index = NameIndex::new(&by_name);
     SyscallTable {
         by_number,
@@ -86,70 +90,46 @@ fn read_table((numbers, by_name): (&'static str, &'static str)) -> SyscallTable 
     }
 }
 
-/// An open-addressing hash table of indices into `by_name`. The macro
-/// looks names up thousands of times per expansion, unoptimised (cargo's
-/// default for proc macros), where a binary search by `str` comparison
-/// cost some 1,600 instructions a lookup and std's `HashMap` with its
-/// SipHash more: this hashes with FNV-1a in a plain loop and compares one
-/// or two names.
-struct NameIndex {
-    /// `1 + index` into `by_name`, 0 for an empty slot; a power of two
-    /// long, at most half full.
-    slots: Vec<u32>,
-}
-
-impl NameIndex {
-    fn new(by_name: &[(&'static str, u32)]) -> NameIndex {
-        let len = (by_name.len() * 2).next_power_of_two();
-        let mut slots = vec![0u32; len];
-        let mut i = 0;
-        while i < by_name.len() {
-            let mut slot = fnv1a(by_name[i].0) & (len - 1);
-            while slots[slot] != 0 {
-                slot = (slot + 1) & (len - 1);
-            }
-            // Under a thousand names per architecture.
-            slots[slot] = i as u32 + 1;
-            i += 1;
-        }
-        NameIndex { slots }
-    }
-
-    fn get(&self, by_name: &[(&'static str, u32)], name: &str) -> Option<u32> {
-        let slots = &self.slots[..];
-        let mask = slots.len() - 1;
-        let mut slot = fnv1a(name) & mask;
-        loop {
-            let entry = slots[slot] as usize;
-            if entry == 0 {
-                return None;
-            }
-            let (candidate, nr) = by_name[entry - 1];
-            if candidate == name {
-                return Some(nr);
-            }
-            slot = (slot + 1) & mask;
-        }
-    }
-}
-
-/// FNV-1a over the name's bytes.
-fn fnv1a(name: &str) -> usize {
-    let bytes = name.as_bytes();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+/// The first line of `text` split at its first space, and the text after
+/// the line's `\n`.
+fn split_line(text: &'static str) -> (&'static str, &'static str, &'static str) {
+    let bytes = text.as_bytes();
+    let mut space = None;
     let mut i = 0;
-    while i < bytes.len() {
-        hash = (hash ^ u64::from(bytes[i])).wrapping_mul(0x0100_0000_01b3);
+    while i < bytes.len() && bytes[i] != b'\n' {
+        if bytes[i] == b' ' && space.is_none() {
+            space = Some(i);
+        }
         i += 1;
     }
-    // Only the low bits are used.
-    hash as usize
+    // Space and newline are ASCII: all three parts are on character
+    // boundaries.
+    let line = &text[..i];
+    let rest = &text[(i + 1).min(text.len())..];
+    match space {
+        Some(s) => (&line[..s], &line[s + 1..], rest),
+        None => (line, "", rest),
+    }
 }
 
+/// A syscall number as the generator writes it: decimal, or `0x`
+/// hexadecimal for ARM's private calls. They are below 2^20 (ARM's private
+/// range ends at 0xf07ff); the tests read every one.
 fn syscall_number(text: &str) -> u32 {
-    // Syscall numbers in the tables are below 2^20 (ARM's private range
-    // ends at 0xf07ff); the tests read every one.
-    u32::try_from(number(text)).expect("generated syscall numbers fit u32")
+    let (radix, digits) = match text.strip_prefix("0x") {
+        Some(hex) => (16, hex),
+        None => (10, text),
+    };
+    let mut nr: u32 = 0;
+    for &b in digits.as_bytes() {
+        let digit = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' if radix == 16 => b - b'a' + 10,
+            _ => panic!("generated syscall table: `{text}` is not a syscall number"),
+        };
+        nr = nr * radix + u32::from(digit);
+    }
+    nr
 }
 
 /// A sorted list of syscall names.
@@ -196,7 +176,13 @@ impl IntoIterator for Names {
 /// Every name some supported architecture shows a number as.
 pub fn all_names() -> Names {
     static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
-    Names(NAMES.get_or_init(|| Lines(ALL_NAMES).collect()))
+    Names(NAMES.get_or_init(|| {
+        let mut names = Vec::new();
+        for name in Lines(ALL_NAMES) {
+            names.push(name);
+        }
+        names
+    }))
 }
 
 #[cfg(test)]
