@@ -121,11 +121,11 @@ impl Arch {
     /// `x86_64, x86, arm`: the names of `arches`, for messages.
     pub fn list(arches: &[Arch]) -> String {
         let mut out = String::new();
-        for (i, a) in arches.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
+        let mut separator = "";
+        for a in arches {
+            out.push_str(separator);
             out.push_str(a.name());
+            separator = ", ";
         }
         out
     }

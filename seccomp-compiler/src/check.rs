@@ -99,11 +99,15 @@ pub fn lints(policy: &ast::Policy, table: &DecisionTable) -> Vec<Diagnostic> {
             .number(name)
             .map(|nr| table.decision(nr))
     };
-    if !ack.contains(&"ptrace") {
-        out.extend(ptrace_lint(&lookup("ptrace")));
+    if !ack.contains(&"ptrace")
+        && let Some(d) = ptrace_lint(&lookup("ptrace"))
+    {
+        out.push(d);
     }
-    if !ack.contains(&"clone3") {
-        out.extend(clone3_lint(&lookup("clone"), &lookup("clone3")));
+    if !ack.contains(&"clone3")
+        && let Some(d) = clone3_lint(&lookup("clone"), &lookup("clone3"))
+    {
+        out.push(d);
     }
     if !ack.contains(&families::LINT) {
         out.extend(families::sibling_errors(policy, table));
@@ -112,14 +116,10 @@ pub fn lints(policy: &ast::Policy, table: &DecisionTable) -> Vec<Diagnostic> {
         ("socketcall", SOCKETCALL_MEMBERS.as_slice()),
         ("ipc", IPC_MEMBERS.as_slice()),
     ] {
-        if !ack.contains(&mux) {
-            out.extend(multiplexer_lint(
-                table.arch,
-                mux,
-                members,
-                &lookup(mux),
-                &lookup,
-            ));
+        if !ack.contains(&mux)
+            && let Some(d) = multiplexer_lint(table.arch, mux, members, &lookup(mux), &lookup)
+        {
+            out.push(d);
         }
     }
     out

@@ -140,10 +140,10 @@ impl DecisionTable {
     /// The decision for syscall `nr`: a constant default decision for a
     /// number no statement names.
     pub fn decision(&self, nr: u32) -> Decision {
-        self.named
-            .get(nr)
-            .cloned()
-            .unwrap_or_else(|| Decision::constant(self.default))
+        match self.named.get(nr) {
+            Some(d) => d.clone(),
+            None => Decision::constant(self.default),
+        }
     }
 
     /// Where the decision for syscall number `nr` comes from.
@@ -454,18 +454,30 @@ fn simplify_cmp(cmp: Cmp) -> Folded {
 /// (code generation relies on this: after it, a constant has no bits
 /// outside the mask).
 fn simplify_set(cmp: Cmp, reach: u64) -> Folded {
-    let mut values: Vec<Operand> = Vec::new();
+    // Sorted and deduplicated in `Operand`'s order, constants then symbolic
+    // values, both kinds as `u64`s: a sort is compiled anew for every
+    // element type, and one of `u64`s serves both.
+    let mut consts: Vec<u64> = Vec::new();
+    let mut syms: Vec<u64> = Vec::new();
     for &v in &cmp.values {
-        let possible = match v {
-            Operand::Const(c) => c & !reach == 0,
-            Operand::Sym(_) => true,
-        };
-        if possible {
-            values.push(v);
+        match v {
+            Operand::Const(c) if c & !reach == 0 => consts.push(c),
+            Operand::Const(_) => {}
+            Operand::Sym(s) => syms.push(s as u64),
         }
     }
-    values.sort_unstable();
-    values.dedup();
+    consts.sort_unstable();
+    consts.dedup();
+    syms.sort_unstable();
+    syms.dedup();
+    let mut values: Vec<Operand> = Vec::with_capacity(consts.len() + syms.len());
+    for c in consts {
+        values.push(Operand::Const(c));
+    }
+    for s in syms {
+        // A `usize` a moment ago: no target has one wider than 64 bits.
+        values.push(Operand::Sym(s as usize));
+    }
     let is_eq = cmp.op == CmpOp::Eq;
     match values.as_slice() {
         [] => constant(!is_eq),

@@ -180,15 +180,14 @@ impl Diagnostic {
 
 /// `x86_64`, `x86_64 and x86`, `x86_64, x86 and arm`.
 fn arch_list(arches: &[Arch]) -> String {
-    let mut out = String::new();
-    for (i, a) in arches.iter().enumerate() {
-        if i + 1 == arches.len() && i > 0 {
-            out.push_str(" and ");
-        } else if i > 0 {
-            out.push_str(", ");
-        }
-        out.push_str(a.name());
+    let Some((last, rest)) = arches.split_last() else {
+        return String::new();
+    };
+    let mut out = Arch::list(rest);
+    if !rest.is_empty() {
+        out.push_str(" and ");
     }
+    out.push_str(last.name());
     out
 }
 
@@ -256,11 +255,11 @@ impl Diagnostics {
 /// Renders several diagnostics against one source.
 pub fn render_all(diags: &[Diagnostic], source: &Source) -> String {
     let mut out = String::new();
-    for (i, d) in diags.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
+    let mut separator = "";
+    for d in diags {
+        out.push_str(separator);
         out.push_str(&d.render(source));
+        separator = "\n";
     }
     out
 }

@@ -104,13 +104,13 @@ impl<'a> Parser<'a> {
     }
 
     fn is_punct(&self, c: char) -> bool {
-        self.peek().is_some_and(|t| t.is_punct(c))
+        matches!(self.peek(), Some(t) if t.is_punct(c))
     }
 
     /// Whether the next tokens spell the two-character operator `a b`.
     fn is_op2(&self, a: char, b: char) -> bool {
-        self.peek().is_some_and(|t| t.is_joint_punct(a))
-            && self.peek_at(1).is_some_and(|t| t.is_punct(b))
+        matches!(self.peek(), Some(t) if t.is_joint_punct(a))
+            && matches!(self.peek_at(1), Some(t) if t.is_punct(b))
     }
 
     fn eat_punct(&mut self, c: char) -> Option<Span> {
@@ -630,8 +630,8 @@ impl<'a> Parser<'a> {
 
     /// Whether the identifier here starts a path (`libc::AF_UNIX`).
     fn path_follows(&self) -> bool {
-        self.peek_at(1).is_some_and(|t| t.is_joint_punct(':'))
-            && self.peek_at(2).is_some_and(|t| t.is_punct(':'))
+        matches!(self.peek_at(1), Some(t) if t.is_joint_punct(':'))
+            && matches!(self.peek_at(2), Some(t) if t.is_punct(':'))
     }
 
     /// `CONSTANT`: a lone identifier, a kernel constant.
@@ -796,7 +796,13 @@ pub fn parse_int(text: &str, span: Span) -> PResult<u64> {
         Some("0b") => (&body[2..], 2),
         _ => (body, 10),
     };
-    let digits = digits.replace('_', "");
+    let mut without_underscores = String::with_capacity(digits.len());
+    for c in digits.chars() {
+        if c != '_' {
+            without_underscores.push(c);
+        }
+    }
+    let digits = without_underscores;
     if radix == 10 && digits.len() > 1 && digits.starts_with('0') {
         return Err(
             Diagnostic::error(span, format!("`{text}` has a leading zero")).with_help(format!(

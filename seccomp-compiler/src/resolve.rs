@@ -309,13 +309,13 @@ fn check_param_name(
         .with_help("refer to its arguments as `arg0` to `arg5`")
     } else {
         let mut list = String::new();
-        for (i, p) in known.iter().enumerate() {
-            if i > 0 {
-                list.push_str(", ");
-            }
+        let mut separator = "";
+        for p in &known {
+            list.push_str(separator);
             list.push('`');
             list.push_str(p);
             list.push('`');
+            separator = ", ";
         }
         Diagnostic::error(
             pname.span,
@@ -734,11 +734,11 @@ fn shown_value(v: &ast::Value) -> String {
         ValueKind::Constant(n) => n.text.clone(),
         ValueKind::BitOr(parts) => {
             let mut out = String::from("(");
-            for (i, p) in parts.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(" | ");
-                }
+            let mut separator = "";
+            for p in parts {
+                out.push_str(separator);
                 out.push_str(&shown_value(p));
+                separator = " | ";
             }
             out.push(')');
             out
