@@ -704,7 +704,7 @@ fn samples(d: &Decision, c: &Cond) -> Option<Vec<[u64; 6]>> {
                 return None;
             };
             union |= v;
-            set.extend([
+            set.extend_from_slice(&[
                 v,
                 v.wrapping_sub(1),
                 v.wrapping_add(1),
@@ -712,7 +712,7 @@ fn samples(d: &Decision, c: &Cond) -> Option<Vec<[u64; 6]>> {
                 v | !width_mask(cmp.bits),
             ]);
         }
-        set.extend([mask, union, !mask]);
+        set.extend_from_slice(&[mask, union, !mask]);
     }
     for set in &mut per_arg {
         set.sort_unstable();
