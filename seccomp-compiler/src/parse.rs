@@ -862,7 +862,9 @@ fn checked_data(value: u64, span: Span, max: u32, what: &str) -> PResult<u16> {
 fn tokens_text(tokens: &[Token]) -> String {
     let mut out = String::new();
     let mut glue = true;
-    for (i, t) in tokens.iter().enumerate() {
+    // Whether the token before is punctuation, or there is none.
+    let mut after_punct = true;
+    for t in tokens {
         if !glue {
             out.push(' ');
         }
@@ -871,8 +873,7 @@ fn tokens_text(tokens: &[Token]) -> String {
             TokenKind::Ident(s) | TokenKind::Int(s) | TokenKind::OtherLit(s) => out.push_str(s),
             TokenKind::Punct { ch, joint } => {
                 // A `-` that starts an operand is a sign: `-1`, `(-1)`, `a | -1`.
-                let unary =
-                    *ch == '-' && (i == 0 || matches!(tokens[i - 1].kind, TokenKind::Punct { .. }));
+                let unary = *ch == '-' && after_punct;
                 out.push(*ch);
                 glue = *joint || unary;
             }
@@ -888,6 +889,7 @@ fn tokens_text(tokens: &[Token]) -> String {
                 out.push(close);
             }
         }
+        after_punct = matches!(t.kind, TokenKind::Punct { .. });
     }
     out
 }
