@@ -410,11 +410,11 @@ mod tests {
         // SECCOMP_RET_KILL_PROCESS (0x80000000) nowhere, SECCOMP_RET_TRAP
         // (0x30000) returned and listed; the name table is there.
         assert!(!out.contains("2147483648"));
-        assert!(out.contains("SockFilter::new(6,0,0,196608)"));
+        assert!(out.contains("__seccomp_insn(6,0,0,196608)"));
         assert!(out.contains("&[2147418112,196608,327680]"));
         assert!(out.contains("(101,\"ptrace\")"));
         let plain = expanded("default errno(EPERM); drop ptrace;", "fn f() {}");
-        assert!(plain.contains("SockFilter::new(6,0,0,2147483648)"));
+        assert!(plain.contains("__seccomp_insn(6,0,0,2147483648)"));
         assert!(!plain.contains("196608"));
     }
 

@@ -121,8 +121,16 @@ impl<'a> Emitter<'a> {
             Origin::File(f) => f.include(),
             Origin::Tokens(_) => TokenStream::new(),
         };
+        // `__seccomp_insn` once for every architecture's program
+        // (`program_array`).
         rust(
-            "{ $0 $1 $2 $3 __SECCOMP_POLICY }",
+            "{
+                $0
+                const fn __seccomp_insn(code: u16, jt: u8, jf: u8, k: u32) -> ::seccomp_runtime::SockFilter {
+                    ::seccomp_runtime::SockFilter::new(code, jt, jf, k)
+                }
+                $1 $2 $3 __SECCOMP_POLICY
+            }",
             &[include, concat(per_arch), x32, unsupported],
         )
     }
@@ -331,11 +339,14 @@ fn unsupported_error() -> Error {
     )
 }
 
-/// `[SockFilter::new(code, jt, jf, k), ...]`. Built token by token
-/// rather than with `quote!`: hundreds of instructions per architecture,
-/// and proc macros run unoptimised in debug builds.
+/// `[__seccomp_insn(code, jt, jf, k), ...]`, `__seccomp_insn` being a
+/// `const fn` the policy's block defines around `SockFilter::new`: one
+/// token for the constructor rather than the nine of its path. Built token
+/// by token rather than with `quote!`: hundreds of instructions per
+/// architecture, and proc macros run unoptimised, where the emitted tokens
+/// are a good part of an expansion's time.
 fn program_array(insns: &[Insn]) -> Group {
-    let constructor = rust("::seccomp_runtime::SockFilter::new", &[]);
+    let constructor = TokenTree::Ident(Ident::new("__seccomp_insn", Span::call_site()));
     let comma = || TokenTree::Punct(Punct::new(',', Spacing::Alone));
     let mut list = TokenStream::new();
     for i in insns {
@@ -353,8 +364,8 @@ fn program_array(insns: &[Insn]) -> Group {
             comma(),
         ]);
         args.extend(k);
-        list.extend(constructor.clone());
         list.extend([
+            constructor.clone(),
             TokenTree::Group(Group::new(Delimiter::Parenthesis, args)),
             comma(),
         ]);

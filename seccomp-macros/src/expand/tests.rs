@@ -18,12 +18,7 @@ fn insns(text: &str) -> (usize, String) {
     let filters = c.get(Arch::X86_64).unwrap().program.filters().unwrap();
     let list: Vec<String> = filters
         .iter()
-        .map(|f| {
-            format!(
-                "::seccomp_runtime::SockFilter::new({},{},{},{})",
-                f.code, f.jt, f.jf, f.k
-            )
-        })
+        .map(|f| format!("__seccomp_insn({},{},{},{})", f.code, f.jt, f.jf, f.k))
         .collect();
     (list.len(), list.join(",") + ",")
 }
@@ -38,6 +33,13 @@ fn excluded(arch: &str, cfg: &str) -> String {
         }};"#
     )
 }
+
+/// What the policy's block defines for every architecture's program
+/// (`emit::program_array`).
+const INSN_FN: &str =
+    "const fn __seccomp_insn(code: u16, jt: u8, jf: u8, k: u32) -> ::seccomp_runtime::SockFilter {
+    ::seccomp_runtime::SockFilter::new(code, jt, jf, k)
+}";
 
 const TARGETS: &str = r#"
     #[cfg(all(target_arch = "x86_64", target_pointer_width = "32"))]
@@ -83,6 +85,7 @@ fn one_program_per_architecture_behind_its_cfg() {
     .join("");
     let expected = format!(
         r#"{{
+            {INSN_FN}
             #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
             const __SECCOMP_POLICY: ::seccomp_runtime::Policy = {{
                 static __SECCOMP_PROGRAM: [::seccomp_runtime::SockFilter; {n}] = [{program}];
@@ -282,13 +285,14 @@ fn kernel_constants_are_each_architectures_numbers_not_rust_values() {
 #[test]
 fn a_warning_is_a_deprecated_constant_used_at_the_condition() {
     let out = expanded("arch x86_64; base @system-service; drop ptrace; keep write(fd == 1 | 2);");
-    let warning = squash(
-        r#"{
+    let warning = squash(&format!(
+        r#"{{
+            {INSN_FN}
             #[cfg(all(target_arch = "x86_64", target_pointer_width = "64"))]
-            const __SECCOMP_POLICY: ::seccomp_runtime::Policy = {
-                const _: () = {
+            const __SECCOMP_POLICY: ::seccomp_runtime::Policy = {{
+                const _: () = {{
                     #[deprecated(note = "this condition on `write` does not confine its siblings: "#,
-    );
+    ));
     assert!(out.starts_with(&warning), "{out}");
     assert!(
         out.contains(&squash(
