@@ -120,14 +120,11 @@ impl Arch {
 
     /// `x86_64, x86, arm`: the names of `arches`, for messages.
     pub fn list(arches: &[Arch]) -> String {
-        let mut out = String::new();
-        let mut separator = "";
+        let mut names = Vec::new();
         for a in arches {
-            out.push_str(separator);
-            out.push_str(a.name());
-            separator = ", ";
+            names.push(a.name());
         }
-        out
+        crate::diag::join(&names, ", ", "")
     }
 
     /// The architecture this program was built for, if it is one of ours

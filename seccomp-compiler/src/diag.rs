@@ -252,6 +252,22 @@ impl Diagnostics {
     }
 }
 
+/// `parts` separated by `separator`, each between two `quote`s (`""` for
+/// none), as `[&str]::join` joins them: a loop rather than std's `join`,
+/// whose generic code every build that uses the macro would compile.
+pub fn join(parts: &[&str], separator: &str, quote: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(quote);
+        out.push_str(part);
+        out.push_str(quote);
+    }
+    out
+}
+
 /// Renders several diagnostics against one source.
 pub fn render_all(diags: &[Diagnostic], source: &Source) -> String {
     let mut out = String::new();

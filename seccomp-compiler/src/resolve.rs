@@ -15,7 +15,7 @@
 use crate::action::{Action, ENOSYS};
 use crate::arch::Arch;
 use crate::ast::{self, ActionKind, ErrnoSpec, ItemKind, StatementKind, ValueKind};
-use crate::diag::{Diagnostic, Diagnostics, nearest_in};
+use crate::diag::{Diagnostic, Diagnostics, join, nearest_in};
 use crate::ir::{
     self, Entries, Entry, Operand, ResolvedPolicy, Rule, RuleKind, RuleSource, Setting, SymbolUse,
 };
@@ -103,15 +103,7 @@ fn check_arch_name(n: &ast::Name, diags: &mut Diagnostics) {
 
 fn check_lint_name(n: &ast::Name, diags: &mut Diagnostics) {
     if !LINTS.contains(&n.text.as_str()) {
-        // Not `LINTS.join(", ")`: std's join is a thousand lines of
-        // generic code, compiled in every build that uses the macro.
-        let mut help = String::from("lints that can be acknowledged: ");
-        let mut separator = "";
-        for lint in LINTS {
-            help.push_str(separator);
-            help.push_str(lint);
-            separator = ", ";
-        }
+        let help = format!("lints that can be acknowledged: {}", join(&LINTS, ", ", ""));
         diags.push(
             Diagnostic::error(n.span, format!("unknown lint `{}`", n.text))
                 .with_suggestion(nearest_in(&n.text, &LINTS))
@@ -266,13 +258,7 @@ const CONSTANT_HELP: &str = "a lone name is a kernel constant (`seccompc constan
 
 /// The architectures whose headers define constant `name`, for messages.
 fn defined_on(name: &str) -> String {
-    let mut arches = Vec::new();
-    for a in Arch::ALL {
-        if constants::value(a, name).is_some() {
-            arches.push(a);
-        }
-    }
-    Arch::list(&arches)
+    Arch::list(constants::arches_defining(name).as_slice())
 }
 
 /// `argN` must be in range; a parameter name must belong to the syscall on
@@ -314,15 +300,7 @@ fn check_param_name(
         )
         .with_help("refer to its arguments as `arg0` to `arg5`")
     } else {
-        let mut list = String::new();
-        let mut separator = "";
-        for p in &known {
-            list.push_str(separator);
-            list.push('`');
-            list.push_str(p);
-            list.push('`');
-            separator = ", ";
-        }
+        let list = join(&known, ", ", "`");
         Diagnostic::error(
             pname.span,
             format!("`{}` has no parameter `{}`", syscall.text, pname.text),

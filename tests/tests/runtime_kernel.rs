@@ -695,54 +695,10 @@ fn as_bytes_is_the_program_in_native_order() {
     assert_eq!(&bytes[..8], &[0x20, 0, 0, 0, 4, 0, 0, 0]);
 }
 
+/// Every message is checked in seccomp-runtime-core's unit tests; through
+/// the facade, the error is a std error, so `?` into `Box<dyn Error>` works.
 #[test]
-fn error_display() {
-    let cases = [
-        (
-            Error::Unsupported,
-            "the kernel does not support seccomp filters",
-        ),
-        (
-            Error::PermissionDenied,
-            "permission denied: installing a seccomp filter needs no_new_privs or CAP_SYS_ADMIN",
-        ),
-        (
-            Error::ActionUnavailable {
-                action: SECCOMP_RET_KILL_PROCESS,
-            },
-            "the kernel does not support the action `kill_process` (SECCOMP_RET_KILL_PROCESS) \
-             the program uses",
-        ),
-        (
-            Error::TsyncFailed { thread: Some(1234) },
-            "thread 1234 could not be synchronised to the filter (TSYNC), so none was installed",
-        ),
-        (
-            Error::InvalidProgram(InvalidProgram::TooLong { len: 4097 }),
-            "invalid seccomp program: it has 4097 instructions, the kernel accepts at most 4096",
-        ),
-        (
-            Error::UnsupportedFlags {
-                flags: Flags::SPEC_ALLOW,
-            },
-            "the kernel does not support the filter flags SPEC_ALLOW",
-        ),
-        (
-            Error::NoSeccompSyscall {
-                flags: Flags::TSYNC | Flags::LOG,
-            },
-            "seccomp(2) is not available, and prctl(PR_SET_SECCOMP) cannot apply the flags \
-             TSYNC|LOG",
-        ),
-        (
-            Error::Errno(libc::ENOMEM),
-            "system call failed: errno 12 (ENOMEM)",
-        ),
-    ];
-    for (error, expected) in cases {
-        assert_eq!(error.to_string(), expected);
-    }
-    // It is a std error, so `?` into Box<dyn Error> works.
+fn error_is_a_std_error() {
     let boxed: Box<dyn std::error::Error> = Box::new(Error::Unsupported);
     assert_eq!(
         boxed.to_string(),
